@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fsutil.h - safe file I/O: exclusive creation, atomic replacement, cleanup
+ *
+ * Outputs are created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 unless told
+ * otherwise. A file that appears under its final name is complete: writers go
+ * to a temporary file in the same directory, which is fsync()ed and renamed
+ * into place only at commit time. Temporary paths are registered so that a
+ * SIGINT/SIGTERM/SIGHUP removes them (see fs_cleanup_install()).
+ */
+#ifndef DIAG_FSUTIL_H
+#define DIAG_FSUTIL_H
+
+#include <sys/types.h>
+#include "diag/common.h"
+#include "diag/strbuf.h"
+
+/*
+ * An output file written atomically. After a successful atomic_file_open()
+ * write to af->fd, then call exactly one of atomic_file_commit() or
+ * atomic_file_abort(). The path "-" means stdout: no temporary file, commit
+ * only flushes.
+ */
+struct atomic_file {
+	char *path; /* final name */
+	char *tmp;  /* temporary name, NULL for stdout */
+	int fd;
+	unsigned flags;
+};
+
+enum atomic_flags {
+	AF_NO_CLOBBER = 1 << 0, /* fail at open (EEXIST) and at commit if path exists */
+};
+
+/* Returns 0, or -1 after printing an error naming path. */
+int atomic_file_open(struct atomic_file *af, const char *path, mode_t mode, unsigned flags) WARN_UNUSED;
+/* fsync, rename into place (link+unlink with AF_NO_CLOBBER), fsync the directory. */
+int atomic_file_commit(struct atomic_file *af) WARN_UNUSED;
+/* Remove the temporary file. Safe to call after a failed commit, or twice. */
+void atomic_file_abort(struct atomic_file *af);
+
+/* Create path exclusively (never following a symlink), for writing. Returns fd or -1 (error printed). */
+int fs_create_excl(const char *path, mode_t mode);
+/* Write all of buf, retrying on EINTR and short writes. -1 with errno set on failure (not printed). */
+int fs_write_all(int fd, const void *buf, size_t len) WARN_UNUSED;
+/* Read up to len bytes, retrying on EINTR and short reads; returns bytes read (< len only at EOF) or -1. */
+ssize_t fs_read_full(int fd, void *buf, size_t len);
+/*
+ * Read a whole file into sb (appending), refusing files larger than max bytes.
+ * Returns 0, or -1 after printing an error naming path. "-" reads stdin.
+ */
+int fs_read_file(const char *path, struct strbuf *sb, size_t max) WARN_UNUSED;
+/* mkdir -p with the given mode for the directories it creates. -1 after printing an error. */
+int fs_mkdir_p(const char *path, mode_t mode) WARN_UNUSED;
+/* rm -rf path, never following symlinks. Returns 0 or -1 (errors printed). */
+int fs_remove_tree(const char *path);
+
+/*
+ * Cleanup on signals: register paths (files or directory trees) that must
+ * vanish if the process is killed by SIGINT, SIGTERM, SIGHUP or SIGPIPE.
+ * fs_cleanup_install() sets the handlers (main() calls it). The handler
+ * removes the registered paths with async-signal-safe calls only, then
+ * re-raises the signal. Unregister a path once it is committed or removed.
+ */
+void fs_cleanup_install(void);
+void fs_cleanup_register(const char *path);
+void fs_cleanup_unregister(const char *path);
+/* Remove everything registered now (used by die()). */
+void fs_cleanup_run(void);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util.h - small parsers and formatters shared by the commands
+ */
+#ifndef DIAG_UTIL_H
+#define DIAG_UTIL_H
+
+#include <time.h>
+#include "diag/common.h"
+#include "diag/strbuf.h"
+
+/*
+ * Parse a size such as "650M", "4G", "512k", "1048576" (binary multiples:
+ * k/K = 1024, M = 1024^2, G, T; an optional trailing "B" or "iB").
+ * Returns 0 and sets *out, or -1 on a malformed or overflowing value (not printed).
+ */
+int parse_size(const char *s, uint64_t *out) WARN_UNUSED;
+/* Parse a duration such as "48h", "30m", "7d", "90s", "1h30m". Seconds in *out. -1 if malformed. */
+int parse_duration(const char *s, int64_t *out) WARN_UNUSED;
+/*
+ * Parse an RFC 3339 timestamp ("2026-11-23T04:05:06Z", "...+02:00", fractional
+ * seconds allowed; a date alone "2026-11-23" means midnight UTC).
+ * Seconds since the epoch in *out. -1 if malformed.
+ */
+int parse_rfc3339(const char *s, int64_t *out) WARN_UNUSED;
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
+char *format_rfc3339(int64_t t, char *buf, size_t len);
+/* Human size: "0 B", "1.0 KiB", "12.3 MiB". Returns buf. */
+char *format_size(uint64_t n, char *buf, size_t len);
+/* Lower-case hex of len bytes into out (2*len+1 bytes). Returns out. */
+char *hex_encode(const unsigned char *in, size_t len, char *out);
+/* Decode exactly 2*outlen hex digits. 0 or -1. */
+int hex_decode(const char *in, unsigned char *out, size_t outlen) WARN_UNUSED;
+
+/*
+ * The state directory: $DIAG_STATE_DIR if set; /var/lib/diag for root;
+ * else $XDG_STATE_HOME/diag or ~/.local/state/diag. Created 0700 when
+ * create is true. Returns a newly allocated path, or NULL after printing an error.
+ */
+char *diag_state_dir(bool create);
+
+/* The current time; honours DIAG_FAKE_TIME (seconds since the epoch) for tests. */
+int64_t diag_now(void);
+
+#endif
