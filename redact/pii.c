@@ -575,7 +575,7 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return; /* local part too long to be one */
 	/* scheme://user:password@host is a URL, not an address (mailto: is one). */
 	if (ls > 0 && (t[ls - 1] == ':' || t[ls - 1] == '/')) {
-		if (!(t[ls - 1] == ':' && ls >= 6 && eq_nocase(t + ls - 6, 6, "mailto")))
+		if (!(t[ls - 1] == ':' && ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
 			return;
 	}
 	dl = domain_len(t + at + seplen, len - at - seplen);
@@ -583,6 +583,9 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return;
 	de = at + seplen + dl;
 	if (de < len && (is_word(t[de]) || t[de] == '@'))
+		return;
+	/* git@host:org/repo.git: an ssh remote, not an address. */
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
 		return;
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls))
 		return;
@@ -789,20 +792,18 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 	}
 	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits)
 		return;
-	/* The run may end with a port (addr:port) or punctuation: retry shorter. */
-	for (e = b; e > a + 2; ) {
-		if (parse_ipv6(t + a, e - a, addr)) {
-			if (!ipv6_is_special(addr))
-				add(scr, a, e, PII_IPV6);
-			return;
-		}
-		while (e > a && t[e - 1] != ':')
-			e--;
-		if (e > a)
-			e--; /* drop the ':' too */
-		if (e > a && t[e - 1] == ':')
-			break; /* "::" cannot be cut */
+	if (parse_ipv6(t + a, b - a, addr)) {
+		if (!ipv6_is_special(addr))
+			add(scr, a, b, PII_IPV6);
+		return;
 	}
+	/* addr:port, the port in decimal: 2001:db8::1:8080 is read whole above. */
+	e = b;
+	while (e > a && is_digit(t[e - 1]) && b - e < 5)
+		e--;
+	if (e < b && e > a + 1 && t[e - 1] == ':' && t[e - 2] != ':' &&
+	    parse_ipv6(t + a, e - 1 - a, addr) && !ipv6_is_special(addr))
+		add(scr, a, e - 1, PII_IPV6);
 }
 
 static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, uint32_t enabled)
@@ -878,6 +879,28 @@ static int cc_length(const char *d)
 		if (p[0] == d[0] && p[1] == d[1])
 			return 2;
 	return 3;
+}
+
+/*
+ * The most digits (country code included) a number of some common
+ * countries has, so that "+44 20 7946 0958 020 ..." does not swallow the
+ * next number; 15 (the E.164 maximum) elsewhere.
+ */
+static unsigned cc_max_digits(const char *d, int cc)
+{
+	static const char table[] =
+		"1:11 7:11 20:12 27:11 30:12 31:11 32:11 33:11 34:11 36:11 39:13 40:11 41:11 43:13 "
+		"44:12 45:10 46:12 47:10 48:11 49:13 51:11 52:12 54:13 55:13 56:11 57:12 58:12 60:12 "
+		"61:11 62:13 63:12 64:11 65:10 66:11 81:12 82:12 84:12 86:13 90:12 91:12 92:12 98:12 ";
+
+	for (const char *p = table; *p;) {
+		const char *colon = strchr(p, ':');
+
+		if ((int)(colon - p) == cc && !memcmp(p, d, (size_t)cc))
+			return (unsigned)((colon[1] - '0') * 10 + (colon[2] - '0'));
+		p = colon + 4;
+	}
+	return 15;
 }
 
 int pii_phone_cc_length(const char *digits)
@@ -1056,7 +1079,7 @@ static bool is_phone(const struct numtok *nt)
 			return false; /* national numbers start 1-9 (Italy keeps its 0); tokens with 000 */
 		if (cc == 1 && d[0] == '1')
 			return n == 11 && nanp_ok(d + 1);
-		return true;
+		return n <= cc_max_digits(d, cc);
 	}
 	if (nt->paren) {
 		/* (415) 555-2671 */
@@ -1084,10 +1107,12 @@ static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 {
 	size_t s = nt->start, e = nt->end;
 
-	if (nt->glen[0] != 2 || nt->sep[1] != ' ')
+	if (nt->plus || nt->glen[0] != 2 || nt->sep[1] != ' ')
 		return false;
-	return (s >= 3 && t[s - 1] == ' ' && is_hex(t[s - 2]) && is_hex(t[s - 3])) ||
-	       (e + 3 <= len && t[e] == ' ' && is_hex(t[e + 1]) && is_hex(t[e + 2]));
+	return (s >= 3 && t[s - 1] == ' ' && is_hex(t[s - 2]) && is_hex(t[s - 3]) &&
+		(s == 3 || !is_word(t[s - 4]))) ||
+	       (e + 3 <= len && t[e] == ' ' && is_hex(t[e + 1]) && is_hex(t[e + 2]) &&
+		(e + 3 == len || !is_word(t[e + 3])));
 }
 
 /*
@@ -1097,7 +1122,7 @@ static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size_t i, uint32_t enabled)
 {
 	struct numtok nt, *cur = &nt;
-	size_t j = i;
+	size_t j = i, all_end;
 
 	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || (t[i - 1] == '-' && is_digit(t[i]))))
 		return i;
@@ -1112,6 +1137,7 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 		return i;
 	if (!read_groups(t, len, i, &nt))
 		return i;
+	all_end = nt.end;
 	/* Longest reading first: all the groups, then fewer. */
 	for (unsigned k = nt.ngroups; k >= 1; k--) {
 		size_t e;
@@ -1130,7 +1156,8 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 			continue;
 		return e;
 	}
-	return i;
+	/* "+44 00 0714 ...": a failed international number claims all its digits. */
+	return nt.plus ? all_end : i;
 }
 
 /* ---- IBAN ---- */
@@ -1369,7 +1396,7 @@ static bool user_trigger(const char *t, size_t len, size_t i)
 	if (i > 0 && is_alnum(t[i - 1]))
 		return false;
 	switch (c) {
-	case 'u': return starts_nocase(t, len, i, "user");
+	case 'u': return starts_nocase(t, len, i, "user") || starts_nocase(t, len, i, "uid");
 	case 'r': return starts_nocase(t, len, i, "ruser");
 	case 'f': return starts_nocase(t, len, i, "for ");
 	case 's': return starts_nocase(t, len, i, "sudo");
