@@ -248,7 +248,7 @@ static const char ctx_user_re[] =
 	"|(?:login(?:_?name)?|logname|uid|owner|account)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
 	"|/home/|/users/"
 	")"
-	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_])(?![\\w.-]*@)";
+	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-][A-Za-z0-9_])(?![\\w.-]*@)";
 
 /* The user field of the common log format (nginx, Apache): group 1. */
 static const char clf_user_re[] =
@@ -400,6 +400,19 @@ static void add_span(struct span **v, size_t *n, size_t *alloc, bool *oom, size_
 static void add(struct pii_scratch *scr, size_t start, size_t end, enum pii_kind kind)
 {
 	add_span(&scr->c, &scr->n, &scr->alloc, &scr->oom, start, end, kind);
+}
+
+/*
+ * A span that is not PII but must not be cut into by other detectors: one
+ * of our own tokens, a loopback address... Claims take part in resolving
+ * overlaps and are not reported, so that what lost to a value in the first
+ * pass also loses to its token in the second.
+ */
+#define PII_CLAIM PII_KIND_COUNT
+
+static void claim(struct pii_scratch *scr, size_t start, size_t end)
+{
+	add(scr, start, end, PII_CLAIM);
 }
 
 /* ---- validators ---- */
@@ -582,13 +595,18 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	if (!dl)
 		return;
 	de = at + seplen + dl;
-	if (de < len && (is_word(t[de]) || t[de] == '@'))
+	if (de < len && (is_word(t[de]) || t[de] == '@' || t[de] == '%'))
 		return;
+	if (ls > 0 && t[ls - 1] == '%')
+		return; /* %0a%40...: URL-encoded bytes, not an address */
 	/* git@host:org/repo.git: an ssh remote, not an address. */
 	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
 		return;
-	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls))
+	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls)) {
+		claim(scr, ls, de);
+		*resume = de;
 		return;
+	}
 	add(scr, ls, de, PII_EMAIL);
 	*resume = de;
 }
@@ -688,7 +706,11 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		return i;
 	if (e < len && (is_word(t[e]) || (t[e] == '.' && e + 1 < len && is_alnum(t[e + 1]))))
 		return i; /* 1.2.3.4.5, 1.2.3.4a: versions, OIDs */
-	if (ipv4_is_special(a) || after_version_word(t, i))
+	if (ipv4_is_special(a)) {
+		claim(scr, i, e);
+		return e;
+	}
+	if (after_version_word(t, i))
 		return i;
 	add(scr, i, e, PII_IPV4);
 	return e;
@@ -777,24 +799,21 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 	}
 	/* MAC: six pairs; the iptables MAC= field: two MACs and an ethertype (14 pairs). */
 	if (hex_pairs(t + a, b - a, ':', 6) == b - a) {
-		if ((enabled & (1u << PII_MAC)) && !mac_is_special(t + a))
-			add(scr, a, b, PII_MAC);
+		if ((enabled & (1u << PII_MAC)))
+			add(scr, a, b, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 		return;
 	}
 	if (hex_pairs(t + a, b - a, ':', 14) == b - a) {
 		if (enabled & (1u << PII_MAC)) {
-			if (!mac_is_special(t + a))
-				add(scr, a, a + 17, PII_MAC);
-			if (!mac_is_special(t + a + 18))
-				add(scr, a + 18, a + 35, PII_MAC);
+			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
+			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
 		}
 		return;
 	}
 	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits)
 		return;
 	if (parse_ipv6(t + a, b - a, addr)) {
-		if (!ipv6_is_special(addr))
-			add(scr, a, b, PII_IPV6);
+		add(scr, a, b, ipv6_is_special(addr) ? PII_CLAIM : PII_IPV6);
 		return;
 	}
 	/* addr:port, the port in decimal: 2001:db8::1:8080 is read whole above. */
@@ -842,8 +861,8 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 	if (i + 14 > len || (i > 0 && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == ':')))
 		return i;
 	if (i + 17 <= len && t[i + 2] == '-' && (n = hex_pairs(t + i, len - i, '-', 6))) {
-		if ((i + n == len || (!is_word(t[i + n]) && t[i + n] != '-')) && !mac_is_special(t + i)) {
-			add(scr, i, i + n, PII_MAC);
+		if (i + n == len || (!is_word(t[i + n]) && t[i + n] != '-')) {
+			add(scr, i, i + n, mac_is_special(t + i) ? PII_CLAIM : PII_MAC);
 			return i + n;
 		}
 	} else if (t[i + 4] == '.' && t[i + 9] == '.') {
@@ -855,10 +874,8 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 			char m[17] = { t[i], t[i + 1], ':', t[i + 2], t[i + 3], ':', t[i + 5], t[i + 6], ':',
 				       t[i + 7], t[i + 8], ':', t[i + 10], t[i + 11], ':', t[i + 12], t[i + 13] };
 
-			if (!mac_is_special(m)) {
-				add(scr, i, i + 14, PII_MAC);
-				return i + 14;
-			}
+			add(scr, i, i + 14, mac_is_special(m) ? PII_CLAIM : PII_MAC);
+			return i + 14;
 		}
 	}
 	return i;
@@ -1102,17 +1119,31 @@ static bool is_phone(const struct numtok *nt)
 	return false;
 }
 
-/* "de ad be ef": a number made of two-digit groups inside a hex dump is no phone. */
+/* Two-hex-digit groups ("de ad") on one side of t[s] or the other, two of them at least. */
+static bool hex_pairs_before(const char *t, size_t s)
+{
+	for (int k = 0; k < 2; k++, s -= 3)
+		if (s < 3 || t[s - 1] != ' ' || !is_hex(t[s - 2]) || !is_hex(t[s - 3]) ||
+		    (s > 3 && is_word(t[s - 4]) && k == 1))
+			return false;
+	return true;
+}
+
+static bool hex_pairs_after(const char *t, size_t len, size_t e)
+{
+	for (int k = 0; k < 2; k++, e += 3)
+		if (e + 3 > len || t[e] != ' ' || !is_hex(t[e + 1]) || !is_hex(t[e + 2]) ||
+		    (e + 3 < len && is_word(t[e + 3]) && k == 1))
+			return false;
+	return true;
+}
+
+/* "de ad 01 23 45 67 89 be ef": two-digit groups inside a hex dump are no phone. */
 static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 {
-	size_t s = nt->start, e = nt->end;
-
 	if (nt->plus || nt->glen[0] != 2 || nt->sep[1] != ' ')
 		return false;
-	return (s >= 3 && t[s - 1] == ' ' && is_hex(t[s - 2]) && is_hex(t[s - 3]) &&
-		(s == 3 || !is_word(t[s - 4]))) ||
-	       (e + 3 <= len && t[e] == ' ' && is_hex(t[e + 1]) && is_hex(t[e + 2]) &&
-		(e + 3 == len || !is_word(t[e + 3])));
+	return hex_pairs_before(t, nt->start) || hex_pairs_after(t, len, nt->end);
 }
 
 /*
@@ -1123,6 +1154,8 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 {
 	struct numtok nt, *cur = &nt;
 	size_t j = i, all_end;
+	unsigned all;
+	bool owns;
 
 	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || (t[i - 1] == '-' && is_digit(t[i]))))
 		return i;
@@ -1138,13 +1171,19 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	if (!read_groups(t, len, i, &nt))
 		return i;
 	all_end = nt.end;
+	all = nt.ngroups;
+	/* An international number, or one of our tokens (000...), owns all its groups. */
+	owns = nt.plus || (nt.ndigits >= 3 && !memcmp(nt.digits, "000", 3));
 	/* Longest reading first: all the groups, then fewer. */
-	for (unsigned k = nt.ngroups; k >= 1; k--) {
+	for (unsigned k = all; k >= 1; k--) {
 		size_t e;
 
 		keep_groups(cur, k);
 		e = cur->end;
-		if (e < len && (is_word(t[e]) || (t[e] == '.' && e + 1 < len && is_digit(t[e + 1]))))
+		if (e < len && (is_word(t[e]) || ((t[e] == '.' || t[e] == ':') && e + 1 < len && is_alnum(t[e + 1]))))
+			continue; /* 1.5, 12:30, 01::1, a.b */
+		/* A reading that stops inside a run of groups in the same style is no number: 01-00-00-00-00-00. */
+		if (k > 1 && k < all && nt.sep[k] == nt.sep[1] && nt.sep[k] != ' ')
 			continue;
 		if ((enabled & (1u << PII_CARD)) && is_card(cur))
 			add(scr, cur->start, e, PII_CARD);
@@ -1156,8 +1195,11 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 			continue;
 		return e;
 	}
-	/* "+44 00 0714 ...": a failed international number claims all its digits. */
-	return nt.plus ? all_end : i;
+	/* "+44 00 0714 ...": nothing inside starts another number. */
+	if (!owns)
+		return i;
+	claim(scr, i, all_end);
+	return all_end;
 }
 
 /* ---- IBAN ---- */
@@ -1242,7 +1284,16 @@ static bool java_like(const char *s, size_t len)
 static bool host_internal(const struct pii_scanner *sc, const char *name, size_t len)
 {
 	const char *last = name + len;
-	size_t labels = 1;
+	size_t labels = 1, label = 0;
+
+	/* DNS limits: labels of 1 to 63 characters, 253 in all. */
+	if (len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		label = name[i] == '.' ? 0 : label + 1;
+		if (label > 63 || (name[i] == '.' && i + 1 < len && name[i + 1] == '.'))
+			return false;
+	}
 
 	while (last > name && last[-1] != '.')
 		last--;
@@ -1306,16 +1357,18 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 		    (!((sc->ll_lens >> MIN(b - last, 63)) & 1) ||
 		     !((sc->ll_first >> (lower(t[last]) & 63)) & 1)))
 			continue;
-		/* Trim punctuation at the ends. */
+		/* Skip a URL-encoded byte (%40host.lan) and punctuation at the ends. */
+		if (a > 0 && t[a - 1] == '%' && b - a > 2 && is_hex(t[a]) && is_hex(t[a + 1]))
+			a += 2;
 		while (a < b && (t[a] == '.' || t[a] == '-' || t[a] == '_'))
 			a++;
 		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
 			b--;
 		if (a == b)
 			continue;
-		if (hosts && host_internal(sc, t + a, b - a) && !host_is_token(t + a, b - a) &&
-		    !java_like(t + a, b - a) && !(b < len && t[b] == '@')) {
-			add(scr, a, b, PII_HOSTNAME);
+		if (hosts && host_internal(sc, t + a, b - a) && !java_like(t + a, b - a) &&
+		    !(b < len && t[b] == '@')) {
+			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
 			continue;
 		}
 		if (!users)
@@ -1442,8 +1495,9 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 
 			for (size_t k = a; k < b; k++)
 				alpha |= (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z');
-			if (alpha && !eq_nocase(t + a, b - a, "localhost") && !parse_ipv6(t + a, b - a, ip) &&
-			    !host_is_token(t + a, b - a) && !host_token_label(t + a, b - a))
+			if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
+				claim(scr, a, b);
+			else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !parse_ipv6(t + a, b - a, ip))
 				add_name(scr, a, b, PII_HOSTNAME);
 		} else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH) {
 			return -1;
@@ -1479,6 +1533,8 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
 	    !after_word(t, i, user_lead))
 		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
+	if (is_user_token(t + a, b - a))
+		claim(scr, a, b);
 	if (in_list(t + a, b - a, not_user) || is_user_token(t + a, b - a))
 		return (ssize_t)i;
 	add_name(scr, a, b, PII_USERNAME);
@@ -1521,7 +1577,9 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 			e = (size_t)r;
 		}
 		if (e > i) {
-			i = e;
+			/* Nothing starts in the middle of a word: 0321FR14 holds no IBAN. */
+			for (i = e; i < len && is_word(t[i - 1]) && is_word(t[i]); i++)
+				;
 			continue;
 		}
 		/* Skip the rest of this word. */
@@ -1566,7 +1624,7 @@ static int cmp_span(const void *pa, const void *pb)
 		return a->start < b->start ? -1 : 1;
 	if (a->end != b->end)
 		return a->end > b->end ? -1 : 1; /* longer first */
-	return (int)a->kind - (int)b->kind;
+	return (a->kind == PII_CLAIM ? -1 : (int)a->kind) - (b->kind == PII_CLAIM ? -1 : (int)b->kind);
 }
 
 int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
@@ -1591,9 +1649,13 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		scan_names(sc, scr, text, len, en);
 	if (scr->oom)
 		return -1;
-	qsort(scr->c, scr->n, sizeof(*scr->c), cmp_span);
+	if (scr->n > 1)
+		qsort(scr->c, scr->n, sizeof(*scr->c), cmp_span);
 	for (size_t i = 0; i < scr->n && n < max; i++) {
-		if (scr->c[i].start < last_end && n)
+		if (scr->c[i].start < last_end)
+			continue;
+		last_end = scr->c[i].end;
+		if (scr->c[i].kind == PII_CLAIM)
 			continue;
 		out[n].start = scr->c[i].start;
 		out[n].end = scr->c[i].end;
