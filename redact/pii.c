@@ -248,7 +248,7 @@ static const char ctx_user_re[] =
 	"|(?:login(?:_?name)?|logname|uid|owner|account)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
 	"|/home/|/users/"
 	")"
-	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-][A-Za-z0-9_])(?![\\w.-]*@)";
+	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
 
 /* The user field of the common log format (nginx, Apache): group 1. */
 static const char clf_user_re[] =
@@ -1198,6 +1198,11 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	/* "+44 00 0714 ...": nothing inside starts another number. */
 	if (!owns)
 		return i;
+	/* The whole run of groups, however long. */
+	while (all_end + 1 < len && (t[all_end] == ' ' || t[all_end] == '-' || t[all_end] == '.') &&
+	       is_digit(t[all_end + 1]))
+		for (all_end++; all_end < len && is_digit(t[all_end]); all_end++)
+			;
 	claim(scr, i, all_end);
 	return all_end;
 }
