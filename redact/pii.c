@@ -1096,7 +1096,8 @@ static bool is_phone(const struct numtok *nt)
 			return false; /* national numbers start 1-9 (Italy keeps its 0); tokens with 000 */
 		if (cc == 1 && d[0] == '1')
 			return n == 11 && nanp_ok(d + 1);
-		return n <= cc_max_digits(d, cc);
+		/* The length check only keeps groups from running into the next number. */
+		return nt->ngroups == 1 || n <= cc_max_digits(d, cc);
 	}
 	if (nt->paren) {
 		/* (415) 555-2671 */
@@ -1491,7 +1492,14 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
 	int rc;
 
-	if (enabled & (1u << PII_HOSTNAME)) {
+	/* Cheap looks at the first bytes before asking PCRE2: most records have no such header. */
+	bool syslog = (len > 20 && is_upper(t[0]) && t[3] == ' ' && t[6] == ' ' && t[9] == ':') ||
+		      (len > 24 && is_digit(t[0]) && t[4] == '-' && t[10] == 'T') || (len && t[0] == '<');
+	size_t f = 0;
+
+	while (f < len && f < 46 && is_v6_char(t[f]))
+		f++;
+	if ((enabled & (1u << PII_HOSTNAME)) && syslog) {
 		rc = pcre2_match(sc->syslog_host, subj, len, 0, 0, scr->md, NULL);
 		if (rc >= 2) {
 			size_t a = ov[2], b = ov[3];
@@ -1510,6 +1518,8 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 	}
 	if (!(enabled & (1u << PII_USERNAME)))
 		return 0;
+	if (f < 3 || f >= len || t[f] != ' ')
+		return 0; /* not "address ident user [" */
 	rc = pcre2_match(sc->clf_user, subj, len, 0, 0, scr->md, NULL);
 	if (rc >= 2 && !in_list(t + ov[2], ov[3] - ov[2], not_user) && !is_user_token(t + ov[2], ov[3] - ov[2]))
 		add_name(scr, ov[2], ov[3], PII_USERNAME);
