@@ -4,7 +4,7 @@
  *
  * Every token is derived from a keyed BLAKE2b hash (crypto_generichash with
  * the site key) of the token's kind and the normalised value, so the same
- * value gets the same token in every file and bundle of a site, and another
+ * value has the same token in every file and bundle of a site, and another
  * site's tokens are unrelated. Address bits that must keep their prefix
  * relations are permuted bit by bit (each output bit is the input bit XOR a
  * keyed SipHash of the bits above it, as in Crypto-PAn). The formats are
