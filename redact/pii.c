@@ -82,8 +82,7 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-/* a[0, alen) equals the string b, ignoring ASCII case. */
-static bool eq_nocase(const char *a, size_t alen, const char *b)
+bool pii_eq_nocase(const char *a, size_t alen, const char *b)
 {
 	for (size_t i = 0; i < alen; i++)
 		if (!b[i] || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
@@ -91,13 +90,16 @@ static bool eq_nocase(const char *a, size_t alen, const char *b)
 	return b[alen] == '\0';
 }
 
-static bool in_list(const char *s, size_t len, const char *const *list)
+bool pii_in_list(const char *s, size_t len, const char *const *list)
 {
 	for (size_t i = 0; list[i]; i++)
-		if (eq_nocase(s, len, list[i]))
+		if (pii_eq_nocase(s, len, list[i]))
 			return true;
 	return false;
 }
+
+#define eq_nocase pii_eq_nocase
+#define in_list pii_in_list
 
 /* ---- case-insensitive string sets ---- */
 

@@ -112,6 +112,9 @@ int pseudo_token(const unsigned char key[32], enum pii_kind kind, const char *va
 size_t pii_public_suffix(const char *name, size_t len);
 /* Length (1-3) of the E.164 country code that digits start with. */
 int pii_phone_cc_length(const char *digits);
+/* s[0, len) equals the string b / one of the NULL-terminated list, ignoring ASCII case. */
+bool pii_eq_nocase(const char *s, size_t len, const char *b);
+bool pii_in_list(const char *s, size_t len, const char *const *list);
 
 /* Validators, exposed for tests. */
 bool pii_luhn_ok(const char *digits, size_t len);   /* ignores spaces and dashes */

@@ -54,24 +54,6 @@ static int lc(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-static bool eq_nocase(const char *a, size_t alen, const char *b)
-{
-	if (strlen(b) != alen)
-		return false;
-	for (size_t i = 0; i < alen; i++)
-		if (lc((unsigned char)a[i]) != lc((unsigned char)b[i]))
-			return false;
-	return true;
-}
-
-static bool listed(const char *s, size_t len, const char *const *list)
-{
-	for (size_t i = 0; list[i]; i++)
-		if (eq_nocase(s, len, list[i]))
-			return true;
-	return false;
-}
-
 size_t pii_public_suffix(const char *name, size_t len)
 {
 	size_t last = len, prev;
@@ -84,11 +66,11 @@ size_t pii_public_suffix(const char *name, size_t len)
 	prev = last - 1;
 	while (prev > 0 && name[prev - 1] != '.')
 		prev--;
-	if (listed(name + prev, len - prev, two_level) && prev > 0)
+	if (pii_in_list(name + prev, len - prev, two_level) && prev > 0)
 		return len - prev;
 	for (size_t i = last; i < len; i++)
 		alpha &= (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z');
-	if ((alpha && len - last == 2) || listed(name + last, len - last, generic_tlds))
+	if ((alpha && len - last == 2) || pii_in_list(name + last, len - last, generic_tlds))
 		return len - last;
 	return 0;
 }
@@ -404,7 +386,7 @@ static int token_email(const unsigned char key[32], const char *v, size_t len, s
 	puts_(o, "user-");
 	puts_(o, hx);
 	put(o, at, seplen);
-	if (listed(at + seplen, dl, mail_providers)) {
+	if (pii_in_list(at + seplen, dl, mail_providers)) {
 		for (size_t i = 0; i < dl; i++) {
 			char c = (char)lc((unsigned char)at[seplen + i]);
 
