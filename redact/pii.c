@@ -192,6 +192,7 @@ struct pii_scanner {
 	struct strset suffixes;    /* internal domains, and host names, from the options */
 	struct strset last_labels; /* the last label of each suffix: a quick filter */
 	struct strset users;       /* known user names */
+	struct strset not_user;    /* words that follow "user" without being a name */
 	unsigned user_parts;       /* most words ('.'/'-'-separated) in a known user name */
 	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
 	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
@@ -222,6 +223,26 @@ struct pii_scratch {
  */
 static const char *const private_tlds[] = {
 	"internal", "lan", "intra", "intranet", "corp", "home.arpa", "localdomain", "local", NULL,
+};
+
+/* Words that follow "user" or "for" without being anybody's name. */
+static const char *const not_user[] = {
+	"a", "an", "the", "is", "was", "not", "none", "null", "nil", "unknown", "undefined", "true",
+	"false", "yes", "no", "on", "off", "default", "with", "without", "and", "or", "for", "from",
+	"to", "by", "of", "in", "at", "as", "id", "ids", "name", "names", "agent", "session", "sessions",
+	"account", "accounts", "data", "info", "list", "login", "logout", "logged", "password", "auth",
+	"authentication", "request", "requests", "has", "had", "have", "does", "did", "can", "cannot",
+	"will", "would", "should", "may", "must", "all", "any", "each", "every", "some", "this", "that",
+	"it", "its", "new", "old", "same", "other", "invalid", "illegal", "authenticating",
+	"authenticated", "identity", "group", "groups", "role", "roles", "service", "services",
+	"process", "profile", "settings", "count", "mode", "type", "home", "manager", "uid", "euid",
+	"gid", "tty", "rhost", "ruser", "user", "users", "username", "logname", "self", "me", "anonymous",
+	"anon", "nobody", "root", "daemon", "bin", "sys", "sync", "admin", "administrator", "guest",
+	"test", "demo", "support", "ubuntu", "debian", "centos", "ec2-user", "oracle", "postgres",
+	"mysql", "redis", "www-data", "nginx", "apache", "git", "ftp", "ftpuser", "operator", "apikey",
+	"app", "deploy", "jenkins", "ansible", "vagrant", "pi", "system", "systemd", "shared", "public",
+	"local", "remote", "current", "specified", "given", "requested", "logs", "log",
+	NULL,
 };
 
 static const char *const kind_names[PII_KIND_COUNT] = {
@@ -329,6 +350,9 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 		if (parts > sc->user_parts)
 			sc->user_parts = parts;
 	}
+	for (size_t i = 0; not_user[i]; i++)
+		if (strset_add(&sc->not_user, not_user[i], strlen(not_user[i])) < 0)
+			goto oom;
 	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS, err, errlen);
 	sc->syslog_host = compile(syslog_host_re, PCRE2_ANCHORED, err, errlen);
 	sc->clf_user = compile(clf_user_re, PCRE2_ANCHORED, err, errlen);
@@ -352,6 +376,7 @@ void pii_scanner_free(struct pii_scanner *sc)
 	strset_release(&sc->suffixes);
 	strset_release(&sc->last_labels);
 	strset_release(&sc->users);
+	strset_release(&sc->not_user);
 	pcre2_code_free(sc->ctx_user);
 	pcre2_code_free(sc->syslog_host);
 	pcre2_code_free(sc->clf_user);
@@ -1341,15 +1366,27 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	bool hosts = (enabled & (1u << PII_HOSTNAME)) != 0;
 	bool users = (enabled & (1u << PII_USERNAME)) && sc->users.n;
 
+	bool by_dots = !users && !sc->has_bare;
+
 	if (!hosts && !users)
 		return;
 	for (size_t i = 0; i < len;) {
-		size_t a = i, b, last = i;
+		size_t a, b, last;
 
-		if (!is_name_char(t[i])) {
+		if (by_dots) {
+			/* Only runs with a dot can be host names: jump from dot to dot. */
+			const char *dot = memchr(t + i, '.', len - i);
+
+			if (!dot)
+				break;
+			for (a = (size_t)(dot - t); a > i && (CLS(t[a - 1]) & C_NAME); a--)
+				;
+			i = a;
+		} else if (!is_name_char(t[i])) {
 			i++;
 			continue;
 		}
+		a = last = i;
 		for (; i < len && (CLS(t[i]) & C_NAME); i++)
 			if (t[i] == '.')
 				last = i + 1;
@@ -1411,25 +1448,6 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	}
 }
 
-/* Words that follow "user" or "for" without being anybody's name. */
-static const char *const not_user[] = {
-	"a", "an", "the", "is", "was", "not", "none", "null", "nil", "unknown", "undefined", "true",
-	"false", "yes", "no", "on", "off", "default", "with", "without", "and", "or", "for", "from",
-	"to", "by", "of", "in", "at", "as", "id", "ids", "name", "names", "agent", "session", "sessions",
-	"account", "accounts", "data", "info", "list", "login", "logout", "logged", "password", "auth",
-	"authentication", "request", "requests", "has", "had", "have", "does", "did", "can", "cannot",
-	"will", "would", "should", "may", "must", "all", "any", "each", "every", "some", "this", "that",
-	"it", "its", "new", "old", "same", "other", "invalid", "illegal", "authenticating",
-	"authenticated", "identity", "group", "groups", "role", "roles", "service", "services",
-	"process", "profile", "settings", "count", "mode", "type", "home", "manager", "uid", "euid",
-	"gid", "tty", "rhost", "ruser", "user", "users", "username", "logname", "self", "me", "anonymous",
-	"anon", "nobody", "root", "daemon", "bin", "sys", "sync", "admin", "administrator", "guest",
-	"test", "demo", "support", "ubuntu", "debian", "centos", "ec2-user", "oracle", "postgres",
-	"mysql", "redis", "www-data", "nginx", "apache", "git", "ftp", "ftpuser", "operator", "apikey",
-	"app", "deploy", "jenkins", "ansible", "vagrant", "pi", "system", "systemd", "shared", "public",
-	"local", "remote", "current", "specified", "given", "requested", "logs", "log",
-	NULL,
-};
 
 /* Words after which "user X" names X. */
 static const char *const user_lead[] = {
@@ -1523,7 +1541,7 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 	if (f < 3 || f >= len || t[f] != ' ')
 		return 0; /* not "address ident user [" */
 	rc = pcre2_match(sc->clf_user, subj, len, 0, 0, scr->md, NULL);
-	if (rc >= 2 && !in_list(t + ov[2], ov[3] - ov[2], not_user) && !is_user_token(t + ov[2], ov[3] - ov[2]))
+	if (rc >= 2 && !strset_has(&sc->not_user, t + ov[2], ov[3] - ov[2]) && !is_user_token(t + ov[2], ov[3] - ov[2]))
 		add_name(scr, ov[2], ov[3], PII_USERNAME);
 	else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH)
 		return -1;
@@ -1552,7 +1570,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
 	if (is_user_token(t + a, b - a))
 		claim(scr, a, b);
-	if (in_list(t + a, b - a, not_user) || is_user_token(t + a, b - a))
+	if (strset_has(&sc->not_user, t + a, b - a) || is_user_token(t + a, b - a))
 		return (ssize_t)i;
 	add_name(scr, a, b, PII_USERNAME);
 	return (ssize_t)b;
