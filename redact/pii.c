@@ -26,7 +26,7 @@ enum {
 	C_DIGIT = 1, C_HEX = 2, C_ALPHA = 4, C_UPPER = 8,
 	C_WORD = 16,  /* [A-Za-z0-9_] */
 	C_NAME = 32,  /* [A-Za-z0-9_.-] */
-	C_TRIG = 64,  /* first letters of the user-context trigger words, and '/' */
+	C_TRIG = 64,  /* first letters of the user-context trigger words (u r f s l), and '/' */
 	C_V6 = 128,   /* [0-9A-Fa-f:.] */
 };
 
@@ -35,9 +35,9 @@ static const unsigned char cls[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  32, 160,  64,
 	179, 179, 179, 179, 179, 179, 179, 179, 179, 179, 128,   0,   0,   0,   0,   0,
-	  0, 254, 190, 190, 190, 190, 254,  60,  60,  60,  60,  60, 124,  60,  60, 124,
+	  0, 190, 190, 190, 190, 190, 254,  60,  60,  60,  60,  60, 124,  60,  60,  60,
 	 60,  60, 124, 124,  60, 124,  60,  60,  60,  60,  60,   0,   0,   0,   0,  48,
-	  0, 246, 182, 182, 182, 182, 246,  52,  52,  52,  52,  52, 116,  52,  52, 116,
+	  0, 182, 182, 182, 182, 182, 246,  52,  52,  52,  52,  52, 116,  52,  52,  52,
 	 52,  52, 116, 116,  52, 116,  52,  52,  52,  52,  52,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
@@ -241,7 +241,9 @@ static const char *const not_user[] = {
 	"test", "demo", "support", "ubuntu", "debian", "centos", "ec2-user", "oracle", "postgres",
 	"mysql", "redis", "www-data", "nginx", "apache", "git", "ftp", "ftpuser", "operator", "apikey",
 	"app", "deploy", "jenkins", "ansible", "vagrant", "pi", "system", "systemd", "shared", "public",
-	"local", "remote", "current", "specified", "given", "requested", "logs", "log",
+	"local", "remote", "current", "specified", "given", "requested", "logs", "log", "success",
+	"successful", "succeeded", "failed", "failure", "ok", "error", "denied", "allowed", "enabled",
+	"disabled", "required", "attempt", "attempts", "ldap", "pam", "sssd", "kerberos", "sso", "oauth",
 	NULL,
 };
 
@@ -260,7 +262,8 @@ const char *pii_kind_name(enum pii_kind kind)
  * User names by context, matched anchored where a trigger word starts (see
  * user_trigger()). Group 1 is the name. The alternatives: "user X" (after
  * "for", "by", "of", "invalid"...: checked in C), key/value forms (user=X,
- * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs), sshd's
+ * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs; not owner= or
+ * account=, too often teams and cloud accounts), sshd's
  * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories.
  */
 static const char ctx_user_re[] =
@@ -268,7 +271,7 @@ static const char ctx_user_re[] =
 	"r?user(?:_?name)?(?:[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?|\\s+)"
 	"|for\\s+(?=[A-Za-z_][\\w.-]*\\s+from\\s+[0-9A-Fa-f:.]{3,})"
 	"|sudo(?:\\[\\d+\\])?:\\s+(?=\\S+\\s+:\\s)"
-	"|(?:login(?:_?name)?|logname|uid|owner|account)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
+	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
 	"|/home/|/users/"
 	")"
 	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
@@ -1480,8 +1483,6 @@ static bool user_trigger(const char *t, size_t len, size_t i)
 	case 'f': return starts_nocase(t, len, i, "for ");
 	case 's': return starts_nocase(t, len, i, "sudo");
 	case 'l': return starts_nocase(t, len, i, "log");
-	case 'o': return starts_nocase(t, len, i, "owner");
-	case 'a': return starts_nocase(t, len, i, "account");
 	default: return false;
 	}
 }
