@@ -446,7 +446,7 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 		goto out;
 	}
 	cap = MIN(cap, collect_budget_left(ctx));
-	if (!cap) {
+	if (cap < COLLECT_MIN_SLICE) {
 		ctx->sum->budget_exhausted = true;
 		collect_skipped(ctx, &item, "the total size budget is exhausted");
 		goto out;

@@ -401,10 +401,10 @@ static int64_t read_range(struct reader *r, int fd, uint64_t off, uint64_t end, 
 }
 
 /* Decompress a gzip stream, handing output after the first skip bytes to r (or only counting). */
-static int gunzip(struct reader *r, int fd, uint64_t skip, uint64_t *total, bool *fatal,
-		  const char **err)
+static int gunzip(struct walk *w, struct reader *r, int fd, uint64_t skip, uint64_t *total,
+		  bool *fatal, const char **err)
 {
-	unsigned char *in = (unsigned char *)r->w->sniff;
+	unsigned char *in = (unsigned char *)w->sniff;
 	z_stream zs;
 	int zr = Z_OK;
 	bool at_member_start = true;
@@ -437,7 +437,7 @@ static int gunzip(struct reader *r, int fd, uint64_t skip, uint64_t *total, bool
 			zs.avail_in = (unsigned)n;
 		}
 		do {
-			unsigned char *out = (unsigned char *)r->w->buf;
+			unsigned char *out = (unsigned char *)w->buf;
 			size_t have;
 
 			zs.next_out = out;
@@ -573,7 +573,7 @@ static int collect_regular(struct walk *w, const struct source *src, int fd, con
 		if (len > 3 && !strcmp(src->host_path + len - 3, ".gz"))
 			bundle_path = xasprintf("%s%.*s", w->prefix, (int)(len - 3), src->host_path);
 		/* pass 1: the decompressed size, and a look at its first bytes for keys */
-		if (gunzip(NULL, fd, 0, &size, &fatal, &err) < 0) {
+		if (gunzip(w, NULL, fd, 0, &size, &fatal, &err) < 0) {
 			struct collect_item fitem;
 			char *bp = xasprintf("%s%s", w->prefix, src->host_path);
 
@@ -589,7 +589,7 @@ static int collect_regular(struct walk *w, const struct source *src, int fd, con
 		bundle_path = xasprintf("%s%s", w->prefix, src->host_path);
 
 	limit = MIN(w->cap, collect_budget_left(ctx));
-	if (!limit) {
+	if (!limit || (limit < MIN(size, (uint64_t)COLLECT_MIN_SLICE) && limit < w->cap)) {
 		ctx->sum->budget_exhausted = true;
 		skip(w, src->host_path, st, "%s", "the total size budget is exhausted");
 		free(bundle_path);
@@ -615,7 +615,7 @@ static int collect_regular(struct walk *w, const struct source *src, int fd, con
 			 (unsigned long long)size, limit < w->cap ? "total budget" : "per-file cap");
 	}
 	if (gz) {
-		if (gunzip(&r, fd, start, &total, &fatal, &err) < 0 && !fatal)
+		if (gunzip(w, &r, fd, start, &total, &fatal, &err) < 0 && !fatal)
 			end.error = err;
 	} else if (size == 0) {
 		/* /proc, /sys: the size is unknown until EOF */

@@ -978,8 +978,8 @@ static void parse_pkg_db(const char *text, bool apk, char ***v, size_t *n, size_
 		} else if (!strncmp(l, "Architecture: ", 14)) {
 			snprintf(arch, sizeof(arch), "%.*s", (int)(len - 14), l + 14);
 		} else if (!strncmp(l, "Status: ", 8)) {
-			installed = len >= 8 + 21 && !strncmp(l + len - 9, "installed", 9) &&
-				memmem(l, len, "ok installed", 12);
+			/* "install ok installed", "hold ok installed" */
+			installed = len >= 8 + 12 && !memcmp(l + len - 12, "ok installed", 12);
 		}
 		if (!l[len]) {
 			if (*name && installed)

@@ -79,7 +79,13 @@ void collect_entry_failed(struct collect_ctx *ctx, double seconds, const char *f
 	PRINTF_LIKE(3, 4);
 /* True if the bundle path was already produced in this run. */
 bool collect_path_claimed(const struct collect_ctx *ctx, const char *path);
-/* Raw bytes the total budget (and the sink) still allow. */
+/*
+ * Raw bytes the total budget (and the sink) still allow. A file that does
+ * not fit is cut to its newest bytes, unless fewer than COLLECT_MIN_SLICE
+ * bytes are left: then it is skipped, as is a command.
+ */
+#define COLLECT_MIN_SLICE 4096
+/* Raw bytes left in the budget. */
 uint64_t collect_budget_left(struct collect_ctx *ctx);
 /* Report progress on the current item (source may be NULL). */
 void collect_progress(struct collect_ctx *ctx, const char *source);
