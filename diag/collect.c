@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,20 +33,120 @@ double collect_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+#define MAX_SYMLINKS 40
+
+static void strbuf_swap(struct strbuf *a, struct strbuf *b)
+{
+	struct strbuf t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * RESOLVE_IN_ROOT done by hand, for kernels before 5.6 (and valgrind):
+ * component by component from the root, ".." never above it, absolute
+ * symlinks restarting at it. Returns the final open() or -1 with errno.
+ */
+int collect_open_confined(int rootfd, const char *rel, int flags, bool follow)
+{
+	struct strbuf todo = STRBUF_INIT, joined = STRBUF_INIT;
+	int cur = dup(rootfd), links = 0, fd = -1, e = 0;
+
+	strbuf_addstr(&todo, rel);
+	while (cur >= 0) {
+		char *p = todo.buf, name[NAME_MAX + 1], target[4096];
+		size_t n;
+		struct stat st;
+		int next;
+		ssize_t len;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n > NAME_MAX) {
+			e = ENAMETOOLONG;
+			break;
+		}
+		memcpy(name, n ? p : ".", n ? n : 1);
+		name[n ? n : 1] = '\0';
+		p += n;
+		while (*p == '/')
+			p++;
+		strbuf_remove(&todo, 0, (size_t)(p - todo.buf));
+		if (!strcmp(name, "..")) {
+			struct stat here, top;
+
+			/* never above the root */
+			if (fstat(cur, &here) == 0 && fstat(rootfd, &top) == 0 &&
+			    here.st_dev == top.st_dev && here.st_ino == top.st_ino)
+				continue;
+		}
+		next = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 || fstat(next, &st) < 0) {
+			e = errno;
+			if (next >= 0)
+				close(next);
+			break;
+		}
+		if (S_ISLNK(st.st_mode) && (todo.len || follow)) {
+			len = readlinkat(next, "", target, sizeof(target) - 1);
+			close(next);
+			if (len < 0 || ++links > MAX_SYMLINKS) {
+				e = len < 0 ? errno : ELOOP;
+				break;
+			}
+			target[len] = '\0';
+			strbuf_addstr(&joined, target);
+			strbuf_addch(&joined, '/');
+			strbuf_add(&joined, todo.buf, todo.len);
+			strbuf_swap(&todo, &joined);
+			strbuf_reset(&joined);
+			if (target[0] == '/') {
+				close(cur);
+				cur = dup(rootfd);
+			}
+			continue;
+		}
+		if (!todo.len) {
+			close(next);
+			fd = openat(cur, name, flags | O_CLOEXEC | O_NOFOLLOW);
+			e = errno;
+			break;
+		}
+		close(cur);
+		cur = next;
+	}
+	if (cur >= 0)
+		close(cur);
+	strbuf_release(&todo);
+	strbuf_release(&joined);
+	errno = e;
+	return fd;
+}
+
 int collect_open(const struct collect_ctx *ctx, const char *host_path, int flags, bool follow)
 {
+	static int have_openat2 = -1;
 	const char *rel = host_path[0] == '/' && host_path[1] ? host_path + 1 :
 		host_path[0] == '/' ? "." : host_path;
 	struct open_how how;
 	int fd;
 
-	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, ctx->rootfd, rel, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS) /* before Linux 5.6: confined only when root is "/" */
-		fd = openat(ctx->rootfd, rel, flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
-	return fd;
+	if (have_openat2) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)(flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+		how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, ctx->rootfd, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != ENOSYS) {
+			have_openat2 = 1;
+			return fd;
+		}
+		have_openat2 = 0; /* before Linux 5.6 */
+	}
+	if (ctx->root_is_host)
+		return openat(ctx->rootfd, rel, flags | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	return collect_open_confined(ctx->rootfd, rel, flags, follow);
 }
 
 int collect_read_small(const struct collect_ctx *ctx, const char *host_path, struct strbuf *sb,

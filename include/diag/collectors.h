@@ -97,6 +97,8 @@ bool collect_is_skipped_inode(const struct collect_ctx *ctx, dev_t dev, ino_t in
  * final symlink. Returns a descriptor or -1 with errno set (nothing printed).
  */
 int collect_open(const struct collect_ctx *ctx, const char *host_path, int flags, bool follow);
+/* What collect_open() does without openat2() (before Linux 5.6); rel is relative to rootfd. */
+int collect_open_confined(int rootfd, const char *rel, int flags, bool follow);
 /* Append up to max bytes of a regular file under root to sb. 0, or -1 with errno (not printed). */
 int collect_read_small(const struct collect_ctx *ctx, const char *host_path, struct strbuf *sb,
 		       size_t max);

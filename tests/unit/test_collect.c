@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "diag/collect.h"
+#include "diag/collectors.h"
 #include "diag/fsutil.h"
 #include "diag/util.h"
 #include "fake_sink.h"
@@ -649,12 +650,14 @@ static void records_unreadable_files_as_failures(void **state)
 		pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			char *state_dir = xasprintf("%s/state", root);
+			int code = 100;
 
-			setenv("DIAG_STATE_DIR", state_dir, 1);
-			if (setgid(65534) < 0 || setuid(65534) < 0)
-				_exit(100);
-			_exit(unreadable_in_child(root));
+			free(secret);
+			free(locked);
+			if (setgid(65534) == 0 && setuid(65534) == 0)
+				code = unreadable_in_child(root);
+			free(root);
+			_exit(code);
 		}
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFEXITED(status));
@@ -664,6 +667,49 @@ static void records_unreadable_files_as_failures(void **state)
 	free(secret);
 	free(locked);
 	drop_root(root);
+}
+
+static void confines_symlinks_to_the_root_without_openat2(void **state)
+{
+	int rootfd = open(FIXTURE, O_PATH | O_DIRECTORY);
+	struct stat st, want;
+	char buf[64];
+	int fd;
+	ssize_t n;
+
+	assert_true(rootfd >= 0);
+	/* relative and absolute links resolve inside the root */
+	fd = collect_open_confined(rootfd, "etc/escape", O_RDONLY, true);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(stat(FIXTURE "/etc/passwd", &want), 0);
+	assert_true(st.st_ino == want.st_ino && st.st_dev == want.st_dev);
+	close(fd);
+	fd = collect_open_confined(rootfd, "etc/hostname-link", O_RDONLY, true);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	assert_int_equal(n, 9);
+	assert_memory_equal(buf, "fakehost\n", 9);
+	close(fd);
+	fd = collect_open_confined(rootfd, "../../../../etc/../etc/hostname", O_RDONLY, true);
+	assert_true(fd >= 0);
+	close(fd);
+	/* not following the last link gives the link itself */
+	fd = collect_open_confined(rootfd, "etc/hostname-link", O_PATH, false);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	close(fd);
+	assert_int_equal(collect_open_confined(rootfd, "etc/app/loop-a", O_RDONLY, true), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(collect_open_confined(rootfd, "etc/dangling", O_RDONLY, true), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(collect_open_confined(rootfd, "etc/os-release/x", O_RDONLY, true), -1);
+	assert_int_equal(errno, ENOTDIR);
+	fd = collect_open_confined(rootfd, ".", O_RDONLY | O_DIRECTORY, true);
+	assert_true(fd >= 0);
+	close(fd);
+	close(rootfd);
 }
 
 /* ---- system facts ---- */
@@ -809,6 +855,7 @@ int main(void)
 		cmocka_unit_test(never_collects_its_own_state_or_output),
 		cmocka_unit_test(a_declining_sink_skips_and_a_failing_sink_stops_the_run),
 		cmocka_unit_test(records_unreadable_files_as_failures),
+		cmocka_unit_test(confines_symlinks_to_the_root_without_openat2),
 		cmocka_unit_test(system_facts_read_the_fake_root),
 		cmocka_unit_test(system_facts_describe_this_host),
 		cmocka_unit_test(the_default_spec_runs_on_a_fake_root),
