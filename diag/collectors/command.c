@@ -3,13 +3,13 @@
  * command.c - the command collector: run an argv, capture its output
  *
  * Never a shell: argv[0] is looked up in the child's PATH by diag itself,
- * then execve()d. The child gets its own process group, /dev/null as stdin,
+ * then execve()d. The child has its own process group, /dev/null as stdin,
  * separate pipes for stdout and stderr, no other inherited descriptor, all
  * signals at their defaults, and a minimal environment (PATH, LC_ALL=C, plus
  * the entry's env and pass_env). One poll() loop reads both pipes, so
  * neither can fill up and deadlock the child.
  *
- * On timeout the whole group gets SIGTERM, then SIGKILL after the grace
+ * On timeout SIGTERM goes to the whole group, then SIGKILL after the grace
  * period. When the leader exits, processes it left behind in its group that
  * still hold the pipes are killed too. The leader is only reaped after the
  * last kill, so its pid (the group id) cannot be reused while we signal the
