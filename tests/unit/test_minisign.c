@@ -23,6 +23,7 @@
 #include "diag/fsutil.h"
 #include "diag/minisign.h"
 #include "diag/strbuf.h"
+#include "capture.h"
 
 #define FIX "../fixtures/trust/"
 #define TC "bundle:fixture\thost:test" /* the fixtures' trusted comment */
@@ -82,33 +83,6 @@ static void slurp(const char *path, struct strbuf *sb)
 	assert_int_equal(fs_read_file(path, sb, 1 << 20), 0);
 }
 
-/* Capture what the code under test prints on stderr. */
-static int saved_stderr = -1;
-
-static void capture_start(void)
-{
-	int fd = open(T("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	fflush(stderr);
-	saved_stderr = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static void capture_expect(const char *needle)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	slurp(T("stderr"), &sb);
-	if (!strstr(sb.buf, needle))
-		fail_msg("stderr lacks \"%s\"; it was: %s", needle, sb.buf);
-	strbuf_release(&sb);
-}
-
 static int setup(void **state)
 {
 	char templ[] = "/tmp/diag-test-minisign.XXXXXX";
@@ -116,6 +90,7 @@ static int setup(void **state)
 	if (sodium_init() < 0 || !mkdtemp(templ))
 		return -1;
 	tmp = strdup(templ);
+	snprintf(capture_file, sizeof(capture_file), "%s/stderr", tmp);
 	return 0;
 }
 
