@@ -50,7 +50,7 @@ static const char *T(const char *name)
 }
 
 /* Run a shell command; its exit status. */
-static int sh(const char *fmt, ...)
+static PRINTF_LIKE(1, 2) int sh(const char *fmt, ...)
 {
 	char cmd[4096];
 	va_list ap;

@@ -34,7 +34,7 @@ static const char *P(const char *name)
 	return buf[i];
 }
 
-static int sh(const char *fmt, ...)
+static PRINTF_LIKE(1, 2) int sh(const char *fmt, ...)
 {
 	char cmd[2048];
 	va_list ap;
