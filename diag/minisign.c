@@ -173,35 +173,11 @@ int minisign_check_comment(const char *s, size_t len, size_t max, const char **w
 	return 0;
 }
 
-/*
- * A cursor over the lines of a small text. next_line() returns the next line
- * without its LF (or CRLF) in *line and *len; *nl says whether it ended with
- * a LF. It returns -1 at the end of the text, and -2 for a line holding a
- * NUL, or a CR anywhere but before the LF.
- */
+/* A cursor over the lines of a small text, and what to call the text in messages. */
 struct cursor {
 	const char *p, *end;
+	const char *what, *kind;
 };
-
-static int next_line(struct cursor *c, const char **line, size_t *len, bool *nl)
-{
-	const char *eol;
-	size_t n;
-
-	if (c->p >= c->end)
-		return -1;
-	eol = memchr(c->p, '\n', (size_t)(c->end - c->p));
-	n = eol ? (size_t)(eol - c->p) : (size_t)(c->end - c->p);
-	*line = c->p;
-	*nl = eol != NULL;
-	c->p += n + (eol != NULL);
-	if (n && (*line)[n - 1] == '\r' && *nl)
-		n--;
-	if (memchr(*line, '\0', n) || memchr(*line, '\r', n))
-		return -2;
-	*len = n;
-	return 0;
-}
 
 static int format_error(const char *what, const char *kind, const char *why)
 {
@@ -210,29 +186,51 @@ static int format_error(const char *what, const char *kind, const char *why)
 }
 
 /*
+ * The next line, without its LF (or CRLF), in *line and *len; *nl says
+ * whether it ended with a LF. A missing line, or one holding a NUL or a CR
+ * anywhere but before the LF, is a format error (printed).
+ */
+static int next_line(struct cursor *c, const char **line, size_t *len, bool *nl)
+{
+	const char *eol;
+	size_t n;
+
+	if (c->p >= c->end)
+		return format_error(c->what, c->kind, "it is empty or truncated");
+	eol = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	n = eol ? (size_t)(eol - c->p) : (size_t)(c->end - c->p);
+	*line = c->p;
+	*nl = eol != NULL;
+	c->p += n + (eol != NULL);
+	if (n && (*line)[n - 1] == '\r' && *nl)
+		n--;
+	if (memchr(*line, '\0', n) || memchr(*line, '\r', n))
+		return format_error(c->what, c->kind, "a line holds a NUL or a stray CR");
+	*len = n;
+	return 0;
+}
+
+/*
  * Read a comment line (prefix, then a comment of at most max bytes) that
  * must end with a LF. Sets *text and *tlen to the comment. 0, or an error.
  */
-static int comment_line(struct cursor *c, const char *prefix, size_t max, const char *what,
-			const char *kind, const char **text, size_t *tlen)
+static int comment_line(struct cursor *c, const char *prefix, size_t max,
+			const char **text, size_t *tlen)
 {
 	size_t plen = strlen(prefix), len;
 	const char *line, *why;
 	bool nl;
-	int r = next_line(c, &line, &len, &nl);
 
-	if (r == -1)
-		return format_error(what, kind, "it is empty or truncated");
-	if (r == -2)
-		return format_error(what, kind, "a line holds a NUL or a stray CR");
+	if (next_line(c, &line, &len, &nl))
+		return MINISIGN_ERR_FORMAT;
 	if (len < plen || memcmp(line, prefix, plen))
-		return format_error(what, kind, !strcmp(prefix, TRUSTED_PREFIX) ?
+		return format_error(c->what, c->kind, !strcmp(prefix, TRUSTED_PREFIX) ?
 				    "the third line does not start with \"trusted comment: \"" :
 				    "the first line does not start with \"untrusted comment: \"");
 	if (!nl)
-		return format_error(what, kind, "it is truncated after a comment line");
+		return format_error(c->what, c->kind, "it is truncated after a comment line");
 	if (minisign_check_comment(line + plen, len - plen, max, &why) < 0)
-		return format_error(what, kind, why);
+		return format_error(c->what, c->kind, why);
 	*text = line + plen;
 	*tlen = len - plen;
 	return 0;
@@ -242,26 +240,22 @@ static int comment_line(struct cursor *c, const char *prefix, size_t max, const 
  * Read a base64 line decoding to exactly n bytes into out. With last, the
  * line may lack its LF and must end the text.
  */
-static int b64_line(struct cursor *c, unsigned char *out, size_t n, bool last,
-		    const char *what, const char *kind)
+static int b64_line(struct cursor *c, unsigned char *out, size_t n, bool last)
 {
 	const char *line;
 	size_t len;
 	bool nl;
-	int r = next_line(c, &line, &len, &nl);
 
-	if (r == -1)
-		return format_error(what, kind, "it is truncated");
-	if (r == -2)
-		return format_error(what, kind, "a line holds a NUL or a stray CR");
+	if (next_line(c, &line, &len, &nl))
+		return MINISIGN_ERR_FORMAT;
 	if (b64_exact(out, n, line, len) < 0)
-		return format_error(what, kind, len != B64_CHARS(n) ?
+		return format_error(c->what, c->kind, len != B64_CHARS(n) ?
 				    "a key or signature line has the wrong length" :
 				    "a key or signature line is not valid base64");
 	if (!last && !nl)
-		return format_error(what, kind, "it is truncated");
+		return format_error(c->what, c->kind, "it is truncated");
 	if (last && c->p != c->end)
-		return format_error(what, kind, "there is more after its last line");
+		return format_error(c->what, c->kind, "there is more after its last line");
 	return 0;
 }
 
@@ -278,7 +272,7 @@ static int pubkey_from_bytes(struct minisign_pubkey *pk, const unsigned char *ra
 int minisign_pubkey_parse(struct minisign_pubkey *pk, const char *text, size_t len,
 			  const char *what)
 {
-	struct cursor c = { text, text + len };
+	struct cursor c = { text, text + len, what, "public key" };
 	unsigned char raw[PUBKEY_BYTES];
 	const char *comment;
 	size_t clen;
@@ -286,12 +280,11 @@ int minisign_pubkey_parse(struct minisign_pubkey *pk, const char *text, size_t l
 
 	if (len < strlen(UNTRUSTED_PREFIX) || memcmp(text, UNTRUSTED_PREFIX, strlen(UNTRUSTED_PREFIX))) {
 		/* The key line alone, as minisign -P takes it. */
-		r = b64_line(&c, raw, sizeof(raw), true, what, "public key");
+		r = b64_line(&c, raw, sizeof(raw), true);
 	} else {
-		r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, what,
-				 "public key", &comment, &clen);
+		r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, &comment, &clen);
 		if (!r)
-			r = b64_line(&c, raw, sizeof(raw), true, what, "public key");
+			r = b64_line(&c, raw, sizeof(raw), true);
 	}
 	if (r)
 		return r;
@@ -362,15 +355,14 @@ static bool seckey_encrypted(const unsigned char *raw)
  */
 static int seckey_decode(unsigned char raw[SK_BYTES], const char *text, size_t len, const char *what)
 {
-	struct cursor c = { text, text + len };
+	struct cursor c = { text, text + len, what, "secret key" };
 	const char *comment;
 	size_t clen;
 	int r;
 
-	r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, what,
-			 "secret key", &comment, &clen);
+	r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, &comment, &clen);
 	if (!r)
-		r = b64_line(&c, raw, SK_BYTES, true, what, "secret key");
+		r = b64_line(&c, raw, SK_BYTES, true);
 	if (r)
 		return r;
 	if (memcmp(raw + SK_SIG_ALG, "Ed", 2))
@@ -735,16 +727,15 @@ int minisign_sign(const struct minisign_seckey *sk, const unsigned char hash[MIN
 
 int minisign_sig_parse(struct minisign_sig *sig, const char *text, size_t len, const char *what)
 {
-	struct cursor c = { text, text + len };
+	struct cursor c = { text, text + len, what, "signature" };
 	unsigned char raw[SIG_BYTES];
 	const char *untrusted, *trusted;
 	size_t ulen, tlen;
 	int r;
 
-	r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, what, "signature",
-			 &untrusted, &ulen);
+	r = comment_line(&c, UNTRUSTED_PREFIX, MINISIGN_UNTRUSTED_COMMENT_MAX, &untrusted, &ulen);
 	if (!r)
-		r = b64_line(&c, raw, sizeof(raw), false, what, "signature");
+		r = b64_line(&c, raw, sizeof(raw), false);
 	if (r)
 		return r;
 	if (!memcmp(raw, "Ed", 2))
@@ -752,10 +743,9 @@ int minisign_sig_parse(struct minisign_sig *sig, const char *text, size_t len, c
 				    "only prehashed (\"ED\") signatures are accepted");
 	if (memcmp(raw, "ED", 2))
 		return format_error(what, "signature", "unsupported signature algorithm");
-	r = comment_line(&c, TRUSTED_PREFIX, MINISIGN_TRUSTED_COMMENT_MAX, what, "signature",
-			 &trusted, &tlen);
+	r = comment_line(&c, TRUSTED_PREFIX, MINISIGN_TRUSTED_COMMENT_MAX, &trusted, &tlen);
 	if (!r)
-		r = b64_line(&c, sig->global_sig, sizeof(sig->global_sig), true, what, "signature");
+		r = b64_line(&c, sig->global_sig, sizeof(sig->global_sig), true);
 	if (r) {
 		sodium_memzero(sig->global_sig, sizeof(sig->global_sig));
 		return r;

@@ -23,13 +23,11 @@
 #include "diag/fsutil.h"
 #include "diag/minisign.h"
 #include "diag/strbuf.h"
-#include "capture.h"
+#include "testlib.h"
 
 #define FIX "../fixtures/trust/"
 #define TC "bundle:fixture\thost:test" /* the fixtures' trusted comment */
 #define UC "fixture untrusted"
-
-static char *tmp;
 
 /* Small limits for keys our tests encrypt: scrypt N = 2^10. */
 static const struct minisign_keygen_opts fast_enc = {
@@ -37,31 +35,6 @@ static const struct minisign_keygen_opts fast_enc = {
 	crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_MIN,
 };
 static const struct minisign_keygen_opts plain = { true, NULL, 0, 0 };
-
-/* A path in the test's temporary directory (eight live at a time). */
-static const char *T(const char *name)
-{
-	static char buf[8][512];
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmp, name);
-	return buf[i];
-}
-
-/* Run a shell command; its exit status. */
-static PRINTF_LIKE(1, 2) int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : 128;
-}
 
 static void put(const char *path, const char *text, size_t len)
 {
@@ -89,16 +62,14 @@ static int setup(void **state)
 
 	if (sodium_init() < 0 || !mkdtemp(templ))
 		return -1;
-	tmp = strdup(templ);
-	snprintf(capture_file, sizeof(capture_file), "%s/stderr", tmp);
+	snprintf(test_dir, sizeof(test_dir), "%s", templ);
+	snprintf(capture_file, sizeof(capture_file), "%s/stderr", templ);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	fs_remove_tree(tmp);
-	free(tmp);
-	return 0;
+	return fs_remove_tree(test_dir);
 }
 
 /* Sign the file path with sk, into sig_path. */
@@ -712,7 +683,7 @@ static void keygen_never_overwrites_and_leaves_nothing_on_failure(void **state)
 	capture_expect("more than one line");
 	assert_int_equal(stat(T("n1.pub"), &st), -1);
 	assert_int_equal(stat(T("n1.key"), &st), -1);
-	assert_int_equal(sh("ls -A %s | grep -q tmp", tmp), 1); /* no temporary files left */
+	assert_int_equal(sh("ls -A %s | grep -q tmp", test_dir), 1); /* no temporary files left */
 	/* Without a terminal and without a password file, it says what to do. */
 	opts.password_file = NULL;
 	{

@@ -3,6 +3,7 @@
  * test_split.c - multi-part media files, with stock sha256sum and cat in the loop
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,34 +19,10 @@
 #include "diag/fsutil.h"
 #include "diag/split.h"
 #include "diag/strbuf.h"
-#include "capture.h"
+#include "testlib.h"
 
 static char top[] = "/tmp/diag-test-split.XXXXXX";
-static char dir[300];
 static unsigned char data[5000];
-
-static const char *P(const char *name)
-{
-	static char buf[4][400];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
-
-static PRINTF_LIKE(1, 2) int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	r = system(cmd);
-	return WIFEXITED(r) ? WEXITSTATUS(r) : 128;
-}
 
 static int setup(void **state)
 {
@@ -67,10 +44,10 @@ static int fresh(void **state)
 	static int n;
 	int fd;
 
-	snprintf(dir, sizeof(dir), "%s/%d", top, ++n);
-	if (mkdir(dir, 0700) < 0)
+	snprintf(test_dir, sizeof(test_dir), "%s/%d", top, ++n);
+	if (mkdir(test_dir, 0700) < 0)
 		return -1;
-	fd = open(P("orig"), O_WRONLY | O_CREAT | O_EXCL, 0600);
+	fd = open(T("orig"), O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0 || fs_write_all(fd, data, sizeof(data)) < 0)
 		return -1;
 	close(fd);
@@ -83,7 +60,7 @@ static void write_split(size_t len, uint64_t size, struct split_info *info)
 	struct split_writer *w;
 	size_t off = 0, step = 1;
 
-	assert_int_equal(split_writer_open(&w, P("OUT"), size, 0640), 0);
+	assert_int_equal(split_writer_open(&w, T("OUT"), size, 0640), 0);
 	while (off < len) {
 		size_t n = MIN(step, len - off);
 
@@ -113,22 +90,22 @@ static void parts_have_the_size_and_stock_tools_check_and_join_them(void **state
 	assert_int_equal(info.size, 2500);
 	crypto_hash_sha256(h, data, 2500);
 	assert_memory_equal(info.sha256, h, 32);
-	assert_int_equal(file_size(P("OUT.001")), 1000);
-	assert_int_equal(file_size(P("OUT.002")), 1000);
-	assert_int_equal(file_size(P("OUT.003")), 500);
-	assert_int_equal(stat(P("OUT.004"), &st), -1);
-	assert_int_equal(stat(P("OUT.001"), &st), 0);
+	assert_int_equal(file_size(T("OUT.001")), 1000);
+	assert_int_equal(file_size(T("OUT.002")), 1000);
+	assert_int_equal(file_size(T("OUT.003")), 500);
+	assert_int_equal(stat(T("OUT.004"), &st), -1);
+	assert_int_equal(stat(T("OUT.001"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
 	/* The transfer station's check, and the way back to one file, with stock tools. */
-	assert_int_equal(sh("cd %s && sha256sum -c --strict OUT.sha256 >check.out", dir), 0);
+	assert_int_equal(sh("cd %s && sha256sum -c --strict OUT.sha256 >check.out", test_dir), 0);
 	assert_int_equal(sh("cd %s && test \"$(cat check.out)\" = \"$(printf 'OUT.001: OK\\nOUT.002: OK\\nOUT.003: OK')\"",
-			    dir), 0);
-	assert_int_equal(sh("cd %s && head -c 2500 orig >want && cat OUT.[0-9][0-9][0-9] | cmp - want", dir), 0);
+			    test_dir), 0);
+	assert_int_equal(sh("cd %s && head -c 2500 orig >want && cat OUT.[0-9][0-9][0-9] | cmp - want", test_dir), 0);
 	/* The sums are sha256sum's own output. */
-	assert_int_equal(sh("cd %s && sha256sum OUT.001 OUT.002 OUT.003 | cmp - OUT.sha256", dir), 0);
+	assert_int_equal(sh("cd %s && sha256sum OUT.001 OUT.002 OUT.003 | cmp - OUT.sha256", test_dir), 0);
 	/* Nothing else is left beside them. */
 	assert_int_equal(sh("cd %s && test \"$(ls -A | tr '\\n' ' ')\" = 'OUT.001 OUT.002 OUT.003 OUT.sha256 check.out orig want '",
-			    dir), 0);
+			    test_dir), 0);
 }
 
 static void an_exact_multiple_makes_no_empty_part_and_empty_makes_one(void **state)
@@ -138,33 +115,54 @@ static void an_exact_multiple_makes_no_empty_part_and_empty_makes_one(void **sta
 
 	write_split(3000, 1000, &info);
 	assert_int_equal(info.parts, 3);
-	assert_int_equal(file_size(P("OUT.003")), 1000);
-	assert_int_equal(access(P("OUT.004"), F_OK), -1);
-	assert_int_equal(sh("rm %s/OUT.*", dir), 0);
+	assert_int_equal(file_size(T("OUT.003")), 1000);
+	assert_int_equal(access(T("OUT.004"), F_OK), -1);
+	assert_int_equal(sh("rm %s/OUT.*", test_dir), 0);
 	write_split(0, 1000, &info);
 	assert_int_equal(info.parts, 1);
-	assert_int_equal(file_size(P("OUT.001")), 0);
-	assert_int_equal(split_open(&s, P("OUT"), SPLIT_NEED_SUMS), 0);
+	assert_int_equal(file_size(T("OUT.001")), 0);
+	assert_int_equal(split_open(&s, T("OUT"), SPLIT_NEED_SUMS), 0);
 	assert_int_equal(s->size, 0);
 	assert_int_equal(split_verify(s), 0);
 	split_close(s);
 	/* One part only, when it all fits. */
-	assert_int_equal(sh("rm %s/OUT.*", dir), 0);
+	assert_int_equal(sh("rm %s/OUT.*", test_dir), 0);
 	write_split(10, 1000, &info);
 	assert_int_equal(info.parts, 1);
-	assert_int_equal(sh("cd %s && sha256sum -c --quiet OUT.sha256", dir), 0);
+	assert_int_equal(sh("cd %s && sha256sum -c --quiet OUT.sha256", test_dir), 0);
 }
 
 static void nothing_appears_before_commit_and_abort_leaves_nothing(void **state)
 {
 	struct split_writer *w;
 
-	assert_int_equal(split_writer_open(&w, P("OUT"), 100, 0600), 0);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 100, 0600), 0);
 	assert_int_equal(split_writer_write(w, data, 450), 0);
-	assert_int_equal(sh("cd %s && ls -A | grep -v '^orig$' | grep -q '^\\.OUT\\.split\\.'", dir), 0);
-	assert_int_equal(sh("cd %s && ! ls OUT* 2>/dev/null", dir), 0);
+	assert_int_equal(sh("cd %s && ls -A | grep -v '^orig$' | grep -q '^\\.OUT\\.split\\.'", test_dir), 0);
+	assert_int_equal(sh("cd %s && ! ls OUT* 2>/dev/null", test_dir), 0);
 	split_writer_abort(w);
-	assert_int_equal(sh("cd %s && test \"$(ls -A)\" = orig", dir), 0);
+	assert_int_equal(sh("cd %s && test \"$(ls -A)\" = orig", test_dir), 0);
+}
+
+static void a_signal_while_writing_leaves_nothing_behind(void **state)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct split_writer *w;
+
+		fs_cleanup_install();
+		if (split_writer_open(&w, T("OUT"), 100, 0600) < 0 || split_writer_write(w, data, 450) < 0)
+			_exit(1);
+		raise(SIGTERM);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_int_equal(sh("cd %s && test \"$(ls -A)\" = orig", test_dir), 0);
 }
 
 static void never_overwrites_and_leaves_nothing_when_it_cannot_commit(void **state)
@@ -172,23 +170,23 @@ static void never_overwrites_and_leaves_nothing_when_it_cannot_commit(void **sta
 	struct split_writer *w;
 	struct strbuf sb = STRBUF_INIT;
 
-	assert_int_equal(sh("echo keep >%s", P("OUT.001")), 0);
+	assert_int_equal(sh("echo keep >%s", T("OUT.001")), 0);
 	capture_start();
-	assert_int_equal(split_writer_open(&w, P("OUT"), 100, 0600), -1);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 100, 0600), -1);
 	capture_expect("OUT.001' already exists; not overwriting it");
-	assert_int_equal(sh("rm %s && echo keep >%s", P("OUT.001"), P("OUT.sha256")), 0);
+	assert_int_equal(sh("rm %s && echo keep >%s", T("OUT.001"), T("OUT.sha256")), 0);
 	capture_start();
-	assert_int_equal(split_writer_open(&w, P("OUT"), 100, 0600), -1);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 100, 0600), -1);
 	capture_expect("OUT.sha256' already exists");
 	/* A clash found only at commit: every part moved so far goes back. */
-	assert_int_equal(sh("rm %s && echo keep >%s", P("OUT.sha256"), P("OUT.003")), 0);
-	assert_int_equal(split_writer_open(&w, P("OUT"), 100, 0600), 0);
+	assert_int_equal(sh("rm %s && echo keep >%s", T("OUT.sha256"), T("OUT.003")), 0);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 100, 0600), 0);
 	assert_int_equal(split_writer_write(w, data, 450), 0);
 	capture_start();
 	assert_int_equal(split_writer_commit(w, NULL), -1);
 	capture_expect("OUT.003' already exists; not overwriting it");
-	assert_int_equal(sh("cd %s && test \"$(ls -A | tr '\\n' ' ')\" = 'OUT.003 orig '", dir), 0);
-	assert_int_equal(fs_read_file(P("OUT.003"), &sb, 100), 0);
+	assert_int_equal(sh("cd %s && test \"$(ls -A | tr '\\n' ' ')\" = 'OUT.003 orig '", test_dir), 0);
+	assert_int_equal(fs_read_file(T("OUT.003"), &sb, 100), 0);
 	assert_string_equal(sb.buf, "keep\n");
 	strbuf_release(&sb);
 }
@@ -197,18 +195,18 @@ static void refuses_more_than_999_parts_and_unlistable_names(void **state)
 {
 	struct split_writer *w;
 
-	assert_int_equal(split_writer_open(&w, P("OUT"), 1, 0600), 0);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 1, 0600), 0);
 	assert_int_equal(split_writer_write(w, data, 999), 0);
 	capture_start();
 	assert_int_equal(split_writer_write(w, data, 1), -1);
 	capture_expect("more than 999 parts: use a larger part size");
 	split_writer_abort(w);
-	assert_int_equal(sh("cd %s && test \"$(ls -A)\" = orig", dir), 0);
+	assert_int_equal(sh("cd %s && test \"$(ls -A)\" = orig", test_dir), 0);
 	capture_start();
-	assert_int_equal(split_writer_open(&w, P("a\\b"), 10, 0600), -1);
+	assert_int_equal(split_writer_open(&w, T("a\\b"), 10, 0600), -1);
 	capture_expect("cannot be listed in a checksum file");
 	capture_start();
-	assert_int_equal(split_writer_open(&w, P("OUT"), 0, 0600), -1);
+	assert_int_equal(split_writer_open(&w, T("OUT"), 0, 0600), -1);
 	capture_expect("parts of 0 bytes");
 	assert_int_equal(split_writer_open(&w, "-", 10, 0600), -1);
 }
@@ -218,19 +216,19 @@ static void finds_the_set_from_any_part_or_the_sums(void **state)
 	char *base = NULL;
 
 	write_split(2500, 1000, NULL);
-	assert_int_equal(split_detect(P("OUT.002"), &base), 1);
-	assert_string_equal(base, P("OUT"));
+	assert_int_equal(split_detect(T("OUT.002"), &base), 1);
+	assert_string_equal(base, T("OUT"));
 	free(base);
-	assert_int_equal(split_detect(P("OUT.sha256"), &base), 1);
-	assert_string_equal(base, P("OUT"));
+	assert_int_equal(split_detect(T("OUT.sha256"), &base), 1);
+	assert_string_equal(base, T("OUT"));
 	free(base);
-	assert_int_equal(split_detect(P("OUT"), &base), 1);
-	assert_string_equal(base, P("OUT"));
+	assert_int_equal(split_detect(T("OUT"), &base), 1);
+	assert_string_equal(base, T("OUT"));
 	free(base);
 	base = NULL;
-	assert_int_equal(split_detect(P("orig"), &base), 0);
-	assert_int_equal(split_detect(P("nothing"), &base), 0);
-	assert_int_equal(split_detect(P("nothing.123"), &base), 0);
+	assert_int_equal(split_detect(T("orig"), &base), 0);
+	assert_int_equal(split_detect(T("nothing"), &base), 0);
+	assert_int_equal(split_detect(T("nothing.123"), &base), 0);
 	assert_null(base);
 }
 
@@ -241,7 +239,7 @@ static void reads_the_parts_as_one_seekable_file(void **state)
 	FILE *f;
 
 	write_split(2500, 1000, NULL);
-	assert_int_equal(split_open(&s, P("OUT"), SPLIT_NEED_SUMS), 0);
+	assert_int_equal(split_open(&s, T("OUT"), SPLIT_NEED_SUMS), 0);
 	assert_int_equal(s->nr, 3);
 	assert_int_equal(s->size, 2500);
 	assert_int_equal(s->part_size, 1000);
@@ -279,7 +277,7 @@ static void names_the_part_and_offset_of_an_offset_of_the_whole(void **state)
 	char *msg, want[512];
 
 	write_split(2500, 1000, NULL);
-	assert_int_equal(split_open(&s, P("OUT"), 0), 0);
+	assert_int_equal(split_open(&s, T("OUT"), 0), 0);
 	assert_int_equal(split_locate(s, 0, &part, &po), 0);
 	assert_int_equal(part, 0);
 	assert_int_equal(po, 0);
@@ -291,7 +289,7 @@ static void names_the_part_and_offset_of_an_offset_of_the_whole(void **state)
 	assert_int_equal(po, 0);
 	assert_int_equal(split_locate(s, 2500, &part, &po), -1);
 	msg = split_describe(s, 1036);
-	snprintf(want, sizeof(want), "'%s' at offset 36 (offset 1036 of the whole)", P("OUT.002"));
+	snprintf(want, sizeof(want), "'%s' at offset 36 (offset 1036 of the whole)", T("OUT.002"));
 	assert_string_equal(msg, want);
 	free(msg);
 	split_close(s);
@@ -302,45 +300,45 @@ static void missing_extra_and_wrongly_sized_parts_are_named(void **state)
 	struct split_set *s = NULL;
 
 	write_split(2500, 1000, NULL);
-	assert_int_equal(sh("mv %s %s", P("OUT.002"), P("saved")), 0);
+	assert_int_equal(sh("mv %s %s", T("OUT.002"), T("saved")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("part '");
-	assert_int_equal(sh("grep -q \"part '%s' is missing\" %s", P("OUT.002"), capture_file), 0);
+	assert_int_equal(sh("grep -q \"part '%s' is missing\" %s", T("OUT.002"), capture_file), 0);
 	assert_null(s);
-	assert_int_equal(sh("mv %s %s && mv %s %s", P("saved"), P("OUT.002"), P("OUT.003"), P("saved")), 0);
+	assert_int_equal(sh("mv %s %s && mv %s %s", T("saved"), T("OUT.002"), T("OUT.003"), T("saved")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("OUT.003' is missing");
 	/* Without the sums, a missing last part cannot be seen, and we say so. */
-	assert_int_equal(sh("mv %s %s", P("OUT.sha256"), P("sums")), 0);
+	assert_int_equal(sh("mv %s %s", T("OUT.sha256"), T("sums")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), 0);
+	assert_int_equal(split_open(&s, T("OUT"), 0), 0);
 	capture_expect("parts missing after '");
 	split_close(s);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), SPLIT_NEED_SUMS), -1);
+	assert_int_equal(split_open(&s, T("OUT"), SPLIT_NEED_SUMS), -1);
 	capture_expect("OUT.sha256' is missing");
-	assert_int_equal(sh("mv %s %s && mv %s %s", P("saved"), P("OUT.003"), P("sums"), P("OUT.sha256")), 0);
+	assert_int_equal(sh("mv %s %s && mv %s %s", T("saved"), T("OUT.003"), T("sums"), T("OUT.sha256")), 0);
 	/* An extra part. */
-	assert_int_equal(sh("echo x >%s", P("OUT.004")), 0);
+	assert_int_equal(sh("echo x >%s", T("OUT.004")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("OUT.004': it is not listed in '");
-	assert_int_equal(sh("rm %s && echo x >%s", P("OUT.004"), P("OUT.000")), 0);
+	assert_int_equal(sh("rm %s && echo x >%s", T("OUT.004"), T("OUT.000")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("extra part '");
-	assert_int_equal(sh("rm %s", P("OUT.000")), 0);
+	assert_int_equal(sh("rm %s", T("OUT.000")), 0);
 	/* A truncated middle part, and a last part grown too large. */
-	assert_int_equal(truncate(P("OUT.002"), 999), 0);
+	assert_int_equal(truncate(T("OUT.002"), 999), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("OUT.002' is 999 bytes where 1000 were expected: truncated or damaged");
-	assert_int_equal(truncate(P("OUT.002"), 1000), 0);
-	assert_int_equal(truncate(P("OUT.003"), 1001), 0);
+	assert_int_equal(truncate(T("OUT.002"), 1000), 0);
+	assert_int_equal(truncate(T("OUT.003"), 1001), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), -1);
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
 	capture_expect("OUT.003' is 1001 bytes: the last part must hold 1 to 1000");
 }
 
@@ -350,12 +348,12 @@ static void verify_names_the_damaged_part_as_sha256sum_does(void **state)
 	int fd;
 
 	write_split(2500, 1000, NULL);
-	fd = open(P("OUT.002"), O_WRONLY);
+	fd = open(T("OUT.002"), O_WRONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(pwrite(fd, "\xff", 1, 500), 1);
 	close(fd);
-	assert_int_equal(split_open(&s, P("OUT.003"), 0), -1); /* a part, not the base */
-	assert_int_equal(split_open(&s, P("OUT"), 0), 0);
+	assert_int_equal(split_open(&s, T("OUT.003"), 0), -1); /* a part, not the base */
+	assert_int_equal(split_open(&s, T("OUT"), 0), 0);
 	capture_start();
 	assert_int_equal(split_verify(s), 1);
 	capture_expect("OUT.002' is damaged: its SHA-256 does not match '");
@@ -363,11 +361,11 @@ static void verify_names_the_damaged_part_as_sha256sum_does(void **state)
 	assert_true(s->parts[1].damaged);
 	assert_false(s->parts[2].damaged);
 	split_close(s);
-	assert_int_equal(sh("cd %s && sha256sum -c OUT.sha256 2>/dev/null | grep -qx 'OUT.002: FAILED'", dir), 0);
+	assert_int_equal(sh("cd %s && sha256sum -c OUT.sha256 2>/dev/null | grep -qx 'OUT.002: FAILED'", test_dir), 0);
 	/* Without sums there is nothing to verify against. */
-	assert_int_equal(sh("rm %s", P("OUT.sha256")), 0);
+	assert_int_equal(sh("rm %s", T("OUT.sha256")), 0);
 	capture_start();
-	assert_int_equal(split_open(&s, P("OUT"), 0), 0);
+	assert_int_equal(split_open(&s, T("OUT"), 0), 0);
 	capture_expect("");
 	capture_start();
 	assert_int_equal(split_verify(s), -1);
@@ -441,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup(parts_have_the_size_and_stock_tools_check_and_join_them, fresh),
 		cmocka_unit_test_setup(an_exact_multiple_makes_no_empty_part_and_empty_makes_one, fresh),
 		cmocka_unit_test_setup(nothing_appears_before_commit_and_abort_leaves_nothing, fresh),
+		cmocka_unit_test_setup(a_signal_while_writing_leaves_nothing_behind, fresh),
 		cmocka_unit_test_setup(never_overwrites_and_leaves_nothing_when_it_cannot_commit, fresh),
 		cmocka_unit_test_setup(refuses_more_than_999_parts_and_unlistable_names, fresh),
 		cmocka_unit_test_setup(finds_the_set_from_any_part_or_the_sums, fresh),
