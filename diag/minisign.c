@@ -381,12 +381,12 @@ static int seckey_decode(unsigned char raw[SK_BYTES], const char *text, size_t l
 static int seckey_crypt(unsigned char *raw, const char *password, size_t password_len)
 {
 	unsigned char *stream = secure_alloc(SK_ENCRYPTED);
-	int r = crypto_pwhash_scryptsalsa208sha256(stream, SK_ENCRYPTED, password, password_len,
-						   raw + SK_SALT, le64_load(raw + SK_OPSLIMIT),
-						   (size_t)le64_load(raw + SK_MEMLIMIT));
+	int r, e;
 
-	int e = errno;
-
+	r = crypto_pwhash_scryptsalsa208sha256(stream, SK_ENCRYPTED, password, password_len,
+					       raw + SK_SALT, le64_load(raw + SK_OPSLIMIT),
+					       (size_t)le64_load(raw + SK_MEMLIMIT));
+	e = errno;
 	if (r == 0) {
 		for (size_t i = 0; i < SK_ENCRYPTED; i++)
 			raw[SK_KEY_ID + i] ^= stream[i];
@@ -533,6 +533,12 @@ static int keygen_encrypt(unsigned char *raw, const struct minisign_keygen_opts 
 	size_t pwlen;
 	int r;
 
+	if (ops > OPSLIMIT_MAX || mem > MEMLIMIT_MAX) {
+		error("refusing scrypt limits above minisign's (opslimit %llu, memlimit %llu): "
+		      "keys with them are refused when loaded", (unsigned long long)OPSLIMIT_MAX,
+		      (unsigned long long)MEMLIMIT_MAX);
+		return MINISIGN_ERR_FORMAT;
+	}
 	if (password_read(&pw, &pwlen, opts->password_file, "Password for the new secret key: ",
 			  !opts->password_file) < 0)
 		return MINISIGN_ERR_IO;

@@ -681,6 +681,11 @@ static void keygen_never_overwrites_and_leaves_nothing_on_failure(void **state)
 	capture_start();
 	assert_int_equal(minisign_keygen(T("n1.pub"), T("n1.key"), &opts, NULL), MINISIGN_ERR_IO);
 	capture_expect("more than one line");
+	opts.memlimit = 2ULL << 30;
+	capture_start();
+	assert_int_equal(minisign_keygen(T("n1.pub"), T("n1.key"), &opts, NULL), MINISIGN_ERR_FORMAT);
+	capture_expect("refusing scrypt limits above minisign's");
+	opts.memlimit = fast_enc.memlimit;
 	assert_int_equal(stat(T("n1.pub"), &st), -1);
 	assert_int_equal(stat(T("n1.key"), &st), -1);
 	assert_int_equal(sh("ls -A %s | grep -q tmp", test_dir), 1); /* no temporary files left */

@@ -53,6 +53,7 @@ static PRINTF_LIKE(1, 2) int sh(const char *fmt, ...)
 
 static int capture_saved = -1;
 
+/* Between capture_start() and capture_expect(), a failing assertion's report lands in capture_file. */
 static void capture_start(void)
 {
 	int fd = open(capture_file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
