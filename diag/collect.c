@@ -280,35 +280,43 @@ int collect_end(struct collect_ctx *ctx, const struct collect_item_end *end)
 	return 0;
 }
 
-void collect_failed(struct collect_ctx *ctx, struct collect_item *item, const char *fmt, ...)
+static void report_item(struct collect_ctx *ctx, struct collect_item *item, bool failed,
+			const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+static void report_item(struct collect_ctx *ctx, struct collect_item *item, bool failed,
+			const char *fmt, va_list ap)
 {
 	char reason[1024];
-	va_list ap;
 
 	if (ctx->fatal)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	fill_item(ctx, item);
-	ctx->sum->failures++;
-	ctx->sink->item_failed(ctx->sink, item, reason);
+	if (failed) {
+		ctx->sum->failures++;
+		ctx->sink->item_failed(ctx->sink, item, reason);
+	} else {
+		ctx->sum->skipped++;
+		if (ctx->sink->item_skipped)
+			ctx->sink->item_skipped(ctx->sink, item, reason);
+	}
+}
+
+void collect_failed(struct collect_ctx *ctx, struct collect_item *item, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_item(ctx, item, true, fmt, ap);
+	va_end(ap);
 }
 
 void collect_skipped(struct collect_ctx *ctx, struct collect_item *item, const char *fmt, ...)
 {
-	char reason[1024];
 	va_list ap;
 
-	if (ctx->fatal)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
+	report_item(ctx, item, false, fmt, ap);
 	va_end(ap);
-	fill_item(ctx, item);
-	ctx->sum->skipped++;
-	if (ctx->sink->item_skipped)
-		ctx->sink->item_skipped(ctx->sink, item, reason);
 }
 
 void collect_entry_failed(struct collect_ctx *ctx, double seconds, const char *fmt, ...)

@@ -15,6 +15,7 @@
 
 #include "diag/logtime.h"
 #include "diag/strbuf.h"
+#include "diag/util.h"
 
 struct cursor {
 	const char *p, *end;
@@ -98,17 +99,6 @@ struct civil {
 	int zone;      /* seconds east of UTC */
 	bool has_zone;
 };
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-	return era * 146097 + doe - 719468;
-}
 
 static bool civil_valid(const struct civil *t)
 {
