@@ -402,7 +402,7 @@ static int64_t read_range(struct reader *r, int fd, uint64_t off, uint64_t end, 
 
 /* Decompress a gzip stream, handing output after the first skip bytes to r (or only counting). */
 static int gunzip(struct walk *w, struct reader *r, int fd, uint64_t skip, uint64_t *total,
-		  bool *fatal, const char **err)
+		  bool *fatal, const char **err, const char **secret)
 {
 	unsigned char *in = (unsigned char *)w->sniff;
 	z_stream zs;
@@ -453,6 +453,8 @@ static int gunzip(struct walk *w, struct reader *r, int fd, uint64_t skip, uint6
 				*err = "decompresses to more than 16 GiB";
 				goto out;
 			}
+			if (secret && !*total && (*secret = secret_content((char *)out, have)))
+				goto out; /* a key inside the compressed data */
 			if (r && *total + have > skip) {
 				size_t from = *total >= skip ? 0 : (size_t)(skip - *total);
 
@@ -472,7 +474,7 @@ static int gunzip(struct walk *w, struct reader *r, int fd, uint64_t skip, uint6
 	}
 out:
 	inflateEnd(&zs);
-	return *err || *fatal ? -1 : 0;
+	return *err || *fatal || (secret && *secret) ? -1 : 0;
 }
 
 static bool window_active(const struct walk *w)
@@ -573,7 +575,12 @@ static int collect_regular(struct walk *w, const struct source *src, int fd, con
 		if (len > 3 && !strcmp(src->host_path + len - 3, ".gz"))
 			bundle_path = xasprintf("%s%.*s", w->prefix, (int)(len - 3), src->host_path);
 		/* pass 1: the decompressed size, and a look at its first bytes for keys */
-		if (gunzip(w, NULL, fd, 0, &size, &fatal, &err) < 0) {
+		if (gunzip(w, NULL, fd, 0, &size, &fatal, &err, &why) < 0 && why) {
+			skip(w, src->host_path, st, "secret: %s (inside the gzip data)", why);
+			free(bundle_path);
+			return 0;
+		}
+		if (err) {
 			struct collect_item fitem;
 			char *bp = xasprintf("%s%s", w->prefix, src->host_path);
 
@@ -615,7 +622,7 @@ static int collect_regular(struct walk *w, const struct source *src, int fd, con
 			 (unsigned long long)size, limit < w->cap ? "total budget" : "per-file cap");
 	}
 	if (gz) {
-		if (gunzip(w, &r, fd, start, &total, &fatal, &err) < 0 && !fatal)
+		if (gunzip(w, &r, fd, start, &total, &fatal, &err, NULL) < 0 && !fatal)
 			end.error = err;
 	} else if (size == 0) {
 		/* /proc, /sys: the size is unknown until EOF */

@@ -508,16 +508,20 @@ static void stores_gzip_logs_decompressed_and_skips_other_compressions(void **st
 	struct fake_sink fs;
 	struct fake_rec *r;
 
+	static const char *const key[] = { "-----BEGIN EC PRIVATE KEY-----\nCANARY\n" };
+
 	put_gzip(root, "var/log/syslog.2.gz", members, 2);
+	put_gzip(root, "backup/key.pem.gz", key, 1);
 	put(root, "var/log/syslog.3.xz", "\xfd" "7zXZ\0garbage", 12, 0);
 	put(root, "var/log/broken.gz", "\x1f\x8b\x08\0\0\0\0\0\0\3garbage", 18, 0);
-	assert_int_equal(run("collect:\n  - name: l\n    description: d\n    file: /var/log\n",
+	assert_int_equal(run("collect:\n  - name: l\n    description: d\n    file: [/var/log, /backup]\n",
 			     root, NULL, &fs, NULL), 0);
 	r = want_item(&fs, "files/var/log/syslog.2");
 	assert_string_equal(r->data.buf, "first member\nsecond member\n");
 	assert_string_equal(r->source, "/var/log/syslog.2.gz");
 	assert_non_null(strstr(r->note, "gzip"));
 	want_skipped(&fs, "files/var/log/syslog.3.xz", "compressed with xz");
+	want_skipped(&fs, "files/backup/key.pem.gz", "PEM private key (inside the gzip data)");
 	assert_int_equal(fake_find(&fs, "files/var/log/broken.gz")->kind, FAKE_FAILED);
 	fake_sink_release(&fs);
 	drop_root(root);
