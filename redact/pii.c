@@ -984,8 +984,6 @@ static bool read_groups(const char *t, size_t len, size_t i, struct numtok *nt)
 		if (nt->ngroups) {
 			if (t[k] == ' ' || t[k] == '-' || t[k] == '.') {
 				sep = t[k++];
-				if (k < len && t[k] == ' ' && sep != ' ')
-					k++;
 			}
 			if (!sep && !(t[k] == '(' && nt->ngroups == 1 && nt->plus))
 				break;
