@@ -1227,7 +1227,9 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	/* "+44 00 0714 ...": nothing inside starts another number. */
 	if (!owns)
 		return i;
-	/* The whole run of groups, however long. */
+	/* The whole run of groups, however long (the buffer may have stopped mid-group). */
+	while (all_end < len && is_digit(t[all_end]))
+		all_end++;
 	while (all_end + 1 < len && (t[all_end] == ' ' || t[all_end] == '-' || t[all_end] == '.') &&
 	       is_digit(t[all_end + 1]))
 		for (all_end++; all_end < len && is_digit(t[all_end]); all_end++)
