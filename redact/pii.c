@@ -1523,10 +1523,19 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 	if ((enabled & (1u << PII_HOSTNAME)) && syslog) {
 		rc = pcre2_match(sc->syslog_host, subj, len, 0, 0, scr->md, NULL);
 		if (rc >= 2) {
-			size_t a = ov[2], b = ov[3];
+			size_t a = ov[2], b = ov[3], label = 0;
 			unsigned char ip[16];
 			bool alpha = false;
 
+			while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+				b--; /* a root dot, punctuation */
+			for (size_t k = a; k < b; k++) {
+				label = t[k] == '.' ? 0 : label + 1;
+				if (label > 63) {
+					b = a; /* not a DNS name: leave it */
+					break;
+				}
+			}
 			for (size_t k = a; k < b; k++)
 				alpha |= (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z');
 			if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
