@@ -1170,8 +1170,11 @@ static bool hex_pairs_after(const char *t, size_t len, size_t e)
 /* "de ad 01 23 45 67 89 be ef": two-digit groups inside a hex dump are no phone. */
 static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 {
-	if (nt->plus || nt->glen[0] != 2 || nt->sep[1] != ' ')
+	if (nt->plus || nt->sep[1] != ' ')
 		return false;
+	for (unsigned g = 0; g < nt->ngroups; g++)
+		if (nt->glen[g] != 2)
+			return false; /* only 01 23 45 67 89 looks like a dump */
 	return hex_pairs_before(t, nt->start) || hex_pairs_after(t, len, nt->end);
 }
 
