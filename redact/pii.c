@@ -610,11 +610,20 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 
 	while (ls > 0 && at - ls < 64 && is_local_char(t[ls - 1]))
 		ls--;
+	bool cut = false;
+
+	/* A local part has no "..": start after the last one. */
+	for (size_t k = at; k > ls + 1; k--)
+		if (t[k - 1] == '.' && t[k - 2] == '.') {
+			ls = k;
+			cut = true;
+			break;
+		}
 	while (ls < at && (t[ls] == '.' || t[ls] == '-' || t[ls] == '+'))
 		ls++;
 	if (ls == at || t[at - 1] == '.')
 		return;
-	if (ls > 0 && is_local_char(t[ls - 1]))
+	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
 		return; /* local part too long to be one */
 	/* scheme://user:password@host is a URL, not an address (mailto: is one). */
 	if (ls > 0 && (t[ls - 1] == ':' || t[ls - 1] == '/')) {
@@ -1276,15 +1285,21 @@ static bool is_name_char(int c)
 	return CLS(c) & C_NAME;
 }
 
-/* A label of our host name tokens: 'h' and eight lower-case hex digits. */
+/*
+ * A label of our host name tokens: 'h' and eight lower-case hex digits, or
+ * eight letters g-v for a last label (see pseudo.c).
+ */
 static bool host_token_label(const char *s, size_t len)
 {
+	bool hex = true, letters = true;
+
 	if (len != 9 || s[0] != 'h')
 		return false;
-	for (size_t i = 1; i < 9; i++)
-		if (!is_hex(s[i]) || is_upper(s[i]))
-			return false;
-	return true;
+	for (size_t i = 1; i < 9; i++) {
+		hex &= is_hex(s[i]) && !is_upper(s[i]);
+		letters &= s[i] >= 'g' && s[i] <= 'v';
+	}
+	return hex || letters;
 }
 
 /* True if every label of name[0, len) before its public suffix is a token label. */

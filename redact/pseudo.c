@@ -318,6 +318,14 @@ static int token_host(const unsigned char key[32], const char *v, size_t len, st
 		/* Hash the label with all its parents: siblings keep one parent token. */
 		keyed_lower(key, "host", v + s, len - s, h, sizeof(h));
 		hex8(h, hx);
+		/*
+		 * Without a known public suffix the last label is a token too: in
+		 * letters (g-v for 0-f), so that it still reads as a top-level
+		 * domain (e-mail domains need one).
+		 */
+		if (!keep && e == len && memchr(v, '.', len))
+			for (int k = 0; k < 8; k++)
+				hx[k] = (char)('g' + (hx[k] <= '9' ? hx[k] - '0' : hx[k] - 'a' + 10));
 		put(o, "h", 1);
 		put(o, hx, 8);
 		if (e < end)
