@@ -3,10 +3,13 @@
  * pii.h - personal and site data: detection, validation, pseudonyms
  * (internal to libredact; used by the engine)
  *
- * pii.c finds candidate spans with PCRE2 (JIT) and keeps only those that
- * pass validation (Luhn for cards, mod-97 for IBANs, SSN ranges, IPv4 that is
- * not a version string, ...). pseudo.c turns a value into a token of the same
- * shape, deterministic under the site key.
+ * pii.c finds candidate spans (hand-written scanners for fixed shapes, PCRE2
+ * with JIT for context such as "for user X" and syslog headers) and keeps
+ * only those that pass validation (Luhn for cards, mod-97 for IBANs, SSN
+ * ranges, IPv4 that is not a version string, ...). pseudo.c turns a value
+ * into a token of the same shape, deterministic under the site key.
+ * Thread safety: a scanner is immutable once built and shared; each thread
+ * has its own scratch; pseudo_token() is pure.
  */
 #ifndef REDACT_PII_H
 #define REDACT_PII_H
@@ -44,7 +47,7 @@ struct pii_match {
  * names to pseudonymise, on top of the private-use TLDs that are always
  * internal (.internal .lan .intra .intranet .corp .home.arpa .localdomain,
  * and .local with at least three labels). A bare name ("web01") matches
- * only itself. usernames: known user names, pseudonymised wherever they
+ * itself and the names under it. usernames: known user names, pseudonymised wherever they
  * stand as a word. Both lists are copied; matching ignores case.
  */
 struct pii_options {
