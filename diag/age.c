@@ -68,6 +68,9 @@ char *age_err_format(const struct age_err *err, const char *name, char *buf, siz
 {
 	if (err->line)
 		snprintf(buf, size, "%s:%u: %s", name ? name : "standard input", err->line, err->msg);
+	else if (err->code == AGE_ERR_IO)
+		snprintf(buf, size, "%s%s%s: %s", name ? "'" : "", name ? name : "standard input",
+			 name ? "'" : "", err->msg);
 	else if (name)
 		snprintf(buf, size, "'%s': %s: %s", name, age_err_class(err->code), err->msg);
 	else

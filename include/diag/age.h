@@ -86,7 +86,8 @@ const char *age_err_class(enum age_err_code code);
 
 /*
  * Format err as one line into buf (size bytes) and return buf:
- *   "'NAME': CLASS: DETAIL"  or, when err->line is set,  "NAME:LINE: DETAIL".
+ *   "'NAME': CLASS: DETAIL", or "NAME:LINE: DETAIL" when err->line is set,
+ *   or "'NAME': DETAIL" for AGE_ERR_IO (whose detail says what failed).
  * A NULL name stands for the standard input.
  */
 char *age_err_format(const struct age_err *err, const char *name, char *buf, size_t size);
