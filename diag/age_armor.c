@@ -277,8 +277,10 @@ static int reader_line(struct age_armor_reader *r, const char *s, size_t n, stru
 
 static int trailing(struct age_armor_reader *r, const char *p, size_t len, struct age_err *err)
 {
-	if (!all_space(p, len))
+	if (!all_space(p, len)) {
+		r->lineno++;
 		return reader_fail(r, err, "data after the END line");
+	}
 	r->whitespace += len;
 	if (r->whitespace >= MAX_WHITESPACE)
 		return reader_fail(r, err, "too much whitespace after the END line");

@@ -65,6 +65,12 @@ static int cmd_encrypt_fn(int argc, char **argv)
 		case 'r': {
 			struct age_recipient *r = age_recipient_parse(optarg, strlen(optarg), &err);
 
+			if (!r && !strncmp(optarg, "AGE-SECRET-KEY-", 15)) {
+				/* Never echo a secret key; and take it off the process list. */
+				sodium_memzero(optarg, strlen(optarg));
+				error("invalid recipient: %s", err.msg);
+				goto usage;
+			}
 			if (!r) {
 				error("invalid recipient '%s': %s", optarg, err.msg);
 				goto usage;

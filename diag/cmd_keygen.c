@@ -114,8 +114,8 @@ static int keygen_age(const struct keygen_opts *opts)
 	}
 	if (opts->out && strcmp(opts->out, "-"))
 		printf("%s\n", pub);
-	else if (!isatty(1))
-		note("Public key: %s", pub);
+	else if (!isatty(1) && diag_verbosity >= 0)
+		fprintf(stderr, "Public key: %s\n", pub);
 out:
 	free(pub);
 	age_recipient_free(r);
