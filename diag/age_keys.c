@@ -414,8 +414,10 @@ static int decrypt_identity_file(const struct secbuf *enc, const char *path,
 
 	if (!pass)
 		return age_err_set(err, AGE_ERR_KEY, "the identity file is encrypted, and no passphrase was given");
-	snprintf(prompt, sizeof(prompt), "passphrase for identity file '%.100s'",
-		 strcmp(path, "-") ? path : "standard input");
+	if (!path || !strcmp(path, "-"))
+		snprintf(prompt, sizeof(prompt), "passphrase for the identity file");
+	else
+		snprintf(prompt, sizeof(prompt), "passphrase for identity file '%.100s'", path);
 	age_identities_add(&ids, age_identity_passphrase_prompt(pass, 0, prompt));
 	d = age_decryptor_new(&ids, 0, secbuf_sink, plain);
 	ret = age_decryptor_update(d, enc->p, enc->len, err);
@@ -429,24 +431,34 @@ static int decrypt_identity_file(const struct secbuf *enc, const char *path,
 	return ret;
 }
 
-int age_identities_read_file(struct age_identities *l, const char *path,
-			     const struct age_passphrase_source *pass, struct age_err *err)
+int age_identities_load(struct age_identities *l, const char *buf, size_t len, const char *name,
+			const struct age_passphrase_source *pass, struct age_err *err)
 {
-	struct secbuf b = { NULL, 0, 0 }, plain = { NULL, 0, 0 };
-	int ret = read_file(path, &b, KEY_FILE_MAX, err);
+	struct secbuf plain = { NULL, 0, 0 };
+	int ret;
 
-	if (ret)
-		goto out;
-	if (b.len && (age_armor_sniff(b.p, b.len) == 1 || has_prefix(b.p, b.len, "age-encryption.org/"))) {
-		ret = decrypt_identity_file(&b, path, pass, &plain, err);
+	if (len && (age_armor_sniff(buf, len) == 1 || has_prefix(buf, len, "age-encryption.org/"))) {
+		struct secbuf enc = { (char *)buf, len, 0 };
+
+		ret = decrypt_identity_file(&enc, name, pass, &plain, err);
 		if (!ret)
 			ret = age_identities_parse(l, plain.p ? plain.p : "", plain.len, err);
 	} else {
-		ret = age_identities_parse(l, b.p ? b.p : "", b.len, err);
+		ret = age_identities_parse(l, buf, len, err);
 	}
-out:
-	secbuf_free(&b);
 	secbuf_free(&plain);
+	return ret;
+}
+
+int age_identities_read_file(struct age_identities *l, const char *path,
+			     const struct age_passphrase_source *pass, struct age_err *err)
+{
+	struct secbuf b = { NULL, 0, 0 };
+	int ret = read_file(path, &b, KEY_FILE_MAX, err);
+
+	if (!ret)
+		ret = age_identities_load(l, b.p ? b.p : "", b.len, path, pass, err);
+	secbuf_free(&b);
 	return ret;
 }
 

@@ -219,13 +219,20 @@ int age_recipients_read_file(struct age_recipients *l, const char *path,
 int age_identities_parse(struct age_identities *l, const char *buf, size_t len,
 			 struct age_err *err) WARN_UNUSED;
 /*
- * Read the identity file at path ("-": standard input). A file that is
- * itself an age file (binary or armored) is a passphrase-encrypted identity
- * file, as `age-keygen | age -p -a` makes and `age -d -i` accepts: its
- * passphrase is asked of pass (NULL: such a file is an error), and its
- * plaintext, kept in locked memory, must be an identity file. Errors: as
- * age_identities_parse(), AGE_ERR_IO, or the decryption's own class
- * (AGE_ERR_NO_MATCH for a wrong passphrase).
+ * Load an identity file whose content is buf (len bytes, borrowed). A
+ * content that is itself an age file (binary or armored) is a
+ * passphrase-encrypted identity file, as `age-keygen | age -p -a` makes and
+ * `age -d -i` accepts: its passphrase is asked of pass (NULL: such a file is
+ * an error), with a prompt naming name (may be NULL), and its plaintext,
+ * kept in locked memory, must be an identity file. Errors: as
+ * age_identities_parse(), or the decryption's own class (AGE_ERR_NO_MATCH
+ * for a wrong passphrase).
+ */
+int age_identities_load(struct age_identities *l, const char *buf, size_t len, const char *name,
+			const struct age_passphrase_source *pass, struct age_err *err) WARN_UNUSED;
+/*
+ * Read the identity file at path ("-": standard input) into locked memory
+ * and load it as age_identities_load() does. AGE_ERR_IO if it cannot be read.
  */
 int age_identities_read_file(struct age_identities *l, const char *path,
 			     const struct age_passphrase_source *pass,
