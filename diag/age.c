@@ -104,16 +104,71 @@ void age_hkdf_sha256(unsigned char out[32], const unsigned char *salt, size_t sa
 	sodium_memzero(&st, sizeof(st));
 }
 
-/* Canonical unpadded base64 of exactly want bytes (want 0: any length up to max). */
-static int b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
+/*
+ * Strict base64, decoded here rather than by libsodium: 1.0.18's
+ * sodium_base642bin() takes any byte >= 0x80 for some digit (it reads them
+ * as negative numbers), and its constant-time digit decoding, useless for
+ * ciphertext, makes armored input slow. Canonical means: only alphabet
+ * characters, '=' only as the right amount of final padding (padded) or not
+ * at all, a length that is not 1 mod 4 (nor anything but 0 mod 4 when
+ * padded), and zero unused bits in the last digit.
+ */
+static signed char b64_value(unsigned char c)
 {
-	size_t got = 0;
+	if (c >= 'A' && c <= 'Z')
+		return (signed char)(c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (signed char)(c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (signed char)(c - '0' + 52);
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
 
-	if (n && sodium_base642bin(out, max, s, n, NULL, &got, NULL,
-				   sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+int age_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen,
+		   bool padded)
+{
+	size_t pad = 0, got = 0;
+	unsigned acc = 0, bits = 0;
+
+	if (padded) {
+		if (n % 4)
+			return -1;
+		while (pad < 2 && pad < n && s[n - 1 - pad] == '=')
+			pad++;
+		n -= pad;
+		if (pad && pad != 4 - n % 4)
+			return -1;
+	}
+	if (n % 4 == 1)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		signed char v = b64_value((unsigned char)s[i]);
+
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (got == max)
+				return -1;
+			out[got++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (acc)
 		return -1;
 	*outlen = got;
 	return 0;
+}
+
+static int b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen)
+{
+	return age_b64_decode(s, n, out, max, outlen, false);
 }
 
 static int b64_decode_exact(const char *s, unsigned char *out, size_t want)
@@ -134,7 +189,11 @@ static void b64_append(struct strbuf *sb, const unsigned char *in, size_t n)
 
 void *age_secure_alloc(size_t n)
 {
-	void *p = sodium_malloc(n);
+	void *p;
+
+	/* sodium_malloc() puts the end of the region against a guard page: round up to keep it aligned. */
+	n = (n + 15) & ~(size_t)15;
+	p = sodium_malloc(n);
 
 	if (!p)
 		die(DIAG_EXIT_IO, "out of locked memory (allocating %zu bytes)", n);
@@ -242,7 +301,7 @@ static int parse_stanza(struct age_header *h, struct cursor *c, const char *line
 			struct age_err *err)
 {
 	struct age_stanza st = { NULL, NULL, 0, NULL, 0 };
-	size_t nfields = 0;
+	size_t nfields = 0, body_alloc = 0;
 	char **fields = split_fields(line, n, &nfields);
 	int ret;
 
@@ -282,9 +341,11 @@ static int parse_stanza(struct age_header *h, struct cursor *c, const char *line
 						  c->lineno);
 			goto out;
 		}
-		st.body = xrealloc(st.body, st.body_len + got);
-		memcpy(st.body + st.body_len, bytes, got);
-		st.body_len += got;
+		if (got) {
+			ALLOC_GROW(st.body, st.body_len + got, body_alloc);
+			memcpy(st.body + st.body_len, bytes, got);
+			st.body_len += got;
+		}
 		if (got < BYTES_PER_LINE)
 			break;
 	}
@@ -322,6 +383,8 @@ int age_header_parse(struct age_header *h, const void *buf, size_t len, struct a
 	int ret;
 
 	memset(h, 0, sizeof(*h));
+	if (!len)
+		return 1;
 	if (memcmp(buf, intro, MIN(len, sizeof(intro) - 1))) {
 		if (memcmp(buf, intro, MIN(len, strlen("age-encryption.org/"))))
 			return age_err_set(err, AGE_ERR_NOT_AGE, "it does not start with '%s'",
@@ -340,7 +403,7 @@ int age_header_parse(struct age_header *h, const void *buf, size_t len, struct a
 			ret = 0;
 			break;
 		}
-		if (!memcmp(rest, "---", 3)) {
+		if (avail >= 3 && !memcmp(rest, "---", 3)) {
 			size_t mac_off = c.pos;
 
 			ret = next_line(&c, &line, &n, err);
@@ -395,7 +458,8 @@ static void encode_stanza(const struct age_stanza *st, struct strbuf *out)
 	for (;;) {
 		size_t n = MIN(st->body_len - off, BYTES_PER_LINE);
 
-		b64_append(out, st->body + off, n);
+		if (n)
+			b64_append(out, st->body + off, n);
 		strbuf_addch(out, '\n');
 		off += n;
 		if (n < BYTES_PER_LINE)

@@ -8,6 +8,7 @@
 
 #include "diag/age_armor.h"
 #include "diag/error.h"
+#include "age_internal.h"
 
 #define COLUMNS 64
 #define BYTES_PER_LINE 48
@@ -254,8 +255,7 @@ static int reader_line(struct age_armor_reader *r, const char *s, size_t n, stru
 			return reader_fail(r, err, "line longer than %d columns", COLUMNS);
 		if (r->nout + BYTES_PER_LINE > sizeof(r->out) && flush_decoded(r, err) < 0)
 			return -1;
-		if (sodium_base642bin(r->out + r->nout, BYTES_PER_LINE, s, n, NULL, &got, NULL,
-				      sodium_base64_VARIANT_ORIGINAL) != 0)
+		if (age_b64_decode(s, n, r->out + r->nout, BYTES_PER_LINE, &got, true) < 0)
 			return reader_fail(r, err, "invalid or non-canonical base64");
 		r->nout += got;
 		if (got < BYTES_PER_LINE)

@@ -427,6 +427,8 @@ int age_decryptor_update(struct age_decryptor *d, const void *buf, size_t len, s
 		*err = d->err;
 		return -1;
 	}
+	if (!len)
+		return 0;
 	if (d->state == D_SNIFF) {
 		size_t n = MIN(len, SNIFF_MAX - d->hlen);
 

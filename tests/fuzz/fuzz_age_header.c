@@ -61,7 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d = age_decryptor_new(&ids, 0, discard, &released);
 	if (age_decryptor_update(d, data, half, &err) == 0 &&
 	    age_decryptor_update(d, data + half, size - half, &err) == 0)
-		(void)age_decryptor_finish(d, &err);
+		if (age_decryptor_finish(d, &err) == 0)
+			released += 0;
 	if (released != age_decryptor_released(d))
 		abort();
 	age_decryptor_free(d);

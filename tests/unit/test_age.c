@@ -39,6 +39,29 @@ static void hkdf_matches_rfc5869_test_cases(void **state)
 	assert_memory_equal(out, want, 32);
 }
 
+/* On ASCII input, the decoder agrees with libsodium's (which is strict but for bytes >= 0x80). */
+static void base64_agrees_with_libsodium_on_ascii(void **state)
+{
+	static const char alphabet[] = "AQgwBCa9+/=Z= \n-_";
+	unsigned char a[16], b[16];
+	char s[16];
+
+	for (int round = 0; round < 50000; round++) {
+		size_t n = randombytes_uniform(13), la = 0, lb = 0;
+		bool padded = round & 1;
+		int ra, rb;
+
+		for (size_t i = 0; i < n; i++)
+			s[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+		ra = age_b64_decode(s, n, a, sizeof(a), &la, padded);
+		rb = n ? sodium_base642bin(b, sizeof(b), s, n, NULL, &lb, NULL,
+					   padded ? sodium_base64_VARIANT_ORIGINAL
+						  : sodium_base64_VARIANT_ORIGINAL_NO_PADDING) : 0;
+		if (ra != rb || (ra == 0 && (la != lb || memcmp(a, b, la))))
+			fail_msg("'%.*s' (padded %d): ours %d, libsodium %d", (int)n, s, padded, ra, rb);
+	}
+}
+
 static const char good_header[] =
 	"age-encryption.org/v1\n"
 	"-> X25519 TEiF0ypqr+bpvcqXNyCVJpL7OuwPdVwPL7KQEbFDOCc\n"
@@ -99,6 +122,7 @@ static void header_base64_must_be_canonical_and_unpadded(void **state)
 		"hjabGXwSLQ9c3S6Lw2i+S2Tu2fiwQHHslbBN6B41FL E",  /* space */
 		"hjabGXwSLQ9c3S6Lw2i-S2Tu2fiwQHHslbBN6B41FLE",   /* URL alphabet */
 		"hjabG",                                          /* length 1 mod 4 */
+		"gUjEymFKMVXQ\xbb\xb4\x9b\xaaMHL48oYexjE3TIC0O0zGSqJ2aUY", /* bytes >= 0x80 (libsodium takes them) */
 		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* > 64 */
 	};
 	struct age_err err;
@@ -452,6 +476,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hkdf_matches_rfc5869_test_cases),
+		cmocka_unit_test(base64_agrees_with_libsodium_on_ascii),
 		cmocka_unit_test(header_parses_and_encodes_back_to_the_same_bytes),
 		cmocka_unit_test(header_wants_more_for_every_prefix_of_a_good_one),
 		cmocka_unit_test(header_base64_must_be_canonical_and_unpadded),

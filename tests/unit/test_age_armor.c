@@ -139,12 +139,13 @@ static void rejects_what_age_rejects(void **state)
 		B "\nYR==\n" E "\n",                          /* not canonical */
 		B "\nYWJj\n" E " \n",
 		B "\nVersion: 1\n\nYWJj\n" E "\n",           /* PEM headers */
+		B "\nYW\xff\xfe\n" E "\n",                    /* bytes >= 0x80 */
 	};
 	static const int want[] = {
 		AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR,
 		AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR,
 		AGE_ERR_ARMOR, 0, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, 0,
-		AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR,
+		AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR, AGE_ERR_ARMOR,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
