@@ -113,26 +113,30 @@ void age_hkdf_sha256(unsigned char out[32], const unsigned char *salt, size_t sa
  * at all, a length that is not 1 mod 4 (nor anything but 0 mod 4 when
  * padded), and zero unused bits in the last digit.
  */
-static signed char b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (signed char)(c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (signed char)(c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (signed char)(c - '0' + 52);
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
+static const signed char b64_values[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
 
 int age_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen,
 		   bool padded)
 {
-	size_t pad = 0, got = 0;
-	unsigned acc = 0, bits = 0;
+	size_t pad = 0, got = 0, i;
+	unsigned acc;
 
 	if (padded) {
 		if (n % 4)
@@ -143,25 +147,33 @@ int age_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size
 		if (pad && pad != 4 - n % 4)
 			return -1;
 	}
-	if (n % 4 == 1)
+	if (n % 4 == 1 || n / 4 * 3 + (n % 4 ? n % 4 - 1 : 0) > max)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		signed char v = b64_value((unsigned char)s[i]);
+	for (i = 0; i + 4 <= n; i += 4) {
+		const unsigned char *q = (const unsigned char *)s + i;
+		int a = b64_values[q[0]], b = b64_values[q[1]], c = b64_values[q[2]], d = b64_values[q[3]];
 
-		if (v < 0)
+		if ((a | b | c | d) < 0)
 			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (got == max)
-				return -1;
-			out[got++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
+		acc = ((unsigned)a << 18) | ((unsigned)b << 12) | ((unsigned)c << 6) | (unsigned)d;
+		out[got++] = (unsigned char)(acc >> 16);
+		out[got++] = (unsigned char)(acc >> 8);
+		out[got++] = (unsigned char)acc;
 	}
-	if (acc)
-		return -1;
+	/* 2 or 3 final digits: 1 or 2 bytes, and 4 or 2 unused bits that must be zero. */
+	if (i < n) {
+		int a = b64_values[(unsigned char)s[i]], b = b64_values[(unsigned char)s[i + 1]];
+		int c = n - i == 3 ? b64_values[(unsigned char)s[i + 2]] : 0;
+
+		if ((a | b | c) < 0)
+			return -1;
+		acc = ((unsigned)a << 18) | ((unsigned)b << 12) | ((unsigned)c << 6);
+		out[got++] = (unsigned char)(acc >> 16);
+		if (n - i == 3)
+			out[got++] = (unsigned char)(acc >> 8);
+		if (acc & (n - i == 3 ? 0xffu : 0xffffu))
+			return -1;
+	}
 	*outlen = got;
 	return 0;
 }

@@ -2,14 +2,17 @@
 /*
  * age_stream.c - the streaming encryptor and decryptor (push API)
  *
- * Both hold one chunk of buffer and nothing that grows with the file. The
- * encryptor keeps one full chunk back until it knows whether more follows
- * (the last chunk carries a flag). The decryptor releases a chunk's
+ * Both hold a fixed buffer and nothing that grows with the file. The
+ * encryptor keeps the last full chunks back until it knows whether more
+ * follows (the last chunk carries a flag). The decryptor releases a chunk's
  * plaintext only once the chunk has authenticated, and reads the file the
  * way age does: a full chunk is tried as "not last", then as "last"; a short
  * one must be last; EOF without a last chunk, or any byte after it, fails.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -33,15 +36,114 @@ static void wipe_free(void *p, size_t n)
 
 /* -------------------------------------------------------------- encryptor */
 
+/*
+ * Chunks are sealed BATCH at a time (1 MiB), half of them by a helper
+ * thread when the host has more than one CPU: libsodium's ChaCha20-Poly1305
+ * alone is slower than age's assembly, and STREAM chunks are independent.
+ * The helper only seals; all output is written by the caller's thread, in
+ * order.
+ */
+#define BATCH 16
+
+/* Seal chunks [first, first + count) of a run of len plaintext bytes starting at chunk counter0. */
+struct seal_job {
+	const struct age_payload_key *key;
+	const unsigned char *in;
+	unsigned char *out;
+	size_t len;
+	size_t first, count, nchunks;
+	uint64_t counter0;
+	bool final; /* the run ends the file */
+};
+
+struct helper {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct seal_job job;
+	bool busy, quit;
+};
+
+static void run_job(const struct seal_job *j)
+{
+	for (size_t i = j->first; i < j->first + j->count; i++) {
+		size_t off = i * AGE_CHUNK_SIZE, n = MIN((size_t)AGE_CHUNK_SIZE, j->len - off);
+
+		age_chunk_seal(j->key, j->counter0 + i, j->final && i == j->nchunks - 1,
+			       j->in + off, n, j->out + i * AGE_CHUNK_CT_SIZE);
+	}
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		while (!h->busy && !h->quit)
+			pthread_cond_wait(&h->cond, &h->lock);
+		if (h->quit)
+			break;
+		pthread_mutex_unlock(&h->lock);
+		run_job(&h->job);
+		pthread_mutex_lock(&h->lock);
+		h->busy = false;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* A helper thread, or NULL on a single CPU or if none can be started. */
+static struct helper *helper_start(void)
+{
+	struct helper *h;
+	sigset_t all, old;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return NULL;
+	h = xcalloc(1, sizeof(*h));
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	/* Signals are for the main thread (fsutil's cleanup handler). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		pthread_mutex_destroy(&h->lock);
+		pthread_cond_destroy(&h->cond);
+		free(h);
+		return NULL;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return h;
+}
+
+static void helper_stop(struct helper *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->quit = true;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	free(h);
+}
+
 struct age_encryptor {
 	age_write_fn write;
 	void *ctx;
 	struct age_armor_writer *armor;
 	struct age_payload_key *key;
+	struct helper *helper;
+	bool helper_tried;
 	uint64_t counter;
 	size_t npt;     /* plaintext bytes waiting in pt */
 	bool done;      /* finished, or failed */
-	unsigned char *pt;
+	unsigned char *pt; /* BATCH chunks */
 	unsigned char *ct;
 };
 
@@ -81,20 +183,50 @@ struct age_encryptor *age_encryptor_new(const struct age_recipients *rcpts, unsi
 		age_encryptor_free(e);
 		return NULL;
 	}
-	e->pt = xmalloc(AGE_CHUNK_SIZE);
-	e->ct = xmalloc(AGE_CHUNK_CT_SIZE);
+	e->pt = xmalloc(BATCH * AGE_CHUNK_SIZE);
+	e->ct = xmalloc(BATCH * AGE_CHUNK_CT_SIZE);
 	return e;
 }
 
-static int seal(struct age_encryptor *e, const unsigned char *in, size_t len, bool last,
+/* Seal len bytes of plaintext (whole chunks, unless final) and write them out. */
+static int seal(struct age_encryptor *e, const unsigned char *in, size_t len, bool final,
 		struct age_err *err)
 {
-	age_chunk_seal(e->key, e->counter++, last, in, len, e->ct);
-	return emit(e, e->ct, len + AGE_TAG_SIZE, err);
+	size_t nchunks = len ? (len + AGE_CHUNK_SIZE - 1) / AGE_CHUNK_SIZE : 1;
+	struct seal_job job = { e->key, in, e->ct, len, 0, nchunks, nchunks, e->counter, final };
+	size_t out = len + nchunks * AGE_TAG_SIZE;
+
+	if (nchunks > 1 && !e->helper_tried) {
+		e->helper = helper_start();
+		e->helper_tried = true;
+	}
+	if (e->helper && nchunks > 1) {
+		struct helper *h = e->helper;
+
+		/* The helper takes the second half, this thread the first. */
+		job.count = nchunks / 2;
+		pthread_mutex_lock(&h->lock);
+		h->job = job;
+		h->job.first = job.count;
+		h->job.count = nchunks - job.count;
+		h->busy = true;
+		pthread_cond_broadcast(&h->cond);
+		pthread_mutex_unlock(&h->lock);
+		run_job(&job);
+		pthread_mutex_lock(&h->lock);
+		while (h->busy)
+			pthread_cond_wait(&h->cond, &h->lock);
+		pthread_mutex_unlock(&h->lock);
+	} else {
+		run_job(&job);
+	}
+	e->counter += nchunks;
+	return emit(e, e->ct, out, err);
 }
 
 int age_encryptor_update(struct age_encryptor *e, const void *buf, size_t len, struct age_err *err)
 {
+	const size_t batch = BATCH * AGE_CHUNK_SIZE;
 	const unsigned char *p = buf;
 
 	if (e->done)
@@ -102,20 +234,20 @@ int age_encryptor_update(struct age_encryptor *e, const void *buf, size_t len, s
 	while (len) {
 		size_t n;
 
-		/* A full chunk is sealed as "not last" only once more data has come. */
-		if (e->npt == AGE_CHUNK_SIZE) {
-			if (seal(e, e->pt, AGE_CHUNK_SIZE, false, err) < 0)
+		/* A full batch is sealed as "not last" only once more data has come. */
+		if (e->npt == batch) {
+			if (seal(e, e->pt, batch, false, err) < 0)
 				goto fail;
 			e->npt = 0;
 		}
-		if (!e->npt && len > AGE_CHUNK_SIZE) {
-			if (seal(e, p, AGE_CHUNK_SIZE, false, err) < 0)
+		if (!e->npt && len > batch) {
+			if (seal(e, p, batch, false, err) < 0)
 				goto fail;
-			p += AGE_CHUNK_SIZE;
-			len -= AGE_CHUNK_SIZE;
+			p += batch;
+			len -= batch;
 			continue;
 		}
-		n = MIN(len, AGE_CHUNK_SIZE - e->npt);
+		n = MIN(len, batch - e->npt);
 		memcpy(e->pt + e->npt, p, n);
 		e->npt += n;
 		p += n;
@@ -132,7 +264,7 @@ int age_encryptor_finish(struct age_encryptor *e, struct age_err *err)
 	if (e->done)
 		return age_err_set(err, AGE_ERR_IO, "the encryption was already finished or failed");
 	e->done = true;
-	/* The last chunk is empty only when the whole plaintext is. */
+	/* Full chunks, then the last: empty only when the whole plaintext is. */
 	if (seal(e, e->pt, e->npt, true, err) < 0)
 		return -1;
 	if (e->armor)
@@ -144,10 +276,11 @@ void age_encryptor_free(struct age_encryptor *e)
 {
 	if (!e)
 		return;
+	helper_stop(e->helper);
 	age_armor_writer_free(e->armor);
 	age_payload_key_free(e->key);
-	wipe_free(e->pt, AGE_CHUNK_SIZE);
-	wipe_free(e->ct, AGE_CHUNK_CT_SIZE);
+	wipe_free(e->pt, BATCH * AGE_CHUNK_SIZE);
+	wipe_free(e->ct, BATCH * AGE_CHUNK_CT_SIZE);
 	free(e);
 }
 
