@@ -56,18 +56,15 @@ int age_pump(int fd, int (*feed)(void *obj, const void *buf, size_t len, struct 
 	int ret = 0;
 
 	for (;;) {
-		ssize_t n = read(fd, buf, PUMP_BLOCK);
+		ssize_t n = fs_read_full(fd, buf, PUMP_BLOCK);
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0) {
 			ret = age_err_set(err, AGE_ERR_IO, "cannot read: %s", strerror(errno));
 			break;
 		}
-		if (n == 0)
+		if (n && (ret = feed(obj, buf, (size_t)n, err)) < 0)
 			break;
-		ret = feed(obj, buf, (size_t)n, err);
-		if (ret < 0)
+		if (n < PUMP_BLOCK)
 			break;
 	}
 	/* The input may be plaintext. */

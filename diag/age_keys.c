@@ -19,6 +19,7 @@
 #include "diag/age_armor.h"
 #include "diag/bech32.h"
 #include "diag/error.h"
+#include "diag/fsutil.h"
 #include "age_internal.h"
 
 #define IDENTITY_HRP "AGE-SECRET-KEY-"
@@ -82,24 +83,24 @@ static int read_file(const char *path, struct secbuf *b, size_t max, struct age_
 		goto out;
 	}
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		secbuf_grow(b, 4096);
-		n = read(fd, b->p + b->len, b->alloc - b->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
+		room = b->alloc - b->len - 1;
+		n = fs_read_full(fd, b->p + b->len, room);
 		if (n < 0) {
 			ret = age_err_set(err, AGE_ERR_IO, "cannot read: %s", strerror(errno));
 			break;
 		}
-		if (n == 0)
-			break;
 		b->len += (size_t)n;
 		b->p[b->len] = '\0';
 		if (b->len > max) {
 			ret = age_err_set(err, AGE_ERR_KEY, "larger than %zu bytes", max);
 			break;
 		}
+		if ((size_t)n < room)
+			break;
 	}
 out:
 	if (fd > 0)
@@ -435,9 +436,13 @@ int age_identities_load(struct age_identities *l, const char *buf, size_t len, c
 			const struct age_passphrase_source *pass, struct age_err *err)
 {
 	struct secbuf plain = { NULL, 0, 0 };
+	size_t ws = 0;
 	int ret;
 
-	if (len && (age_armor_sniff(buf, len) == 1 || has_prefix(buf, len, "age-encryption.org/"))) {
+	while (ws < len && (buf[ws] == ' ' || buf[ws] == '\t' || buf[ws] == '\r' || buf[ws] == '\n'))
+		ws++;
+	/* An age file, binary or armored (an SSH key's "-----BEGIN" is not one). */
+	if (has_prefix(buf + ws, len - ws, AGE_ARMOR_BEGIN) || has_prefix(buf, len, "age-encryption.org/")) {
 		struct secbuf enc = { (char *)buf, len, 0 };
 
 		ret = decrypt_identity_file(&enc, name, pass, &plain, err);

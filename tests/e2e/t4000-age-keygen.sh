@@ -56,6 +56,9 @@ test_expect_success 'keygen -y tells a recipient and an empty file from an ident
 	: >empty &&
 	test_expect_code 5 diag keygen -y empty 2>err &&
 	grep -q "no identities" err &&
+	printf -- "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY-----\n" >ssh &&
+	test_expect_code 5 diag keygen -y ssh 2>err &&
+	grep -q "^diag: ssh:1: SSH keys are not supported" err &&
 	test_expect_code 4 diag keygen -y missing 2>err &&
 	grep -q "^diag: .missing.: cannot open: No such file" err
 '

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <sodium.h>
 
@@ -349,6 +350,79 @@ static void chunks_decrypt_on_their_own_by_index(void **state)
 	age_identities_release(&ids);
 }
 
+static void headers_open_from_a_file_descriptor(void **state)
+{
+	struct age_identity *id = age_identity_generate();
+	struct age_recipients r = AGE_RECIPIENTS_INIT;
+	struct age_identities ids = AGE_IDENTITIES_INIT;
+	struct age_payload_key *key;
+	unsigned char pt[100];
+	struct age_err err;
+	struct strbuf ct;
+	uint64_t off;
+	bool last;
+	FILE *f = tmpfile();
+	int fd = fileno(f);
+
+	age_recipients_add(&r, age_identity_to_recipient(id));
+	age_identities_add(&ids, id);
+	encrypt_buf(&r, 0, (const unsigned char *)"from a file", 11, 11, &ct);
+	assert_int_equal(age_header_open_fd(fd, &ids, &key, &off, &err), -1);
+	assert_int_equal(err.code, AGE_ERR_NOT_AGE);
+	assert_int_equal(pwrite(fd, ct.buf, 100, 0), 100);
+	assert_int_equal(age_header_open_fd(fd, &ids, &key, &off, &err), -1);
+	assert_int_equal(err.code, AGE_ERR_HEADER);
+	assert_int_equal(pwrite(fd, ct.buf, ct.len, 0), (ssize_t)ct.len);
+	assert_int_equal(age_header_open_fd(fd, &ids, &key, &off, &err), 0);
+	assert_int_equal(off, 184);
+	assert_int_equal(age_chunk_open(key, 0, ct.buf + off, ct.len - off, pt, &last, &err), 0);
+	assert_true(last);
+	assert_memory_equal(pt, "from a file", 11);
+	age_payload_key_free(key);
+	fclose(f);
+	strbuf_release(&ct);
+	age_recipients_release(&r);
+	age_identities_release(&ids);
+}
+
+static void decryptor_flags_force_binary_or_armor(void **state)
+{
+	struct age_identity *id = age_identity_generate();
+	struct age_recipients r = AGE_RECIPIENTS_INIT;
+	struct age_identities ids = AGE_IDENTITIES_INIT;
+	struct sink s = { STRBUF_INIT, 0 };
+	struct strbuf bin, arm;
+	struct age_decryptor *d;
+	struct age_err err;
+
+	age_recipients_add(&r, age_identity_to_recipient(id));
+	age_identities_add(&ids, id);
+	encrypt_buf(&r, 0, (const unsigned char *)"x", 1, 1, &bin);
+	encrypt_buf(&r, AGE_ARMOR, (const unsigned char *)"x", 1, 1, &arm);
+	d = age_decryptor_new(&ids, AGE_DEC_BINARY, to_sink, &s);
+	assert_int_equal(age_decryptor_update(d, arm.buf, arm.len, &err), -1);
+	assert_int_equal(err.code, AGE_ERR_NOT_AGE);
+	/* Once failed, it stays failed with the same error. */
+	assert_int_equal(age_decryptor_finish(d, &err), -1);
+	assert_int_equal(err.code, AGE_ERR_NOT_AGE);
+	age_decryptor_free(d);
+	d = age_decryptor_new(&ids, AGE_DEC_ARMORED, to_sink, &s);
+	assert_int_equal(age_decryptor_update(d, bin.buf, bin.len, &err), -1);
+	assert_int_equal(err.code, AGE_ERR_ARMOR);
+	age_decryptor_free(d);
+	d = age_decryptor_new(&ids, AGE_DEC_ARMORED, to_sink, &s);
+	assert_int_equal(age_decryptor_update(d, arm.buf, arm.len, &err), 0);
+	assert_int_equal(age_decryptor_finish(d, &err), 0);
+	assert_int_equal(age_decryptor_released(d), 1);
+	age_decryptor_free(d);
+	assert_int_equal(s.out.len, 1);
+	strbuf_release(&s.out);
+	strbuf_release(&bin);
+	strbuf_release(&arm);
+	age_recipients_release(&r);
+	age_identities_release(&ids);
+}
+
 static int fixed_passphrase(void *ctx, const char *prompt, bool confirm, char **out,
 			    struct age_err *err)
 {
@@ -485,6 +559,8 @@ int main(void)
 		cmocka_unit_test(stream_round_trips_at_chunk_boundaries),
 		cmocka_unit_test(each_file_gets_a_fresh_file_key_nonce_and_share),
 		cmocka_unit_test(chunks_decrypt_on_their_own_by_index),
+		cmocka_unit_test(headers_open_from_a_file_descriptor),
+		cmocka_unit_test(decryptor_flags_force_binary_or_armor),
 		cmocka_unit_test(passphrases_are_asked_only_when_needed_and_never_mixed),
 		cmocka_unit_test(keys_encode_and_parse_back),
 		cmocka_unit_test(key_files_skip_comments_and_name_the_bad_line),
