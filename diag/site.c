@@ -451,16 +451,17 @@ static void lookup_line(const char *line, size_t len, void *ctx)
 	struct lookup_state *st = ctx;
 	const char *f[3];
 	size_t flen[3];
-	char *p;
 
 	if (!split_line(line, len, f, flen) || flen[0] != st->token_len ||
 	    memcmp(f[0], st->token, flen[0]))
 		return;
 	/* The same original may appear under two kinds: report it once. */
-	for (p = st->seen.buf; (p = memmem(p, st->seen.len - (size_t)(p - st->seen.buf), f[2], flen[2]));
-	     p++) {
-		if ((p == st->seen.buf || p[-1] == '\n') && p[flen[2]] == '\n')
+	for (const char *p = st->seen.buf, *end = p + st->seen.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(nl - p) == flen[2] && !memcmp(p, f[2], flen[2]))
 			return;
+		p = nl + 1;
 	}
 	strbuf_add(&st->seen, f[2], flen[2]);
 	strbuf_addch(&st->seen, '\n');

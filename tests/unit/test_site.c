@@ -294,6 +294,21 @@ static void a_torn_last_line_is_ignored_and_ended(void **state)
 	strbuf_release(&out);
 }
 
+static void an_entry_with_an_empty_value_is_looked_up_safely(void **state)
+{
+	/* A hand-edited map: an empty original, then the same token again, then another. */
+	static const char map[] = "240.0.0.1\tipv4\t\n240.0.0.1\tipv4\t\n240.0.0.1\thostname\tx\n";
+	struct strbuf out = STRBUF_INIT;
+	struct site *s;
+
+	assert_int_equal(site_open(&s, true), 0);
+	write_file("pseudonyms.map", map, sizeof(map) - 1, 0600);
+	assert_int_equal(site_lookup(s, "240.0.0.1", &out, NULL), 2);
+	assert_string_equal(out.buf, "\nx");
+	site_close(s);
+	strbuf_release(&out);
+}
+
 static void refuses_a_map_other_users_can_read(void **state)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -369,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reports_every_value_behind_a_colliding_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_record_concurrently_without_losing_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_torn_last_line_is_ignored_and_ended, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_entry_with_an_empty_value_is_looked_up_safely, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_map_other_users_can_read, setup, teardown),
 		cmocka_unit_test(finds_internal_domains_under_a_root),
 		cmocka_unit_test(finds_people_not_system_accounts_in_passwd),
