@@ -142,6 +142,10 @@ static int load_key(struct site *site, int fd)
 		return error_errno("cannot stat '%s'", site->key_path);
 	if (!S_ISREG(st.st_mode))
 		return error("site key '%s' is not a regular file", site->key_path);
+	/* One planted by another user would be known to them: tokens could be reversed. */
+	if (st.st_uid != geteuid())
+		return error("site key '%s' belongs to another user (uid %u)", site->key_path,
+			     (unsigned)st.st_uid);
 	if (st.st_mode & 077)
 		return error("site key '%s' is accessible to other users (mode %04o); "
 			     "run 'chmod 600 %s'", site->key_path, (unsigned)(st.st_mode & 07777),
@@ -323,6 +327,12 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return error("pseudonym map '%s' is not a regular file", site->map_path);
+	}
+	/* The originals must not be appended to a file someone else planted (and can read). */
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return error("pseudonym map '%s' belongs to another user (uid %u)", site->map_path,
+			     (unsigned)st.st_uid);
 	}
 	if (st.st_mode & 077) {
 		close(fd);

@@ -7,7 +7,8 @@
  * site; and the pseudonym map pseudonyms.map (token -> kind, original value;
  * 0600, append-only, shared by concurrent diag processes through flock),
  * which lets the site's staff answer the vendor's questions with
- * `diag lookup TOKEN`. Both files are refused if other users can read them.
+ * `diag lookup TOKEN`. Both files are refused if other users can read them
+ * or if another user owns them.
  */
 #ifndef DIAG_SITE_H
 #define DIAG_SITE_H

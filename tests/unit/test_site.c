@@ -100,6 +100,28 @@ static void refuses_a_key_other_users_can_read(void **state)
 	site_close(s);
 }
 
+static void refuses_key_and_map_files_of_another_user(void **state)
+{
+	unsigned char k[32] = { 3 };
+	struct strbuf out = STRBUF_INIT;
+	struct site *s;
+
+	if (geteuid() != 0)
+		skip(); /* only root can give a file away */
+	write_file("site.key", k, 32, 0600);
+	assert_int_equal(chown(state_path("site.key"), 65534, 65534), 0);
+	assert_int_equal(site_open(&s, false), -1);
+	assert_int_equal(chown(state_path("site.key"), 0, 0), 0);
+	assert_int_equal(site_open(&s, false), 0);
+	write_file("pseudonyms.map", "# x\n", 4, 0600);
+	assert_int_equal(chown(state_path("pseudonyms.map"), 65534, 65534), 0);
+	assert_int_equal(site_lookup(s, "240.0.0.1", &out, NULL), -1);
+	site_record_pseudonym(s, "ipv4", "240.0.0.3", "10.0.0.3", 8);
+	assert_int_equal(site_flush(s), -1);
+	site_close(s);
+	strbuf_release(&out);
+}
+
 static void refuses_a_symlinked_key(void **state)
 {
 	unsigned char k[32] = { 2 };
@@ -377,6 +399,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_missing_key_is_an_error_without_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_key_of_the_wrong_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_key_other_users_can_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_key_and_map_files_of_another_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_symlinked_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(processes_racing_to_create_the_key_share_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(looks_up_recorded_values_with_any_bytes, setup, teardown),
