@@ -203,6 +203,42 @@ static void follows_named_symlinks_without_leaving_the_root(void **state)
 	fake_sink_release(&fs);
 }
 
+static void finds_secret_stores_behind_symlinks_and_relative_roots(void **state)
+{
+	char *root = tmp_root(), *link = xasprintf("%s/etc/app/innocent.conf", root);
+	char *dirlink = xasprintf("%s/srv/conf", root);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY);
+	struct fake_sink fs;
+
+	put_str(root, "etc/shadow", "root:$6$CANARY:19000:0:99999:7:::\n", 0);
+	put_str(root, "etc/hostname", "fakehost\n", 0);
+	put_str(root, "etc/NetworkManager/system-connections/home.nmconnection", "psk=CANARY\n", 0);
+	put_str(root, "srv/README", "x\n", 0);
+	put_str(root, "etc/app/app.conf", "x\n", 0);
+	assert_int_equal(symlink("/etc/shadow", link), 0);
+	assert_int_equal(symlink("/etc", dirlink), 0);
+	/* PROMISE: a root given as a relative path checks where links lead just the same */
+	assert_true(cwd >= 0);
+	assert_int_equal(chdir("/tmp"), 0);
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n"
+			     "    file: [/etc/app/innocent.conf, /srv/conf, \"/srv/c*/NetworkManager\"]\n",
+			     strrchr(root, '/') + 1, NULL, &fs, NULL), 0);
+	assert_int_equal(fchdir(cwd), 0);
+	close(cwd);
+	want_skipped(&fs, "files/etc/app/innocent.conf", "password hashes");
+	/* a linked directory's secret stores are found by their real path */
+	want_skipped(&fs, "files/srv/conf/NetworkManager/system-connections", "Wi-Fi");
+	want_skipped(&fs, "files/srv/conf/shadow", "password hashes");
+	assert_string_equal(want_item(&fs, "files/srv/conf/hostname")->data.buf, "fakehost\n");
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.recs[i].kind == FAKE_ITEM && strstr(fs.recs[i].data.buf, "CANARY"))
+			fail_msg("a secret leaked through '%s'", fs.recs[i].path);
+	fake_sink_release(&fs);
+	free(link);
+	free(dirlink);
+	drop_root(root);
+}
+
 static void globs_match_like_a_shell(void **state)
 {
 	struct fake_sink fs;
@@ -846,6 +882,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(collects_trees_and_never_secret_stores),
 		cmocka_unit_test(follows_named_symlinks_without_leaving_the_root),
+		cmocka_unit_test(finds_secret_stores_behind_symlinks_and_relative_roots),
 		cmocka_unit_test(globs_match_like_a_shell),
 		cmocka_unit_test(include_exclude_and_depth_filter_the_walk),
 		cmocka_unit_test(skips_fifos_and_sockets_without_blocking),
