@@ -59,7 +59,8 @@ int fs_remove_tree(const char *path);
 
 /*
  * Cleanup on signals: register paths (files or directory trees) that must
- * vanish if the process is killed by SIGINT, SIGTERM, SIGHUP or SIGPIPE.
+ * vanish if the process is killed by SIGINT, SIGTERM or SIGHUP (main()
+ * ignores SIGPIPE: a closed pipe is a write error, handled as such).
  * fs_cleanup_install() sets the handlers (main() calls it). The handler
  * removes the registered paths with async-signal-safe calls only, then
  * re-raises the signal. Unregister a path once it is committed or removed.

@@ -118,6 +118,22 @@ static void remove_tree_removes_nested_dirs_without_following_links(void **state
 	assert_int_equal(fs_remove_tree(outside), 0);
 }
 
+static void mkdir_p_makes_parents_and_refuses_an_empty_path(void **state)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/m/n/o", dir);
+	assert_int_equal(fs_mkdir_p(path, 0700), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(fs_mkdir_p(path, 0700), 0); /* already there */
+	assert_int_equal(fs_mkdir_p("", 0700), -1);
+	snprintf(path, sizeof(path), "%s/m", dir);
+	assert_int_equal(fs_remove_tree(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +142,7 @@ int main(void)
 		cmocka_unit_test(no_clobber_refuses_an_existing_file_and_keeps_it),
 		cmocka_unit_test(devices_are_written_in_place_not_replaced),
 		cmocka_unit_test(remove_tree_removes_nested_dirs_without_following_links),
+		cmocka_unit_test(mkdir_p_makes_parents_and_refuses_an_empty_path),
 	};
 	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
 }
