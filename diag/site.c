@@ -586,16 +586,24 @@ void strv_free(char **v)
 	free(v);
 }
 
-/* Read root/rel (at most 1 MiB); false if it cannot be read, silently. */
+/*
+ * Read root/rel (at most 1 MiB); false if it cannot be read, silently.
+ * Only a regular file is read, and opening never blocks (on a FIFO).
+ */
 static bool read_under(const char *root, const char *rel, struct strbuf *sb)
 {
 	char *path = xasprintf("%s/%s", strcmp(root, "/") ? root : "", rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
 	bool ok = false;
 
 	free(path);
 	if (fd < 0)
 		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
+	}
 	for (;;) {
 		ssize_t n;
 

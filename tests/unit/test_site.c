@@ -392,6 +392,34 @@ static void missing_files_give_empty_lists(void **state)
 	strv_free(u);
 }
 
+static void special_files_in_the_root_are_not_read(void **state)
+{
+	char *root = xstrdup("/tmp/diag-test-site-root.XXXXXX"), *etc, *hosts, *passwd;
+	char **d, **u;
+
+	assert_non_null(mkdtemp(root));
+	etc = xasprintf("%s/etc", root);
+	hosts = xasprintf("%s/etc/hosts", root);
+	passwd = xasprintf("%s/etc/passwd", root);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	/* a FIFO with no writer would block an open() for ever */
+	assert_int_equal(mkfifo(hosts, 0644), 0);
+	assert_int_equal(mkfifo(passwd, 0644), 0);
+	alarm(10);
+	d = site_internal_domains(root);
+	u = site_usernames(root);
+	alarm(0);
+	assert_null(d[0]);
+	assert_null(u[0]);
+	strv_free(d);
+	strv_free(u);
+	assert_int_equal(fs_remove_tree(root), 0);
+	free(root);
+	free(etc);
+	free(hosts);
+	free(passwd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +440,7 @@ int main(void)
 		cmocka_unit_test(finds_internal_domains_under_a_root),
 		cmocka_unit_test(finds_people_not_system_accounts_in_passwd),
 		cmocka_unit_test(missing_files_give_empty_lists),
+		cmocka_unit_test(special_files_in_the_root_are_not_read),
 	};
 
 	if (sodium_init() < 0)
