@@ -380,9 +380,11 @@ static void the_total_budget_cuts_then_skips(void **state)
 	put(root, "d/b", block, sizeof(block), 0);
 	put(root, "d/c", block, sizeof(block), 0);
 	put(root, "d/d", "tiny\n", 5, 0);
+	put(root, "proc/cpuinfo", block, sizeof(block), 0);
 	o.max_total_size = 15000;
 	assert_int_equal(run("collect:\n  - name: l\n    description: d\n    file: /d\n"
-			     "  - name: echo\n    description: d\n    command: [echo, hi]\n",
+			     "  - name: echo\n    description: d\n    command: [echo, hi]\n"
+			     "  - system: cpu\n",
 			     root, &o, &fs, &sum), 0);
 	assert_int_equal(want_item(&fs, "files/d/a")->data.len, 10000);
 	/* the newest 5000 bytes, from the next line start */
@@ -393,8 +395,18 @@ static void the_total_budget_cuts_then_skips(void **state)
 	want_skipped(&fs, "files/d/c", "budget");
 	assert_string_equal(want_item(&fs, "files/d/d")->data.buf, "tiny\n");
 	want_skipped(&fs, "commands/echo.txt", "budget");
+	want_skipped(&fs, "system/cpu.txt", "budget");
 	assert_true(sum.budget_exhausted);
 	assert_int_equal(sum.bytes, 14905);
+	fake_sink_release(&fs);
+	/* a system fact larger than what is left is cut */
+	o.max_total_size = 6000;
+	assert_int_equal(run("collect:\n  - system: cpu\n", root, &o, &fs, &sum), 0);
+	assert_true(want_item(&fs, "system/cpu.txt")->truncated);
+	assert_int_equal(want_item(&fs, "system/cpu.txt")->data.len, 6000);
+	assert_non_null(strstr(want_item(&fs, "system/cpu.txt")->note, "total budget"));
+	assert_int_equal(sum.bytes, 6000);
+	assert_true(sum.budget_exhausted);
 	fake_sink_release(&fs);
 	drop_root(root);
 }
