@@ -227,6 +227,25 @@ static void rejects_malformed_documents(void **state)
 		     "entry name 'x' is already used");
 }
 
+static void reports_the_first_duplicate_or_odd_key_even_in_huge_mappings(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	expect_error("settings: {b: 1, a: 2, b: 3, a: 4}\ncollect: []\n",
+		     "'x.yaml':1:24: duplicate key 'b' in settings");
+	expect_error("settings: {a: 1, [x]: 2, a: 3}\ncollect: []\n",
+		     "'x.yaml':1:18: keys in settings must be strings");
+	expect_error("settings: {a: 1, a: 2, [x]: 3}\ncollect: []\n",
+		     "'x.yaml':1:18: duplicate key 'a' in settings");
+	/* 50000 keys: comparing every pair took tens of seconds; the duplicate is the last key */
+	strbuf_addstr(&sb, "settings: {");
+	for (int i = 0; i < 50000; i++)
+		strbuf_addf(&sb, "%x: 1,", i);
+	strbuf_addstr(&sb, "5: 1}\ncollect: []\n");
+	expect_error(sb.buf, "duplicate key '5' in settings");
+	strbuf_release(&sb);
+}
+
 static void builds_a_spec_from_command_line_paths(void **state)
 {
 	const char *paths[] = { "/var/log/", "rel/../dir/./x", "/a \"quoted\" path" };
@@ -270,6 +289,7 @@ int main(void)
 		cmocka_unit_test(errors_name_the_line_column_and_suggest_a_fix),
 		cmocka_unit_test(rejects_malformed_entries),
 		cmocka_unit_test(rejects_malformed_documents),
+		cmocka_unit_test(reports_the_first_duplicate_or_odd_key_even_in_huge_mappings),
 		cmocka_unit_test(builds_a_spec_from_command_line_paths),
 		cmocka_unit_test(parses_timeouts),
 	};
