@@ -494,7 +494,7 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 				continue;
 			if (kind_key)
 				return perr(p, k, "an entry has exactly one of 'file', 'command', 'system': "
-					    "this one also has '%s'", kind_names[kind]);
+					    "this one has '%s' and '%s'", kind_names[kind], kind_names[i]);
 			kind = i;
 			kind_key = k;
 		}

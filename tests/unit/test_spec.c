@@ -191,7 +191,8 @@ static void rejects_malformed_entries(void **state)
 	expect_error(ENTRY "    file: /var/../etc\n", "must be absolute and normalised");
 	expect_error(ENTRY "    file: /var/log/\n", "must be absolute and normalised");
 	expect_error(ENTRY "    file: /a\n    command: [b]\n",
-		     "an entry has exactly one of 'file', 'command', 'system'");
+		     "'x.yaml':5:5: an entry has exactly one of 'file', 'command', 'system': "
+		     "this one has 'file' and 'command'");
 	expect_error(ENTRY, "'x.yaml':2:5: entry has none of 'file', 'command', 'system'");
 	expect_error("collect:\n  - name: x\n    file: /a\n", "file entry 'x' has no 'description'");
 	expect_error("collect:\n  - description: y\n    file: /a\n", "file entry has no 'name'");
