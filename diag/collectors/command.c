@@ -221,7 +221,8 @@ static char **build_argv(const struct collect_ctx *ctx, const struct spec_entry 
 }
 
 /* In the child, between fork() and execve(): async-signal-safe calls only. */
-static void NORETURN child(const char *prog, char **argv, char **env, int out, int err, int report)
+static void NORETURN child(const char *prog, char **argv, char **env, int out, int err, int report,
+			   pid_t parent)
 {
 	struct sigaction dfl;
 	sigset_t none;
@@ -229,6 +230,8 @@ static void NORETURN child(const char *prog, char **argv, char **env, int out, i
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* diag died before the line above: nobody would kill us */
+		_exit(127);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	for (int sig = 1; sig < NSIG; sig++)
@@ -432,6 +435,7 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, prep[2] = { -1, -1 };
 	double t0 = collect_monotonic();
 	sigset_t all, old;
+	pid_t parent;
 	int ret = 0, b;
 
 	for (size_t i = 0; argv[i]; i++)
@@ -474,9 +478,10 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	}
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
+	parent = getpid();
 	r.pid = fork();
 	if (r.pid == 0)
-		child(prog, argv, env, pout[1], perr[1], prep[1]);
+		child(prog, argv, env, pout[1], perr[1], prep[1], parent);
 	if (r.pid < 0) {
 		end.error = strerror(errno);
 		sigprocmask(SIG_SETMASK, &old, NULL);
