@@ -603,6 +603,25 @@ static bool is_user_token(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * Is t[ls] inside the user information of a URL, scheme://user:pass@host?
+ * Going back from ls, "://" must come before any '/', '?', '#', '@', blank
+ * or quote (so ?to=jane@x.org in a URL's query is still an address).
+ */
+static bool in_url_userinfo(const char *t, size_t ls)
+{
+	for (size_t k = ls; k > 0 && ls - k < 256; k--) {
+		char c = t[k - 1];
+
+		if (c == '/')
+			return k >= 3 && t[k - 2] == '/' && t[k - 3] == ':';
+		if (c == '?' || c == '#' || c == '@' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+		    c == '<' || c == '>' || c == '\n' || c == '\r')
+			return false;
+	}
+	return false;
+}
+
 static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
 		     size_t *resume)
 {
@@ -625,11 +644,15 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return;
 	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
 		return; /* local part too long to be one */
-	/* scheme://user:password@host is a URL, not an address (mailto: is one). */
-	if (ls > 0 && (t[ls - 1] == ':' || t[ls - 1] == '/')) {
-		if (!(t[ls - 1] == ':' && ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
-			return;
-	}
+	/*
+	 * scheme://user:password@host is a URL, not an address, whatever the
+	 * password holds (redis://:a~b@host); so is user:password@host, but
+	 * mailto:x@y is one, and so is an address in a URL's path or query.
+	 */
+	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
+		return;
+	if (in_url_userinfo(t, ls))
+		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
@@ -745,7 +768,9 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		return i;
 	if (e < len && (is_word(t[e]) || (t[e] == '.' && e + 1 < len && is_alnum(t[e + 1]))))
 		return i; /* 1.2.3.4.5, 1.2.3.4a: versions, OIDs */
-	if (ipv4_is_special(a)) {
+	/* Chrome/122.0.0.0: a browser version in a User-Agent (Chromium's reduced form) */
+	if (ipv4_is_special(a) || (i > 1 && t[i - 1] == '/' && (CLS(t[i - 2]) & C_ALPHA) && !a[1] &&
+				   !a[2] && !a[3])) {
 		claim(scr, i, e);
 		return e;
 	}
