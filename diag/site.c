@@ -577,15 +577,6 @@ static char **strv_finish(struct strv *sv)
 	return sv->v;
 }
 
-void strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /*
  * Read root/rel (at most 1 MiB); false if it cannot be read, silently.
  * Only a regular file is read, and opening never blocks (on a FIFO).

@@ -232,15 +232,6 @@ static int want_strings(const struct parse *p, const yaml_node_t *node, const ch
 	return 0;
 }
 
-static void strv_free_n(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -882,13 +873,13 @@ static void entry_release(struct spec_entry *e)
 {
 	free(e->name);
 	free(e->description);
-	strv_free_n(e->paths);
-	strv_free_n(e->include);
-	strv_free_n(e->exclude);
-	strv_free_n(e->argv);
-	strv_free_n(e->window_args);
-	strv_free_n(e->env);
-	strv_free_n(e->pass_env);
+	strv_free(e->paths);
+	strv_free(e->include);
+	strv_free(e->exclude);
+	strv_free(e->argv);
+	strv_free(e->window_args);
+	strv_free(e->env);
+	strv_free(e->pass_env);
 	free(e->fact);
 }
 

@@ -131,15 +131,6 @@ static char **build_env(const struct spec_entry *e)
 	return env;
 }
 
-static void strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Find prog in path like execvp() would, without a shell. NULL (errno set) if absent. */
 static char *find_program(const char *prog, const char *path)
 {

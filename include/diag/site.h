@@ -61,10 +61,9 @@ void site_close(struct site *site);
  * names from etc/passwd: accounts with UID_MIN (etc/login.defs, 1000) <=
  * uid < 60000, leaving out role and default accounts (admin, deploy, git,
  * ubuntu, vagrant...) that carry no personal data. NULL-terminated arrays,
- * freed with strv_free(). Never fails: missing files give empty lists.
+ * freed with strv_free() (common.h). Never fails: missing files give empty lists.
  */
 char **site_internal_domains(const char *root);
 char **site_usernames(const char *root);
-void strv_free(char **v);
 
 #endif
