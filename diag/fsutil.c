@@ -69,18 +69,11 @@ int fs_create_excl(const char *path, mode_t mode)
 	return fd;
 }
 
-int fs_read_file(const char *path, struct strbuf *sb, size_t max)
+int fs_read_fd(int fd, struct strbuf *sb, size_t max)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	size_t start = sb->len;
-	struct stat st;
+	int e;
 
-	if (fd < 0)
-		return error_errno("cannot open '%s'", path);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return error("cannot read '%s': Is a directory", path);
-	}
 	for (;;) {
 		ssize_t n;
 
@@ -89,25 +82,38 @@ int fs_read_file(const char *path, struct strbuf *sb, size_t max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			error_errno("cannot read '%s'", path);
-			goto fail;
+			break;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		strbuf_setlen(sb, sb->len + (size_t)n);
 		if (sb->len - start > max) {
-			error("'%s' is too large (more than %zu bytes)", path, max);
-			goto fail;
+			errno = EFBIG;
+			break;
 		}
 	}
-	if (fd)
-		close(fd);
-	return 0;
-fail:
-	if (fd)
-		close(fd);
+	e = errno;
 	strbuf_setlen(sb, start);
+	errno = e;
 	return -1;
+}
+
+int fs_read_file(const char *path, struct strbuf *sb, size_t max)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	struct stat st;
+	int ret = 0;
+
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		ret = error("cannot read '%s': Is a directory", path);
+	else if (fs_read_fd(fd, sb, max) < 0)
+		ret = errno == EFBIG ? error("'%s' is too large (more than %zu bytes)", path, max) :
+			error_errno("cannot read '%s'", path);
+	if (fd)
+		close(fd);
+	return ret;
 }
 
 int fs_mkdir_p(const char *path, mode_t mode)

@@ -171,28 +171,6 @@ static char *record_line(const struct ledger_record *rec, uint64_t seq, const ch
 	return line;
 }
 
-/* Read the whole file open on fd into sb, from offset 0. -1 with errno on failure. */
-static int pread_all(int fd, struct strbuf *sb)
-{
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(sb, 65536);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, (off_t)sb->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		if (sb->len > LEDGER_MAX_BYTES) {
-			errno = EFBIG;
-			return -1;
-		}
-	}
-}
-
 static void fsync_dir_of(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -232,7 +210,7 @@ int ledger_append(const char *path, const struct ledger_record *rec, uint64_t *s
 		}
 	}
 	/* Under the lock: nobody else appends until we are done. */
-	if (pread_all(fd, &old) < 0) {
+	if (fs_read_fd(fd, &old, LEDGER_MAX_BYTES) < 0) {
 		error_errno("cannot read the ledger '%s'", path);
 		goto out;
 	}
@@ -493,7 +471,7 @@ int ledger_read(struct ledger *l, const char *path)
 		return 0;
 	if (fd < 0)
 		return error_errno("cannot open the ledger '%s'", path);
-	if (pread_all(fd, &sb) < 0) {
+	if (fs_read_fd(fd, &sb, LEDGER_MAX_BYTES) < 0) {
 		error_errno("cannot read the ledger '%s'", path);
 		close(fd);
 		strbuf_release(&sb);

@@ -346,25 +346,13 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 			return error_errno("cannot lock '%s'", site->map_path);
 		}
 	}
-	for (off_t off = 0;;) {
-		ssize_t n;
-
-		if (sb->len > SITE_MAP_MAX) {
-			close(fd);
-			return error("pseudonym map '%s' is too large", site->map_path);
-		}
-		strbuf_grow(sb, 65536);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return error_errno("cannot read '%s'", site->map_path);
-		}
-		if (n == 0)
-			break;
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		off += n;
+	if (fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
+		if (errno == EFBIG)
+			error("pseudonym map '%s' is too large", site->map_path);
+		else
+			error_errno("cannot read '%s'", site->map_path);
+		close(fd);
+		return -1;
 	}
 	return fd;
 }
@@ -586,7 +574,7 @@ static bool read_under(const char *root, const char *rel, struct strbuf *sb)
 	char *path = xasprintf("%s/%s", strcmp(root, "/") ? root : "", rel);
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
-	bool ok = false;
+	bool ok;
 
 	free(path);
 	if (fd < 0)
@@ -595,21 +583,7 @@ static bool read_under(const char *root, const char *rel, struct strbuf *sb)
 		close(fd);
 		return false;
 	}
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(sb, 8192);
-		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ok = n == 0;
-			break;
-		}
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		if (sb->len > (1u << 20))
-			break;
-	}
+	ok = fs_read_fd(fd, sb, 1u << 20) == 0;
 	close(fd);
 	return ok;
 }

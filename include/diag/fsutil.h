@@ -48,6 +48,12 @@ int fs_write_all(int fd, const void *buf, size_t len) WARN_UNUSED;
 /* Read up to len bytes, retrying on EINTR and short reads; returns bytes read (< len only at EOF) or -1. */
 ssize_t fs_read_full(int fd, void *buf, size_t len);
 /*
+ * Append what is left to read from fd (to EOF) to sb, refusing more than max
+ * bytes. 0, or -1 with errno set (EFBIG when there is more than max; sb is
+ * then as it was). Nothing is printed.
+ */
+int fs_read_fd(int fd, struct strbuf *sb, size_t max) WARN_UNUSED;
+/*
  * Read a whole file into sb (appending), refusing files larger than max bytes.
  * Returns 0, or -1 after printing an error naming path. "-" reads stdin.
  */

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +135,32 @@ static void mkdir_p_makes_parents_and_refuses_an_empty_path(void **state)
 	assert_int_equal(fs_remove_tree(path), 0);
 }
 
+static void read_fd_appends_to_eof_and_refuses_too_much(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/in", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fs_write_all(fd, "0123456789", 10), 0);
+	strbuf_addstr(&sb, "kept:");
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(fs_read_fd(fd, &sb, 10), 0);
+	assert_string_equal(sb.buf, "kept:0123456789");
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(fs_read_fd(fd, &sb, 9), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(sb.buf, "kept:0123456789"); /* as it was */
+	assert_int_equal(fs_read_file(path, &sb, 9), -1);
+	assert_int_equal(fs_read_file(path, &sb, 10), 0);
+	assert_int_equal(sb.len, 25);
+	close(fd);
+	unlink(path);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +170,7 @@ int main(void)
 		cmocka_unit_test(devices_are_written_in_place_not_replaced),
 		cmocka_unit_test(remove_tree_removes_nested_dirs_without_following_links),
 		cmocka_unit_test(mkdir_p_makes_parents_and_refuses_an_empty_path),
+		cmocka_unit_test(read_fd_appends_to_eof_and_refuses_too_much),
 	};
 	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
 }
