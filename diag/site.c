@@ -11,7 +11,8 @@
  * The pseudonym map (pseudonyms.map) is a text file, one entry a line:
  *     TOKEN <TAB> KIND <TAB> ORIGINAL <LF>
  * where each field has every byte outside printable ASCII, and the
- * backslash, written as \xHH (so a field never holds a tab or a newline).
+ * backslash, written as \xHH (site_escape(): so a field never holds a tab
+ * or a newline).
  * It is only ever appended to, under flock(LOCK_EX); a writer first reads
  * what is there so that no line is written twice, even by two processes.
  * A torn last line (a crash mid-append) is ignored by readers and
@@ -66,7 +67,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
 	return h;
 }
 
-static void escape_field(struct strbuf *out, const char *s, size_t len)
+void site_escape(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -91,8 +92,8 @@ static int hexdigit(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Decode a field written by escape_field(). -1 if malformed. */
-static int unescape_field(struct strbuf *out, const char *s, size_t len)
+/* Decode a field written by site_escape(). -1 if malformed. */
+static int unsite_escape(struct strbuf *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		int hi, lo;
@@ -297,11 +298,11 @@ void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 	size_t len;
 	char *s;
 
-	escape_field(&line, token, strlen(token));
+	site_escape(&line, token, strlen(token));
 	strbuf_addch(&line, '\t');
-	escape_field(&line, kind, strlen(kind));
+	site_escape(&line, kind, strlen(kind));
 	strbuf_addch(&line, '\t');
-	escape_field(&line, original, original_len);
+	site_escape(&line, original, original_len);
 	s = strbuf_detach(&line, &len);
 	pthread_mutex_lock(&site->lock);
 	table_insert(site, s, len);
@@ -465,14 +466,14 @@ static void lookup_line(const char *line, size_t len, void *ctx)
 	strbuf_addch(&st->seen, '\n');
 	if (st->found)
 		strbuf_addch(st->out, '\n');
-	if (unescape_field(st->out, f[2], flen[2]) < 0) {
+	if (unsite_escape(st->out, f[2], flen[2]) < 0) {
 		st->bad = 1;
 		return;
 	}
 	if (!st->found && st->kind) {
 		struct strbuf k = STRBUF_INIT;
 
-		if (unescape_field(&k, f[1], flen[1]) < 0)
+		if (unsite_escape(&k, f[1], flen[1]) < 0)
 			st->bad = 1;
 		*st->kind = strbuf_detach(&k, NULL);
 	}
@@ -500,7 +501,7 @@ int site_lookup(struct site *site, const char *token, struct strbuf *out, char *
 	}
 	if (fd >= 0)
 		close(fd);
-	escape_field(&tok, token, strlen(token));
+	site_escape(&tok, token, strlen(token));
 	st.token = tok.buf;
 	st.token_len = tok.len;
 	for_each_line(&map, lookup_line, &st);

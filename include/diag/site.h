@@ -49,6 +49,12 @@ int site_flush(struct site *site) WARN_UNUSED;
  * none). -1 after printing an error.
  */
 int site_lookup(struct site *site, const char *token, struct strbuf *out, char **kind);
+/*
+ * Append len bytes of s to out with every byte outside printable ASCII, and
+ * the backslash, written as \xHH: how the map stores its fields, and how
+ * `diag lookup` prints values that come from untrusted logs.
+ */
+void site_escape(struct strbuf *out, const char *s, size_t len);
 /* Flush nothing, wipe the key and the recorded originals, free. NULL is fine. */
 void site_close(struct site *site);
 
