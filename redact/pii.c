@@ -213,6 +213,8 @@ struct pii_scratch {
 	size_t n, alloc;
 	struct span *names; /* names found by context, looked for again in the record */
 	size_t nnames, names_alloc;
+	size_t *name_tab;   /* open addressing over names[], by content (propagate_names()) */
+	size_t name_tab_alloc;
 	bool oom;
 };
 
@@ -407,6 +409,7 @@ void pii_scratch_free(struct pii_scratch *scr)
 	pcre2_match_data_free(scr->md);
 	free(scr->c);
 	free(scr->names);
+	free(scr->name_tab);
 	free(scr);
 }
 
@@ -1680,24 +1683,86 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 	return 0;
 }
 
-/* Names found by context stand for the same thing elsewhere in the record ("sudo: X : PWD=/home/X"). */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+#define NAME_MAX_LEN 256 /* context names are at most 32 bytes, syslog hosts 253 */
+#define NO_NAME SIZE_MAX
+
+/*
+ * Names found by context stand for the same thing elsewhere in the record
+ * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
+ * boundary is added. One pass over the word starts with a hash table of the
+ * names, so the cost is linear in the record (a memmem() per name was
+ * quadratic: minutes on a long line full of "user=" fields). Among equal
+ * names, the lowest kind is kept, as the overlap resolution would.
+ */
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
+	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
+	size_t cap = 16, maxlen = 0, *tab;
+
+	if (!scr->nnames)
+		return;
+	while (cap < 2 * scr->nnames)
+		cap *= 2;
+	if (cap > scr->name_tab_alloc) {
+		tab = realloc(scr->name_tab, cap * sizeof(*tab));
+		if (!tab) {
+			scr->oom = true;
+			return;
+		}
+		scr->name_tab = tab;
+		scr->name_tab_alloc = cap;
+	}
+	tab = scr->name_tab;
+	for (size_t i = 0; i < cap; i++)
+		tab[i] = NO_NAME;
 	for (size_t k = 0; k < scr->nnames; k++) {
-		size_t nl = scr->names[k].end - scr->names[k].start;
-		const char *name = t + scr->names[k].start;
+		const struct span *n = &scr->names[k];
+		size_t nl = n->end - n->start, i;
 
-		for (size_t i = 0; i + nl <= len;) {
-			const char *p = memmem(t + i, len - i, name, nl);
-			size_t s;
+		if (!nl || nl >= NAME_MAX_LEN)
+			continue;
+		for (i = hash_bytes(t + n->start, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+			struct span *o = &scr->names[tab[i]];
 
-			if (!p)
+			if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl))
 				break;
-			s = (size_t)(p - t);
-			if (s != scr->names[k].start && (s == 0 || !is_word(t[s - 1])) &&
-			    (s + nl == len || !is_word(t[s + nl])))
-				add(scr, s, s + nl, scr->names[k].kind);
-			i = s + 1;
+		}
+		if (tab[i] == NO_NAME)
+			tab[i] = k;
+		else if (n->kind < scr->names[tab[i]].kind)
+			scr->names[tab[i]].kind = n->kind;
+		lens[nl / 64] |= 1ULL << (nl % 64);
+		if (nl > maxlen)
+			maxlen = nl;
+	}
+	for (size_t s = 0; s < len; s++) {
+		if (!is_word(t[s]) || (s > 0 && is_word(t[s - 1])))
+			continue;
+		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
+			size_t nl = e - s, i;
+
+			if ((e < len && is_word(t[e])) || !((lens[nl / 64] >> (nl % 64)) & 1))
+				continue;
+			for (i = hash_bytes(t + s, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+				const struct span *o = &scr->names[tab[i]];
+
+				if (o->end - o->start == nl && !memcmp(t + o->start, t + s, nl)) {
+					if (o->start != s)
+						add(scr, s, e, o->kind);
+					break;
+				}
+			}
 		}
 	}
 }

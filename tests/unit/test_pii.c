@@ -263,6 +263,34 @@ static void finds_user_names_by_context(void **state)
 		     "ipv4:81.2.69.160\nusername:hquinn\n");
 }
 
+static void finds_every_name_again_in_a_long_record(void **state)
+{
+	enum { N = 3000 };
+	struct fx *fx = *state;
+	struct strbuf sb = STRBUF_INIT;
+	struct pii_match *m = calloc(2 * N + 1, sizeof(*m));
+	int n;
+
+	/* N names by context, then each again bare, in another order */
+	for (int i = 0; i < N; i++)
+		strbuf_addf(&sb, "user=u%05d ", i);
+	for (int i = N; i-- > 0;)
+		strbuf_addf(&sb, "(u%05d).", i);
+	n = pii_scan(fx->sc, fx->scr, sb.buf, sb.len, m, 2 * N + 1);
+	assert_int_equal(n, 2 * N);
+	for (int i = 0; i < n; i++) {
+		int k = i < N ? i : 2 * N - 1 - i;
+		char want[16];
+
+		snprintf(want, sizeof(want), "u%05d", k);
+		assert_int_equal(m[i].kind, PII_USERNAME);
+		assert_int_equal(m[i].end - m[i].start, 6);
+		assert_memory_equal(sb.buf + m[i].start, want, 6);
+	}
+	free(m);
+	strbuf_release(&sb);
+}
+
 static void finds_known_users_anywhere_and_spares_role_accounts(void **state)
 {
 	expect_found(*state, "owner jdoe, files of a.nguyen in /srv/jdoe/x; jdoe2 xjdoe",
@@ -554,6 +582,7 @@ int main(void)
 		cmocka_unit_test(leaves_public_names_files_and_java_packages_alone),
 		cmocka_unit_test(finds_the_host_of_a_syslog_header),
 		cmocka_unit_test(finds_user_names_by_context),
+		cmocka_unit_test(finds_every_name_again_in_a_long_record),
 		cmocka_unit_test(finds_known_users_anywhere_and_spares_role_accounts),
 		cmocka_unit_test(leaves_diagnostic_values_alone),
 		cmocka_unit_test(writes_at_most_max_matches_and_can_resume),
