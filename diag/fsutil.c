@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag/error.h"
@@ -114,6 +116,26 @@ int fs_read_file(const char *path, struct strbuf *sb, size_t max)
 	if (fd)
 		close(fd);
 	return ret;
+}
+
+int fs_lock(int fd, int op, const char *path, int timeout_ms)
+{
+	const struct timespec step = { 0, 50 * 1000000L };
+	int waited = 0;
+
+	for (;;) {
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return error_errno("cannot lock '%s'", path);
+		if (waited >= timeout_ms)
+			return error("'%s' is locked by another process (another diag still running?); "
+				     "gave up after %d s", path, timeout_ms / 1000);
+		nanosleep(&step, NULL);
+		waited += 50;
+	}
 }
 
 int fs_mkdir_p(const char *path, mode_t mode)

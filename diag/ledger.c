@@ -203,12 +203,8 @@ int ledger_append(const char *path, const struct ledger_record *rec, uint64_t *s
 	}
 	if (st.st_mode & 077)
 		warning("the ledger '%s' is accessible to other users", path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			error_errno("cannot lock the ledger '%s'", path);
-			goto out;
-		}
-	}
+	if (fs_lock(fd, LOCK_EX, path, FS_LOCK_WAIT_MS) < 0)
+		goto out;
 	/* Under the lock: nobody else appends until we are done. */
 	if (fs_read_fd(fd, &old, LEDGER_MAX_BYTES) < 0) {
 		error_errno("cannot read the ledger '%s'", path);

@@ -341,11 +341,9 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 			     "run 'chmod 600 %s'", site->map_path, (unsigned)(st.st_mode & 07777),
 			     site->map_path);
 	}
-	while (flock(fd, write ? LOCK_EX : LOCK_SH) < 0) {
-		if (errno != EINTR) {
-			close(fd);
-			return error_errno("cannot lock '%s'", site->map_path);
-		}
+	if (fs_lock(fd, write ? LOCK_EX : LOCK_SH, site->map_path, FS_LOCK_WAIT_MS) < 0) {
+		close(fd);
+		return -1;
 	}
 	if (fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
 		if (errno == EFBIG)

@@ -58,6 +58,13 @@ int fs_read_fd(int fd, struct strbuf *sb, size_t max) WARN_UNUSED;
  * Returns 0, or -1 after printing an error naming path. "-" reads stdin.
  */
 int fs_read_file(const char *path, struct strbuf *sb, size_t max) WARN_UNUSED;
+/*
+ * flock(fd, op) with op LOCK_SH or LOCK_EX, waiting at most timeout_ms for
+ * another process to let go, so that a stuck or stopped diag never hangs the
+ * next one for ever. 0, or -1 after printing an error naming path.
+ */
+#define FS_LOCK_WAIT_MS 30000
+int fs_lock(int fd, int op, const char *path, int timeout_ms) WARN_UNUSED;
 /* mkdir -p with the given mode for the directories it creates. -1 after printing an error. */
 int fs_mkdir_p(const char *path, mode_t mode) WARN_UNUSED;
 /* rm -rf path, never following symlinks. Returns 0 or -1 (errors printed). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -161,6 +162,27 @@ static void read_fd_appends_to_eof_and_refuses_too_much(void **state)
 	strbuf_release(&sb);
 }
 
+static void lock_waits_a_bounded_time_for_another_holder(void **state)
+{
+	char path[256];
+	int a, b;
+
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	a = open(path, O_RDWR | O_CREAT, 0600);
+	b = open(path, O_RDWR);
+	assert_true(a >= 0 && b >= 0);
+	assert_int_equal(fs_lock(a, LOCK_SH, path, 0), 0);
+	assert_int_equal(fs_lock(b, LOCK_SH, path, 0), 0); /* readers share */
+	assert_int_equal(flock(b, LOCK_UN), 0);
+	/* a holder that never lets go: the waiter gives up instead of hanging */
+	assert_int_equal(fs_lock(b, LOCK_EX, path, 200), -1);
+	assert_int_equal(flock(a, LOCK_UN), 0);
+	assert_int_equal(fs_lock(b, LOCK_EX, path, 200), 0);
+	close(a);
+	close(b);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +193,7 @@ int main(void)
 		cmocka_unit_test(remove_tree_removes_nested_dirs_without_following_links),
 		cmocka_unit_test(mkdir_p_makes_parents_and_refuses_an_empty_path),
 		cmocka_unit_test(read_fd_appends_to_eof_and_refuses_too_much),
+		cmocka_unit_test(lock_waits_a_bounded_time_for_another_holder),
 	};
 	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
 }
