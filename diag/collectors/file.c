@@ -974,6 +974,34 @@ static char *fd_host_path(const struct collect_ctx *ctx, int fd)
 	return ret;
 }
 
+/*
+ * Is path (a host path under root) or a directory above it diag's own state
+ * or output? A walk skips those directories on its way down; a path named
+ * in the spec, or matched by a glob, starts below them.
+ */
+static bool under_skipped(const struct collect_ctx *ctx, const char *path)
+{
+	char *p = xstrdup(path);
+	bool hit = false;
+
+	for (;;) {
+		struct stat st;
+		char *slash;
+
+		if (fstatat(ctx->rootfd, p[1] ? p + 1 : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    collect_is_skipped_inode(ctx, st.st_dev, st.st_ino)) {
+			hit = true;
+			break;
+		}
+		slash = strrchr(p, '/');
+		if (!slash || !p[1])
+			break;
+		slash[slash == p] = '\0'; /* "/var" -> "/" */
+	}
+	free(p);
+	return hit;
+}
+
 /* A path named in the spec or matched by a glob: symlinks are followed within root. */
 static int collect_top(struct walk *w, const char *host_path, bool explicit)
 {
@@ -1039,6 +1067,11 @@ static int collect_top(struct walk *w, const char *host_path, bool explicit)
 	}
 	if (real && (why = secret_path(real))) {
 		skip(w, host_path, &lst, "secret: %s", why);
+		goto out;
+	}
+	/* PROMISE: diag's own state (site key, pseudonym map) is never collected, however named. */
+	if (under_skipped(ctx, real ? real : host_path)) {
+		skip(w, host_path, &lst, "%s", "diag's own state or output: never collected");
 		goto out;
 	}
 	w->real_top = real && strcmp(real, host_path) ? real : NULL;

@@ -596,23 +596,35 @@ static void collects_each_bundle_path_once(void **state)
 static void never_collects_its_own_state_or_output(void **state)
 {
 	char *root = tmp_root(), *statedir = xasprintf("%s/var/lib/diag", root);
-	char *out = xasprintf("%s/tmp/out.diag", root);
+	char *out = xasprintf("%s/tmp/out.diag", root), *link = xasprintf("%s/var/log/map", root);
 	const char *skip[] = { out, NULL };
 	char *old = getenv("DIAG_STATE_DIR") ? xstrdup(getenv("DIAG_STATE_DIR")) : NULL;
 	struct collect_options o = COLLECT_OPTIONS_INIT;
 	struct fake_sink fs;
 
 	put_str(root, "var/lib/diag/site.key", "CANARY-SITE-KEY", 0);
+	put_str(root, "var/lib/diag/pseudonyms.map", "240.1.1.1\tipv4\tCANARY-ORIGINAL\n", 0);
 	put_str(root, "var/lib/other/data", "fine\n", 0);
 	put_str(root, "tmp/out.diag", "CANARY-OUTPUT", 0);
+	put_str(root, "var/log/app.log", "fine\n", 0);
+	assert_int_equal(symlink("/var/lib/diag/pseudonyms.map", link), 0);
 	setenv("DIAG_STATE_DIR", statedir, 1);
 	o.skip_paths = skip;
-	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: [/var/lib, /tmp]\n",
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: [/var/lib, /tmp]\n"
+			     "  - name: b\n    description: d\n    file: [/var/lib/diag/site.key, "
+			     "\"/var/lib/*/pseudonyms.map\", /var/log/map]\n",
 			     root, &o, &fs, NULL), 0);
 	want_item(&fs, "files/var/lib/other/data");
 	/* PROMISE: the state directory (site key, pseudonym map) is never collected */
 	want_skipped(&fs, "files/var/lib/diag", "diag's own state");
 	want_skipped(&fs, "files/tmp/out.diag", "diag's own state or output");
+	/* not even a file in it named directly, matched by a glob or reached by a link */
+	want_skipped(&fs, "files/var/lib/diag/site.key", ""); /* *.key: a secret by its name first */
+	want_skipped(&fs, "files/var/lib/diag/pseudonyms.map", "diag's own state");
+	want_skipped(&fs, "files/var/log/map", "diag's own state");
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.recs[i].kind == FAKE_ITEM && strstr(fs.recs[i].data.buf, "CANARY"))
+			fail_msg("diag's own state leaked through '%s'", fs.recs[i].path);
 	if (old)
 		setenv("DIAG_STATE_DIR", old, 1);
 	else
@@ -620,6 +632,7 @@ static void never_collects_its_own_state_or_output(void **state)
 	fake_sink_release(&fs);
 	free(old);
 	free(out);
+	free(link);
 	free(statedir);
 	drop_root(root);
 }
