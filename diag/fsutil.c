@@ -362,10 +362,14 @@ int atomic_file_open(struct atomic_file *af, const char *path, mode_t mode, unsi
 		return 0;
 	}
 	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-	    !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) {
+	    !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr") ||
+	    !strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14)) {
 		/*
 		 * A device or a FIFO (/dev/null, /dev/stdout, a pipe): write to it
-		 * directly. Renaming over it would replace the device node.
+		 * directly. Renaming over it would replace the device node. The
+		 * names of descriptors count even when one is a regular file (a
+		 * shell redirection): no temporary file can be made beside them.
+		 * Other paths under /dev (/dev/shm) are ordinary.
 		 */
 		af->fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (af->fd < 0) {

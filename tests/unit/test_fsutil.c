@@ -91,6 +91,25 @@ static void no_clobber_refuses_an_existing_file_and_keeps_it(void **state)
 	unlink(path);
 }
 
+static void files_under_dev_shm_are_ordinary_outputs(void **state)
+{
+	char path[64];
+	struct atomic_file af;
+	struct stat st;
+
+	if (access("/dev/shm", W_OK))
+		skip();
+	snprintf(path, sizeof(path), "/dev/shm/diag-test-out.%d", (int)getpid());
+	assert_int_equal(atomic_file_open(&af, path, 0600, AF_NO_CLOBBER), 0);
+	assert_non_null(af.tmp); /* atomic: a temporary beside it, renamed at commit */
+	assert_int_equal(fs_write_all(af.fd, "x", 1), 0);
+	assert_int_equal(atomic_file_commit(&af), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(path);
+}
+
 static void devices_are_written_in_place_not_replaced(void **state)
 {
 	struct atomic_file af;
@@ -190,6 +209,7 @@ int main(void)
 		cmocka_unit_test(abort_leaves_nothing_behind),
 		cmocka_unit_test(no_clobber_refuses_an_existing_file_and_keeps_it),
 		cmocka_unit_test(devices_are_written_in_place_not_replaced),
+		cmocka_unit_test(files_under_dev_shm_are_ordinary_outputs),
 		cmocka_unit_test(remove_tree_removes_nested_dirs_without_following_links),
 		cmocka_unit_test(mkdir_p_makes_parents_and_refuses_an_empty_path),
 		cmocka_unit_test(read_fd_appends_to_eof_and_refuses_too_much),
