@@ -1683,17 +1683,6 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 	return 0;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 #define NAME_MAX_LEN 256 /* context names are at most 32 bytes, syslog hosts 253 */
 #define NO_NAME SIZE_MAX
 
@@ -1702,8 +1691,9 @@ static uint64_t hash_bytes(const char *s, size_t len)
  * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
  * boundary is added. One pass over the word starts with a hash table of the
  * names, so the cost is linear in the record (a memmem() per name was
- * quadratic: minutes on a long line full of "user=" fields). Among equal
- * names, the lowest kind is kept, as the overlap resolution would.
+ * quadratic: minutes on a long line full of "user=" fields). The table
+ * hashes ignoring case and compares exactly. Among equal names, the lowest
+ * kind is kept, as the overlap resolution would.
  */
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
@@ -1732,7 +1722,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 
 		if (!nl || nl >= NAME_MAX_LEN)
 			continue;
-		for (i = hash_bytes(t + n->start, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+		for (i = hash_nocase(t + n->start, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
 			struct span *o = &scr->names[tab[i]];
 
 			if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl))
@@ -1754,7 +1744,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 
 			if ((e < len && is_word(t[e])) || !((lens[nl / 64] >> (nl % 64)) & 1))
 				continue;
-			for (i = hash_bytes(t + s, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+			for (i = hash_nocase(t + s, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
 				const struct span *o = &scr->names[tab[i]];
 
 				if (o->end - o->start == nl && !memcmp(t + o->start, t + s, nl)) {
