@@ -48,6 +48,7 @@
 #define SNIFF_SIZE (64u << 10)
 #define GZIP_MAX_RATIO_BYTES (16ULL << 30) /* refuse to decompress more than this */
 #define MAX_GLOB_MATCHES 100000
+#define MAX_GLOB_LISTINGS 10000 /* directories listed while expanding one pattern */
 
 /* ---- secret stores ---- */
 
@@ -1103,6 +1104,12 @@ out:
 struct matches {
 	char **v;
 	size_t n, alloc;
+	size_t listings;        /* directories listed (a safety net: a wide tree) */
+	/* the directories listed on the way to the current one: coming back to one is a loop */
+	dev_t *anc_dev;
+	ino_t *anc_ino;
+	size_t nanc, anc_alloc;
+	char *loop;             /* the first path that led round a loop, or NULL */
 };
 
 /* Expand comps[i..] below prefix (a host path, "" for the root), component by component. */
@@ -1110,11 +1117,12 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 			size_t i, struct matches *m)
 {
 	size_t len = prefix->len;
+	struct stat st;
 	char **names;
 	size_t n;
 	int fd;
 
-	if (m->n >= MAX_GLOB_MATCHES)
+	if (m->n >= MAX_GLOB_MATCHES || m->listings >= MAX_GLOB_LISTINGS)
 		return;
 	if (i == ncomp) {
 		ALLOC_GROW(m->v, m->n + 1, m->alloc);
@@ -1136,8 +1144,26 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 			  true);
 	if (fd < 0)
 		return;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return;
+	}
+	/* A symbolic link (or bind mount) back to a directory listed on the way: 2^n paths. */
+	for (size_t k = 0; k < m->nanc; k++) {
+		if (m->anc_dev[k] == st.st_dev && m->anc_ino[k] == st.st_ino) {
+			if (!m->loop)
+				m->loop = xstrdup(prefix->len ? prefix->buf : "/");
+			close(fd);
+			return;
+		}
+	}
+	m->listings++;
 	names = list_dir(fd, &n);
 	close(fd);
+	ALLOC_GROW(m->anc_dev, m->nanc + 1, m->anc_alloc);
+	m->anc_ino = xrealloc(m->anc_ino, m->anc_alloc * sizeof(*m->anc_ino));
+	m->anc_dev[m->nanc] = st.st_dev;
+	m->anc_ino[m->nanc++] = st.st_ino;
 	for (size_t j = 0; names && j < n; j++) {
 		if (fnmatch(comps[i], names[j], FNM_PERIOD))
 			continue;
@@ -1146,12 +1172,14 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 		glob_expand(w, prefix, comps, ncomp, i + 1, m);
 		strbuf_setlen(prefix, len);
 	}
+	m->nanc--;
 	if (names)
 		free_names(names, n);
 }
 
 static int collect_pattern(struct walk *w, const char *pattern)
 {
+	struct collect_item item;
 	struct strbuf prefix = STRBUF_INIT;
 	struct matches m = { 0 };
 	char *copy = xstrdup(pattern), **comps = NULL;
@@ -1169,18 +1197,25 @@ static int collect_pattern(struct walk *w, const char *pattern)
 		c = slash + 1;
 	}
 	glob_expand(w, &prefix, comps, ncomp, 0, &m);
-	if (!m.n) {
-		struct collect_item item;
-
-		item_for(w, &item, NULL, pattern, NULL);
+	item_for(w, &item, NULL, pattern, NULL);
+	if (m.n >= MAX_GLOB_MATCHES || m.listings >= MAX_GLOB_LISTINGS)
+		collect_skipped(w->ctx, &item, "the pattern %s: expansion stopped, %zu matches kept",
+				m.n >= MAX_GLOB_MATCHES ? "matches more than 100000 paths" :
+				"lists more than 10000 directories", m.n);
+	else if (m.loop)
+		collect_skipped(w->ctx, &item, "'%s' leads back to a directory above it (a symbolic "
+				"link loop): not expanded further; %zu matches kept", m.loop, m.n);
+	else if (!m.n)
 		collect_skipped(w->ctx, &item, "%s", "nothing matches this pattern on this host");
-	}
 	for (size_t i = 0; i < m.n; i++) {
 		if (r >= 0)
 			r = collect_top(w, m.v[i], false);
 		free(m.v[i]);
 	}
 	free(m.v);
+	free(m.anc_dev);
+	free(m.anc_ino);
+	free(m.loop);
 	free(comps);
 	free(copy);
 	strbuf_release(&prefix);

@@ -261,6 +261,39 @@ static void globs_match_like_a_shell(void **state)
 	fake_sink_release(&fs);
 }
 
+static void a_pattern_through_a_symlink_loop_stops(void **state)
+{
+	char *root = tmp_root(), *a = xasprintf("%s/x/a", root), *b = xasprintf("%s/x/b", root);
+	struct strbuf pattern = STRBUF_INIT, yaml = STRBUF_INIT;
+	struct fake_sink fs;
+
+	/* x/a and x/b lead back to x: 2^30 paths for 30 levels of '*' */
+	put_str(root, "x/file", "x\n", 0);
+	assert_int_equal(symlink(".", a), 0);
+	assert_int_equal(symlink(".", b), 0);
+	strbuf_addstr(&pattern, "/x");
+	for (int i = 0; i < 30; i++)
+		strbuf_addstr(&pattern, "/*");
+	strbuf_addstr(&pattern, "/nothing");
+	strbuf_addf(&yaml, "collect:\n  - name: a\n    description: d\n    file: \"%s\"\n", pattern.buf);
+	alarm(60);
+	assert_int_equal(run(yaml.buf, root, NULL, &fs, NULL), 0);
+	alarm(0);
+	want_skipped(&fs, pattern.buf, "symbolic link loop");
+	/* one step through such a link is no loop */
+	fake_sink_release(&fs);
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: \"/x/*/file\"\n",
+			     root, NULL, &fs, NULL), 0);
+	assert_string_equal(want_item(&fs, "files/x/a/file")->data.buf, "x\n");
+	assert_null(fake_find(&fs, "/x/*/file"));
+	fake_sink_release(&fs);
+	strbuf_release(&pattern);
+	strbuf_release(&yaml);
+	free(a);
+	free(b);
+	drop_root(root);
+}
+
 static void include_exclude_and_depth_filter_the_walk(void **state)
 {
 	struct fake_sink fs;
@@ -909,6 +942,7 @@ int main(void)
 		cmocka_unit_test(follows_named_symlinks_without_leaving_the_root),
 		cmocka_unit_test(finds_secret_stores_behind_symlinks_and_relative_roots),
 		cmocka_unit_test(globs_match_like_a_shell),
+		cmocka_unit_test(a_pattern_through_a_symlink_loop_stops),
 		cmocka_unit_test(include_exclude_and_depth_filter_the_walk),
 		cmocka_unit_test(skips_fifos_and_sockets_without_blocking),
 		cmocka_unit_test(reads_proc_files_whose_size_is_zero),
