@@ -784,10 +784,10 @@ static int fact_processes(struct fact_ctx *f)
 		snprintf(path, sizeof(path), "/proc/%s/stat", pids[i]);
 		if (rd(f, path, &sb, 8192) < 0 || !(rp = strrchr(sb.buf, ')')))
 			continue; /* exited meanwhile */
-		/* after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt
+		/* after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt
 		   cmajflt utime stime cutime cstime priority nice num_threads itrealvalue
-		   starttime vsize rss */
-		sscanf(rp + 2, "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
+		   starttime vsize rss (nothing to read when the line ends at the ')') */
+		sscanf(rp[1] == ' ' ? rp + 2 : "", "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
 		       "%*d %llu %*u %lld", &state, &ppid, &threads, &start, &rss);
 		snprintf(path, sizeof(path), "/proc/%s/status", pids[i]);
 		if (rd(f, path, &sb, 65536) == 0) {

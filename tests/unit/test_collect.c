@@ -866,6 +866,33 @@ static void system_facts_read_the_fake_root(void **state)
 	fake_sink_release(&fs);
 }
 
+static void system_facts_survive_odd_proc_content(void **state)
+{
+	char *root = tmp_root();
+	struct fake_sink fs;
+
+	/* truncated or malformed, as a fake root (or a hostile image) may have them */
+	put_str(root, "proc/7/stat", "7 (x)", 0);
+	put_str(root, "proc/8/stat", "8 (a) b) c", 0);
+	put_str(root, "proc/9/stat", "9 x", 0);
+	put_str(root, "proc/7/status", "Uid:", 0);
+	put_str(root, "proc/stat", "btime", 0);
+	put_str(root, "proc/meminfo", "MemTotal:\nMemFree: x kB\nSwapFree:", 0);
+	put_str(root, "proc/cpuinfo", "processor\nmodel name\nflags:", 0);
+	put_str(root, "proc/net/tcp", "header\n0: 1\n", 0);
+	put_str(root, "proc/net/route", "h\neth0 0\n", 0);
+	put_str(root, "proc/self/mounts", "/dev/x\n\\0 /\\04 t o 0 0\n", 0);
+	put_str(root, "var/lib/dpkg/status", "Package:\nStatus: ok installed\n\nVersion:", 0);
+	put_str(root, "etc/passwd", "x\n:\n::\nroot:x:", 0);
+	assert_int_equal(run("collect:\n  - system: processes\n  - system: uptime\n"
+			     "  - system: memory\n  - system: cpu\n  - system: sockets\n"
+			     "  - system: routes\n  - system: mounts\n  - system: packages\n",
+			     root, NULL, &fs, NULL), 0);
+	assert_non_null(strstr(want_item(&fs, "system/processes.txt")->data.buf, "      7 "));
+	fake_sink_release(&fs);
+	drop_root(root);
+}
+
 static void system_facts_describe_this_host(void **state)
 {
 	struct fake_sink fs;
@@ -957,6 +984,7 @@ int main(void)
 		cmocka_unit_test(records_unreadable_files_as_failures),
 		cmocka_unit_test(confines_symlinks_to_the_root_without_openat2),
 		cmocka_unit_test(system_facts_read_the_fake_root),
+		cmocka_unit_test(system_facts_survive_odd_proc_content),
 		cmocka_unit_test(system_facts_describe_this_host),
 		cmocka_unit_test(the_default_spec_runs_on_a_fake_root),
 		cmocka_unit_test(reports_progress_and_uses_the_spec_window_and_clock),
