@@ -539,8 +539,6 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 				return perr(p, v, "unknown system fact '%s'", (const char *)v->data.scalar.value);
 			}
 			e->fact = xstrdup(fact->name);
-			if (!e->description)
-				e->description = xstrdup(fact->description);
 		} else if (e->kind == SPEC_FILE) {
 			if (parse_file_key(p, key, v, e) < 0)
 				return -1;
@@ -550,6 +548,9 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 	}
 	if (e->kind == SPEC_SYSTEM && !e->name)
 		e->name = xstrdup(e->fact);
+	/* set here, not at the 'system' key: a 'description' after it would replace (and leak) it */
+	if (e->kind == SPEC_SYSTEM && !e->description)
+		e->description = xstrdup(collector_system_fact(e->fact)->description);
 	if (!e->name)
 		return perr(p, map, "%s has no 'name'", where);
 	if (!e->description)

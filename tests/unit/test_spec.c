@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "diag/collectors.h"
 #include "diag/fsutil.h"
 #include "diag/spec.h"
 #include "diag/strbuf.h"
@@ -166,6 +167,23 @@ static void parses_every_key_of_every_kind(void **state)
 
 #define ENTRY "collect:\n  - name: x\n    description: d\n"
 
+static void system_entries_take_a_description_in_any_key_order(void **state)
+{
+	static const char yaml[] =
+		"collect:\n"
+		"  - system: os\n    description: mine, after the fact\n"
+		"  - description: mine, before it\n    system: cpu\n"
+		"  - system: memory\n";
+	struct spec *spec = spec_parse(yaml, sizeof(yaml) - 1, "x.yaml");
+
+	/* the implied description is not made and then dropped: LeakSanitizer checks it */
+	assert_non_null(spec);
+	assert_string_equal(spec->entries[0].description, "mine, after the fact");
+	assert_string_equal(spec->entries[1].description, "mine, before it");
+	assert_string_equal(spec->entries[2].description, collector_system_fact("memory")->description);
+	spec_free(spec);
+}
+
 static void errors_name_the_line_column_and_suggest_a_fix(void **state)
 {
 	expect_error(ENTRY "    command: [sleep, \"1\"]\n    tiemout: 5s\n",
@@ -287,6 +305,7 @@ int main(void)
 		cmocka_unit_test(every_sample_parses),
 		cmocka_unit_test(the_builtin_spec_is_the_linux_host_sample),
 		cmocka_unit_test(parses_every_key_of_every_kind),
+		cmocka_unit_test(system_entries_take_a_description_in_any_key_order),
 		cmocka_unit_test(errors_name_the_line_column_and_suggest_a_fix),
 		cmocka_unit_test(rejects_malformed_entries),
 		cmocka_unit_test(rejects_malformed_documents),
