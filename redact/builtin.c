@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/*
+ * builtin.c - the built-in secret rules
+ *
+ * Token formats with a fixed prefix are PCRE2 patterns run only where their
+ * prefix (the trigger) occurs, anchored there; the look-behinds keep them
+ * from starting inside a longer word. Rules without a pattern are done in C:
+ * key names and their values (names.c), URLs, PEM blocks, command lines and
+ * headers (scan.c), Kubernetes Secrets (json.c, yaml.c). The order is the
+ * priority when two rules find the same bytes: specific before generic.
+ */
+#include "internal.h"
+
+#define B "(?<![A-Za-z0-9_-])"   /* not inside a longer token */
+#define E "(?![A-Za-z0-9_-])"
+
+const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
+	[R_AWS_ACCESS_KEY_ID] = { "aws-access-key-id", "AWS access key ids (AKIA..., ASIA...)",
+		"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Za-z0-9])", 0,
+		"AKIA|ASIA|ABIA|ACCA|A3T", 0, check_not_example },
+	[R_AWS_SECRET_ACCESS_KEY] = { "aws-secret-access-key",
+		"AWS secret access keys (values of aws_secret_access_key and the like)" },
+	[R_GCP_API_KEY] = { "gcp-api-key", "Google Cloud API keys (AIza...)",
+		B "AIza[0-9A-Za-z_-]{35}" E, 0, "AIza", 0, check_token_body },
+	[R_GCP_OAUTH_SECRET] = { "gcp-oauth-client-secret", "Google OAuth client secrets (GOCSPX-...)",
+		B "GOCSPX-[A-Za-z0-9_-]{20,}" E, 0, "GOCSPX-", 0, check_token_body },
+	[R_AZURE_STORAGE_KEY] = { "azure-storage-key",
+		"Azure storage account keys (AccountKey=, SharedAccessKey=)" },
+	[R_AZURE_CLIENT_SECRET] = { "azure-client-secret", "Azure AD client secrets (...Q~...)",
+		"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])", 0,
+		"0Q~|1Q~|2Q~|3Q~|4Q~|5Q~|6Q~|7Q~|8Q~|9Q~", 3, check_token_body },
+	[R_GITHUB_TOKEN] = { "github-token", "GitHub tokens (ghp_, gho_, ghu_, ghs_, ghr_)",
+		B "gh[pousr]_[A-Za-z0-9]{36,255}" E, 0, "ghp_|gho_|ghu_|ghs_|ghr_", 0, check_token_body },
+	[R_GITHUB_FINE_GRAINED_TOKEN] = { "github-fine-grained-token",
+		"GitHub fine-grained personal access tokens (github_pat_...)",
+		B "github_pat_[A-Za-z0-9_]{50,255}" E, 0, "github_pat_", 0, check_token_body },
+	[R_GITLAB_TOKEN] = { "gitlab-token", "GitLab tokens (glpat-, gldt-, glrt-, ...)",
+		B "gl(?:pat|dt|rt|ptt|cbt|imt|soat|ft|agent|oas)-[A-Za-z0-9_-]{20,}" E, 0,
+		"glpat-|gldt-|glrt-|glptt-|glcbt-|glimt-|glsoat-|glft-|glagent-|gloas-", 0, check_token_body },
+	[R_NPM_TOKEN] = { "npm-token", "npm access tokens (npm_...)",
+		B "npm_[A-Za-z0-9]{36}" E, 0, "npm_", 0, check_token_body },
+	[R_PYPI_TOKEN] = { "pypi-token", "PyPI upload tokens (pypi-AgEIcHlwaS5vcmc...)",
+		B "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}" E, 0, "pypi-AgEIcHlwaS5vcmc", 0, NULL },
+	[R_DOCKER_TOKEN] = { "docker-token", "Docker Hub access tokens (dckr_pat_...)",
+		B "dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}" E, 0, "dckr_pat_|dckr_oat_", 0, check_token_body },
+	[R_SLACK_TOKEN] = { "slack-token", "Slack tokens (xoxb-, xoxp-, xoxa-, ...)",
+		B "xox[abposre](?:\\.xox[abposre])?-[0-9A-Za-z-]{10,250}" E, 0, "xox", 0, check_token_body },
+	[R_SLACK_WEBHOOK] = { "slack-webhook", "Slack incoming webhook URLs",
+		"hooks\\.slack\\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/+-]{8,})", 1,
+		"hooks.slack.com/", 0, NULL },
+	[R_DISCORD_WEBHOOK] = { "discord-webhook", "Discord webhook URLs",
+		"discord(?:app)?\\.com/api/webhooks/([0-9]+/[A-Za-z0-9_-]+)", 1,
+		"discord.com/api/webhooks/|discordapp.com/api/webhooks/", 0, NULL },
+	[R_STRIPE_KEY] = { "stripe-key", "Stripe secret and restricted keys (sk_live_, rk_live_, ..._test_)",
+		B "[rs]k_(?:live|test)_[0-9A-Za-z]{20,247}" E, 0, "sk_live_|sk_test_|rk_live_|rk_test_", 0,
+		check_token_body },
+	[R_STRIPE_WEBHOOK_SECRET] = { "stripe-webhook-secret", "Stripe webhook signing secrets (whsec_...)",
+		B "whsec_[A-Za-z0-9+/=]{24,}" E, 0, "whsec_", 0, check_token_body },
+	[R_SENDGRID_API_KEY] = { "sendgrid-api-key", "SendGrid API keys (SG.xxx.yyy)",
+		B "SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}" E, 0, "SG.", 0, check_token_body },
+	[R_TWILIO_API_KEY] = { "twilio-api-key", "Twilio API key SIDs (SK + 32 hex digits)",
+		"(?<![A-Za-z0-9])SK[0-9a-fA-F]{32}(?![A-Za-z0-9])", 0,
+		"SK0|SK1|SK2|SK3|SK4|SK5|SK6|SK7|SK8|SK9|SKa|SKb|SKc|SKd|SKe|SKf|SKA|SKB|SKC|SKD|SKE|SKF",
+		0, check_token_body },
+	[R_ANTHROPIC_API_KEY] = { "anthropic-api-key", "Anthropic API keys (sk-ant-...)",
+		B "sk-ant-[A-Za-z0-9_-]{20,}" E, 0, "sk-ant-", 0, check_token_body },
+	[R_OPENAI_API_KEY] = { "openai-api-key", "OpenAI-style API keys (sk-..., sk-proj-...)",
+		B "sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}" E, 0, "sk-", 0, check_mixed_token },
+	[R_HUGGINGFACE_TOKEN] = { "huggingface-token", "Hugging Face tokens (hf_...)",
+		B "hf_[A-Za-z]{34}" E, 0, "hf_", 0, check_token_body },
+	[R_SHOPIFY_TOKEN] = { "shopify-token", "Shopify access tokens (shpat_, shpca_, shppa_, shpss_)",
+		B "shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" E, 0, "shpat_|shpca_|shppa_|shpss_", 0, check_token_body },
+	[R_SENTRY_DSN] = { "sentry-dsn", "the key in Sentry DSNs (https://KEY@o1.ingest.sentry.io/2)" },
+	[R_DATADOG_API_KEY] = { "datadog-api-key", "Datadog API and application keys (DD_API_KEY, ...)" },
+	[R_VAULT_TOKEN] = { "vault-token", "HashiCorp Vault tokens (hvs., hvb., hvr.)",
+		B "hv[sbr]\\.[A-Za-z0-9_-]{24,}" E, 0, "hvs.|hvb.|hvr.", 0, check_token_body },
+	[R_JWT] = { "jwt", "JSON Web Tokens, Kubernetes service-account tokens included (eyJ...)",
+		B "eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]*" E, 0, "eyJ", 0, NULL },
+	[R_PRIVATE_KEY] = { "private-key",
+		"PEM and OpenSSH private keys (body lines, multi-line or escaped; base64-encoded PEM too)",
+		B "LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}" E, 0, "LS0tLS1CRUdJTi", 0, check_b64_private_key },
+	[R_KUBERNETES_SECRET] = { "kubernetes-secret",
+		"values under data and stringData of a Kubernetes Secret (YAML or JSON)" },
+	[R_URL_CREDENTIALS] = { "url-credentials",
+		"passwords in URLs and connection strings (scheme://user:PASS@host, jdbc:oracle:thin:user/PASS@)",
+		"jdbc:oracle:[a-z0-9]+:@?[^/\\s@:\"']+/([^@\\s\"']+)@", 1, "jdbc:oracle:", 0, NULL },
+	[R_AUTHORIZATION] = { "authorization",
+		"credentials in Authorization and Proxy-Authorization headers, and bare Bearer tokens" },
+	[R_COOKIE] = { "cookie", "values in Cookie and Set-Cookie headers" },
+	[R_PASSWORD] = { "password",
+		"values of password, passwd, pwd, passphrase keys (key=value, key: value, env, INI, "
+		"properties, JSON, YAML, XML, --password X), mysql -pX, .netrc, .pgpass" },
+	[R_SECRET] = { "secret", "values of keys named secret (client_secret, SESSION_SECRET, ...)" },
+	[R_TOKEN] = { "token", "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...)" },
+	[R_API_KEY] = { "api-key",
+		"values of keys named api key, access/signing/private key, and of other *key names "
+		"when the value looks random" },
+	[R_CREDENTIAL] = { "credential", "values of keys named credential(s), and random-looking auth values" },
+	[R_SESSION_ID] = { "session-id", "random-looking values of session, session_id, sid keys" },
+	[R_SIGNATURE] = { "signature", "random-looking values of sig and signature keys (signed URLs)" },
+	[R_HIGH_ENTROPY] = { "high-entropy",
+		"any random-looking token of 32+ characters mixing cases and digits (off by default)",
+		"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])", 0, NULL, 0,
+		check_high_entropy, true, true },
+};

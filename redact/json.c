@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: MIT
+/*
+ * json.c - redact JSON documents and JSON lines without changing their shape
+ *
+ * The document is walked token by token (validating the grammar on the way;
+ * anything invalid is "not JSON" and is redacted as text instead). Only
+ * string and number tokens are ever replaced, and replacements are JSON
+ * strings, so the output parses to the same structure: same keys, same
+ * nesting, same array lengths. A value is replaced whole when its key says
+ * it is a secret (a number under such a key becomes the label string);
+ * otherwise the decoded string is redacted as text and re-encoded. Objects
+ * with "kind": "Secret" (Kubernetes) lose every value under data and
+ * stringData. Keys are redacted as text too (personal data used as keys).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define JSON_DEPTH_MAX 512
+
+enum jt { J_ERR, J_END, J_OBJ, J_OBJ_END, J_ARR, J_ARR_END, J_COLON, J_COMMA, J_STR, J_NUM, J_LIT };
+
+struct jtok {
+	enum jt type;
+	size_t s, e;      /* token bytes; a string's include its quotes */
+	uint64_t line;
+};
+
+struct jlex {
+	const char *p;
+	size_t len, pos;
+	uint64_t line;
+};
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hexval(int c)
+{
+	if (is_digit(c))
+		return c - '0';
+	c = lower_ascii(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static size_t lex_string(const char *p, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		unsigned char c = p[i];
+
+		if (c == '"')
+			return i + 1;
+		if (c < 0x20)
+			return 0;
+		if (c == '\\') {
+			if (++i >= len)
+				return 0;
+			if (p[i] == 'u') {
+				if (i + 4 >= len)
+					return 0;
+				for (int k = 1; k <= 4; k++)
+					if (hexval((unsigned char)p[i + k]) < 0)
+						return 0;
+				i += 4;
+			} else if (!strchr("\"\\/bfnrt", p[i]) || !p[i]) {
+				return 0;
+			}
+		}
+	}
+	return 0;
+}
+
+static size_t lex_number(const char *p, size_t len, size_t i)
+{
+	size_t s;
+
+	if (i < len && p[i] == '-')
+		i++;
+	if (i >= len || !is_digit((unsigned char)p[i]))
+		return 0;
+	if (p[i] == '0')
+		i++;
+	else
+		while (i < len && is_digit((unsigned char)p[i]))
+			i++;
+	if (i < len && p[i] == '.') {
+		s = ++i;
+		while (i < len && is_digit((unsigned char)p[i]))
+			i++;
+		if (i == s)
+			return 0;
+	}
+	if (i < len && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < len && (p[i] == '+' || p[i] == '-'))
+			i++;
+		s = i;
+		while (i < len && is_digit((unsigned char)p[i]))
+			i++;
+		if (i == s)
+			return 0;
+	}
+	return i;
+}
+
+static enum jt jnext(struct jlex *lx, struct jtok *t)
+{
+	const char *p = lx->p;
+	size_t i = lx->pos, e = 0;
+
+	while (i < lx->len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
+		if (p[i] == '\n')
+			lx->line++;
+		i++;
+	}
+	t->s = i;
+	t->line = lx->line;
+	if (i >= lx->len)
+		return t->type = J_END;
+	switch (p[i]) {
+	case '{': t->type = J_OBJ; e = i + 1; break;
+	case '}': t->type = J_OBJ_END; e = i + 1; break;
+	case '[': t->type = J_ARR; e = i + 1; break;
+	case ']': t->type = J_ARR_END; e = i + 1; break;
+	case ':': t->type = J_COLON; e = i + 1; break;
+	case ',': t->type = J_COMMA; e = i + 1; break;
+	case '"': t->type = J_STR; e = lex_string(p, lx->len, i); break;
+	case 't': t->type = J_LIT; e = lx->len - i >= 4 && !memcmp(p + i, "true", 4) ? i + 4 : 0; break;
+	case 'f': t->type = J_LIT; e = lx->len - i >= 5 && !memcmp(p + i, "false", 5) ? i + 5 : 0; break;
+	case 'n': t->type = J_LIT; e = lx->len - i >= 4 && !memcmp(p + i, "null", 4) ? i + 4 : 0; break;
+	default: t->type = J_NUM; e = lex_number(p, lx->len, i); break;
+	}
+	if (!e)
+		return t->type = J_ERR;
+	t->e = e;
+	lx->pos = e;
+	return t->type;
+}
+
+static void put_utf8(struct rbuf *b, uint32_t cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		rbuf_addch(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		rbuf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		rbuf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		rbuf_add(b, u, 4);
+	}
+}
+
+static uint32_t hex4(const char *p)
+{
+	return (uint32_t)(hexval((unsigned char)p[0]) << 12 | hexval((unsigned char)p[1]) << 8 |
+			  hexval((unsigned char)p[2]) << 4 | hexval((unsigned char)p[3]));
+}
+
+/* Decode a validated string token (with its quotes) into out (appending). */
+static void decode(const char *p, size_t s, size_t e, struct rbuf *out)
+{
+	for (size_t i = s + 1; i + 1 < e; i++) {
+		uint32_t cp;
+
+		if (p[i] != '\\') {
+			size_t j = i;
+
+			while (j + 1 < e && p[j] != '\\')
+				j++;
+			rbuf_add(out, p + i, j - i);
+			i = j - 1;
+			continue;
+		}
+		switch (p[++i]) {
+		case 'b': rbuf_addch(out, '\b'); break;
+		case 'f': rbuf_addch(out, '\f'); break;
+		case 'n': rbuf_addch(out, '\n'); break;
+		case 'r': rbuf_addch(out, '\r'); break;
+		case 't': rbuf_addch(out, '\t'); break;
+		case 'u':
+			cp = hex4(p + i + 1);
+			i += 4;
+			if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < e && p[i + 1] == '\\' &&
+			    p[i + 2] == 'u') {
+				uint32_t lo = hex4(p + i + 3);
+
+				if (lo >= 0xDC00 && lo < 0xE000) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					i += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp < 0xE000)
+				cp = 0xFFFD; /* a lone surrogate */
+			put_utf8(out, cp);
+			break;
+		default: rbuf_addch(out, p[i]); break; /* \" \\ \/ */
+		}
+	}
+}
+
+void json_escape(struct rbuf *out, const char *v, size_t len)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = v[i];
+
+		switch (c) {
+		case '"': rbuf_add(out, "\\\"", 2); break;
+		case '\\': rbuf_add(out, "\\\\", 2); break;
+		case '\n': rbuf_add(out, "\\n", 2); break;
+		case '\r': rbuf_add(out, "\\r", 2); break;
+		case '\t': rbuf_add(out, "\\t", 2); break;
+		case '\b': rbuf_add(out, "\\b", 2); break;
+		case '\f': rbuf_add(out, "\\f", 2); break;
+		default:
+			if (c < 0x20) {
+				char u[6] = { '\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15] };
+
+				rbuf_add(out, u, 6);
+			} else {
+				rbuf_addch(out, (char)c);
+			}
+		}
+	}
+}
+
+/* ---- the walk ---- */
+
+enum jstate { ST_KEY_OR_END, ST_KEY, ST_COLON, ST_VALUE_OR_END, ST_VALUE, ST_COMMA_OR_END };
+
+struct jframe {
+	bool obj;
+	enum jstate st;
+	bool secret_obj;   /* has "kind": "Secret" */
+	bool secret_data;  /* under a Secret's data/stringData */
+	size_t path_len;   /* length of the path before this frame's key (or "*") */
+	size_t key_off, key_len; /* the effective key, within the path */
+	size_t start;      /* offset of the opening bracket */
+};
+
+struct jwalk {
+	struct scanner *sc;
+	const char *p;
+	size_t len;
+	struct rbuf *out;       /* NULL: the analysis pass */
+	size_t copied;          /* input copied to out up to here */
+	struct rbuf path, val, rep;
+	size_t *secrets;        /* starts of Secret objects (from the analysis pass) */
+	size_t nsecrets, asecrets;
+	struct jframe *st;
+	size_t depth;
+	int error;
+};
+
+static bool is_secret_obj(const struct jwalk *w, size_t start)
+{
+	for (size_t i = 0; i < w->nsecrets; i++)
+		if (w->secrets[i] == start)
+			return true;
+	return false;
+}
+
+static void note_secret(struct jwalk *w, size_t start)
+{
+	if (w->nsecrets == w->asecrets) {
+		size_t n = w->asecrets ? w->asecrets * 2 : 8;
+		size_t *v = realloc(w->secrets, n * sizeof(*v));
+
+		if (!v) {
+			w->error = -1;
+			return;
+		}
+		w->secrets = v;
+		w->asecrets = n;
+	}
+	w->secrets[w->nsecrets++] = start;
+}
+
+/* Replace the token by a JSON string holding text. */
+static void put_string(struct jwalk *w, const struct jtok *t, const char *text, size_t len)
+{
+	rbuf_add(w->out, w->p + w->copied, t->s - w->copied);
+	rbuf_addch(w->out, '"');
+	json_escape(w->out, text, len);
+	rbuf_addch(w->out, '"');
+	w->copied = t->e;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n || (s[0] == '0' && n > 1))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_digit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static const char *frame_key(const struct jwalk *w, const struct jframe *f)
+{
+	return f && f->key_len ? w->path.buf + f->key_off : NULL;
+}
+
+/* A key, or a string or number value: replace it whole (key, Secret), or redact it as text. */
+static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, bool is_key)
+{
+	struct scanner *sc = w->sc;
+	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
+	uint64_t line = t->line;
+	int r = -1;
+
+	rbuf_reset(&w->val);
+	rbuf_reset(&w->rep);
+	if (t->type == J_STR)
+		decode(w->p, t->s, t->e, &w->val);
+	else
+		rbuf_add(&w->val, w->p + t->s, t->e - t->s);
+	rbuf_grow(&w->val, 1);
+	if (w->val.oom || w->path.oom)
+		return -1;
+	w->val.buf[w->val.len] = '\0';
+	if (!is_key) {
+		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && w->val.len) {
+			put_label(sc, &w->rep, R_KUBERNETES_SECRET);
+			report_hit(sc->s, R_KUBERNETES_SECRET, line);
+			r = R_KUBERNETES_SECRET;
+		} else {
+			w->path.buf[w->path.len] = '\0';
+			r = scan_keyed_value(sc, frame_key(w, f), f ? f->key_len : 0, w->path.buf,
+					     w->val.buf, w->val.len, &w->rep, line);
+			if (sc->error)
+				return -1;
+		}
+	}
+	if (r < 0) {
+		rbuf_reset(&w->rep);
+		if (is_key || t->type == J_NUM) {
+			if (scan_record(sc, &tc, w->val.buf, w->val.len, &w->rep, line, 0))
+				return -1;
+		} else if (scan_lines(sc, &tc, w->val.buf, w->val.len, &w->rep, &line)) {
+			return -1;
+		}
+		if (w->rep.len == w->val.len && !memcmp(w->rep.buf, w->val.buf, w->val.len))
+			return 0; /* unchanged: keep the original bytes, escapes and all */
+		if (t->type == J_NUM && all_digits(w->rep.buf, w->rep.len)) {
+			rbuf_add(w->out, w->p + w->copied, t->s - w->copied);
+			rbuf_add(w->out, w->rep.buf, w->rep.len);
+			w->copied = t->e;
+			return w->out->oom ? -1 : 0;
+		}
+	}
+	put_string(w, t, w->rep.buf, w->rep.len);
+	return w->out->oom ? -1 : 0;
+}
+
+static void set_key(struct jwalk *w, struct jframe *f, const struct jtok *t)
+{
+	w->path.len = f->path_len;
+	if (w->path.len)
+		rbuf_addch(&w->path, '.');
+	f->key_off = w->path.len;
+	decode(w->p, t->s, t->e, &w->path);
+	f->key_len = w->path.len - f->key_off;
+	rbuf_grow(&w->path, 1);
+}
+
+static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
+{
+	size_t n = strlen(k);
+
+	return f->key_len == n && !memcmp(w->path.buf + f->key_off, k, n);
+}
+
+/* Open an object or array; 1 if nested too deep to trust. */
+static int push(struct jwalk *w, bool obj, size_t start)
+{
+	struct jframe *parent = w->depth ? &w->st[w->depth - 1] : NULL;
+	struct jframe *f;
+
+	if (w->depth == JSON_DEPTH_MAX)
+		return 1;
+	f = &w->st[w->depth++];
+	memset(f, 0, sizeof(*f));
+	f->obj = obj;
+	f->st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
+	f->start = start;
+	f->path_len = w->path.len;
+	if (parent) {
+		f->secret_data = parent->secret_data ||
+				 (parent->obj && parent->secret_obj &&
+				  (key_is(w, parent, "data") || key_is(w, parent, "stringData")));
+		f->key_off = parent->key_off;
+		f->key_len = parent->key_len;
+	}
+	if (obj && w->out)
+		f->secret_obj = is_secret_obj(w, start);
+	if (!obj) { /* array items: path component "*"; the key stays the parent's */
+		if (w->path.len)
+			rbuf_addch(&w->path, '.');
+		rbuf_addch(&w->path, '*');
+		rbuf_grow(&w->path, 1);
+	}
+	return 0;
+}
+
+/* Walk one JSON value: 1 done, 0 not JSON (trailing bytes too, when whole), -1 error. */
+static int walk(struct jwalk *w, struct jlex *lx, bool whole)
+{
+	bool top_done = false;
+	struct jtok t;
+
+	w->depth = 0;
+	for (;;) {
+		struct jframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
+		enum jt type = jnext(lx, &t);
+		enum jstate st = f ? f->st : ST_VALUE;
+		bool closed = false;
+
+		if (w->error || w->path.oom || (w->out && w->out->oom))
+			return -1;
+		if (top_done)
+			return type == J_END || !whole ? 1 : 0;
+		if (type == J_ERR || type == J_END)
+			return 0;
+		switch (st) {
+		case ST_KEY_OR_END:
+		case ST_KEY:
+			if (type == J_OBJ_END && st == ST_KEY_OR_END) {
+				closed = true;
+				break;
+			}
+			if (type != J_STR)
+				return 0;
+			set_key(w, f, &t);
+			if (w->out && value(w, f, &t, true))
+				return -1;
+			f->st = ST_COLON;
+			continue;
+		case ST_COLON:
+			if (type != J_COLON)
+				return 0;
+			f->st = ST_VALUE;
+			continue;
+		case ST_VALUE_OR_END:
+		case ST_VALUE:
+			if (type == J_ARR_END && st == ST_VALUE_OR_END) {
+				closed = true;
+				break;
+			}
+			if (type == J_OBJ || type == J_ARR) {
+				if (push(w, type == J_OBJ, t.s))
+					return 0;
+				continue;
+			}
+			if (type != J_STR && type != J_NUM && type != J_LIT)
+				return 0;
+			if (!w->out && f && f->obj && type == J_STR && key_is(w, f, "kind") &&
+			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
+				note_secret(w, f->start);
+			if (w->out && type != J_LIT && value(w, f, &t, false))
+				return -1;
+			break;
+		case ST_COMMA_OR_END:
+			if (type == J_COMMA) {
+				f->st = f->obj ? ST_KEY : ST_VALUE;
+				continue;
+			}
+			if (type != (f->obj ? J_OBJ_END : J_ARR_END))
+				return 0;
+			closed = true;
+			break;
+		}
+		if (closed) {
+			w->path.len = f->path_len;
+			w->depth--;
+		}
+		/* a value is complete */
+		if (!w->depth)
+			top_done = true;
+		else
+			w->st[w->depth - 1].st = ST_COMMA_OR_END;
+	}
+}
+
+static void walk_release(struct jwalk *w)
+{
+	rbuf_release(&w->path);
+	rbuf_release(&w->val);
+	rbuf_release(&w->rep);
+	free(w->secrets);
+	free(w->st);
+}
+
+int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+		    uint64_t lineno)
+{
+	struct jwalk w = { .sc = sc, .p = p, .len = len };
+	struct jlex lx = { p, len, 0, lineno };
+	int rc;
+
+	w.st = calloc(JSON_DEPTH_MAX, sizeof(*w.st));
+	rbuf_grow(&w.path, 64);
+	if (!w.st || w.path.oom) {
+		walk_release(&w);
+		return -1;
+	}
+	/* Analysis first: is it JSON at all, and which objects are Kubernetes Secrets? */
+	rc = walk(&w, &lx, true);
+	if (rc > 0) {
+		w.out = out;
+		w.path.len = 0;
+		lx.pos = 0;
+		lx.line = lineno;
+		rc = walk(&w, &lx, true);
+		if (rc > 0)
+			rbuf_add(out, p + w.copied, len - w.copied);
+		else if (rc == 0)
+			rc = -1; /* it parsed a moment ago: something is wrong */
+	}
+	walk_release(&w);
+	if (rc < 0 || out->oom)
+		return -1;
+	return rc;
+}
+
+/*
+ * A line of a JSON document too large to parse whole: a string after a key on
+ * the same line is judged by that key; whatever is not a JSON token is
+ * redacted as text.
+ */
+int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+		     uint64_t lineno)
+{
+	struct jwalk w = { .sc = sc, .p = p, .len = len, .out = out };
+	struct jframe frame = { .obj = true };
+	struct textctx tc = { .fmt = F_TEXT, .embedded = true };
+	struct jlex lx = { p, len, 0, lineno };
+	enum jt prev = J_END;
+	struct jtok t;
+	int rc = 0;
+
+	rbuf_grow(&w.path, 64);
+	if (w.path.oom)
+		return -1;
+	while (!rc) {
+		size_t before = lx.pos;
+		enum jt type = jnext(&lx, &t);
+
+		if (type == J_END)
+			break;
+		if (type == J_ERR) { /* not a token: the rest of the line is text */
+			before = t.s;
+			rbuf_add(out, p + w.copied, before - w.copied);
+			rc = scan_record(sc, &tc, p + before, len - before, out, lineno, SR_LINE_KV);
+			w.copied = len;
+			break;
+		}
+		if (type == J_STR || type == J_NUM) {
+			struct jlex peek = lx;
+			struct jtok t2;
+
+			if (type == J_STR && jnext(&peek, &t2) == J_COLON) {
+				frame.path_len = 0;
+				set_key(&w, &frame, &t);
+				rc = value(&w, &frame, &t, true);
+			} else {
+				if (prev != J_COLON)
+					frame.key_len = 0;
+				rc = value(&w, &frame, &t, false);
+				frame.key_len = 0;
+			}
+		}
+		prev = type;
+	}
+	if (!rc)
+		rbuf_add(out, p + w.copied, len - w.copied);
+	walk_release(&w);
+	return rc || out->oom ? -1 : 0;
+}
