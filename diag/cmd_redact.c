@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "diag/cmd.h"
 #include "diag/error.h"
@@ -28,17 +30,49 @@
 #define SPOOL_MEM (8u << 20)
 #define READ_CHUNK (128 * 1024)
 
-/* Redacted output of one file, held until the file is done. */
+/*
+ * Redacted output of one file, held until the file is done: in memory, then
+ * in an unlinked temporary file. When standard output is a regular file (or
+ * /dev/null) it is written at once instead, and cut back if the file fails.
+ */
 struct spool {
 	struct strbuf mem;
-	FILE *file; /* once mem would pass SPOOL_MEM */
-	int error;  /* errno of a failed spill */
+	FILE *file;   /* once mem would pass SPOOL_MEM */
+	bool direct;  /* straight to stdout, which can be truncated back to start */
+	off_t start;
+	int error;    /* errno of a failed write */
 };
+
+static void spool_init(struct spool *sp)
+{
+	struct stat st;
+
+	memset(sp, 0, sizeof(*sp));
+	strbuf_init(&sp->mem, 0);
+	if (fstat(1, &st))
+		return;
+	if (S_ISREG(st.st_mode)) {
+		int fl = fcntl(1, F_GETFL);
+
+		sp->start = fl >= 0 && (fl & O_APPEND) ? st.st_size : lseek(1, 0, SEEK_CUR);
+		sp->direct = sp->start >= 0;
+	} else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) {
+		sp->direct = true; /* /dev/null */
+		sp->start = -1;
+	}
+}
 
 static int spool_sink(void *ctx, const void *buf, size_t len)
 {
 	struct spool *sp = ctx;
 
+	if (sp->direct) {
+		if (fs_write_all(1, buf, len)) {
+			sp->error = errno;
+			return -1;
+		}
+		return 0;
+	}
 	if (!sp->file && sp->mem.len + len > SPOOL_MEM) {
 		sp->file = tmpfile();
 		if (!sp->file || (sp->mem.len && fwrite(sp->mem.buf, 1, sp->mem.len, sp->file) !=
@@ -59,6 +93,16 @@ static int spool_sink(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/* The file failed: take back what went out directly. */
+static int spool_abort(struct spool *sp)
+{
+	if (!sp->direct || sp->start < 0)
+		return 0;
+	if (ftruncate(1, sp->start) || lseek(1, sp->start, SEEK_SET) < 0)
+		return error_errno("cannot take back the output of a failed file");
+	return 0;
+}
+
 static void spool_release(struct spool *sp)
 {
 	strbuf_release(&sp->mem);
@@ -72,6 +116,8 @@ static int spool_write_out(struct spool *sp)
 	char buf[READ_CHUNK];
 	size_t n;
 
+	if (sp->direct)
+		return 0;
 	if (!sp->file)
 		return fs_write_all(1, sp->mem.buf, sp->mem.len);
 	if (fflush(sp->file) || fseek(sp->file, 0, SEEK_SET))
@@ -105,8 +151,8 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 		      bool report)
 {
 	const char *path = as ? as : strcmp(name, "-") ? name : NULL;
-	struct spool sp = { STRBUF_INIT, NULL, 0 };
-	struct redact_stream *s;
+	struct redact_stream *s = NULL;
+	struct spool sp;
 	struct redact_err err;
 	static char buf[READ_CHUNK];
 	const struct redact_report *r;
@@ -118,6 +164,7 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 		error_errno("cannot open '%s'", name);
 		return 1;
 	}
+	spool_init(&sp);
 	if (path && redact_path_excluded(engine, path)) {
 		warning("'%s' is excluded by the policy: left out", name);
 		goto out_close;
@@ -135,7 +182,11 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 		goto out;
 	}
 	if (n > 0 || redact_stream_finish(s, &err)) {
-		if (sp.error)
+		if (sp.direct && sp.error) {
+			errno = sp.error;
+			ret = -1; /* standard output broke */
+		}
+		else if (sp.error)
 			error("cannot redact '%s': cannot hold the output: %s", name, strerror(sp.error));
 		else if (err.line)
 			error("cannot redact '%s' (line %d): %s", name, err.line, err.msg);
@@ -156,6 +207,8 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 		print_report(name, r);
 	ret = 0;
 out:
+	if (ret > 0 && spool_abort(&sp))
+		ret = -1;
 	redact_stream_free(s);
 out_close:
 	spool_release(&sp);

@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-void rbuf_grow(struct rbuf *b, size_t extra)
+void rbuf_grow_slow(struct rbuf *b, size_t extra)
 {
 	size_t want;
 	char *p;
@@ -40,36 +40,14 @@ void rbuf_grow(struct rbuf *b, size_t extra)
 	b->alloc = want;
 }
 
-void rbuf_add(struct rbuf *b, const void *data, size_t len)
-{
-	if (!len)
-		return;
-	rbuf_grow(b, len);
-	if (b->oom)
-		return;
-	memcpy(b->buf + b->len, data, len);
-	b->len += len;
-}
-
 void rbuf_addstr(struct rbuf *b, const char *s)
 {
 	rbuf_add(b, s, strlen(s));
 }
 
-void rbuf_addch(struct rbuf *b, char c)
-{
-	if (b->len + 1 < b->alloc) {
-		b->buf[b->len++] = c;
-		return;
-	}
-	rbuf_add(b, &c, 1);
-}
-
 void rbuf_reset(struct rbuf *b)
 {
-	if (b->buf)
-		sodium_memzero(b->buf, b->len);
-	b->len = 0;
+	b->len = 0; /* the bytes stay until overwritten, or wiped by rbuf_release() */
 }
 
 void rbuf_release(struct rbuf *b)

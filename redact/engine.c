@@ -38,8 +38,8 @@ static const struct {
 	{ "://", A_URL, R_URL_CREDENTIALS },
 	{ "~mysql|~mariadb|~sshpass", A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
-	{ "~pass|~pwd|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid=", A_ASSIGN,
-	  R_PASSWORD },
+	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
+	  A_ASSIGN, R_PASSWORD },
 };
 
 size_t builtin_total(void)
@@ -120,11 +120,6 @@ static uint32_t trigram(const char *s)
 	       (uint32_t)lower_ascii((unsigned char)s[2]);
 }
 
-static uint32_t trig_hash(uint32_t key)
-{
-	return (key * 0x9E3779B1u) >> (32 - TRIG_HASH_BITS);
-}
-
 static int add_trigger(struct redact_engine *e, size_t *alloc, const char *lit, size_t len,
 		       bool caseless, enum trig_action action, size_t rule, uint8_t back, bool word)
 {
@@ -201,7 +196,17 @@ static int build_prefilter(struct redact_engine *e)
 
 		while (j < e->ntrig && trigram(e->trig[j].lit) == key)
 			j++;
-		e->bloom[h >> 3] |= (uint8_t)(1u << (h & 7));
+		for (int c0 = 0; c0 < 2; c0++) { /* lower and upper case of the first two bytes */
+			for (int c1 = 0; c1 < 2; c1++) {
+				int b0 = (int)(key >> 16), b1 = (int)(key >> 8) & 0xff;
+
+				if (c0 && b0 >= 'a' && b0 <= 'z')
+					b0 -= 32;
+				if (c1 && b1 >= 'a' && b1 <= 'z')
+					b1 -= 32;
+				e->pair[b0 << 8 | b1] |= (uint8_t)(1u << (key & 7));
+			}
+		}
 		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
 			if (!e->slots[s].count) {
 				e->slots[s].key = key;

@@ -19,6 +19,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdarg.h>
+#include <string.h>
 #include <strings.h>
 
 #include "redact/redact.h"
@@ -33,11 +34,38 @@ struct rbuf {
 	bool oom;
 };
 
-void rbuf_grow(struct rbuf *b, size_t extra);
-void rbuf_add(struct rbuf *b, const void *data, size_t len);
+void rbuf_grow_slow(struct rbuf *b, size_t extra);
 void rbuf_addstr(struct rbuf *b, const char *s);
-void rbuf_addch(struct rbuf *b, char c);
-/* Forget the contents (wiping them), keep the allocation. */
+
+static inline void rbuf_grow(struct rbuf *b, size_t extra)
+{
+	if (b->len + extra >= b->alloc || b->oom)
+		rbuf_grow_slow(b, extra);
+}
+
+static inline void rbuf_add(struct rbuf *b, const void *data, size_t len)
+{
+	if (b->len + len < b->alloc) {
+		memcpy(b->buf + b->len, data, len);
+		b->len += len;
+		return;
+	}
+	rbuf_grow_slow(b, len);
+	if (!b->oom && len) {
+		memcpy(b->buf + b->len, data, len);
+		b->len += len;
+	}
+}
+
+static inline void rbuf_addch(struct rbuf *b, char c)
+{
+	if (b->len + 1 < b->alloc) {
+		b->buf[b->len++] = c;
+		return;
+	}
+	rbuf_add(b, &c, 1);
+}
+/* Forget the contents, keep the allocation (rbuf_release() wipes it all). */
 void rbuf_reset(struct rbuf *b);
 /* Wipe and free. */
 void rbuf_release(struct rbuf *b);
@@ -58,6 +86,8 @@ void rerr_vset(struct redact_err *err, const char *file, int line, int column, c
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #endif
+
+extern const unsigned char fold_table[256];
 
 static inline int lower_ascii(int c)
 {
@@ -185,7 +215,11 @@ struct trigger {
 	bool word;            /* A_LITERAL: must not touch letters/digits on either side */
 };
 
-#define TRIG_HASH_BITS 16
+/* Where a lower-cased trigram starts its probe in the exact table. */
+static inline uint32_t trig_hash(uint32_t trigram)
+{
+	return (trigram * 0x9E3779B1u) >> 16;
+}
 
 struct redact_engine {
 	struct rule *rules;
@@ -197,8 +231,12 @@ struct redact_engine {
 	struct pii_scanner *pii;
 	int pii_rule[PII_KIND_COUNT];
 	uint32_t pii_enabled; /* kinds enabled somewhere */
-	/* trigger prefilter: a bit per hashed lower-cased trigram, then exact slots */
-	uint8_t bloom[(1u << TRIG_HASH_BITS) / 8];
+	/*
+	 * Trigger prefilter: pair[b0 << 8 | b1] has bit (b2 & 7) set when the
+	 * raw bytes b0 b1 b2 may start a trigger (either letter case: ASCII
+	 * cases share their low bits), then exact slots by lower-cased trigram.
+	 */
+	uint8_t pair[1u << 16];
 	struct trig_slot {
 		uint32_t key;     /* the trigram, 0 = empty */
 		uint32_t first;   /* index into trig, sorted by trigram */
@@ -343,6 +381,24 @@ struct scanner {
 	uint16_t *line_list;
 	size_t nline;
 	char section[128];           /* INI: the current section, for key paths */
+	struct jwalk *jw[4];         /* JSON work areas, one per nesting (JSON in a JSON string) */
+	int jnest;
+	bool no_triggers;            /* the record holds no trigger: only PII and patterns run */
+	struct jentry {
+		uint64_t line;
+		uint16_t rule;
+	} *journal;
+	size_t njournal, ajournal;
+	int journal_depth;
+	/* PII found over a whole document, used for the values that lie in it */
+	struct prescan {
+		const char *base;
+		size_t len;
+		struct pii_match *m;
+		size_t n, alloc;
+		bool on;
+	} pre[4];
+	int npre;
 	size_t probed_start, probed_end;  /* the last assignment probed */
 	int error;                   /* -1 after an internal error (message in errmsg) */
 	char errmsg[256];
@@ -385,10 +441,28 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 		     struct rbuf *out);
 /* Append "[REDACTED:<id>]". */
 void put_label(struct scanner *sc, struct rbuf *out, int rule);
-/* Count a redaction by rule on a line. */
-void report_hit(struct redact_stream *s, int rule, uint64_t lineno);
+/* Count a redaction by rule on a line (in the journal while one is open). */
+void report_hit(struct scanner *sc, int rule, uint64_t lineno);
+/* Count it in the stream's report (stream.c). */
+void stream_count(struct redact_stream *s, int rule, uint64_t lineno);
+/*
+ * Hold counts back while redacting something that may turn out not to parse
+ * (and be redacted again another way): begin returns a mark for end, which
+ * keeps (commit) or drops what was counted since.
+ */
+size_t journal_begin(struct scanner *sc);
+void journal_end(struct scanner *sc, size_t mark, bool commit);
 /* Does a policy key rule name this key or key path? Its rule index, or -1. */
 int policy_key_rule(const struct scanner *sc, const char *key, size_t klen, const char *path);
+
+/*
+ * Look for PII once over a whole document (a JSON line, a YAML file): the
+ * scanner then sees each value with its key ("username": "jdoe"), and
+ * records inside [p, p + len) take their PII from it. Pair with
+ * pii_prescan_end(). -1 on an internal error.
+ */
+int pii_prescan(struct scanner *sc, const char *p, size_t len);
+void pii_prescan_end(struct scanner *sc);
 
 /* ---- structured documents (json.c, yaml.c) ---- */
 
@@ -408,6 +482,8 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 /* Same contract as json_redact_doc(), for a YAML stream. */
 int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out);
 
+/* Free the scanner's JSON work areas (wiping them). */
+void json_release(struct scanner *sc);
 /* Append v as the body of a JSON string (escaped, without the quotes). */
 void json_escape(struct rbuf *out, const char *v, size_t len);
 

@@ -25,6 +25,7 @@ struct jtok {
 	enum jt type;
 	size_t s, e;      /* token bytes; a string's include its quotes */
 	uint64_t line;
+	bool esc;         /* a string with escapes (else its bytes are its value) */
 };
 
 struct jlex {
@@ -46,28 +47,37 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static size_t lex_string(const char *p, size_t len, size_t i)
-{
-	for (i++; i < len; i++) {
-		unsigned char c = p[i];
+/* Bytes that end a run of plain string content. */
+static const unsigned char str_special[256] = {
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
 
+static size_t lex_string(const char *p, size_t len, size_t i, bool *esc)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	*esc = false;
+	for (i++; i < len; i++) {
+		unsigned char c = u[i];
+
+		if (!str_special[c])
+			continue;
 		if (c == '"')
 			return i + 1;
 		if (c < 0x20)
 			return 0;
-		if (c == '\\') {
-			if (++i >= len)
+		*esc = true; /* a backslash */
+		if (++i >= len)
+			return 0;
+		if (p[i] == 'u') {
+			if (i + 4 >= len)
 				return 0;
-			if (p[i] == 'u') {
-				if (i + 4 >= len)
+			for (int k = 1; k <= 4; k++)
+				if (hexval(u[i + k]) < 0)
 					return 0;
-				for (int k = 1; k <= 4; k++)
-					if (hexval((unsigned char)p[i + k]) < 0)
-						return 0;
-				i += 4;
-			} else if (!strchr("\"\\/bfnrt", p[i]) || !p[i]) {
-				return 0;
-			}
+			i += 4;
+		} else if (!p[i] || !strchr("\"\\/bfnrt", p[i])) {
+			return 0;
 		}
 	}
 	return 0;
@@ -127,7 +137,7 @@ static enum jt jnext(struct jlex *lx, struct jtok *t)
 	case ']': t->type = J_ARR_END; e = i + 1; break;
 	case ':': t->type = J_COLON; e = i + 1; break;
 	case ',': t->type = J_COMMA; e = i + 1; break;
-	case '"': t->type = J_STR; e = lex_string(p, lx->len, i); break;
+	case '"': t->type = J_STR; e = lex_string(p, lx->len, i, &t->esc); break;
 	case 't': t->type = J_LIT; e = lx->len - i >= 4 && !memcmp(p + i, "true", 4) ? i + 4 : 0; break;
 	case 'f': t->type = J_LIT; e = lx->len - i >= 5 && !memcmp(p + i, "false", 5) ? i + 5 : 0; break;
 	case 'n': t->type = J_LIT; e = lx->len - i >= 4 && !memcmp(p + i, "null", 4) ? i + 4 : 0; break;
@@ -253,6 +263,7 @@ struct jframe {
 	size_t start;      /* offset of the opening bracket */
 };
 
+/* A work area, kept by the scanner between documents (JSON lines come by millions). */
 struct jwalk {
 	struct scanner *sc;
 	const char *p;
@@ -263,7 +274,7 @@ struct jwalk {
 	size_t *secrets;        /* starts of Secret objects (from the analysis pass) */
 	size_t nsecrets, asecrets;
 	struct jframe *st;
-	size_t depth;
+	size_t depth, alloc;
 	int error;
 };
 
@@ -322,27 +333,36 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	struct scanner *sc = w->sc;
 	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
 	uint64_t line = t->line;
+	const char *v;
+	size_t vlen;
 	int r = -1;
 
-	rbuf_reset(&w->val);
 	rbuf_reset(&w->rep);
-	if (t->type == J_STR)
+	if (t->type == J_STR && t->esc) {
+		rbuf_reset(&w->val);
 		decode(w->p, t->s, t->e, &w->val);
-	else
-		rbuf_add(&w->val, w->p + t->s, t->e - t->s);
-	rbuf_grow(&w->val, 1);
-	if (w->val.oom || w->path.oom)
+		if (w->val.oom)
+			return -1;
+		v = w->val.buf;
+		vlen = w->val.len;
+	} else if (t->type == J_STR) { /* no escapes: the bytes are the value */
+		v = w->p + t->s + 1;
+		vlen = t->e - t->s - 2;
+	} else {
+		v = w->p + t->s;
+		vlen = t->e - t->s;
+	}
+	if (w->path.oom)
 		return -1;
-	w->val.buf[w->val.len] = '\0';
 	if (!is_key) {
-		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && w->val.len) {
+		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && vlen) {
 			put_label(sc, &w->rep, R_KUBERNETES_SECRET);
-			report_hit(sc->s, R_KUBERNETES_SECRET, line);
+			report_hit(sc, R_KUBERNETES_SECRET, line);
 			r = R_KUBERNETES_SECRET;
 		} else {
 			w->path.buf[w->path.len] = '\0';
-			r = scan_keyed_value(sc, frame_key(w, f), f ? f->key_len : 0, w->path.buf,
-					     w->val.buf, w->val.len, &w->rep, line);
+			r = scan_keyed_value(sc, frame_key(w, f), f ? f->key_len : 0, w->path.buf, v,
+					     vlen, &w->rep, line);
 			if (sc->error)
 				return -1;
 		}
@@ -350,12 +370,12 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	if (r < 0) {
 		rbuf_reset(&w->rep);
 		if (is_key || t->type == J_NUM) {
-			if (scan_record(sc, &tc, w->val.buf, w->val.len, &w->rep, line, 0))
+			if (scan_record(sc, &tc, v, vlen, &w->rep, line, 0))
 				return -1;
-		} else if (scan_lines(sc, &tc, w->val.buf, w->val.len, &w->rep, &line)) {
+		} else if (scan_lines(sc, &tc, v, vlen, &w->rep, &line)) {
 			return -1;
 		}
-		if (w->rep.len == w->val.len && !memcmp(w->rep.buf, w->val.buf, w->val.len))
+		if (w->rep.len == vlen && !memcmp(w->rep.buf, v, vlen))
 			return 0; /* unchanged: keep the original bytes, escapes and all */
 		if (t->type == J_NUM && all_digits(w->rep.buf, w->rep.len)) {
 			rbuf_add(w->out, w->p + w->copied, t->s - w->copied);
@@ -389,11 +409,22 @@ static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
 /* Open an object or array; 1 if nested too deep to trust. */
 static int push(struct jwalk *w, bool obj, size_t start)
 {
-	struct jframe *parent = w->depth ? &w->st[w->depth - 1] : NULL;
-	struct jframe *f;
+	struct jframe *parent, *f;
 
 	if (w->depth == JSON_DEPTH_MAX)
 		return 1;
+	if (w->depth == w->alloc) {
+		size_t n = w->alloc ? w->alloc * 2 : 16;
+		struct jframe *v = realloc(w->st, n * sizeof(*v));
+
+		if (!v) {
+			w->error = -1;
+			return 1;
+		}
+		w->st = v;
+		w->alloc = n;
+	}
+	parent = w->depth ? &w->st[w->depth - 1] : NULL;
 	f = &w->st[w->depth++];
 	memset(f, 0, sizeof(*f));
 	f->obj = obj;
@@ -497,42 +528,85 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 	}
 }
 
-static void walk_release(struct jwalk *w)
+void json_release(struct scanner *sc)
 {
-	rbuf_release(&w->path);
-	rbuf_release(&w->val);
-	rbuf_release(&w->rep);
-	free(w->secrets);
-	free(w->st);
+	for (size_t i = 0; i < sizeof(sc->jw) / sizeof(sc->jw[0]); i++) {
+		struct jwalk *w = sc->jw[i];
+
+		if (!w)
+			continue;
+		rbuf_release(&w->path);
+		rbuf_release(&w->val);
+		rbuf_release(&w->rep);
+		free(w->secrets);
+		free(w->st);
+		free(w);
+		sc->jw[i] = NULL;
+	}
+}
+
+/* The work area for this nesting level, reset for a new document; NULL if none. */
+static struct jwalk *work(struct scanner *sc, const char *p, size_t len, struct rbuf *out)
+{
+	struct jwalk *w;
+
+	if ((size_t)sc->jnest >= sizeof(sc->jw) / sizeof(sc->jw[0]))
+		return NULL;
+	w = sc->jw[sc->jnest];
+	if (!w) {
+		w = sc->jw[sc->jnest] = calloc(1, sizeof(*w));
+		if (!w)
+			return NULL;
+	}
+	w->sc = sc;
+	w->p = p;
+	w->len = len;
+	w->out = out;
+	w->copied = 0;
+	w->nsecrets = 0;
+	w->depth = 0;
+	w->error = 0;
+	w->path.len = 0;
+	rbuf_grow(&w->path, 64);
+	return w->path.oom ? NULL : w;
 }
 
 int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
 		    uint64_t lineno)
 {
-	struct jwalk w = { .sc = sc, .p = p, .len = len };
 	struct jlex lx = { p, len, 0, lineno };
-	int rc;
+	struct jwalk *w = work(sc, p, len, NULL);
+	bool analyse = memmem(p, len, "Secret", 6) != NULL;
+	size_t mark = out->len, jmark;
+	int rc = 1;
 
-	w.st = calloc(JSON_DEPTH_MAX, sizeof(*w.st));
-	rbuf_grow(&w.path, 64);
-	if (!w.st || w.path.oom) {
-		walk_release(&w);
-		return -1;
-	}
-	/* Analysis first: is it JSON at all, and which objects are Kubernetes Secrets? */
-	rc = walk(&w, &lx, true);
+	if (!w) /* JSON nested too deep in JSON strings: redacted as text */
+		return sc->jnest >= 4 ? 0 : -1;
+	sc->jnest++;
+	/* Kubernetes Secrets name their kind anywhere: find them before redacting. */
+	if (analyse)
+		rc = walk(w, &lx, true);
 	if (rc > 0) {
-		w.out = out;
-		w.path.len = 0;
+		/* counts wait until the whole document has parsed */
+		jmark = journal_begin(sc);
+		w->out = out;
+		w->path.len = 0;
 		lx.pos = 0;
 		lx.line = lineno;
-		rc = walk(&w, &lx, true);
+		if (pii_prescan(sc, p, len))
+			rc = -1;
+		else
+			rc = walk(w, &lx, true);
+		pii_prescan_end(sc);
 		if (rc > 0)
-			rbuf_add(out, p + w.copied, len - w.copied);
-		else if (rc == 0)
+			rbuf_add(out, p + w->copied, len - w->copied);
+		else
+			out->len = mark;
+		if (rc == 0 && analyse)
 			rc = -1; /* it parsed a moment ago: something is wrong */
+		journal_end(sc, jmark, rc > 0);
 	}
-	walk_release(&w);
+	sc->jnest--;
 	if (rc < 0 || out->oom)
 		return -1;
 	return rc;
@@ -546,28 +620,26 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno)
 {
-	struct jwalk w = { .sc = sc, .p = p, .len = len, .out = out };
 	struct jframe frame = { .obj = true };
 	struct textctx tc = { .fmt = F_TEXT, .embedded = true };
 	struct jlex lx = { p, len, 0, lineno };
+	struct jwalk *w = work(sc, p, len, out);
 	enum jt prev = J_END;
 	struct jtok t;
 	int rc = 0;
 
-	rbuf_grow(&w.path, 64);
-	if (w.path.oom)
+	if (!w)
 		return -1;
+	sc->jnest++;
 	while (!rc) {
-		size_t before = lx.pos;
 		enum jt type = jnext(&lx, &t);
 
 		if (type == J_END)
 			break;
 		if (type == J_ERR) { /* not a token: the rest of the line is text */
-			before = t.s;
-			rbuf_add(out, p + w.copied, before - w.copied);
-			rc = scan_record(sc, &tc, p + before, len - before, out, lineno, SR_LINE_KV);
-			w.copied = len;
+			rbuf_add(out, p + w->copied, t.s - w->copied);
+			rc = scan_record(sc, &tc, p + t.s, len - t.s, out, lineno, SR_LINE_KV);
+			w->copied = len;
 			break;
 		}
 		if (type == J_STR || type == J_NUM) {
@@ -576,19 +648,19 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 
 			if (type == J_STR && jnext(&peek, &t2) == J_COLON) {
 				frame.path_len = 0;
-				set_key(&w, &frame, &t);
-				rc = value(&w, &frame, &t, true);
+				set_key(w, &frame, &t);
+				rc = value(w, &frame, &t, true);
 			} else {
 				if (prev != J_COLON)
 					frame.key_len = 0;
-				rc = value(&w, &frame, &t, false);
+				rc = value(w, &frame, &t, false);
 				frame.key_len = 0;
 			}
 		}
 		prev = type;
 	}
 	if (!rc)
-		rbuf_add(out, p + w.copied, len - w.copied);
-	walk_release(&w);
+		rbuf_add(out, p + w->copied, len - w->copied);
+	sc->jnest--;
 	return rc || out->oom ? -1 : 0;
 }

@@ -54,6 +54,10 @@ void scanner_release(struct scanner *sc)
 	free(sc->m);
 	free(sc->line_rules);
 	free(sc->line_list);
+	json_release(sc);
+	free(sc->journal);
+	for (size_t i = 0; i < sizeof(sc->pre) / sizeof(sc->pre[0]); i++)
+		free(sc->pre[i].m);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -99,6 +103,45 @@ void put_label(struct scanner *sc, struct rbuf *out, int rule)
 	rbuf_addstr(out, "[REDACTED:");
 	rbuf_addstr(out, sc->e->rules[rule].id);
 	rbuf_addch(out, ']');
+}
+
+void report_hit(struct scanner *sc, int rule, uint64_t lineno)
+{
+	if (!sc->journal_depth) {
+		stream_count(sc->s, rule, lineno);
+		return;
+	}
+	if (sc->njournal == sc->ajournal) {
+		size_t n = sc->ajournal ? sc->ajournal * 2 : 64;
+		struct jentry *j = realloc(sc->journal, n * sizeof(*j));
+
+		if (!j) {
+			fail(sc, "out of memory");
+			return;
+		}
+		sc->journal = j;
+		sc->ajournal = n;
+	}
+	sc->journal[sc->njournal].line = lineno;
+	sc->journal[sc->njournal].rule = (uint16_t)rule;
+	sc->njournal++;
+}
+
+size_t journal_begin(struct scanner *sc)
+{
+	sc->journal_depth++;
+	return sc->njournal;
+}
+
+void journal_end(struct scanner *sc, size_t mark, bool commit)
+{
+	if (!commit)
+		sc->njournal = mark;
+	if (--sc->journal_depth)
+		return;
+	for (size_t i = 0; i < sc->njournal; i++)
+		stream_count(sc->s, sc->journal[i].rule, sc->journal[i].line);
+	sc->njournal = 0;
 }
 
 /* ---- patterns ---- */
@@ -609,30 +652,44 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	}
 }
 
-static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+static inline uint32_t trigram_at(const unsigned char *u)
+{
+	return (uint32_t)fold_table[u[0]] << 16 | (uint32_t)fold_table[u[1]] << 8 |
+	       (uint32_t)fold_table[u[2]];
+}
+
+/* The first position from i on whose bytes may start a trigger, or len. Hot: kept simple. */
+__attribute__((noinline))
+static size_t next_candidate(const uint8_t *pair, const unsigned char *u, size_t i, size_t len)
+{
+	for (; i + 2 < len; i++)
+		if (pair[(unsigned)u[i] << 8 | u[i + 1]] & (1u << (u[i + 2] & 7)))
+			return i;
+	return len;
+}
+
+/*
+ * The trigger pass: a position whose three bytes pass the pair table goes
+ * to the exact table (by lower-cased trigram), whose literals are compared
+ * in full. With stop_at_first, only say whether any literal occurs.
+ */
+static bool trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 bool stop_at_first)
 {
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
-	uint32_t k;
 
-	if (len < 3)
-		return;
-	k = (uint32_t)lower_ascii(u[0]) << 8 | (uint32_t)lower_ascii(u[1]);
-	for (size_t i = 0; i + 2 < len; i++) {
-		uint32_t h;
+	for (size_t i = next_candidate(e->pair, u, 0, len); i < len;
+	     i = next_candidate(e->pair, u, i + 1, len)) {
+		uint32_t k = trigram_at(u + i), h = trig_hash(k);
 		const struct trig_slot *slot;
 
-		k = ((k << 8) | (uint32_t)lower_ascii(u[i + 2])) & 0xFFFFFF;
-		h = (k * 0x9E3779B1u) >> (32 - TRIG_HASH_BITS);
-		if (!(e->bloom[h >> 3] & (1u << (h & 7))))
-			continue;
+
 		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
 			slot = &e->slots[s];
 			if (!slot->count || slot->key == k)
 				break;
 		}
-		if (!slot->count)
-			continue;
 		for (uint32_t j = 0; j < slot->count; j++) {
 			const struct trigger *t = &e->trig[slot->first + j];
 
@@ -640,9 +697,17 @@ static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p,
 				continue;
 			if (t->caseless ? !mem_ieq(p + i, t->lit, t->len) : memcmp(p + i, t->lit, t->len))
 				continue;
+			if (stop_at_first)
+				return true;
 			act(sc, tc, t, p, len, i);
 		}
 	}
+	return false;
+}
+
+static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	trigger_pass(sc, tc, p, len, false);
 }
 
 /* ---- formats with their own record syntax ---- */
@@ -908,51 +973,123 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
 			return -1;
 		}
-		report_hit(sc->s, cur.rule, lineno);
+		report_hit(sc, cur.rule, lineno);
 		pos = cur.end;
 	}
 	rbuf_add(out, p + pos, len - pos);
 	return 0;
 }
 
+/* Run the PII scanner over [p, p + len) into a growing array. -1 on error. */
+static int pii_run(struct scanner *sc, const char *p, size_t len, struct pii_match **m,
+		   size_t *alloc, size_t *n)
+{
+	int got;
+
+	if (!*m) {
+		*alloc = 256;
+		*m = malloc(*alloc * sizeof(**m));
+		if (!*m)
+			return -1;
+	}
+	for (;;) {
+		got = pii_scan(sc->e->pii, sc->pii, p, len, *m, *alloc);
+		if (got < 0)
+			return -1;
+		if ((size_t)got < *alloc)
+			break;
+		{ /* full: there may be more, scan again with room for them */
+			struct pii_match *bigger = realloc(*m, *alloc * 4 * sizeof(**m));
+
+			if (!bigger)
+				return -1;
+			*m = bigger;
+			*alloc *= 4;
+		}
+	}
+	*n = (size_t)got;
+	return 0;
+}
+
+int pii_prescan(struct scanner *sc, const char *p, size_t len)
+{
+	struct prescan *ps;
+
+	if (!sc->pii)
+		return 0;
+	if ((size_t)sc->npre == sizeof(sc->pre) / sizeof(sc->pre[0])) {
+		sc->npre++; /* too deep: values are scanned on their own */
+		return 0;
+	}
+	ps = &sc->pre[sc->npre++];
+	ps->base = p;
+	ps->len = len;
+	ps->on = false;
+	if (pii_run(sc, p, len, &ps->m, &ps->alloc, &ps->n)) {
+		fail(sc, "the PII scanner failed");
+		return -1;
+	}
+	ps->on = true;
+	return 0;
+}
+
+void pii_prescan_end(struct scanner *sc)
+{
+	if (!sc->pii || !sc->npre)
+		return;
+	if ((size_t)--sc->npre < sizeof(sc->pre) / sizeof(sc->pre[0]))
+		sc->pre[sc->npre].on = false;
+}
+
+/*
+ * PII for [a, b) of a prescanned document: true when its matches could be
+ * used (none straddles the range's edges), false to scan the range itself.
+ */
+static bool pii_from_prescan(struct scanner *sc, const char *p, size_t off, size_t end)
+{
+	const struct prescan *ps = NULL;
+	size_t a, b, lo = 0, hi;
+
+	for (int i = MIN(sc->npre, 4) - 1; i >= 0 && !ps; i--)
+		if (sc->pre[i].on && p + off >= sc->pre[i].base &&
+		    p + end <= sc->pre[i].base + sc->pre[i].len)
+			ps = &sc->pre[i];
+	if (!ps)
+		return false;
+	a = (size_t)(p + off - ps->base);
+	b = a + (end - off);
+	/* the first match ending after a */
+	for (hi = ps->n; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ps->m[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < ps->n && ps->m[i].start < b; i++)
+		if (ps->m[i].start < a || ps->m[i].end > b)
+			return false;
+	for (size_t i = lo; i < ps->n && ps->m[i].start < b; i++)
+		if (ps->m[i].kind < PII_KIND_COUNT)
+			pseudo_match(sc, off + (ps->m[i].start - a), off + (ps->m[i].end - a),
+				     ps->m[i].kind);
+	return true;
+}
+
 /* PII in p[off, end), offsets relative to p. */
 static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
 {
-	size_t len = end - off;
-	int n;
+	size_t n;
 
-	if (!sc->pii || len < 3)
+	if (!sc->pii || end - off < 3 || pii_from_prescan(sc, p, off, end))
 		return;
-	p += off;
-	if (!sc->pm) {
-		sc->pm_alloc = 256;
-		sc->pm = malloc(sc->pm_alloc * sizeof(*sc->pm));
-		if (!sc->pm) {
-			fail(sc, "out of memory");
-			return;
-		}
+	if (pii_run(sc, p + off, end - off, &sc->pm, &sc->pm_alloc, &n)) {
+		fail(sc, "the PII scanner failed");
+		return;
 	}
-	for (;;) {
-		n = pii_scan(sc->e->pii, sc->pii, p, len, sc->pm, sc->pm_alloc);
-		if (n < 0) {
-			fail(sc, "the PII scanner failed");
-			return;
-		}
-		if ((size_t)n < sc->pm_alloc || sc->pm_alloc >= len) /* all found */
-			break;
-		{
-			struct pii_match *m = realloc(sc->pm, sc->pm_alloc * 4 * sizeof(*m));
-
-			if (!m) {
-				fail(sc, "out of memory");
-				return;
-			}
-			sc->pm = m;
-			sc->pm_alloc *= 4;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		if (sc->pm[i].end <= len && sc->pm[i].kind < PII_KIND_COUNT)
+	for (size_t i = 0; i < n; i++)
+		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT)
 			pseudo_match(sc, off + sc->pm[i].start, off + sc->pm[i].end, sc->pm[i].kind);
 }
 
@@ -993,9 +1130,10 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		netrc_record(sc, tc, p, len);
 	else if (tc->fmt == F_PGPASS)
 		pgpass_record(sc, p, len);
-	else if (flags & SR_LINE_KV)
+	else if ((flags & SR_LINE_KV) && !sc->no_triggers)
 		line_assignment(sc, tc, p, len);
-	find_triggers(sc, tc, p, len);
+	if (!sc->no_triggers)
+		find_triggers(sc, tc, p, len);
 	for (size_t i = 0; i < sc->nline; i++) {
 		if (!sc->error)
 			regex_all(sc, sc->line_list[i], p, len);
@@ -1036,7 +1174,7 @@ static void block_label(struct scanner *sc, struct textctx *tc, const char *p, s
 	rbuf_add(out, p, leading_ws(p, len));
 	put_label(sc, out, tc->rule);
 	rbuf_addch(out, '\n');
-	report_hit(sc->s, tc->rule, lineno);
+	report_hit(sc, tc->rule, lineno);
 	tc->label_done = true;
 }
 
@@ -1109,7 +1247,18 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		break;
 	}
 	if ((tc->fmt == F_TEXT || tc->fmt == F_JSONL || tc->fmt == F_JSON) && json_like(p, len)) {
+		/*
+		 * A JSON line without escapes holds its values verbatim: if the
+		 * line has no trigger, no value has one, and only PII is looked
+		 * for in them (JSON logs are mostly such lines).
+		 */
+		bool outer = !sc->no_triggers;
+
+		if (outer && !memchr(p, '\\', len) && !trigger_pass(sc, tc, p, len, true))
+			sc->no_triggers = true;
 		rc = json_redact_doc(sc, p, len, out, lineno);
+		if (outer)
+			sc->no_triggers = false;
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
@@ -1183,7 +1332,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 		if (!vlen)
 			return -1;
 		put_label(sc, out, prule);
-		report_hit(sc->s, prule, lineno);
+		report_hit(sc, prule, lineno);
 		return prule;
 	}
 	if (!key)
@@ -1200,7 +1349,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	}
 	rule = specific_rule(sc, v, vlen, nv.rule);
 	put_label(sc, out, rule);
-	report_hit(sc->s, rule, lineno);
+	report_hit(sc, rule, lineno);
 	return rule;
 }
 

@@ -18,7 +18,7 @@
 #define OUT_FLUSH (64 * 1024)
 #define LINE_BLOCK (256 * 1024)
 #define CUT_WINDOW (64 * 1024)
-#define PCACHE_SIZE 1024 /* pseudonyms remembered per stream (a power of 2) */
+#define PCACHE_SIZE 16384 /* pseudonyms remembered per stream (direct-mapped, a power of 2) */
 
 enum phase { P_SNIFF, P_LINES, P_DOC, P_BINARY, P_DONE, P_DEAD };
 
@@ -49,7 +49,6 @@ struct redact_stream {
 	uint8_t *on;
 	struct counter *cnt;
 	struct pcache_ent *pcache;
-	size_t pcache_used;
 	uint64_t lineno, newlines;
 	char last_byte;
 	bool oom;
@@ -129,7 +128,7 @@ static enum fmt sniff(const char *p, size_t n)
 
 /* ---- report and pseudonyms (called by the scanner) ---- */
 
-void report_hit(struct redact_stream *s, int rule, uint64_t lineno)
+void stream_count(struct redact_stream *s, int rule, uint64_t lineno)
 {
 	struct counter *c = &s->cnt[rule];
 	uint32_t line = lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno;
@@ -176,38 +175,39 @@ static uint64_t fnv1a(int kind, const char *v, size_t len)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-static void pcache_clear(struct redact_stream *s)
+static void pcache_drop(struct pcache_ent *p)
 {
-	for (size_t i = 0; i < PCACHE_SIZE && s->pcache; i++) {
-		struct pcache_ent *p = &s->pcache[i];
-
-		if (!p->hash)
-			continue;
-		sodium_memzero(p->value, p->vlen);
-		free(p->value);
-		free(p->token);
-		memset(p, 0, sizeof(*p));
-	}
-	s->pcache_used = 0;
+	if (!p->hash)
+		return;
+	sodium_memzero(p->value, p->vlen);
+	free(p->value);
+	free(p->token);
+	memset(p, 0, sizeof(*p));
 }
 
+static void pcache_clear(struct redact_stream *s)
+{
+	for (size_t i = 0; i < PCACHE_SIZE && s->pcache; i++)
+		pcache_drop(&s->pcache[i]);
+}
+
+/*
+ * Pseudonyms cost a keyed hash and a call into the site's map: remember the
+ * recent ones. Direct-mapped: a new value takes its slot from the old one.
+ */
 int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t len,
 		     struct rbuf *out)
 {
 	const struct redact_engine *e = s->e;
 	uint64_t h = fnv1a(kind, v, len);
-	size_t i = h & (PCACHE_SIZE - 1);
+	struct pcache_ent *slot = &s->pcache[h & (PCACHE_SIZE - 1)];
 	char tok[PSEUDO_MAX];
-	struct pcache_ent *slot;
 	int n;
 
-	for (; s->pcache[i].hash; i = (i + 1) & (PCACHE_SIZE - 1)) {
-		slot = &s->pcache[i];
-		if (slot->hash == h && slot->kind == kind && slot->vlen == len &&
-		    !memcmp(slot->value, v, len)) {
-			rbuf_addstr(out, slot->token);
-			return 0;
-		}
+	if (slot->hash == h && slot->kind == kind && slot->vlen == len &&
+	    !memcmp(slot->value, v, len)) {
+		rbuf_addstr(out, slot->token);
+		return 0;
 	}
 	n = pseudo_token(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
 	if (n < 0 || (size_t)n >= sizeof(tok))
@@ -216,11 +216,7 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 	if (e->on_pseudonym)
 		e->on_pseudonym(e->pseudonym_ctx, pii_kind_name((enum pii_kind)kind), tok, v, len);
 	rbuf_add(out, tok, (size_t)n);
-	if (s->pcache_used >= PCACHE_SIZE * 3 / 4) {
-		pcache_clear(s);
-		i = h & (PCACHE_SIZE - 1);
-	}
-	slot = &s->pcache[i];
+	pcache_drop(slot);
 	slot->value = rstrndup(v, len);
 	slot->token = rstrndup(tok, (size_t)n);
 	if (!slot->value || !slot->token) {
@@ -232,7 +228,6 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 	slot->hash = h;
 	slot->vlen = len;
 	slot->kind = kind;
-	s->pcache_used++;
 	return 0;
 }
 

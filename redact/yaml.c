@@ -237,7 +237,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	rbuf_reset(&w->rep);
 	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && vlen) {
 		put_label(sc, &w->rep, R_KUBERNETES_SECRET);
-		report_hit(sc->s, R_KUBERNETES_SECRET, line);
+		report_hit(sc, R_KUBERNETES_SECRET, line);
 		r = R_KUBERNETES_SECRET;
 	} else {
 		w->path.buf[w->path.len] = '\0';
@@ -384,9 +384,10 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 		w.line = 1;
 		w.gap.fmt = F_TEXT;
 		w.gap.embedded = true;
-		rc = run(&w);
+		rc = pii_prescan(sc, p, len) ? -1 : run(&w);
 		if (rc > 0)
 			rc = gap(&w, len) ? -1 : 1;
+		pii_prescan_end(sc);
 		if (rc == 0) {
 			out->len = mark;
 			rc = -1; /* it parsed a moment ago */
