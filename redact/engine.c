@@ -430,6 +430,11 @@ int redact_engine_new(struct redact_engine **out, const struct redact_config *cf
 		rerr_set(err, NULL, 0, 0, "too many rules");
 		return -1;
 	}
+	/* libsodium's own one-time set-up (idempotent, thread-safe): sodium_malloc needs it */
+	if (sodium_init() < 0) {
+		rerr_set(err, NULL, 0, 0, "cannot initialise libsodium");
+		return -1;
+	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		goto oom;

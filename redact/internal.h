@@ -384,6 +384,7 @@ struct scanner {
 	struct jwalk *jw[4];         /* JSON work areas, one per nesting (JSON in a JSON string) */
 	int jnest;
 	bool no_triggers;            /* the record holds no trigger: only PII and patterns run */
+	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
 	struct jentry {
 		uint64_t line;
 		uint16_t rule;
@@ -412,6 +413,7 @@ void scanner_release(struct scanner *sc);
 enum {
 	SR_LINE_KV = 1 << 0,    /* "name = rest of line" at the start is an assignment */
 	SR_NO_PII = 1 << 1,
+	SR_NO_ASSIGN = 1 << 2,  /* no "name = value" probes (YAML structure between values) */
 };
 
 /*

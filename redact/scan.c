@@ -205,10 +205,62 @@ static bool name_char(int c)
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
 
-static bool stop_char(int c)
+/* "name=" or "name:" at p: another assignment starts here. */
+static bool assignment_at(const char *p, size_t len)
 {
-	return is_space(c) || c == '"' || c == '\'' || c == '`' || c == '&' || c == ';' ||
-	       c == ',' || c == ')' || c == ']' || c == '}' || c == '>' || c == '<';
+	size_t i = 0;
+
+	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
+		i++;
+	return i > 0 && i < len && (p[i] == '=' || p[i] == ':');
+}
+
+/*
+ * Where a value in free text ends: at a space, a quote or a closing bracket;
+ * at '&', ';' or ',' only when a space or another "name=" follows (so
+ * "password=a&b" keeps its '&', "?password=a&next=b" stops).
+ */
+static size_t free_value_end(const char *p, size_t len, size_t j)
+{
+	for (size_t k = j; k < len; k++) {
+		char c = p[k];
+
+		if (is_space((unsigned char)c) || c == '"' || c == '\'' || c == '`' || c == ')' ||
+		    c == ']' || c == '}' || c == '>' || c == '<')
+			return k;
+		if ((c == '&' || c == ';' || c == ',') &&
+		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
+		     assignment_at(p + k + 1, len - k - 1)))
+			return k;
+	}
+	return len;
+}
+
+/* Another "name=" after a space in [p, p + len). */
+static bool more_assignments(const char *p, size_t len)
+{
+	for (size_t k = 0; k + 1 < len; k++)
+		if (is_space((unsigned char)p[k]) && assignment_at(p + k + 1, len - k - 1))
+			return true;
+	return false;
+}
+
+/* A value that opens a bracket ("${X}", "{{ x }}", "<changeme>", "[REDACTED]") runs to its close. */
+static size_t bracket_end(const char *p, size_t len, size_t j)
+{
+	static const char open[] = "{[(<", close[] = "}])>";
+	const char *o = j < len ? strchr(open, p[j]) : NULL;
+	const char *c;
+
+	if (!o || !p[j])
+		return 0;
+	if (p[j] == '{' && j + 1 < len && p[j + 1] == '{') {
+		const char *e = memmem(p + j, MIN(len - j, (size_t)128), "}}", 2);
+
+		return e ? (size_t)(e - p) + 2 : 0;
+	}
+	c = memchr(p + j + 1, close[o - open], MIN(len - j - 1, (size_t)128));
+	return c ? (size_t)(c - p) + 1 : 0;
 }
 
 static size_t trim_end(const char *p, size_t s, size_t e)
@@ -309,6 +361,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	case NC_STRONG:
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/'))
 			return;
+		if (v.rule == R_AWS_SECRET_ACCESS_KEY && !check_not_example(val, n))
+			return; /* the AWS documentation's example key */
 		break;
 	case NC_WEAK:
 		if (value_is_placeholder(val, n) || !value_looks_secret(val, n))
@@ -384,10 +438,17 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 			return true;
 		}
 	}
-	for (k = j; k < len && !stop_char((unsigned char)p[k]); k++)
-		;
-	*ve = k;
-	return k > j;
+	if ((p[j] == '$' || p[j] == '%') && j + 1 < len && strchr("{(", p[j + 1]) &&
+	    (k = bracket_end(p, len, j + 1))) { /* ${VAR}, %(name)s */
+		*ve = k + (p[j] == '%' && k < len && is_alnum((unsigned char)p[k]));
+		return true;
+	}
+	if ((k = bracket_end(p, len, j))) {
+		*ve = k;
+		return true;
+	}
+	*ve = free_value_end(p, len, j);
+	return *ve > j;
 }
 
 /* "name = value" around a name at [ns, ne) in free text. */
@@ -428,6 +489,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	if (v.cls == NC_NONE)
 		return;
 	if (xml) {
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
 		for (ve = j; ve < len && p[ve] != '<'; ve++)
 			;
 		judge_value(sc, v, p, j, trim_end(p, j, ve));
@@ -554,6 +617,8 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 				 p[e - 1] == '\'' || p[e - 1] == ','); e--)
 		;
 	add_match(sc, bs, e, R_PRIVATE_KEY, RK_LABEL, 0);
+	if (tc->state != TS_NONE)
+		return; /* inside a quoted secret value already dropped to its end */
 	tc->state = TS_PEM;
 	tc->rule = R_PRIVATE_KEY;
 	tc->label_done = e > bs;
@@ -625,7 +690,8 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 			regex_at(sc, t->rule, p, len, i - t->back, NULL);
 		break;
 	case A_ASSIGN:
-		assign_hit(sc, p, len, i);
+		if (!sc->no_assign)
+			assign_hit(sc, p, len, i);
 		break;
 	case A_URL:
 		url_hit(sc, p, len, i);
@@ -876,6 +942,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		}
 		return;
 	}
+	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && more_assignments(p + vs, ve - vs)) {
+		/* "password=x user=y" in a log: not the rest of the line */
+		if (value_extent(p, len, vs, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
 	if (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') {
 		char q = p[vs];
 		size_t k;
@@ -947,10 +1019,44 @@ static int cmp_match(const void *a, const void *b)
 	return (int)x->rule - (int)y->rule;
 }
 
+/*
+ * Our own labels are never redacted again (so that redacting twice changes
+ * nothing): drop what a rule found inside "[REDACTED:...]".
+ */
+static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
+{
+	const char *l = memmem(p, len, "[REDACTED:", 10);
+	size_t keep = 0;
+
+	if (!l)
+		return;
+	for (size_t i = 0; i < sc->nm; i++) {
+		const struct match *m = &sc->m[i];
+		bool inside = false;
+
+		for (const char *q = l; q && !inside;) {
+			size_t ls = (size_t)(q - p);
+			const char *close = memchr(q, ']', len - ls);
+			size_t le = close ? (size_t)(close - p) + 1 : ls;
+
+			inside = m->start >= ls && m->end <= le;
+			q = close ? memmem(close, len - le + 1, "[REDACTED:", 10) : NULL;
+		}
+		if (!inside)
+			sc->m[keep++] = *m;
+	}
+	sc->nm = keep;
+}
+
 static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno)
 {
 	size_t pos = 0, i = 0;
 
+	drop_inside_labels(sc, p, len);
+	if (!sc->nm) {
+		rbuf_add(out, p, len);
+		return 0;
+	}
 	qsort(sc->m, sc->nm, sizeof(*sc->m), cmp_match);
 	while (i < sc->nm) {
 		struct match cur = sc->m[i++];
@@ -1132,8 +1238,10 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		pgpass_record(sc, p, len);
 	else if ((flags & SR_LINE_KV) && !sc->no_triggers)
 		line_assignment(sc, tc, p, len);
+	sc->no_assign = flags & SR_NO_ASSIGN;
 	if (!sc->no_triggers)
 		find_triggers(sc, tc, p, len);
+	sc->no_assign = false;
 	for (size_t i = 0; i < sc->nline; i++) {
 		if (!sc->error)
 			regex_all(sc, sc->line_list[i], p, len);
@@ -1238,7 +1346,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			break;
 		}
 		tc->state = TS_NONE;
-		rbuf_add(out, p, k + 1); /* what is left is the closing quote: keep it */
+		rbuf_addch(out, tc->quote); /* the value's end goes, its closing quote stays */
 		p += k + 1;
 		len -= k + 1;
 		break;

@@ -162,18 +162,34 @@ static uint64_t count_nl(const char *p, size_t n)
 	return c;
 }
 
-/* Redact as text the bytes between scalars (keys, indicators, comments) up to end. */
+/*
+ * Redact the bytes between value scalars (keys, indicators, anchors,
+ * comments) up to end. Values are never here, so "name: value" is looked
+ * for only in comments; token patterns and PII everywhere.
+ */
 static int gap(struct ywalk *w, size_t end)
 {
-	uint64_t line = w->line;
+	const char *p = w->p;
+	size_t pos = w->copied;
 
-	if (end <= w->copied)
-		return 0;
-	if (scan_lines(w->sc, &w->gap, w->p + w->copied, end - w->copied, w->out, &line))
-		return -1;
-	w->line += count_nl(w->p + w->copied, end - w->copied);
+	while (pos < end) {
+		const char *nl = memchr(p + pos, '\n', end - pos);
+		size_t le = nl ? (size_t)(nl - p) : end, hash = pos;
+
+		while (hash < le && !(p[hash] == '#' && (hash == pos || p[hash - 1] == ' ' ||
+							   p[hash - 1] == '\t')))
+			hash++;
+		if (scan_record(w->sc, &w->gap, p + pos, hash - pos, w->out, w->line, SR_NO_ASSIGN) ||
+		    (hash < le && scan_record(w->sc, &w->gap, p + hash, le - hash, w->out, w->line, 0)))
+			return -1;
+		if (nl) {
+			rbuf_addch(w->out, '\n');
+			w->line++;
+		}
+		pos = le + (nl != NULL);
+	}
 	w->copied = end;
-	return 0;
+	return w->out->oom ? -1 : 0;
 }
 
 /* A plain scalar that would change meaning or break unquoted. */
