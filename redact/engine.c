@@ -310,6 +310,15 @@ static int add_policy_rule(struct redact_engine *e, size_t *talloc, const struct
 		if (!(r->keys = strv_copy((const char *const *)pr->keys, pr->nkeys, &r->nkeys)))
 			goto oom;
 		e->has_keys = true;
+		/* a key name is also a trigger: "customer_ref=..." in free text */
+		for (size_t i = 0; i < pr->nkeys; i++) {
+			const char *last = strrchr(pr->keys[i], '.');
+
+			last = last ? last + 1 : pr->keys[i];
+			if (!strchr(last, '*') && use_as_trigger(last) &&
+			    add_trigger(e, talloc, last, strlen(last), true, A_ASSIGN, idx, 0, false))
+				goto oom;
+		}
 	}
 	return 0;
 oom:

@@ -575,8 +575,13 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 		    uint64_t lineno)
 {
 	struct jlex lx = { p, len, 0, lineno };
-	struct jwalk *w = work(sc, p, len, NULL);
-	bool analyse = memmem(p, len, "Secret", 6) != NULL;
+	struct jwalk *w;
+	bool analyse;
+
+	if (!len)
+		return 0;
+	w = work(sc, p, len, NULL);
+	analyse = memmem(p, len, "Secret", 6) != NULL;
 	size_t mark = out->len, jmark;
 	int rc = 1;
 

@@ -385,6 +385,8 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	struct ywalk w = { .sc = sc, .p = p, .len = len };
 	int rc;
 
+	if (!len)
+		return 1; /* an empty stream: nothing to say */
 	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
 		w.base = 3; /* libyaml counts from after the BOM */
 	rbuf_grow(&w.path, 64);
