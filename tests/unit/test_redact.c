@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <yaml.h>
+
 #include "diag/strbuf.h"
 #include "redact/redact.h"
 
@@ -615,6 +617,110 @@ static void random_bytes_never_break_the_stream(void **state)
 	redact_engine_free(e);
 }
 
+/*
+ * The shape of a YAML (or JSON) stream: its events, with mapping keys
+ * spelled out and every other scalar reduced to "S". Two documents with the
+ * same skeleton differ only in their values.
+ */
+static bool skeleton(const char *text, size_t len, struct strbuf *out)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	bool ok = true;
+	int depth = 0;
+	bool key_next[256] = { false }, is_map[256] = { false };
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	for (;;) {
+		if (!yaml_parser_parse(&p, &ev)) {
+			ok = false;
+			break;
+		}
+		strbuf_addf(out, "%d", ev.type);
+		if (ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_SEQUENCE_START_EVENT) {
+			if (depth && is_map[depth])
+				key_next[depth] = !key_next[depth];
+			depth++;
+			is_map[depth] = ev.type == YAML_MAPPING_START_EVENT;
+			key_next[depth] = is_map[depth];
+		} else if (ev.type == YAML_MAPPING_END_EVENT || ev.type == YAML_SEQUENCE_END_EVENT) {
+			depth--;
+		} else if (ev.type == YAML_SCALAR_EVENT) {
+			if (depth && is_map[depth] && key_next[depth])
+				strbuf_addf(out, "<%s>", (const char *)ev.data.scalar.value);
+			else
+				strbuf_addstr(out, "S");
+			if (depth && is_map[depth])
+				key_next[depth] = !key_next[depth];
+		}
+		strbuf_addch(out, ' ');
+		if (ev.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
+static void yaml_and_json_fixtures_keep_their_structure(void **state)
+{
+	static const char *const files[] = {
+		"etc/app/config.yaml", "k8s/secret.yaml", "etc/app/settings.json",
+		"var/log/app/app.jsonl",
+	};
+	static const char *const domains[] = { "acme.internal", NULL };
+	struct redact_config cfg = { .site_key = key, .internal_domains = domains };
+	struct redact_engine *e;
+	struct redact_err err;
+
+	assert_int_equal(redact_engine_new(&e, &cfg, &err), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[256];
+		FILE *f;
+		struct strbuf in = STRBUF_INIT, out = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT;
+		char buf[4096];
+		size_t n;
+
+		snprintf(path, sizeof(path), "../fixtures/redact/root/%s", files[i]);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			strbuf_add(&in, buf, n);
+		fclose(f);
+		redact_buf(e, files[i], in.buf, in.len, NULL, &out, NULL);
+		assert_true(strcmp(in.buf, out.buf) != 0); /* something was redacted */
+		if (!strstr(files[i], ".jsonl")) {
+			assert_true(skeleton(in.buf, in.len, &a));
+			if (!skeleton(out.buf, out.len, &b) || strcmp(a.buf, b.buf))
+				fail_msg("%s changed shape:\n%s\n--- into\n%s", files[i], in.buf, out.buf);
+		} else { /* line by line */
+			const char *p = in.buf, *q = out.buf;
+
+			while (*p) {
+				size_t lp = strcspn(p, "\n"), lq = strcspn(q, "\n");
+
+				strbuf_reset(&a);
+				strbuf_reset(&b);
+				assert_true(skeleton(p, lp, &a));
+				if (!skeleton(q, lq, &b) || strcmp(a.buf, b.buf))
+					fail_msg("%s: %.*s\nchanged shape into\n%.*s", files[i], (int)lp, p,
+						 (int)lq, q);
+				p += lp + !!p[lp];
+				q += lq + !!q[lq];
+			}
+			assert_int_equal(*q, '\0');
+		}
+		strbuf_release(&in);
+		strbuf_release(&out);
+		strbuf_release(&a);
+		strbuf_release(&b);
+	}
+	redact_engine_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -631,6 +737,7 @@ int main(void)
 		cmocka_unit_test(streams_on_one_engine_run_in_parallel),
 		cmocka_unit_test(no_planted_secret_survives_and_twice_is_once),
 		cmocka_unit_test(random_bytes_never_break_the_stream),
+		cmocka_unit_test(yaml_and_json_fixtures_keep_their_structure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
