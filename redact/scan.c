@@ -429,12 +429,13 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 			for (const char *const *l = long_schemes; *l; l++)
 				if (!strncasecmp(p + j, *l, strlen(*l)))
 					long_value = true;
-			for (k = cs; k < len && !(long_value ? (p[k] == '"' || p[k] == '\'') :
-					  (is_space((unsigned char)p[k]) || p[k] == '"' ||
-					   p[k] == '\'' || p[k] == ','));
+			/* Digest and signed schemes carry "k=v, k=\"v\"" parameters: to the end */
+			for (k = cs; k < len && !long_value &&
+				     !(is_space((unsigned char)p[k]) || p[k] == '"' || p[k] == '\'' ||
+				       p[k] == ',');
 			     k++)
 				;
-			*ve = k;
+			*ve = long_value ? len : k;
 			return true;
 		}
 	}
@@ -786,6 +787,27 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
 		add_match(sc, s, e, rule, RK_PSEUDO, kind);
 }
 
+/*
+ * A user name this engine made ("user-" and 8 hex digits, the format pii.h
+ * documents): a field known to hold a user name keeps it as it is, so that
+ * redacting twice changes nothing more.
+ */
+static bool username_token(const char *p, size_t len)
+{
+	if (len != 13 || memcmp(p, "user-", 5))
+		return false;
+	for (size_t i = 5; i < 13; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (!username_token(p + s, e - s))
+		pseudo_match(sc, s, e, PII_USERNAME);
+}
+
 /* .netrc: "machine H login U password P", words across lines. */
 static void netrc_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
@@ -807,7 +829,7 @@ static void netrc_record(struct scanner *sc, struct textctx *tc, const char *p, 
 				add_match(sc, ws, we, R_PASSWORD, RK_LABEL, 0);
 		} else if (tc->netrc_login) {
 			tc->netrc_login = false;
-			pseudo_match(sc, ws, we, PII_USERNAME);
+			username_field(sc, p, ws, we);
 		} else if ((we - ws == 8 && !memcmp(p + ws, "password", 8)) ||
 			   (we - ws == 6 && !memcmp(p + ws, "passwd", 6)) ||
 			   (we - ws == 7 && !memcmp(p + ws, "account", 7))) {
@@ -838,7 +860,7 @@ static void pgpass_record(struct scanner *sc, const char *p, size_t len)
 	    !(e == colons[3] + 2 && p[colons[3] + 1] == '*'))
 		add_match(sc, colons[3] + 1, e, R_PASSWORD, RK_LABEL, 0);
 	if (colons[3] > colons[2] + 1 && p[colons[2] + 1] != '*')
-		pseudo_match(sc, colons[2] + 1, colons[3], PII_USERNAME);
+		username_field(sc, p, colons[2] + 1, colons[3]);
 }
 
 static bool is_block_indicator(const char *v, size_t n)
@@ -942,7 +964,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		}
 		return;
 	}
-	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && more_assignments(p + vs, ve - vs)) {
+	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
+	    more_assignments(p + vs, ve - vs)) {
 		/* "password=x user=y" in a log: not the rest of the line */
 		if (value_extent(p, len, vs, v.cls, &vs, &ve))
 			judge_value(sc, v, p, vs, ve);
