@@ -320,6 +320,7 @@ bool check_high_entropy(const char *s, size_t len);
 
 enum repl_kind {
 	RK_LABEL,    /* [REDACTED:rule] */
+	RK_QLABEL,   /* "[REDACTED:rule]": a whole plain YAML value, which must stay a string */
 	RK_PSEUDO,   /* a pseudonym of the value */
 };
 
@@ -363,6 +364,14 @@ struct textctx {
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
+	/*
+	 * YAML read as lines: is this document a Kubernetes Secret (1), not one
+	 * (0), or unknown (-1: its end is not read yet)? Inside its data and
+	 * stringData blocks values go (when unknown: those that look base64).
+	 */
+	int8_t k8s_secret;
+	bool k8s_data;
+	size_t k8s_indent;
 };
 
 struct scanner {

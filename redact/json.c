@@ -355,7 +355,7 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	if (w->path.oom)
 		return -1;
 	if (!is_key) {
-		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && vlen) {
+		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
 			put_label(sc, &w->rep, R_KUBERNETES_SECRET);
 			report_hit(sc, R_KUBERNETES_SECRET, line);
 			r = R_KUBERNETES_SECRET;

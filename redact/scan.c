@@ -848,10 +848,16 @@ static void pgpass_record(struct scanner *sc, const char *p, size_t len)
 	if (len && p[0] == '#')
 		return;
 	for (size_t i = 0; i < len && n < 4; i++) {
-		if (p[i] == '\\')
+		if (p[i] == '\\') {
 			i++;
-		else if (p[i] == ':')
+		} else if (p[i] == '[' && len - i > 10 && !memcmp(p + i, "[REDACTED:", 10)) {
+			const char *close = memchr(p + i, ']', len - i);
+
+			if (close) /* our own label: its ':' separates nothing */
+				i = (size_t)(close - p);
+		} else if (p[i] == ':') {
 			colons[n++] = i;
+		}
 	}
 	if (n < 4)
 		return;
@@ -887,6 +893,35 @@ static bool ends_with_backslash(const char *p, size_t len)
 }
 
 /*
+ * The value from j (after "key: ") looks like what a Secret's data holds:
+ * base64 (8 characters or more, padded to a multiple of 4, with padding,
+ * digits or both cases), or a block scalar.
+ */
+static bool looks_base64(const char *p, size_t len, size_t j)
+{
+	size_t e, k;
+	bool digit = false, upper = false, lower = false;
+
+	while (j < len && p[j] == ' ')
+		j++;
+	e = trim_end(p, j, len);
+	if (e > j && (p[j] == '|' || p[j] == '>'))
+		return true;
+	if (e > j && (p[j] == '"' || p[j] == '\'') && p[e - 1] == p[j] && e - j >= 2) {
+		j++;
+		e--;
+	}
+	for (k = j; k < e && (is_alnum((unsigned char)p[k]) || p[k] == '+' || p[k] == '/' ||
+			      p[k] == '='); k++) {
+		digit |= p[k] >= '0' && p[k] <= '9';
+		upper |= p[k] >= 'A' && p[k] <= 'Z';
+		lower |= p[k] >= 'a' && p[k] <= 'z';
+	}
+	return k == e && e - j >= 8 && (e - j) % 4 == 0 &&
+	       (p[e - 1] == '=' || digit || (upper && lower));
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -894,6 +929,7 @@ static bool ends_with_backslash(const char *p, size_t len)
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
+	bool quoted;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
@@ -903,6 +939,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	indent = j;
+	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
+		tc->k8s_data = false; /* the data block has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ')
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
@@ -944,14 +982,26 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 								  sc->section, (int)(ne - ns),
 								  p + ns) < sizeof(path))
 		pathp = path;
-	v = classify(sc, p + ns, ne - ns, pathp);
-	if (v.cls == NC_NONE)
-		return;
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	vs = j;
 	ve = trim_end(p, vs, len);
-	if (vs >= ve)
+	if (tc->fmt == F_YAML && !tc->embedded &&
+	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
+	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&
+	    (vs >= ve || p[vs] == '#')) {
+		tc->k8s_data = true; /* values below go if this is a Secret */
+		tc->k8s_indent = ns;
+		return;
+	}
+	v = classify(sc, p + ns, ne - ns, pathp);
+	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
+	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
+		v.cls = NC_STRONG; /* a value of a Kubernetes Secret */
+		v.rule = R_KUBERNETES_SECRET;
+		v.not_paths = false;
+	}
+	if (v.cls == NC_NONE || vs >= ve)
 		return;
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
 	    is_block_indicator(p + vs, ve - vs)) {
@@ -971,7 +1021,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			judge_value(sc, v, p, vs, ve);
 		return;
 	}
-	if (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') {
+	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
+	if (quoted) {
 		char q = p[vs];
 		size_t k;
 
@@ -998,6 +1049,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	judge_value(sc, v, p, vs, ve);
 	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
 		tc->state = TS_NONE; /* the value was not a secret after all */
+	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
+		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
+		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
 }
 
 /* "  at com.example.Foo.bar(Foo.java:12)": nothing to redact in a Java frame. */
@@ -1038,7 +1092,7 @@ static int cmp_match(const void *a, const void *b)
 	if (x->end != y->end)
 		return x->end > y->end ? -1 : 1;
 	if (x->kind != y->kind)
-		return x->kind == RK_LABEL ? -1 : 1;
+		return x->kind < y->kind ? -1 : 1; /* labels (quoted first) before pseudonyms */
 	return (int)x->rule - (int)y->rule;
 }
 
@@ -1090,13 +1144,19 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			if (o->end > cur.end)
 				cur.end = o->end;
 			if (cur.kind == RK_PSEUDO) { /* a secret overlapping PII: the label wins */
-				cur.kind = RK_LABEL;
-				if (o->kind == RK_LABEL)
+				cur.kind = o->kind == RK_PSEUDO ? RK_LABEL : o->kind;
+				if (o->kind != RK_PSEUDO)
 					cur.rule = o->rule;
+			} else if (o->kind == RK_QLABEL) {
+				cur.kind = RK_QLABEL; /* a whole YAML value: quoted, whoever names it */
 			}
 		}
 		rbuf_add(out, p + pos, cur.start - pos);
-		if (cur.kind == RK_LABEL) {
+		if (cur.kind == RK_QLABEL) {
+			rbuf_addch(out, '"');
+			put_label(sc, out, cur.rule);
+			rbuf_addch(out, '"');
+		} else if (cur.kind == RK_LABEL) {
 			put_label(sc, out, cur.rule);
 		} else if (stream_pseudonym(sc->s, cur.pii, p + cur.start, cur.end - cur.start, out)) {
 			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);

@@ -410,19 +410,54 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->fmt_name = fmt_names[fmt];
 }
 
-/* Give up holding the document: redact what is held, and what follows, as lines. */
-static int doc_to_lines(struct redact_stream *s, enum fmt fmt, struct redact_err *err)
+/* A YAML document (up to its next "---" line) that is a Kubernetes Secret. */
+static bool yaml_doc_is_secret(const char *p, size_t len)
+{
+	for (const char *q = p; (q = memmem(q, len - (size_t)(q - p), "kind:", 5)); q += 5) {
+		const char *v = q + 5;
+
+		while (v < p + len && *v == ' ')
+			v++;
+		if ((q == p || q[-1] == ' ' || q[-1] == '\n') && p + len - v >= 6 &&
+		    (!memcmp(v, "Secret", 6) || (p + len - v >= 8 && (!memcmp(v, "\"Secret\"", 8) ||
+								   !memcmp(v, "'Secret'", 8)))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Give up holding the document: redact what is held, and what follows, as
+ * lines. When the whole input is held (it did not parse), each YAML
+ * document is first looked through for "kind: Secret".
+ */
+static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struct redact_err *err)
 {
 	struct rbuf held = s->in;
+	size_t pos = 0;
+	int rc = 0;
 
 	memset(&s->in, 0, sizeof(s->in));
 	start_lines(s, fmt);
-	if (feed_lines(s, held.buf, held.len, err)) {
-		rbuf_release(&held);
-		return -1;
+	s->tc.k8s_secret = -1;
+	while (pos < held.len && !rc) {
+		size_t end = held.len;
+
+		if (fmt == F_YAML && whole) {
+			const char *q = held.buf + pos;
+
+			while ((q = memmem(q + 1, held.len - (size_t)(q + 1 - held.buf), "\n---", 4)))
+				if (q + 4 == held.buf + held.len || strchr(" \t\r\n", q[4]))
+					break;
+			end = q ? (size_t)(q - held.buf) + 1 : held.len;
+			s->tc.k8s_secret = yaml_doc_is_secret(held.buf + pos, end - pos);
+			s->tc.k8s_data = false;
+		}
+		rc = feed_lines(s, held.buf + pos, end - pos, err);
+		pos = end;
 	}
 	rbuf_release(&held);
-	return 0;
+	return rc;
 }
 
 /* The sniffed head is complete (or the input ended): choose binary, document or lines. */
@@ -498,7 +533,7 @@ int redact_stream_write(struct redact_stream *s, const void *buf, size_t len,
 		if (s->in.oom)
 			return die_stream(s, err, "out of memory");
 		if (s->in.len > REDACT_DOC_MAX)
-			return doc_to_lines(s, s->fmt == F_JSON ? F_JSON : F_YAML, err);
+			return doc_to_lines(s, s->fmt == F_JSON ? F_JSON : F_YAML, false, err);
 		return 0;
 	}
 	if (feed_lines(s, p, len, err))
@@ -559,7 +594,7 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 					yaml_redact_doc(&s->sc, s->in.buf, s->in.len, &s->out);
 		if (rc < 0)
 			return scan_failed(s, err);
-		if (rc == 0 && doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, err))
+		if (rc == 0 && doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
 			return -1;
 		if (rc == 0)
 			s->fmt_name = "text"; /* it did not parse: redacted as text */

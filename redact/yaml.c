@@ -251,7 +251,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	if (gap(w, bs))
 		return -1;
 	rbuf_reset(&w->rep);
-	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && vlen) {
+	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
 		put_label(sc, &w->rep, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, line);
 		r = R_KUBERNETES_SECRET;

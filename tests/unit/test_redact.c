@@ -329,6 +329,29 @@ static void a_large_json_document_is_redacted_line_by_line(void **state)
 	redact_engine_free(e);
 }
 
+static void a_huge_yaml_list_of_secrets_loses_its_data(void **state)
+{
+	struct redact_engine *e = engine_with(NULL);
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	struct redact_report r;
+
+	/* kubectl sorts keys: data comes before kind, and the list is too big to parse */
+	strbuf_addstr(&in, "apiVersion: v1\nitems:\n");
+	for (int i = 0; in.len < REDACT_DOC_MAX + 4096; i++)
+		strbuf_addf(&in, "- apiVersion: v1\n  data:\n    user: dXNlcg==\n"
+			    "    password: czNjcjN0dmFsdWUxMjM0NQ==\n  kind: Secret\n"
+			    "  metadata:\n    name: s%d\n", i);
+	redact_buf(e, "secrets.yaml", in.buf, in.len, NULL, &out, &r);
+	assert_string_equal(r.format, "yaml");
+	assert_null(strstr(out.buf, "czNjcjN0dmFsdWUxMjM0NQ=="));
+	assert_null(strstr(out.buf, "dXNlcg=="));
+	assert_non_null(strstr(out.buf, "  data:\n    user: \"[REDACTED:kubernetes-secret]\"\n"
+				"    password: \"[REDACTED:kubernetes-secret]\"\n  kind: Secret\n"));
+	strbuf_release(&in);
+	strbuf_release(&out);
+	redact_engine_free(e);
+}
+
 struct seen {
 	char kind[32], token[320], original[320];
 	int calls;
@@ -732,6 +755,7 @@ int main(void)
 		cmocka_unit_test(the_report_has_counts_and_the_first_distinct_lines),
 		cmocka_unit_test(a_long_line_is_cut_at_a_separator_one_without_fails),
 		cmocka_unit_test(a_large_json_document_is_redacted_line_by_line),
+		cmocka_unit_test(a_huge_yaml_list_of_secrets_loses_its_data),
 		cmocka_unit_test(pseudonyms_are_reported_once_per_stream),
 		cmocka_unit_test(paths_are_excluded_by_glob),
 		cmocka_unit_test(streams_on_one_engine_run_in_parallel),
