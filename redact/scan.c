@@ -1304,6 +1304,21 @@ static void find_pii_between(struct scanner *sc, const char *p, size_t len)
 		find_pii(sc, p, pos, len);
 }
 
+/*
+ * YAML read as lines: a label that starts a plain value ("key: [REDACTED:x]")
+ * would read as a flow sequence; quote it.
+ */
+static void quote_yaml_values(struct scanner *sc, const char *p)
+{
+	for (size_t i = 0; i < sc->nm; i++) {
+		struct match *m = &sc->m[i];
+		size_t s = m->start;
+
+		if (m->kind == RK_LABEL && s >= 2 && p[s - 1] == ' ' && (p[s - 2] == ':' || p[s - 2] == '-'))
+			m->kind = RK_QLABEL;
+	}
+}
+
 int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 		struct rbuf *out, uint64_t lineno, unsigned flags)
 {
@@ -1338,6 +1353,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		find_pii_between(sc, p, len);
 	if (sc->error)
 		return -1;
+	if (tc->fmt == F_YAML && !tc->embedded)
+		quote_yaml_values(sc, p);
 	if (!sc->nm)
 		rbuf_add(out, p, len);
 	else if (splice(sc, p, len, out, lineno))
