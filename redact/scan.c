@@ -551,11 +551,11 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 			;
 		if (d == e)
 			return; /* host:port */
-		for (k = e; k < len && !url_stop((unsigned char)p[k]) && p[k] != '@'; k++)
-			;
-		if (k >= len || p[k] != '@')
+		for (k = e; k < len && !url_stop((unsigned char)p[k]); k++)
+			if (p[k] == '@')
+				at = k; /* the last one, as in an authority without '/' */
+		if (at == SIZE_MAX)
 			return;
-		at = k;
 	}
 	colon = memchr(p + a, ':', at - a);
 	if (colon) {
