@@ -238,7 +238,7 @@ struct redact_engine {
 	 */
 	uint8_t pair[1u << 16];
 	struct trig_slot {
-		uint32_t key;     /* the trigram, 0 = empty */
+		uint32_t key;     /* the lower-cased trigram; count 0 = an empty slot */
 		uint32_t first;   /* index into trig, sorted by trigram */
 		uint32_t count;
 	} *slots;

@@ -950,12 +950,21 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (j < len && (p[j] == '"' || p[j] == '\''))
 		j++;
 	ns = j;
-	if (tc->fmt == F_INI) /* npm: //registry.example/:_authToken=... */
+	if (tc->fmt == F_INI) { /* npm: //registry.example/:_authToken=... */
 		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"')
 			j++;
-	else
+	} else if (tc->fmt == F_YAML && j < len && !strchr("\"'[]{}#&*!|>%@`,", p[j])) {
+		/* a plain YAML key runs to ": " (as libyaml reads it when it can) */
+		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
+		       !(p[j] == '#' && p[j - 1] == ' '))
+			j++;
+		if (j >= len || p[j] != ':')
+			return;
+		j = trim_end(p, ns, j);
+	} else {
 		while (j < len && name_char((unsigned char)p[j]))
 			j++;
+	}
 	ne = j;
 	if (ne == ns)
 		return;
