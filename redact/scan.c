@@ -802,10 +802,15 @@ static bool username_token(const char *p, size_t len)
 	return true;
 }
 
+/* A field that holds a user name (.netrc login, .pgpass user), if it reads as one. */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
 {
-	if (!username_token(p + s, e - s))
-		pseudo_match(sc, s, e, PII_USERNAME);
+	if (e - s > 64 || username_token(p + s, e - s))
+		return;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
+			return;
+	pseudo_match(sc, s, e, PII_USERNAME);
 }
 
 /* .netrc: "machine H login U password P", words across lines. */
