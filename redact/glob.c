@@ -4,7 +4,7 @@
 
 #include "internal.h"
 
-/* A bracket class at p ('[' already skipped); *end gets the byte after ']'. -1 if malformed. */
+/* A bracket class at p ('[' already skipped): 1 or 0, and *end set past ']'; -1 if malformed. */
 static int class_match(const char *p, char c, const char **end)
 {
 	bool neg = false, hit = false;
