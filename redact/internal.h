@@ -45,13 +45,15 @@ static inline void rbuf_grow(struct rbuf *b, size_t extra)
 
 static inline void rbuf_add(struct rbuf *b, const void *data, size_t len)
 {
+	if (!len)
+		return;
 	if (b->len + len < b->alloc) {
 		memcpy(b->buf + b->len, data, len);
 		b->len += len;
 		return;
 	}
 	rbuf_grow_slow(b, len);
-	if (!b->oom && len) {
+	if (!b->oom) {
 		memcpy(b->buf + b->len, data, len);
 		b->len += len;
 	}

@@ -375,7 +375,7 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 		} else if (scan_lines(sc, &tc, v, vlen, &w->rep, &line)) {
 			return -1;
 		}
-		if (w->rep.len == vlen && !memcmp(w->rep.buf, v, vlen))
+		if (w->rep.len == vlen && (!vlen || !memcmp(w->rep.buf, v, vlen)))
 			return 0; /* unchanged: keep the original bytes, escapes and all */
 		if (t->type == J_NUM && all_digits(w->rep.buf, w->rep.len)) {
 			rbuf_add(w->out, w->p + w->copied, t->s - w->copied);

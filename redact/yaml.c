@@ -275,7 +275,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		rbuf_reset(&w->tmp);
 		if (scan_lines(sc, &tc, w->p + bs, be - bs, &w->tmp, &l))
 			return -1;
-		if (style == YAML_PLAIN_SCALAR_STYLE &&
+		if (style == YAML_PLAIN_SCALAR_STYLE && be > bs &&
 		    (w->tmp.len != be - bs || memcmp(w->tmp.buf, w->p + bs, be - bs)) &&
 		    needs_quotes(w->tmp.buf, w->tmp.len, f && f->flow))
 			put_quoted(w->out, w->tmp.buf, w->tmp.len, false);
