@@ -7,6 +7,12 @@
 
 #include "internal.h"
 
+/*
+ * The allocation is RBUF_PAD bytes larger than alloc, all of them
+ * initialised: PCRE2's JIT reads whole aligned blocks and may look a few
+ * bytes past the end of a subject, which must stay inside (and, for
+ * valgrind, defined in) our own buffer.
+ */
 void rbuf_grow_slow(struct rbuf *b, size_t extra)
 {
 	size_t want;
@@ -26,16 +32,17 @@ void rbuf_grow_slow(struct rbuf *b, size_t extra)
 	if (want < 256)
 		want = 256;
 	/* Plaintext must not linger in freed memory: move, wipe, free. */
-	p = malloc(want);
+	p = malloc(want + RBUF_PAD);
 	if (!p) {
 		b->oom = true;
 		return;
 	}
 	if (b->buf) {
 		memcpy(p, b->buf, b->len);
-		sodium_memzero(b->buf, b->alloc);
+		sodium_memzero(b->buf, b->alloc + RBUF_PAD);
 		free(b->buf);
 	}
+	memset(p + b->len, 0, want + RBUF_PAD - b->len);
 	b->buf = p;
 	b->alloc = want;
 }
@@ -53,7 +60,7 @@ void rbuf_reset(struct rbuf *b)
 void rbuf_release(struct rbuf *b)
 {
 	if (b->buf) {
-		sodium_memzero(b->buf, b->alloc);
+		sodium_memzero(b->buf, b->alloc + RBUF_PAD);
 		free(b->buf);
 	}
 	b->buf = NULL;
@@ -67,8 +74,7 @@ void rbuf_consume(struct rbuf *b, size_t n)
 		rbuf_reset(b);
 		return;
 	}
-	memmove(b->buf, b->buf + n, b->len - n);
-	sodium_memzero(b->buf + b->len - n, n);
+	memmove(b->buf, b->buf + n, b->len - n); /* the stale tail is wiped by rbuf_release() */
 	b->len -= n;
 }
 

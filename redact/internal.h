@@ -27,7 +27,13 @@
 
 /* ---- buffers (buf.c) ---- */
 
-/* A growable byte buffer; on allocation failure it sets oom and drops writes. */
+/*
+ * A growable byte buffer; on allocation failure it sets oom and drops
+ * writes. RBUF_PAD initialised bytes follow the buffer's alloc (see buf.c):
+ * every subject the regular expressions see lives in one.
+ */
+#define RBUF_PAD 64
+
 struct rbuf {
 	char *buf;
 	size_t len, alloc;

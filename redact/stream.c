@@ -356,48 +356,32 @@ static int cut_line(struct redact_stream *s, struct redact_err *err)
 	return 0;
 }
 
+/*
+ * Input goes through s->in (a padded buffer: see RBUF_PAD) a block at a
+ * time; complete lines are redacted, the partial last one stays.
+ */
 static int feed_lines(struct redact_stream *s, const char *p, size_t len, struct redact_err *err)
 {
 	while (len) {
+		size_t take = MIN(len, (size_t)LINE_BLOCK);
 		const char *nl;
 
-		if (s->in.len) { /* complete the held partial line first */
-			size_t take;
-
-			nl = memchr(p, '\n', len);
-			take = nl ? (size_t)(nl - p) + 1 : len;
-			rbuf_add(&s->in, p, take);
-			if (s->in.oom)
-				return die_stream(s, err, "out of memory");
-			p += take;
-			len -= take;
-			if (nl) {
-				if (do_lines(s, s->in.buf, s->in.len, err))
-					return -1;
-				rbuf_reset(&s->in);
-			}
-			while (s->in.len > REDACT_LINE_MAX)
-				if (cut_line(s, err))
-					return -1;
-			continue;
-		}
-		nl = memrchr(p, '\n', len);
+		rbuf_add(&s->in, p, take);
+		if (s->in.oom)
+			return die_stream(s, err, "out of memory");
+		p += take;
+		len -= take;
+		nl = memrchr(s->in.buf, '\n', s->in.len);
 		if (nl) {
-			size_t n = (size_t)(nl - p) + 1;
+			size_t n = (size_t)(nl - s->in.buf) + 1;
 
-			if (do_lines(s, p, n, err))
+			if (do_lines(s, s->in.buf, n, err))
 				return -1;
-			p += n;
-			len -= n;
-		} else {
-			rbuf_add(&s->in, p, len);
-			if (s->in.oom)
-				return die_stream(s, err, "out of memory");
-			len = 0;
-			while (s->in.len > REDACT_LINE_MAX)
-				if (cut_line(s, err))
-					return -1;
+			rbuf_consume(&s->in, n);
 		}
+		while (s->in.len > REDACT_LINE_MAX)
+			if (cut_line(s, err))
+				return -1;
 	}
 	return 0;
 }

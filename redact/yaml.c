@@ -36,7 +36,7 @@ struct ywalk {
 	const char *p;
 	size_t len;
 	struct rbuf *out;      /* NULL: analysis */
-	struct rbuf path, rep, tmp;
+	struct rbuf path, rep, tmp, val;
 	struct yframe *st;
 	size_t depth, alloc;
 	size_t *secrets;
@@ -238,7 +238,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 {
 	struct scanner *sc = w->sc;
 	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
-	const char *v = (const char *)ev->data.scalar.value;
+	const char *v;
 	size_t vlen = ev->data.scalar.length;
 	size_t bs = byte_at(w, ev->start_mark.index), be = byte_at(w, ev->end_mark.index);
 	yaml_scalar_style_t style = ev->data.scalar.style;
@@ -247,6 +247,13 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 
 	if (be < bs || be > w->len)
 		return -1;
+	/* libyaml's copy of the value has no room past its end for PCRE2's JIT: ours has */
+	rbuf_reset(&w->val);
+	rbuf_add(&w->val, ev->data.scalar.value, vlen);
+	rbuf_grow(&w->val, 1);
+	if (w->val.oom)
+		return -1;
+	v = w->val.buf;
 	bs = skip_properties(w->p, bs, be);
 	if (gap(w, bs))
 		return -1;
@@ -414,6 +421,7 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	rbuf_release(&w.path);
 	rbuf_release(&w.rep);
 	rbuf_release(&w.tmp);
+	rbuf_release(&w.val);
 	free(w.st);
 	free(w.secrets);
 	return rc;
