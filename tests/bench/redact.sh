@@ -52,8 +52,8 @@ corpus "$tmp/c" "$MB" 7 || exit 1
 (cd "$tmp/c" && find . -type f | sort) >"$tmp/files"
 (cd "$tmp/c" && xargs cat <"$tmp/files") >"$tmp/all"
 bytes=$(stat -c %s "$tmp/all")
-read -r tg _ < <(measure sh -c "gzip -6 <'$tmp/all'")
-read -r td rss_full < <(cd "$tmp/c" && measure xargs "$DIAG" redact --root "$tmp/noroot" <"$tmp/files")
+read -r tg _ < <(measure gzip -6 -c "$tmp/all")
+read -r td rss_full < <(cd "$tmp/c" && measure xargs -a "$tmp/files" "$DIAG" redact --root "$tmp/noroot")
 ratio=$(awk "BEGIN{printf \"%.1f\", $tg / $td}")
 echo "redact: $((bytes / 1000000)) MB corpus: gzip -6 ${tg}s, diag redact ${td}s" \
 	"($(awk "BEGIN{printf \"%.0f\", $bytes / $td / 1e6}") MB/s): ${ratio}x faster than gzip -6" \
@@ -64,18 +64,19 @@ if awk "BEGIN{exit !($ratio < $MIN_RATIO)}"; then
 fi
 # the engine without personal data, to tell its cost from the PII scanner's
 printf 'builtin: {email: off, ipv4: off, ipv6: off, mac: off, phone: off, card: off, ssn: off, iban: off, hostname: off, username: off}\n' >"$tmp/nopii.yaml"
-read -r tn _ < <(cd "$tmp/c" && measure xargs "$DIAG" redact -p "$tmp/nopii.yaml" --root "$tmp/noroot" <"$tmp/files")
+read -r tn _ < <(cd "$tmp/c" && measure xargs -a "$tmp/files" "$DIAG" redact -p "$tmp/nopii.yaml" --root "$tmp/noroot")
 echo "redact: secrets only (PII rules off): ${tn}s, $(awk "BEGIN{printf \"%.1f\", $tg / $tn}")x faster than gzip -6"
 
 corpus "$tmp/q" $((MB / 4)) 7 || exit 1
-read -r _ rss_quarter < <(cd "$tmp/q" && find . -type f | sort | measure xargs "$DIAG" redact --root "$tmp/noroot")
+(cd "$tmp/q" && find . -type f | sort) >"$tmp/qfiles"
+read -r _ rss_quarter < <(cd "$tmp/q" && measure xargs -a "$tmp/qfiles" "$DIAG" redact --root "$tmp/noroot")
 echo "redact: peak RSS $((rss_quarter / 1024)) MiB at $((MB / 4)) MB, $((rss_full / 1024)) MiB at $MB MB"
 if [ "$rss_full" -gt $((rss_quarter + 16384)) ]; then
 	echo "redact: MEMORY GROWS with the input"
 	rc=1
 fi
 # to a pipe the output of each file is held (memory, then a temporary file): still flat
-read -r _ rss_pipe < <(cd "$tmp/c" && measure sh -c "xargs '$DIAG' redact --root '$tmp/noroot' <'$tmp/files' | cat")
+read -r _ rss_pipe < <(cd "$tmp/c" && measure sh -c "xargs -a '$tmp/files' '$DIAG' redact --root '$tmp/noroot' | cat")
 echo "redact: peak RSS to a pipe (output held until each file is done): $((rss_pipe / 1024)) MiB"
 rm -rf "$tmp/c" "$tmp/q" "$tmp/all"
 
