@@ -78,6 +78,35 @@ void rbuf_consume(struct rbuf *b, size_t n)
 	b->len -= n;
 }
 
+int offsets_add(struct offsets *o, size_t off)
+{
+	if (o->n == o->alloc) {
+		size_t n = o->alloc ? o->alloc * 2 : 8;
+		size_t *v = realloc(o->v, n * sizeof(*v));
+
+		if (!v)
+			return -1;
+		o->v = v;
+		o->alloc = n;
+	}
+	o->v[o->n++] = off;
+	return 0;
+}
+
+bool offsets_has(const struct offsets *o, size_t off)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i] == off)
+			return true;
+	return false;
+}
+
+void offsets_release(struct offsets *o)
+{
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
 char *rstrndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);

@@ -80,6 +80,16 @@ void rbuf_release(struct rbuf *b);
 /* Remove the first n bytes. */
 void rbuf_consume(struct rbuf *b, size_t n);
 
+/* A small set of byte offsets (the Kubernetes Secret objects of a document). */
+struct offsets {
+	size_t *v;
+	size_t n, alloc;
+};
+/* 0, or -1 on out-of-memory. */
+int offsets_add(struct offsets *o, size_t off);
+bool offsets_has(const struct offsets *o, size_t off);
+void offsets_release(struct offsets *o);
+
 char *rstrndup(const char *s, size_t n);
 void rerr_set(struct redact_err *err, const char *file, int line, int column, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

@@ -271,36 +271,11 @@ struct jwalk {
 	struct rbuf *out;       /* NULL: the analysis pass */
 	size_t copied;          /* input copied to out up to here */
 	struct rbuf path, val, rep;
-	size_t *secrets;        /* starts of Secret objects (from the analysis pass) */
-	size_t nsecrets, asecrets;
+	struct offsets secrets; /* starts of Secret objects (from the analysis pass) */
 	struct jframe *st;
 	size_t depth, alloc;
 	int error;
 };
-
-static bool is_secret_obj(const struct jwalk *w, size_t start)
-{
-	for (size_t i = 0; i < w->nsecrets; i++)
-		if (w->secrets[i] == start)
-			return true;
-	return false;
-}
-
-static void note_secret(struct jwalk *w, size_t start)
-{
-	if (w->nsecrets == w->asecrets) {
-		size_t n = w->asecrets ? w->asecrets * 2 : 8;
-		size_t *v = realloc(w->secrets, n * sizeof(*v));
-
-		if (!v) {
-			w->error = -1;
-			return;
-		}
-		w->secrets = v;
-		w->asecrets = n;
-	}
-	w->secrets[w->nsecrets++] = start;
-}
 
 /* Replace the token by a JSON string holding text. */
 static void put_string(struct jwalk *w, const struct jtok *t, const char *text, size_t len)
@@ -439,7 +414,7 @@ static int push(struct jwalk *w, bool obj, size_t start)
 		f->key_len = parent->key_len;
 	}
 	if (obj && w->out)
-		f->secret_obj = is_secret_obj(w, start);
+		f->secret_obj = offsets_has(&w->secrets, start);
 	if (!obj) { /* array items: path component "*"; the key stays the parent's */
 		if (w->path.len)
 			rbuf_addch(&w->path, '.');
@@ -502,7 +477,7 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 				return 0;
 			if (!w->out && f && f->obj && type == J_STR && key_is(w, f, "kind") &&
 			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
-				note_secret(w, f->start);
+				w->error |= offsets_add(&w->secrets, f->start);
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
 			break;
@@ -538,7 +513,7 @@ void json_release(struct scanner *sc)
 		rbuf_release(&w->path);
 		rbuf_release(&w->val);
 		rbuf_release(&w->rep);
-		free(w->secrets);
+		offsets_release(&w->secrets);
 		free(w->st);
 		free(w);
 		sc->jw[i] = NULL;
@@ -563,7 +538,7 @@ static struct jwalk *work(struct scanner *sc, const char *p, size_t len, struct 
 	w->len = len;
 	w->out = out;
 	w->copied = 0;
-	w->nsecrets = 0;
+	w->secrets.n = 0;
 	w->depth = 0;
 	w->error = 0;
 	w->path.len = 0;

@@ -39,8 +39,7 @@ struct ywalk {
 	struct rbuf path, rep, tmp, val;
 	struct yframe *st;
 	size_t depth, alloc;
-	size_t *secrets;
-	size_t nsecrets, asecrets;
+	struct offsets secrets;    /* character indexes of mappings with "kind: Secret" */
 	size_t ci, bi;         /* character index -> byte offset cursor */
 	size_t base;           /* bytes skipped before libyaml's index 0 (a BOM) */
 	size_t copied;         /* bytes before this have been written */
@@ -110,9 +109,7 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 		f->key_len = parent->key_len;
 	}
 	if (map && w->out)
-		for (size_t i = 0; i < w->nsecrets; i++)
-			if (w->secrets[i] == start)
-				f->secret_map = true;
+		f->secret_map = offsets_has(&w->secrets, start);
 	if (!map) {
 		if (w->path.len)
 			rbuf_addch(&w->path, '.');
@@ -135,22 +132,6 @@ static void pop(struct ywalk *w)
 			parent->key_len = 0;
 		}
 	}
-}
-
-static void note_secret(struct ywalk *w, size_t start)
-{
-	if (w->nsecrets == w->asecrets) {
-		size_t n = w->asecrets ? w->asecrets * 2 : 8;
-		size_t *v = realloc(w->secrets, n * sizeof(*v));
-
-		if (!v) {
-			w->error = -1;
-			return;
-		}
-		w->secrets = v;
-		w->asecrets = n;
-	}
-	w->secrets[w->nsecrets++] = start;
 }
 
 static uint64_t count_nl(const char *p, size_t n)
@@ -342,7 +323,7 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 		if (!w->out) {
 			if (f && f->kind_next && ev->data.scalar.length == 6 &&
 			    !memcmp(ev->data.scalar.value, "Secret", 6))
-				note_secret(w, f->start);
+				w->error |= offsets_add(&w->secrets, f->start);
 		} else if (value_scalar(w, ev)) {
 			return -1;
 		}
@@ -423,6 +404,6 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	rbuf_release(&w.tmp);
 	rbuf_release(&w.val);
 	free(w.st);
-	free(w.secrets);
+	offsets_release(&w.secrets);
 	return rc;
 }
