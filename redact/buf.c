@@ -107,6 +107,49 @@ void offsets_release(struct offsets *o)
 	memset(o, 0, sizeof(*o));
 }
 
+static bool key_is(const struct node_frame *f, const struct rbuf *path, const char *k)
+{
+	size_t n = strlen(k);
+
+	return f->key_len == n && !memcmp(path->buf + f->key_off, k, n);
+}
+
+int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+	       size_t start, const struct offsets *secrets)
+{
+	memset(f, 0, sizeof(*f));
+	f->map = map;
+	f->start = start;
+	f->path_len = path->len;
+	if (parent) {
+		f->secret_data = parent->secret_data ||
+				 (parent->map && parent->secret_map &&
+				  (key_is(parent, path, "data") || key_is(parent, path, "stringData")));
+		f->key_off = parent->key_off; /* a sequence's items are named by its key */
+		f->key_len = parent->key_len;
+	}
+	if (map && secrets)
+		f->secret_map = offsets_has(secrets, start);
+	if (!map) {
+		if (path->len)
+			rbuf_addch(path, '.');
+		rbuf_addch(path, '*');
+	}
+	rbuf_grow(path, 1);
+	return path->oom ? -1 : 0;
+}
+
+void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len)
+{
+	path->len = f->path_len;
+	if (path->len)
+		rbuf_addch(path, '.');
+	f->key_off = path->len;
+	rbuf_add(path, key, len);
+	f->key_len = len;
+	rbuf_grow(path, 1);
+}
+
 char *rstrndup(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);

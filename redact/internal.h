@@ -496,6 +496,36 @@ void pii_prescan_end(struct scanner *sc);
 /* ---- structured documents (json.c, yaml.c) ---- */
 
 /*
+ * Where a JSON or YAML walk stands in one mapping or sequence. The key path
+ * so far (keys joined by '.', '*' for a sequence's items) is kept in one
+ * buffer; each frame remembers its part of it.
+ */
+struct node_frame {
+	bool map;
+	bool secret_map;         /* a mapping with "kind: Secret" */
+	bool secret_data;        /* at or under a Secret's data or stringData */
+	size_t path_len;         /* the path's length before this frame's key (or "*") */
+	size_t key_off, key_len; /* the key that names this frame's values, within the path */
+	size_t start;            /* where the collection starts: its identity among the Secrets */
+};
+
+/*
+ * Enter a collection below parent (NULL at the top). secrets, if not NULL,
+ * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
+ */
+int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+	       size_t start, const struct offsets *secrets);
+/* The key of a mapping's next value: the path becomes the frame's prefix, '.', the key. */
+void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len);
+/*
+ * A scalar value in frame f (NULL at the top): when a Secret or its key
+ * makes it go whole, append the replacement to out and return the rule;
+ * -1 when it is to be redacted as text (or on error: sc->error).
+ */
+int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
+	       size_t vlen, struct rbuf *out, uint64_t lineno);
+
+/*
  * Redact a whole JSON document (or one JSON line). Returns 1 if p was valid
  * JSON and its redaction was appended to out, 0 if it is not JSON (out
  * untouched), -1 on an internal error.

@@ -254,13 +254,8 @@ void json_escape(struct rbuf *out, const char *v, size_t len)
 enum jstate { ST_KEY_OR_END, ST_KEY, ST_COLON, ST_VALUE_OR_END, ST_VALUE, ST_COMMA_OR_END };
 
 struct jframe {
-	bool obj;
+	struct node_frame n; /* start: the offset of the opening bracket */
 	enum jstate st;
-	bool secret_obj;   /* has "kind": "Secret" */
-	bool secret_data;  /* under a Secret's data/stringData */
-	size_t path_len;   /* length of the path before this frame's key (or "*") */
-	size_t key_off, key_len; /* the effective key, within the path */
-	size_t start;      /* offset of the opening bracket */
 };
 
 /* A work area, kept by the scanner between documents (JSON lines come by millions). */
@@ -297,10 +292,6 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
-static const char *frame_key(const struct jwalk *w, const struct jframe *f)
-{
-	return f && f->key_len ? w->path.buf + f->key_off : NULL;
-}
 
 /* A key, or a string or number value: replace it whole (key, Secret), or redact it as text. */
 static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, bool is_key)
@@ -330,17 +321,9 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	if (w->path.oom)
 		return -1;
 	if (!is_key) {
-		if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
-			put_label(sc, &w->rep, R_KUBERNETES_SECRET);
-			report_hit(sc, R_KUBERNETES_SECRET, line);
-			r = R_KUBERNETES_SECRET;
-		} else {
-			w->path.buf[w->path.len] = '\0';
-			r = scan_keyed_value(sc, frame_key(w, f), f ? f->key_len : 0, w->path.buf, v,
-					     vlen, &w->rep, line);
-			if (sc->error)
-				return -1;
-		}
+		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
+		if (sc->error)
+			return -1;
 	}
 	if (r < 0) {
 		rbuf_reset(&w->rep);
@@ -363,28 +346,32 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	return w->out->oom ? -1 : 0;
 }
 
+/* A key token: decoded, it becomes the frame's key in the path. */
 static void set_key(struct jwalk *w, struct jframe *f, const struct jtok *t)
 {
-	w->path.len = f->path_len;
-	if (w->path.len)
-		rbuf_addch(&w->path, '.');
-	f->key_off = w->path.len;
-	decode(w->p, t->s, t->e, &w->path);
-	f->key_len = w->path.len - f->key_off;
-	rbuf_grow(&w->path, 1);
+	const char *k = w->p + t->s + 1;
+	size_t n = t->e - t->s - 2;
+
+	if (t->esc) {
+		rbuf_reset(&w->val);
+		decode(w->p, t->s, t->e, &w->val);
+		k = w->val.buf;
+		n = w->val.len;
+	}
+	node_set_key(&f->n, &w->path, k, n);
 }
 
 static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
 {
 	size_t n = strlen(k);
 
-	return f->key_len == n && !memcmp(w->path.buf + f->key_off, k, n);
+	return f->n.key_len == n && !memcmp(w->path.buf + f->n.key_off, k, n);
 }
 
-/* Open an object or array; 1 if nested too deep to trust. */
+/* Open an object or array; 1 if nested too deep to trust (or out of memory). */
 static int push(struct jwalk *w, bool obj, size_t start)
 {
-	struct jframe *parent, *f;
+	struct jframe *f;
 
 	if (w->depth == JSON_DEPTH_MAX)
 		return 1;
@@ -399,28 +386,13 @@ static int push(struct jwalk *w, bool obj, size_t start)
 		w->st = v;
 		w->alloc = n;
 	}
-	parent = w->depth ? &w->st[w->depth - 1] : NULL;
 	f = &w->st[w->depth++];
-	memset(f, 0, sizeof(*f));
-	f->obj = obj;
+	if (node_enter(&f->n, w->depth > 1 ? &w->st[w->depth - 2].n : NULL, &w->path, obj, start,
+		       w->out ? &w->secrets : NULL)) {
+		w->error = -1;
+		return 1;
+	}
 	f->st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
-	f->start = start;
-	f->path_len = w->path.len;
-	if (parent) {
-		f->secret_data = parent->secret_data ||
-				 (parent->obj && parent->secret_obj &&
-				  (key_is(w, parent, "data") || key_is(w, parent, "stringData")));
-		f->key_off = parent->key_off;
-		f->key_len = parent->key_len;
-	}
-	if (obj && w->out)
-		f->secret_obj = offsets_has(&w->secrets, start);
-	if (!obj) { /* array items: path component "*"; the key stays the parent's */
-		if (w->path.len)
-			rbuf_addch(&w->path, '.');
-		rbuf_addch(&w->path, '*');
-		rbuf_grow(&w->path, 1);
-	}
 	return 0;
 }
 
@@ -475,24 +447,24 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 			}
 			if (type != J_STR && type != J_NUM && type != J_LIT)
 				return 0;
-			if (!w->out && f && f->obj && type == J_STR && key_is(w, f, "kind") &&
+			if (!w->out && f && f->n.map && type == J_STR && key_is(w, f, "kind") &&
 			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
-				w->error |= offsets_add(&w->secrets, f->start);
+				w->error |= offsets_add(&w->secrets, f->n.start);
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
 			break;
 		case ST_COMMA_OR_END:
 			if (type == J_COMMA) {
-				f->st = f->obj ? ST_KEY : ST_VALUE;
+				f->st = f->n.map ? ST_KEY : ST_VALUE;
 				continue;
 			}
-			if (type != (f->obj ? J_OBJ_END : J_ARR_END))
+			if (type != (f->n.map ? J_OBJ_END : J_ARR_END))
 				return 0;
 			closed = true;
 			break;
 		}
 		if (closed) {
-			w->path.len = f->path_len;
+			w->path.len = f->n.path_len;
 			w->depth--;
 		}
 		/* a value is complete */
@@ -600,7 +572,7 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno)
 {
-	struct jframe frame = { .obj = true };
+	struct jframe frame = { .n = { .map = true } };
 	struct textctx tc = { .fmt = F_TEXT, .embedded = true };
 	struct jlex lx = { p, len, 0, lineno };
 	struct jwalk *w = work(sc, p, len, out);
@@ -627,14 +599,14 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 			struct jtok t2;
 
 			if (type == J_STR && jnext(&peek, &t2) == J_COLON) {
-				frame.path_len = 0;
+				frame.n.path_len = 0;
 				set_key(w, &frame, &t);
 				rc = value(w, &frame, &t, true);
 			} else {
 				if (prev != J_COLON)
-					frame.key_len = 0;
+					frame.n.key_len = 0;
 				rc = value(w, &frame, &t, false);
-				frame.key_len = 0;
+				frame.n.key_len = 0;
 			}
 		}
 		prev = type;

@@ -1575,6 +1575,19 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	return rule;
 }
 
+int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
+	       size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
+		put_label(sc, out, R_KUBERNETES_SECRET);
+		report_hit(sc, R_KUBERNETES_SECRET, lineno);
+		return R_KUBERNETES_SECRET;
+	}
+	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
+	return scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
+				f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+}
+
 /* Does key (or one of path's components) match a policy key name, or path a key path? */
 static bool key_pattern_match(const char *pat, const char *key, size_t klen, const char *path)
 {

@@ -19,16 +19,11 @@
 #include "internal.h"
 
 struct yframe {
-	bool map;
+	struct node_frame n; /* start: the character index of the collection's start */
 	bool expect_key;
-	bool secret_map;
-	bool secret_data;
 	bool flow;
 	bool kind_next;     /* analysis: the value being read is that of "kind" */
 	bool is_key;        /* a collection used as a mapping key ("? [a, b]") */
-	size_t path_len;
-	size_t key_off, key_len;
-	size_t start;       /* character index of the mapping's start (identity) */
 };
 
 struct ywalk {
@@ -77,8 +72,7 @@ static size_t byte_at(struct ywalk *w, size_t ci)
 
 static int push(struct ywalk *w, bool map, bool flow, size_t start)
 {
-	struct yframe *parent = w->depth ? &w->st[w->depth - 1] : NULL;
-	struct yframe *f;
+	struct yframe *parent, *f;
 
 	if (w->depth == w->alloc) {
 		size_t n = w->alloc ? w->alloc * 2 : 16;
@@ -88,48 +82,30 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 			return -1;
 		w->st = v;
 		w->alloc = n;
-		parent = w->depth ? &w->st[w->depth - 1] : NULL;
 	}
+	parent = w->depth ? &w->st[w->depth - 1] : NULL;
 	f = &w->st[w->depth++];
-	memset(f, 0, sizeof(*f));
-	f->map = map;
+	if (node_enter(&f->n, parent ? &parent->n : NULL, &w->path, map, start,
+		       w->out ? &w->secrets : NULL))
+		return -1;
 	f->expect_key = map;
-	f->start = start;
-	f->path_len = w->path.len;
 	f->flow = flow || (parent && parent->flow);
-	f->is_key = parent && parent->map && parent->expect_key;
-	if (parent) {
-		const char *k = w->path.buf + parent->key_off;
-
-		f->secret_data = parent->secret_data ||
-				 (parent->map && parent->secret_map &&
-				  ((parent->key_len == 4 && !memcmp(k, "data", 4)) ||
-				   (parent->key_len == 10 && !memcmp(k, "stringData", 10))));
-		f->key_off = parent->key_off;
-		f->key_len = parent->key_len;
-	}
-	if (map && w->out)
-		f->secret_map = offsets_has(&w->secrets, start);
-	if (!map) {
-		if (w->path.len)
-			rbuf_addch(&w->path, '.');
-		rbuf_addch(&w->path, '*');
-	}
-	rbuf_grow(&w->path, 1);
-	return w->path.oom ? -1 : 0;
+	f->kind_next = false;
+	f->is_key = parent && parent->n.map && parent->expect_key;
+	return 0;
 }
 
 static void pop(struct ywalk *w)
 {
 	struct yframe *f = &w->st[--w->depth];
 
-	w->path.len = f->path_len;
-	if (w->depth && w->st[w->depth - 1].map) {
+	w->path.len = f->n.path_len;
+	if (w->depth && w->st[w->depth - 1].n.map) {
 		struct yframe *parent = &w->st[w->depth - 1];
 
 		parent->expect_key = !f->is_key;
 		if (f->is_key) { /* a complex key: its value is judged by no key name */
-			parent->key_len = 0;
+			parent->n.key_len = 0;
 		}
 	}
 }
@@ -239,17 +215,9 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	if (gap(w, bs))
 		return -1;
 	rbuf_reset(&w->rep);
-	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
-		put_label(sc, &w->rep, R_KUBERNETES_SECRET);
-		report_hit(sc, R_KUBERNETES_SECRET, line);
-		r = R_KUBERNETES_SECRET;
-	} else {
-		w->path.buf[w->path.len] = '\0';
-		r = scan_keyed_value(sc, f && f->key_len ? w->path.buf + f->key_off : NULL,
-				     f ? f->key_len : 0, w->path.buf, v, vlen, &w->rep, line);
-		if (sc->error)
-			return -1;
-	}
+	r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
+	if (sc->error)
+		return -1;
 	if (r >= 0) {
 		bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
 
@@ -275,17 +243,6 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	return w->out->oom ? -1 : 0;
 }
 
-static void set_key(struct ywalk *w, struct yframe *f, const char *k, size_t n)
-{
-	w->path.len = f->path_len;
-	if (w->path.len)
-		rbuf_addch(&w->path, '.');
-	f->key_off = w->path.len;
-	rbuf_add(&w->path, k, n);
-	f->key_len = n;
-	rbuf_grow(&w->path, 1);
-}
-
 static int on_event(struct ywalk *w, const yaml_event_t *ev)
 {
 	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
@@ -307,15 +264,15 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 			pop(w);
 		return 0;
 	case YAML_ALIAS_EVENT:
-		if (f && f->map)
+		if (f && f->n.map)
 			f->expect_key = !f->expect_key;
 		return 0;
 	case YAML_SCALAR_EVENT:
-		if (f && f->map && f->expect_key) {
+		if (f && f->n.map && f->expect_key) {
 			const char *k = (const char *)ev->data.scalar.value;
 			size_t n = ev->data.scalar.length;
 
-			set_key(w, f, k, n);
+			node_set_key(&f->n, &w->path, k, n);
 			f->expect_key = false;
 			f->kind_next = n == 4 && !memcmp(k, "kind", 4);
 			return w->path.oom ? -1 : 0;
@@ -323,13 +280,13 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 		if (!w->out) {
 			if (f && f->kind_next && ev->data.scalar.length == 6 &&
 			    !memcmp(ev->data.scalar.value, "Secret", 6))
-				w->error |= offsets_add(&w->secrets, f->start);
+				w->error |= offsets_add(&w->secrets, f->n.start);
 		} else if (value_scalar(w, ev)) {
 			return -1;
 		}
 		if (f) {
 			f->kind_next = false;
-			if (f->map)
+			if (f->n.map)
 				f->expect_key = true;
 		}
 		return 0;
