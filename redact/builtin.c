@@ -250,7 +250,7 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_HIGH_ENTROPY] = {
 		.id = "high-entropy",
 		.summary = "any random-looking token of 32+ characters mixing cases and digits (off by default)",
-		.pattern = "(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/_=-])",
+		.pattern = "(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}(?![A-Za-z0-9+/_-])",
 		.check = check_high_entropy,
 		.off = true,
 		.every = true,
