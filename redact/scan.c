@@ -380,7 +380,26 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 {
 	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
 	struct name_verdict v = { NC_STRONG, prule, false };
+	char bare[256];
 
+	if (prule < 0 && len < sizeof(bare) && memmem(name, len, "[REDACTED:", 10)) {
+		/* a name that holds our own labels is judged without them ("[REDACTED:credential]") */
+		size_t n = 0;
+
+		for (size_t i = 0; i < len;) {
+			const char *close = len - i > 10 && !memcmp(name + i, "[REDACTED:", 10) ?
+						    memchr(name + i, ']', len - i) : NULL;
+
+			if (close) {
+				i = (size_t)(close - name) + 1;
+				bare[n++] = ' ';
+			} else {
+				bare[n++] = name[i++];
+			}
+		}
+		name = bare;
+		len = n;
+	}
 	if (prule < 0)
 		v = name_classify(name, len);
 	if (v.cls != NC_NONE && !sc->on[v.rule])
