@@ -544,6 +544,23 @@ static bool url_stop(int c)
 	return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
 }
 
+/* The first ':' in [s, e) outside our own labels, or NULL. */
+static const char *colon_outside_labels(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++) {
+		if (p[k] == '[' && e - k > 10 && !memcmp(p + k, "[REDACTED:", 10)) {
+			const char *close = memchr(p + k, ']', e - k);
+
+			if (!close)
+				return NULL;
+			k = (size_t)(close - p);
+		} else if (p[k] == ':') {
+			return p + k;
+		}
+	}
+	return NULL;
+}
+
 static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 {
 	size_t s = i, a = i + 3, e, at = SIZE_MAX;
@@ -563,7 +580,7 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		/* an unencoded '/', '?' or '#' in the password: "u:pa/ss@host" */
 		size_t k, d;
 
-		colon = memchr(p + a, ':', e - a);
+		colon = colon_outside_labels(p, a, e);
 		if (!colon)
 			return;
 		for (d = (size_t)(colon - p) + 1; d < e && p[d] >= '0' && p[d] <= '9'; d++)
@@ -576,14 +593,14 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		if (at == SIZE_MAX)
 			return;
 	}
-	colon = memchr(p + a, ':', at - a);
+	colon = colon_outside_labels(p, a, at);
 	if (colon) {
 		size_t ps = (size_t)(colon - p) + 1;
 
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
 			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
-	} else if (value_looks_secret(p + a, at - a)) {
+	} else if (!memmem(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
 		size_t he = at + 1;
 		int rule;
 
