@@ -539,9 +539,10 @@ static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 
 /* ---- URLs, PEM, command lines, bearer tokens ---- */
 
+/* What ends a URL: also raw bytes past ASCII (a URL percent-encodes them). */
 static bool url_stop(int c)
 {
-	return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
+	return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c >= 0x80;
 }
 
 /* The first ':' in [s, e) outside our own labels, or NULL. */
