@@ -311,6 +311,26 @@ static const char *const placeholder_words[] = {
 	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6", NULL,
 };
 
+/* Nothing but our own labels, spaces and punctuation: a value redacted already. */
+static bool only_labels(const char *v, size_t len)
+{
+	bool label = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] == '[' && len - i > 10 && !memcmp(v + i, "[REDACTED:", 10)) {
+			const char *close = memchr(v + i, ']', len - i);
+
+			if (!close)
+				return false;
+			i = (size_t)(close - v);
+			label = true;
+		} else if (is_alnum((unsigned char)v[i]) || (unsigned char)v[i] >= 0x80) {
+			return false;
+		}
+	}
+	return label;
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -322,7 +342,7 @@ bool value_is_placeholder(const char *v, size_t len)
 	}
 	while (len && is_space((unsigned char)v[len - 1]))
 		len--;
-	if (!len)
+	if (!len || only_labels(v, len))
 		return true;
 	/* a run of one masking character: ********, xxxxx, ..., ### */
 	if (strchr("*xX.#?-_", v[0])) {
