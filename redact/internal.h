@@ -313,6 +313,7 @@ enum name_class {
 	NC_WEAK,     /* a secret only if the value looks random enough */
 	NC_AUTH,     /* an Authorization header: keep the scheme */
 	NC_COOKIE,   /* a Cookie header: keep the names */
+	NC_ALL,      /* every value goes, placeholders too (a Kubernetes Secret's data) */
 };
 
 struct name_verdict {
@@ -323,6 +324,8 @@ struct name_verdict {
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key"). */
 struct name_verdict name_classify(const char *name, size_t len);
+/* Empty, or made only of our own labels: redacted already. */
+bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
 bool value_is_placeholder(const char *v, size_t len);
 /* Random-looking enough to be a key or token (for weak names and the entropy rule). */

@@ -331,6 +331,15 @@ static bool only_labels(const char *v, size_t len)
 	return label;
 }
 
+bool value_is_redacted(const char *v, size_t len)
+{
+	while (len && is_space((unsigned char)*v)) {
+		v++;
+		len--;
+	}
+	return !len || only_labels(v, len);
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];

@@ -368,6 +368,10 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		if (value_is_placeholder(val, n) || !value_looks_secret(val, n))
 			return;
 		break;
+	case NC_ALL:
+		if (value_is_redacted(val, n))
+			return;
+		break;
 	case NC_NONE:
 		return;
 	}
@@ -1048,7 +1052,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
 	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
-		v.cls = NC_STRONG; /* a value of a Kubernetes Secret */
+		v.cls = NC_ALL; /* a value of a Kubernetes Secret */
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
@@ -1056,7 +1060,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
 	    is_block_indicator(p + vs, ve - vs)) {
-		if (v.cls == NC_STRONG) {
+		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
 			tc->state = TS_BLOCK;
 			tc->continued = false;
 			tc->indent = indent;
@@ -1615,7 +1619,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno)
 {
-	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
+	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_redacted(v, vlen)) {
 		put_label(sc, out, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, lineno);
 		return R_KUBERNETES_SECRET;
