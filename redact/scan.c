@@ -236,11 +236,11 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 	return len;
 }
 
-/* Another "name=" after a space in [p, p + len). */
+/* Another "name=" after a space or tab in [p, p + len). */
 static bool more_assignments(const char *p, size_t len)
 {
 	for (size_t k = 0; k + 1 < len; k++)
-		if (is_space((unsigned char)p[k]) && assignment_at(p + k + 1, len - k - 1))
+		if ((p[k] == ' ' || p[k] == '\t') && assignment_at(p + k + 1, len - k - 1))
 			return true;
 	return false;
 }
