@@ -484,8 +484,9 @@ bool value_looks_secret(const char *v, size_t len)
 
 	if (len < 16 || len > 8192 || is_uuid(v, len))
 		return false;
-	for (size_t i = 0; i < len; i++)
-		if (is_space((unsigned char)v[i]) || (unsigned char)v[i] < 0x20)
+	for (size_t i = 0; i < len; i++) /* tokens hold no spaces, quotes, brackets, '@' */
+		if (is_space((unsigned char)v[i]) || (unsigned char)v[i] < 0x20 ||
+		    strchr("{}[]()<>\"'`@", v[i]))
 			return false;
 	if (v[0] == '/' || v[0] == '~' || (v[0] == '.' && v[1] == '/') || memmem(v, len, "://", 3))
 		return false;
