@@ -1501,9 +1501,8 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			break;
 		}
 		tc->state = TS_NONE;
-		rbuf_addch(out, tc->quote); /* the value's end goes, its closing quote stays */
-		p += k + 1;
-		len -= k + 1;
+		p += k; /* the value's end goes; the line from its closing quote is scanned */
+		len -= k;
 		break;
 	}
 	case TS_NONE:
