@@ -380,6 +380,7 @@ struct textctx {
 	char quote;          /* TS_QUOTE */
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
+	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
 	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */

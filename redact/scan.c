@@ -1056,6 +1056,16 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
+	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
+		/* a Secret's value on the lines below its key: they all go */
+		tc->state = TS_BLOCK;
+		tc->continued = false;
+		tc->quoted_label = true;
+		tc->indent = indent;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = false;
+		return;
+	}
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
@@ -1063,6 +1073,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
 			tc->state = TS_BLOCK;
 			tc->continued = false;
+			tc->quoted_label = false;
 			tc->indent = indent;
 			tc->rule = (uint16_t)v.rule;
 			tc->label_done = false;
@@ -1098,6 +1109,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		   ends_with_backslash(p + vs, ve - vs)) {
 		tc->state = TS_BLOCK;
 		tc->continued = true;
+		tc->quoted_label = false;
 		tc->rule = (uint16_t)v.rule;
 		tc->label_done = true;
 	}
@@ -1435,7 +1447,11 @@ static void block_label(struct scanner *sc, struct textctx *tc, const char *p, s
 	if (tc->label_done)
 		return;
 	rbuf_add(out, p, leading_ws(p, len));
+	if (tc->quoted_label)
+		rbuf_addch(out, '"');
 	put_label(sc, out, tc->rule);
+	if (tc->quoted_label)
+		rbuf_addch(out, '"');
 	rbuf_addch(out, '\n');
 	report_hit(sc, tc->rule, lineno);
 	tc->label_done = true;
