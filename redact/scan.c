@@ -205,14 +205,16 @@ static bool name_char(int c)
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
 
-/* "name=" or "name:" at p: another assignment starts here. */
+/* "name=" or "name:" at p (not "host:8080" nor "12:30"): another assignment starts here. */
 static bool assignment_at(const char *p, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
 		i++;
-	return i > 0 && i < len && (p[i] == '=' || p[i] == ':');
+	if (!i || i >= len)
+		return false;
+	return p[i] == '=' || (p[i] == ':' && !(i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '9'));
 }
 
 /*
