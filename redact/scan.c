@@ -210,6 +210,11 @@ static bool assignment_at(const char *p, size_t len)
 {
 	size_t i = 0;
 
+	if (len > 10 && !memcmp(p, "[REDACTED:", 10)) { /* a label stands for the token it replaced */
+		const char *close = memchr(p, ']', len);
+
+		i = close ? (size_t)(close - p) + 1 : 0;
+	}
 	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
 		i++;
 	if (!i || i >= len)
