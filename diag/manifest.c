@@ -9,14 +9,15 @@
  *     "created": RFC3339, "host": STR, "window": {"since": T, "until": T} | null,
  *     "spec": {"name": STR, "sha256": HEX}, "policy": {"name": STR, "sha256": HEX},
  *     "recipients": [STR...], "limits": {"file_cap": N, "budget": N},
- *     "totals": {"files": N, "bytes": N, "redactions": N, "failures": N},
- *     "files": [ {"path", "size", "sha256", "collector", "source", "description",
- *                 "mtime": T | null, "source_size", "duration_ms", "truncated",
- *                 "time_filtered", "redactions": {RULE: N...},
- *                 ["exit_status", "timed_out"], ["error"],
+ *     "totals": {"files": N, "bytes": N, "redactions": N, "failures": N, "skipped": N},
+ *     "files": [ {"path", "size", "sha256", "collector", "kind", "source",
+ *                 "description", "mtime": T | null, "source_size", "duration_ms",
+ *                 "truncated", "time_filtered", "redactions": {RULE: N...},
+ *                 ["exit_status", "timed_out"], ["error"], ["note"],
  *                 ["offset", "compressed_size"]} ... ],
  *     "failures": [ {"collector", "path": STR | null, "source": STR | null,
  *                    "reason", "duration_ms"} ... ],
+ *     "skipped": [ the same, for items not collected on purpose ],
  *     ["payload": {"size": N, "compressed_size": N, "sha256": HEX}] }
  */
 #include <errno.h>
@@ -190,9 +191,11 @@ void manifest_file_release(struct manifest_file *f)
 {
 	free(f->path);
 	free(f->collector);
+	free(f->kind);
 	free(f->source);
 	free(f->description);
 	free(f->error);
+	free(f->note);
 	for (size_t i = 0; i < f->nredactions; i++)
 		free(f->redactions[i].rule);
 	free(f->redactions);
@@ -217,6 +220,9 @@ void manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->nfailures; i++)
 		failure_release(&m->failures[i]);
 	free(m->failures);
+	for (size_t i = 0; i < m->nskipped; i++)
+		failure_release(&m->skipped[i]);
+	free(m->skipped);
 	for (size_t i = 0; i < m->nrecipients; i++)
 		free(m->recipients[i]);
 	free(m->recipients);
@@ -294,6 +300,12 @@ void manifest_add_failure(struct manifest *m, const struct manifest_failure *f)
 	m->failures[m->nfailures++] = *f;
 }
 
+void manifest_add_skipped(struct manifest *m, const struct manifest_failure *f)
+{
+	ALLOC_GROW(m->skipped, m->nskipped + 1, m->skipped_alloc);
+	m->skipped[m->nskipped++] = *f;
+}
+
 void manifest_file_count(struct manifest_file *f, const char *rule, uint64_t n)
 {
 	size_t i;
@@ -331,6 +343,7 @@ void manifest_totals(const struct manifest *m, struct manifest_totals *t)
 	memset(t, 0, sizeof(*t));
 	t->files = m->nfiles;
 	t->failures = m->nfailures;
+	t->skipped = m->nskipped;
 	for (size_t i = 0; i < m->nfiles; i++) {
 		t->bytes += m->files[i].size;
 		for (size_t j = 0; j < m->files[i].nredactions; j++)
@@ -420,6 +433,9 @@ static void json_file(struct strbuf *out, const struct manifest_file *f)
 	json_key(out, "collector");
 	json_string(out, f->collector);
 	strbuf_addstr(out, ", ");
+	json_key(out, "kind");
+	json_string(out, f->kind);
+	strbuf_addstr(out, ", ");
 	json_key(out, "source");
 	json_string(out, f->source);
 	strbuf_addstr(out, ", ");
@@ -466,6 +482,11 @@ static void json_file(struct strbuf *out, const struct manifest_file *f)
 		json_key(out, "error");
 		json_string(out, f->error);
 	}
+	if (f->note) {
+		strbuf_addstr(out, ", ");
+		json_key(out, "note");
+		json_string(out, f->note);
+	}
 	if (f->has_offset) {
 		strbuf_addstr(out, ", ");
 		json_key(out, "offset");
@@ -501,6 +522,19 @@ static void json_failure(struct strbuf *out, const struct manifest_failure *f)
 	json_key(out, "duration_ms");
 	json_u64(out, f->duration_ms);
 	strbuf_addstr(out, "}");
+}
+
+static void json_failures(struct strbuf *out, const char *key, const struct manifest_failure *v,
+			  size_t n)
+{
+	json_key(out, key);
+	strbuf_addstr(out, n ? "[\n" : "[");
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addstr(out, "    ");
+		json_failure(out, &v[i]);
+		strbuf_addstr(out, i + 1 < n ? ",\n" : "\n  ");
+	}
+	strbuf_addstr(out, "]");
 }
 
 void manifest_serialize(const struct manifest *m, struct strbuf *out, bool with_payload)
@@ -571,6 +605,9 @@ void manifest_serialize(const struct manifest *m, struct strbuf *out, bool with_
 	strbuf_addstr(out, ", ");
 	json_key(out, "failures");
 	json_u64(out, t.failures);
+	strbuf_addstr(out, ", ");
+	json_key(out, "skipped");
+	json_u64(out, t.skipped);
 	strbuf_addstr(out, "},\n  ");
 	json_key(out, "files");
 	strbuf_addstr(out, m->nfiles ? "[\n" : "[");
@@ -580,14 +617,9 @@ void manifest_serialize(const struct manifest *m, struct strbuf *out, bool with_
 		strbuf_addstr(out, i + 1 < m->nfiles ? ",\n" : "\n  ");
 	}
 	strbuf_addstr(out, "],\n  ");
-	json_key(out, "failures");
-	strbuf_addstr(out, m->nfailures ? "[\n" : "[");
-	for (size_t i = 0; i < m->nfailures; i++) {
-		strbuf_addstr(out, "    ");
-		json_failure(out, &m->failures[i]);
-		strbuf_addstr(out, i + 1 < m->nfailures ? ",\n" : "\n  ");
-	}
-	strbuf_addstr(out, "]");
+	json_failures(out, "failures", m->failures, m->nfailures);
+	strbuf_addstr(out, ",\n  ");
+	json_failures(out, "skipped", m->skipped, m->nskipped);
 	if (with_payload && m->has_payload) {
 		strbuf_addstr(out, ",\n  ");
 		json_key(out, "payload");
@@ -826,9 +858,9 @@ static int parse_digest(struct parser *p, const cJSON *root, const char *key,
 static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 {
 	static const char *const keys[] = {
-		"path", "size", "sha256", "collector", "source", "description", "mtime",
+		"path", "size", "sha256", "collector", "kind", "source", "description", "mtime",
 		"source_size", "duration_ms", "truncated", "time_filtered", "redactions",
-		"exit_status", "timed_out", "error", "offset", "compressed_size", NULL,
+		"exit_status", "timed_out", "error", "note", "offset", "compressed_size", NULL,
 	};
 	struct manifest_file f = { 0 };
 	const cJSON *red, *v;
@@ -847,6 +879,7 @@ static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 	if (get_u64(p, o, "size", &f.size) < 0 ||
 	    get_sha256(p, o, "sha256", f.sha256) < 0 ||
 	    dup_string(p, o, "collector", 128, true, false, &f.collector) < 0 ||
+	    dup_string(p, o, "kind", 128, true, false, &f.kind) < 0 ||
 	    dup_string(p, o, "source", 65536, false, false, &f.source) < 0 ||
 	    dup_string(p, o, "description", 65536, false, false, &f.description) < 0 ||
 	    get_time(p, o, "mtime", true, &f.mtime) < 0 ||
@@ -856,8 +889,8 @@ static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 	    get_bool(p, o, "time_filtered", &f.time_filtered) < 0 ||
 	    get_object(p, o, "redactions", &red, false) < 0)
 		goto fail;
-	if (!id_ok(f.collector)) {
-		perr(p, "collector", "not a collector name");
+	if (!id_ok(f.collector) || !id_ok(f.kind)) {
+		perr(p, id_ok(f.collector) ? "kind" : "collector", "not a name");
 		goto fail;
 	}
 	for (const cJSON *c = red->child; c; c = c->next) {
@@ -889,6 +922,8 @@ static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 	}
 	if (member(o, "error") && dup_string(p, o, "error", 65536, true, false, &f.error) < 0)
 		goto fail;
+	if (member(o, "note") && dup_string(p, o, "note", 65536, true, false, &f.note) < 0)
+		goto fail;
 	if (member(o, "offset") || member(o, "compressed_size")) {
 		if (get_u64(p, o, "offset", &f.offset) < 0 ||
 		    get_u64(p, o, "compressed_size", &f.compressed_size) < 0)
@@ -902,7 +937,7 @@ fail:
 	return -1;
 }
 
-static int parse_failure(struct parser *p, struct manifest *m, const cJSON *o)
+static int parse_failure(struct parser *p, struct manifest *m, const cJSON *o, bool skipped)
 {
 	static const char *const keys[] = {
 		"collector", "path", "source", "reason", "duration_ms", NULL,
@@ -922,7 +957,10 @@ static int parse_failure(struct parser *p, struct manifest *m, const cJSON *o)
 		perr(p, "collector", "not a collector name");
 		goto fail;
 	}
-	manifest_add_failure(m, &f);
+	if (skipped)
+		manifest_add_skipped(m, &f);
+	else
+		manifest_add_failure(m, &f);
 	return 0;
 fail:
 	failure_release(&f);
@@ -932,8 +970,11 @@ fail:
 /* Files and failures, then the cross-checks: totals, offsets. */
 static int parse_lists(struct parser *p, struct manifest *m, const cJSON *root)
 {
-	static const char *const tkeys[] = { "files", "bytes", "redactions", "failures", NULL };
-	const cJSON *files = member(root, "files"), *fails = member(root, "failures"), *tot;
+	static const char *const tkeys[] = {
+		"files", "bytes", "redactions", "failures", "skipped", NULL,
+	};
+	static const char *const lists[] = { "failures", "skipped" };
+	const cJSON *files = member(root, "files"), *tot;
 	struct manifest_totals want, got;
 	size_t i = 0;
 
@@ -944,13 +985,17 @@ static int parse_lists(struct parser *p, struct manifest *m, const cJSON *root)
 		if (parse_file(p, m, c) < 0)
 			return -1;
 	}
-	if (!cJSON_IsArray(fails))
-		return perr(p, "failures", "missing, or not an array");
-	i = 0;
-	for (const cJSON *c = fails->child; c; c = c->next, i++) {
-		snprintf(p->where, sizeof(p->where), "failures[%zu]", i);
-		if (parse_failure(p, m, c) < 0)
-			return -1;
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		const cJSON *v = member(root, lists[l]);
+
+		if (!cJSON_IsArray(v))
+			return perr(p, lists[l], "missing, or not an array");
+		i = 0;
+		for (const cJSON *c = v->child; c; c = c->next, i++) {
+			snprintf(p->where, sizeof(p->where), "%s[%zu]", lists[l], i);
+			if (parse_failure(p, m, c, l == 1) < 0)
+				return -1;
+		}
 	}
 	p->where[0] = '\0';
 	for (i = 0; i < m->nfiles; i++) {
@@ -971,7 +1016,8 @@ static int parse_lists(struct parser *p, struct manifest *m, const cJSON *root)
 	if (check_keys(p, tot, tkeys) < 0 || get_u64(p, tot, "files", &want.files) < 0 ||
 	    get_u64(p, tot, "bytes", &want.bytes) < 0 ||
 	    get_u64(p, tot, "redactions", &want.redactions) < 0 ||
-	    get_u64(p, tot, "failures", &want.failures) < 0)
+	    get_u64(p, tot, "failures", &want.failures) < 0 ||
+	    get_u64(p, tot, "skipped", &want.skipped) < 0)
 		return -1;
 	manifest_totals(m, &got);
 	if (memcmp(&want, &got, sizeof(want)))
@@ -984,7 +1030,7 @@ static int parse_root(struct parser *p, struct manifest *m, const cJSON *root)
 {
 	static const char *const keys[] = {
 		"format", "version", "tool", "created", "host", "window", "spec", "policy",
-		"recipients", "limits", "totals", "files", "failures", "payload", NULL,
+		"recipients", "limits", "totals", "files", "failures", "skipped", "payload", NULL,
 	};
 	static const char *const wkeys[] = { "since", "until", NULL };
 	static const char *const lkeys[] = { "file_cap", "budget", NULL };

@@ -44,7 +44,8 @@ struct manifest_file {
 	char *path;          /* inside the payload and under `diag open -o DIR`: see manifest_path_check() */
 	uint64_t size;       /* bytes as sealed, after redaction */
 	unsigned char sha256[32];
-	char *collector;     /* "file", "command", "system", ... */
+	char *collector;     /* the spec entry that produced it, e.g. "nginx-logs" */
+	char *kind;          /* the collector kind: "file", "command", "system" */
 	char *source;        /* host path or command line, redacted */
 	char *description;   /* for the reviewer; may be "" */
 	int64_t mtime;       /* seconds since the epoch; 0 = unknown (null) */
@@ -58,16 +59,18 @@ struct manifest_file {
 	int exit_status;     /* -1 if killed */
 	bool timed_out;
 	char *error;         /* NULL, or what went wrong after collection started (redacted) */
+	char *note;          /* NULL, or information for the reviewer (redacted) */
 	/* Where the file's tar header starts in the payload's gzip stream, and
 	 * how many compressed bytes (header and data) it takes. Sealed bundles only. */
 	bool has_offset;
 	uint64_t offset, compressed_size;
 };
 
+/* A failure (collector or item) or a deliberately skipped item. */
 struct manifest_failure {
-	char *collector;     /* collector or spec entry name */
+	char *collector;     /* the spec entry's name */
 	char *path;          /* bundle path of the item, or NULL for a whole collector */
-	char *source;        /* NULL if none */
+	char *source;        /* NULL if none; redacted */
 	char *reason;        /* redacted */
 	uint64_t duration_ms;
 };
@@ -92,6 +95,8 @@ struct manifest {
 	size_t nfiles, files_alloc;
 	struct manifest_failure *failures;
 	size_t nfailures, failures_alloc;
+	struct manifest_failure *skipped; /* not collected on purpose: not failures */
+	size_t nskipped, skipped_alloc;
 	/* Sealed bundles' outer manifest only: the payload.age member. */
 	bool has_payload;
 	uint64_t payload_size, payload_compressed_size;
@@ -115,8 +120,9 @@ const char *manifest_path_check(const struct manifest *m, const char *path);
  * must pass manifest_path_check() (a BUG otherwise). Returns the new entry.
  */
 struct manifest_file *manifest_add_file(struct manifest *m, const struct manifest_file *f);
-/* Append a failure; its strings now belong to m. */
+/* Append a failure (or a skipped item); its strings now belong to m. */
 void manifest_add_failure(struct manifest *m, const struct manifest_failure *f);
+void manifest_add_skipped(struct manifest *m, const struct manifest_failure *f);
 /* Add n to rule's count in f (keeps the list sorted). */
 void manifest_file_count(struct manifest_file *f, const char *rule, uint64_t n);
 /* Release the strings of a file that was never added. */
@@ -133,7 +139,7 @@ char *manifest_clean_string(const char *s, size_t len);
 bool utf8_valid(const char *s, size_t len);
 
 struct manifest_totals {
-	uint64_t files, bytes, redactions, failures;
+	uint64_t files, bytes, redactions, failures, skipped;
 };
 void manifest_totals(const struct manifest *m, struct manifest_totals *t);
 

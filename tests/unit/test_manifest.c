@@ -23,7 +23,8 @@ static void add_file(struct manifest *m, const char *path, uint64_t size, uint64
 	f.path = strdup(path);
 	f.size = size;
 	memset(f.sha256, 0xab, 32);
-	f.collector = strdup("file");
+	f.collector = strdup("logs");
+	f.kind = strdup("file");
 	f.source = strdup("/var/log/x");
 	f.description = strdup("A \"quoted\"\tlog\n");
 	f.mtime = 1700000000;
@@ -70,6 +71,13 @@ static struct manifest *sample(void)
 	fl.reason = strdup("timed out after 30 s");
 	fl.duration_ms = 30000;
 	manifest_add_failure(m, &fl);
+	memset(&fl, 0, sizeof(fl));
+	fl.collector = strdup("logs");
+	fl.path = strdup("files/etc/shadow");
+	fl.source = strdup("/etc/shadow");
+	fl.reason = strdup("a secret store: never collected");
+	manifest_add_skipped(m, &fl);
+	m->files[0].note = strdup("grew by 12 bytes during the read");
 	m->has_payload = true;
 	m->payload_size = 4096;
 	m->payload_compressed_size = 3000;
