@@ -25,6 +25,7 @@
 
 /* In the order 'diag --help' lists them; the NULL ends the table. */
 static const struct diag_cmd *const commands[] = {
+	&cmd_lookup,
 	NULL,
 };
 
