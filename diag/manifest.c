@@ -180,8 +180,8 @@ struct manifest *manifest_new(void)
 	m->tool = xstrdup("diag " DIAG_VERSION);
 	m->created = diag_now();
 	m->host = xstrdup("");
-	m->spec.name = xstrdup("");
-	m->policy.name = xstrdup("");
+	m->spec.name = xstrdup("none");
+	m->policy.name = xstrdup("none");
 	m->paths = xcalloc(1, sizeof(*m->paths));
 	m->paths->dirs.own = true;
 	return m;
@@ -238,7 +238,7 @@ void manifest_free(struct manifest *m)
 	free(m);
 }
 
-const char *manifest_path_check(const struct manifest *m, const char *path)
+const char *manifest_path_syntax(const char *path)
 {
 	size_t len = strlen(path);
 	const char *c = path;
@@ -265,6 +265,16 @@ const char *manifest_path_check(const struct manifest *m, const char *path)
 			break;
 		c += n + 1;
 	}
+	return NULL;
+}
+
+const char *manifest_path_check(const struct manifest *m, const char *path)
+{
+	const char *why = manifest_path_syntax(path);
+	size_t len = strlen(path);
+
+	if (why)
+		return why;
 	if (!strcmp(path, MANIFEST_NAME))
 		return "reserved name";
 	if (strset_has(&m->paths->files, path, len))

@@ -109,6 +109,12 @@ struct manifest *manifest_new(void);
 void manifest_free(struct manifest *m);
 
 /*
+ * Is path safe to create under a directory? NULL if so, or why not: not
+ * relative, empty or '.'/'..' components, control characters or
+ * backslashes, not UTF-8, longer than TAR_NAME_MAX.
+ */
+const char *manifest_path_syntax(const char *path);
+/*
  * Is path acceptable as a new file of m? Returns NULL if so, or why not:
  * not relative, empty or '.'/'..' components, control characters, not
  * UTF-8, too long, the reserved name manifest.json, already present, or a
