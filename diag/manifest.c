@@ -663,6 +663,8 @@ static int perr(struct parser *p, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (!*p->where && !key)
+		return error("%s: %s", p->name, msg);
 	return error("%s: %s%s%s: %s", p->name, p->where, *p->where && key ? "." : "",
 		     key ? key : "", msg);
 }
