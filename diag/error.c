@@ -12,7 +12,7 @@
 
 int diag_verbosity;
 
-static void vreport(const char *prefix, const char *fmt, va_list ap, int errnum)
+static PRINTF_LIKE(2, 0) void vreport(const char *prefix, const char *fmt, va_list ap, int errnum)
 {
 	char msg[4096];
 
