@@ -330,6 +330,20 @@ int atomic_file_open(struct atomic_file *af, const char *path, mode_t mode, unsi
 		af->fd = 1;
 		return 0;
 	}
+	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
+	    !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) {
+		/*
+		 * A device or a FIFO (/dev/null, /dev/stdout, a pipe): write to it
+		 * directly. Renaming over it would replace the device node.
+		 */
+		af->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (af->fd < 0) {
+			error_errno("cannot open '%s'", path);
+			goto fail;
+		}
+		af->flags |= AF_DIRECT;
+		return 0;
+	}
 	if ((flags & AF_NO_CLOBBER) && lstat(path, &st) == 0) {
 		error("'%s' already exists; not overwriting it", path);
 		goto fail;
@@ -380,11 +394,14 @@ int atomic_file_commit(struct atomic_file *af)
 	if (!af->path)
 		BUG("atomic_file_commit on a closed file");
 	if (!af->tmp) {
-		/* stdout: nothing to rename */
+		/* stdout, a device or a FIFO: nothing to rename */
 		if (fsync(af->fd) < 0 && errno != EINVAL && errno != EROFS && errno != ENOTTY)
-			ret = error_errno("cannot write to standard output");
+			ret = error_errno("cannot write to '%s'", af->path);
+		if ((af->flags & AF_DIRECT) && close(af->fd) < 0 && !ret)
+			ret = error_errno("cannot write to '%s'", af->path);
 		free(af->path);
 		af->path = NULL;
+		af->fd = -1;
 		return ret;
 	}
 	if (fsync(af->fd) < 0) {
@@ -418,6 +435,8 @@ out:
 
 void atomic_file_abort(struct atomic_file *af)
 {
+	if ((af->flags & AF_DIRECT) && af->fd >= 0)
+		close(af->fd);
 	if (af->tmp) {
 		if (af->fd >= 0)
 			close(af->fd);

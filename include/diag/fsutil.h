@@ -18,8 +18,9 @@
 /*
  * An output file written atomically. After a successful atomic_file_open()
  * write to af->fd, then call exactly one of atomic_file_commit() or
- * atomic_file_abort(). The path "-" means stdout: no temporary file, commit
- * only flushes.
+ * atomic_file_abort(). The path "-" means stdout, and an existing device or
+ * FIFO (/dev/null, /dev/stdout) is written in place: no temporary file, and
+ * commit only flushes (such outputs cannot be made atomic).
  */
 struct atomic_file {
 	char *path; /* final name */
@@ -30,6 +31,7 @@ struct atomic_file {
 
 enum atomic_flags {
 	AF_NO_CLOBBER = 1 << 0, /* fail at open (EEXIST) and at commit if path exists */
+	AF_DIRECT = 1 << 1,     /* set by open: path is a device or FIFO, written in place */
 };
 
 /* Returns 0, or -1 after printing an error naming path. */

@@ -23,6 +23,8 @@ int parse_duration(const char *s, int64_t *out) WARN_UNUSED;
  * Seconds since the epoch in *out. -1 if malformed.
  */
 int parse_rfc3339(const char *s, int64_t *out) WARN_UNUSED;
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31). */
+int64_t days_from_civil(int64_t y, int m, int d);
 /* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
 char *format_rfc3339(int64_t t, char *buf, size_t len);
 /* Human size: "0 B", "1.0 KiB", "12.3 MiB". Returns buf. */
