@@ -25,6 +25,9 @@
 
 /* In the order 'diag --help' lists them; the NULL ends the table. */
 static const struct diag_cmd *const commands[] = {
+	&cmd_keygen,
+	&cmd_encrypt,
+	&cmd_decrypt,
 	&cmd_lookup,
 	&cmd_ledger,
 	NULL,

@@ -399,6 +399,10 @@ int site_flush(struct site *site)
 	int fd, ret = 0;
 
 	pthread_mutex_lock(&site->lock);
+	if (!site->n) {
+		pthread_mutex_unlock(&site->lock);
+		return 0; /* nothing to remember: leave the map alone */
+	}
 	fd = map_open_locked(site, true, &have);
 	if (fd < 0) {
 		ret = -1;

@@ -1,0 +1,1730 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pii.c - personal and site data: detection and validation
+ *
+ * Shapes with exact syntax (addresses, card numbers, SSNs, phones, IBANs)
+ * are found by small hand-written scanners, each started from a cheap
+ * prefilter (memchr for '@' and ':', a walk over digit runs) and checked by
+ * a validator; what needs context (a user name after "for user", the host in
+ * a syslog header) uses PCRE2 patterns compiled with JIT. Known names (the
+ * internal domains, the site's users) are looked up in hash sets, word by
+ * word. Every detector refuses the shapes pseudo.c produces, so redacting
+ * twice changes nothing more.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "pii.h"
+
+/* ---- character classes ---- */
+
+enum {
+	C_DIGIT = 1, C_HEX = 2, C_ALPHA = 4, C_UPPER = 8,
+	C_WORD = 16,  /* [A-Za-z0-9_] */
+	C_NAME = 32,  /* [A-Za-z0-9_.-] */
+	C_TRIG = 64,  /* first letters of the user-context trigger words (u r f s l), and '/' */
+	C_V6 = 128,   /* [0-9A-Fa-f:.] */
+};
+
+static const unsigned char cls[256] = {
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  32, 160,  64,
+	179, 179, 179, 179, 179, 179, 179, 179, 179, 179, 128,   0,   0,   0,   0,   0,
+	  0, 190, 190, 190, 190, 190, 254,  60,  60,  60,  60,  60, 124,  60,  60,  60,
+	 60,  60, 124, 124,  60, 124,  60,  60,  60,  60,  60,   0,   0,   0,   0,  48,
+	  0, 182, 182, 182, 182, 182, 246,  52,  52,  52,  52,  52, 116,  52,  52,  52,
+	 52,  52, 116, 116,  52, 116,  52,  52,  52,  52,  52,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+
+#define CLS(c) cls[(unsigned char)(c)]
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+
+static bool is_alnum(int c)
+{
+	return CLS(c) & (C_ALPHA | C_DIGIT);
+}
+
+static bool is_word(int c)
+{
+	return CLS(c) & C_WORD;
+}
+
+static bool is_digit(int c)
+{
+	return CLS(c) & C_DIGIT;
+}
+
+static bool is_hex(int c)
+{
+	return CLS(c) & C_HEX;
+}
+
+static bool is_upper(int c)
+{
+	return CLS(c) & C_UPPER;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+bool pii_eq_nocase(const char *a, size_t alen, const char *b)
+{
+	for (size_t i = 0; i < alen; i++)
+		if (!b[i] || lower((unsigned char)a[i]) != lower((unsigned char)b[i]))
+			return false;
+	return b[alen] == '\0';
+}
+
+bool pii_in_list(const char *s, size_t len, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (pii_eq_nocase(s, len, list[i]))
+			return true;
+	return false;
+}
+
+#define eq_nocase pii_eq_nocase
+#define in_list pii_in_list
+
+/* ---- case-insensitive string sets ---- */
+
+struct strset {
+	char **v; /* lower case, NUL-terminated; NULL = free slot */
+	size_t *lens;
+	size_t cap, n;
+};
+
+static uint64_t hash_nocase(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)lower((unsigned char)s[i]);
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static bool strset_has(const struct strset *set, const char *s, size_t len)
+{
+	if (!set->n)
+		return false;
+	for (size_t i = hash_nocase(s, len) & (set->cap - 1); set->v[i]; i = (i + 1) & (set->cap - 1))
+		if (set->lens[i] == len && eq_nocase(s, len, set->v[i]))
+			return true;
+	return false;
+}
+
+static int strset_add(struct strset *set, const char *s, size_t len)
+{
+	size_t i;
+	char *copy;
+
+	if (!len || strset_has(set, s, len))
+		return 0;
+	if ((set->n + 1) * 2 > set->cap) {
+		struct strset big = { 0 };
+
+		big.cap = set->cap ? set->cap * 2 : 32;
+		big.v = calloc(big.cap, sizeof(*big.v));
+		big.lens = calloc(big.cap, sizeof(*big.lens));
+		if (!big.v || !big.lens) {
+			free(big.v);
+			free(big.lens);
+			return -1;
+		}
+		for (size_t j = 0; j < set->cap; j++) {
+			if (!set->v[j])
+				continue;
+			for (i = hash_nocase(set->v[j], set->lens[j]) & (big.cap - 1); big.v[i];
+			     i = (i + 1) & (big.cap - 1))
+				;
+			big.v[i] = set->v[j];
+			big.lens[i] = set->lens[j];
+		}
+		big.n = set->n;
+		free(set->v);
+		free(set->lens);
+		*set = big;
+	}
+	copy = malloc(len + 1);
+	if (!copy)
+		return -1;
+	for (size_t j = 0; j < len; j++)
+		copy[j] = (char)lower((unsigned char)s[j]);
+	copy[len] = '\0';
+	for (i = hash_nocase(s, len) & (set->cap - 1); set->v[i]; i = (i + 1) & (set->cap - 1))
+		;
+	set->v[i] = copy;
+	set->lens[i] = len;
+	set->n++;
+	return 0;
+}
+
+static void strset_release(struct strset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->v[i]);
+	free(set->v);
+	free(set->lens);
+	memset(set, 0, sizeof(*set));
+}
+
+/* ---- the scanner ---- */
+
+struct pii_scanner {
+	uint32_t enabled;
+	struct strset suffixes;    /* internal domains, and host names, from the options */
+	struct strset last_labels; /* the last label of each suffix: a quick filter */
+	struct strset users;       /* known user names */
+	struct strset not_user;    /* words that follow "user" without being a name */
+	unsigned user_parts;       /* most words ('.'/'-'-separated) in a known user name */
+	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
+	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
+	bool has_bare;             /* some suffix is a bare name without a dot */
+	pcre2_code *ctx_user;      /* a user name announced by its context */
+	pcre2_code *syslog_host;   /* the host in a syslog header */
+	pcre2_code *clf_user;      /* the user of a common-log-format line */
+};
+
+struct span {
+	size_t start, end;
+	enum pii_kind kind;
+};
+
+struct pii_scratch {
+	pcre2_match_data *md;
+	struct span *c; /* candidates */
+	size_t n, alloc;
+	struct span *names; /* names found by context, looked for again in the record */
+	size_t nnames, names_alloc;
+	bool oom;
+};
+
+/*
+ * Top-level domains reserved for private networks: names under them are
+ * internal whatever the options say (with at least two labels before
+ * "local", which also ends file names like settings.local).
+ */
+static const char *const private_tlds[] = {
+	"internal", "lan", "intra", "intranet", "corp", "home.arpa", "localdomain", "local", NULL,
+};
+
+/* Words that follow "user" or "for" without being anybody's name. */
+static const char *const not_user[] = {
+	"a", "an", "the", "is", "was", "not", "none", "null", "nil", "unknown", "undefined", "true",
+	"false", "yes", "no", "on", "off", "default", "with", "without", "and", "or", "for", "from",
+	"to", "by", "of", "in", "at", "as", "id", "ids", "name", "names", "agent", "session", "sessions",
+	"account", "accounts", "data", "info", "list", "login", "logout", "logged", "password", "auth",
+	"authentication", "request", "requests", "has", "had", "have", "does", "did", "can", "cannot",
+	"will", "would", "should", "may", "must", "all", "any", "each", "every", "some", "this", "that",
+	"it", "its", "new", "old", "same", "other", "invalid", "illegal", "authenticating",
+	"authenticated", "identity", "group", "groups", "role", "roles", "service", "services",
+	"process", "profile", "settings", "count", "mode", "type", "home", "manager", "uid", "euid",
+	"gid", "tty", "rhost", "ruser", "user", "users", "username", "logname", "self", "me", "anonymous",
+	"anon", "nobody", "root", "daemon", "bin", "sys", "sync", "admin", "administrator", "guest",
+	"test", "demo", "support", "ubuntu", "debian", "centos", "ec2-user", "oracle", "postgres",
+	"mysql", "redis", "www-data", "nginx", "apache", "git", "ftp", "ftpuser", "operator", "apikey",
+	"app", "deploy", "jenkins", "ansible", "vagrant", "pi", "system", "systemd", "shared", "public",
+	"local", "remote", "current", "specified", "given", "requested", "logs", "log", "success",
+	"successful", "succeeded", "failed", "failure", "ok", "error", "denied", "allowed", "enabled",
+	"disabled", "required", "attempt", "attempts", "ldap", "pam", "sssd", "kerberos", "sso", "oauth",
+	NULL,
+};
+
+static const char *const kind_names[PII_KIND_COUNT] = {
+	[PII_EMAIL] = "email", [PII_IPV4] = "ipv4", [PII_IPV6] = "ipv6", [PII_MAC] = "mac",
+	[PII_PHONE] = "phone", [PII_CARD] = "card", [PII_SSN] = "ssn", [PII_IBAN] = "iban",
+	[PII_HOSTNAME] = "hostname", [PII_USERNAME] = "username",
+};
+
+const char *pii_kind_name(enum pii_kind kind)
+{
+	return (unsigned)kind < PII_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+/*
+ * User names by context, matched anchored where a trigger word starts (see
+ * user_trigger()). Group 1 is the name. The alternatives: "user X" (after
+ * "for", "by", "of", "invalid"...: checked in C), key/value forms (user=X,
+ * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs; not owner= or
+ * account=, too often teams and cloud accounts), sshd's
+ * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories.
+ */
+static const char ctx_user_re[] =
+	"(?:"
+	"r?user(?:_?name)?(?:[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?|\\s+)"
+	"|for\\s+(?=[A-Za-z_][\\w.-]*\\s+from\\s+[0-9A-Fa-f:.]{3,})"
+	"|sudo(?:\\[\\d+\\])?:\\s+(?=\\S+\\s+:\\s)"
+	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
+	"|/home/|/users/"
+	")"
+	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
+
+/* The user field of the common log format (nginx, Apache): group 1. */
+static const char clf_user_re[] =
+	"^[0-9A-Fa-f.:]{3,} \\S+ ([A-Za-z_][A-Za-z0-9._-]{0,31}) \\[\\d";
+
+/* A syslog header: RFC 3164 or RFC 5424-style timestamp, host, tag. Group 1 is the host. */
+static const char syslog_host_re[] =
+	"^(?:<\\d{1,3}>(?:1 )?)?"
+	"(?:[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d"
+	"|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d))"
+	" ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) [\\w./@()-]+(?:\\[\\d+\\])?: ";
+
+static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, flags, &code, &off, NULL);
+
+	if (!c) {
+		char msg[256];
+
+		pcre2_get_error_message(code, (PCRE2_UCHAR *)msg, sizeof(msg));
+		if (err && errlen)
+			snprintf(err, errlen, "pii: internal pattern error at %zu: %s", (size_t)off, msg);
+		return NULL;
+	}
+	pcre2_jit_compile(c, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is unavailable */
+	return c;
+}
+
+static int add_suffix(struct pii_scanner *sc, const char *s)
+{
+	size_t len = strlen(s);
+	const char *dot;
+
+	while (len && s[len - 1] == '.')
+		len--;
+	while (len && s[0] == '.')
+		s++, len--;
+	if (!len)
+		return 0;
+	dot = s + len;
+	while (dot > s && dot[-1] != '.')
+		dot--;
+	if (strset_add(&sc->suffixes, s, len) < 0 ||
+	    strset_add(&sc->last_labels, dot, (size_t)(s + len - dot)) < 0)
+		return -1;
+	sc->ll_lens |= 1ULL << MIN((size_t)(s + len - dot), 63);
+	sc->ll_first |= 1ULL << (lower((unsigned char)*dot) & 63);
+	sc->has_bare |= dot == s;
+	return 0;
+}
+
+int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, char *err, size_t errlen)
+{
+	struct pii_scanner *sc = calloc(1, sizeof(*sc));
+
+	if (!sc)
+		goto oom;
+	sc->enabled = opts ? opts->enabled : PII_ALL;
+	for (size_t i = 0; private_tlds[i]; i++)
+		if (add_suffix(sc, private_tlds[i]) < 0)
+			goto oom;
+	sc->has_bare = false; /* a private TLD alone is never a host name */
+	for (size_t i = 0; opts && opts->internal_domains && opts->internal_domains[i]; i++)
+		if (add_suffix(sc, opts->internal_domains[i]) < 0)
+			goto oom;
+	for (size_t i = 0; opts && opts->usernames && opts->usernames[i]; i++) {
+		const char *u = opts->usernames[i];
+		unsigned parts = 1;
+
+		if (strset_add(&sc->users, u, strlen(u)) < 0)
+			goto oom;
+		for (const char *p = u; *p; p++)
+			parts += *p == '.' || *p == '-';
+		if (parts > sc->user_parts)
+			sc->user_parts = parts;
+	}
+	for (size_t i = 0; not_user[i]; i++)
+		if (strset_add(&sc->not_user, not_user[i], strlen(not_user[i])) < 0)
+			goto oom;
+	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS, err, errlen);
+	sc->syslog_host = compile(syslog_host_re, PCRE2_ANCHORED, err, errlen);
+	sc->clf_user = compile(clf_user_re, PCRE2_ANCHORED, err, errlen);
+	if (!sc->ctx_user || !sc->syslog_host || !sc->clf_user) {
+		pii_scanner_free(sc);
+		return -1;
+	}
+	*out = sc;
+	return 0;
+oom:
+	pii_scanner_free(sc);
+	if (err && errlen)
+		snprintf(err, errlen, "pii: out of memory");
+	return -1;
+}
+
+void pii_scanner_free(struct pii_scanner *sc)
+{
+	if (!sc)
+		return;
+	strset_release(&sc->suffixes);
+	strset_release(&sc->last_labels);
+	strset_release(&sc->users);
+	strset_release(&sc->not_user);
+	pcre2_code_free(sc->ctx_user);
+	pcre2_code_free(sc->syslog_host);
+	pcre2_code_free(sc->clf_user);
+	free(sc);
+}
+
+struct pii_scratch *pii_scratch_new(const struct pii_scanner *sc)
+{
+	struct pii_scratch *scr = calloc(1, sizeof(*scr));
+
+	if (!scr)
+		return NULL;
+	scr->md = pcre2_match_data_create(4, NULL);
+	if (!scr->md) {
+		free(scr);
+		return NULL;
+	}
+	return scr;
+}
+
+void pii_scratch_free(struct pii_scratch *scr)
+{
+	if (!scr)
+		return;
+	pcre2_match_data_free(scr->md);
+	free(scr->c);
+	free(scr->names);
+	free(scr);
+}
+
+static void add_span(struct span **v, size_t *n, size_t *alloc, bool *oom, size_t start, size_t end,
+		     enum pii_kind kind)
+{
+	if (*n == *alloc) {
+		size_t want = *alloc ? *alloc * 2 : 32;
+		struct span *p = realloc(*v, want * sizeof(**v));
+
+		if (!p) {
+			*oom = true;
+			return;
+		}
+		*v = p;
+		*alloc = want;
+	}
+	(*v)[(*n)++] = (struct span){ start, end, kind };
+}
+
+static void add(struct pii_scratch *scr, size_t start, size_t end, enum pii_kind kind)
+{
+	add_span(&scr->c, &scr->n, &scr->alloc, &scr->oom, start, end, kind);
+}
+
+/*
+ * A span that is not PII but must not be cut into by other detectors: one
+ * of our own tokens, a loopback address... Claims take part in resolving
+ * overlaps and are not reported, so that what lost to a value in the first
+ * pass also loses to its token in the second.
+ */
+#define PII_CLAIM PII_KIND_COUNT
+
+static void claim(struct pii_scratch *scr, size_t start, size_t end)
+{
+	add(scr, start, end, PII_CLAIM);
+}
+
+/* ---- validators ---- */
+
+bool pii_luhn_ok(const char *s, size_t len)
+{
+	unsigned sum = 0, n = 0;
+
+	for (size_t i = len; i-- > 0;) {
+		unsigned d;
+
+		if (s[i] == ' ' || s[i] == '-')
+			continue;
+		if (!is_digit(s[i]))
+			return false;
+		d = (unsigned)(s[i] - '0');
+		if (n++ & 1) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return n >= 2 && sum % 10 == 0;
+}
+
+/* IBAN lengths by country (ISO 13616 registry). */
+static const char iban_lengths[] =
+	"AD24AE23AL28AT20AZ28BA20BE16BG22BH22BR29BY28CH21CR22CY28CZ24DE22DK18DO28EE20EG29"
+	"ES24FI18FO18FR27GB22GE22GI23GL18GR27GT28HR21HU28IE22IL23IQ23IS26IT27JO30KW30KZ20"
+	"LB28LC32LI21LT20LU20LV21MC27MD24ME22MK19MR27MT31MU30NL18NO15PK24PL28PS29PT25QA29"
+	"RO24RS22SA24SC31SE24SI19SK24SM27ST25SV28TL23TN24TR26UA29VA22VG24XK20";
+
+static int iban_length(const char *cc)
+{
+	for (const char *p = iban_lengths; *p; p += 4)
+		if (p[0] == cc[0] && p[1] == cc[1])
+			return (p[2] - '0') * 10 + (p[3] - '0');
+	return 0;
+}
+
+bool pii_iban_ok(const char *s, size_t len)
+{
+	char c[40];
+	size_t n = 0;
+	unsigned rem = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == ' ')
+			continue;
+		if (n == sizeof(c) || !is_alnum(s[i]))
+			return false;
+		c[n++] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	}
+	if (n < 15 || !is_upper(c[0]) || !is_upper(c[1]) || !is_digit(c[2]) || !is_digit(c[3]) ||
+	    iban_length(c) != (int)n)
+		return false;
+	/* Move the first four characters to the end, letters as 10..35, mod 97 must be 1. */
+	for (size_t k = 0; k < n; k++) {
+		char ch = c[(k + 4) % n];
+
+		if (is_digit(ch))
+			rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+		else
+			rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+	}
+	return rem == 1;
+}
+
+bool pii_ssn_ok(const char *s, size_t len)
+{
+	unsigned d[9], n = 0, area, group, serial;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '-' || s[i] == ' ')
+			continue;
+		if (!is_digit(s[i]) || n == 9)
+			return false;
+		d[n++] = (unsigned)(s[i] - '0');
+	}
+	if (n != 9)
+		return false;
+	area = d[0] * 100 + d[1] * 10 + d[2];
+	group = d[3] * 10 + d[4];
+	serial = d[5] * 1000 + d[6] * 100 + d[7] * 10 + d[8];
+	/* Never issued: area 000, 666, 900-999; group 00; serial 0000. */
+	return area && area != 666 && area < 900 && group && serial;
+}
+
+/* ---- e-mail ---- */
+
+static bool is_local_char(int c)
+{
+	return is_word(c) || c == '.' || c == '+' || c == '-';
+}
+
+/*
+ * Domains of documentation and of our own tokens (RFC 2606, 6761): an
+ * address there is an example, or already a pseudonym.
+ */
+static bool reserved_domain(const char *d, size_t len)
+{
+	static const char *const tlds[] = { "example", "invalid", "test", "localhost", NULL };
+	static const char *const doms[] = { "example.com", "example.net", "example.org", NULL };
+	const char *last = d + len;
+
+	while (last > d && last[-1] != '.')
+		last--;
+	if (in_list(last, (size_t)(d + len - last), tlds))
+		return true;
+	for (size_t i = 0; doms[i]; i++) {
+		size_t dl = strlen(doms[i]);
+
+		if (len >= dl && eq_nocase(d + len - dl, dl, doms[i]) && (len == dl || d[len - dl - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+/* Length of a domain name at s (labels of [A-Za-z0-9-], dots between, TLD alphabetic), or 0. */
+static size_t domain_len(const char *s, size_t max)
+{
+	size_t i = 0, label = 0, labels = 0, last_start = 0;
+
+	for (;;) {
+		size_t start = i;
+
+		while (i < max && (is_alnum(s[i]) || s[i] == '-'))
+			i++;
+		label = i - start;
+		if (!label || label > 63 || s[start] == '-' || s[i - 1] == '-')
+			return labels >= 2 ? last_start : 0;
+		labels++;
+		if (i + 1 < max && s[i] == '.' && (is_alnum(s[i + 1]))) {
+			last_start = i; /* length up to the end of this label */
+			i++;
+			continue;
+		}
+		break;
+	}
+	if (labels < 2)
+		return 0;
+	/* The TLD: letters only, two or more. */
+	for (size_t k = i - label; k < i; k++)
+		if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z')))
+			return labels > 2 ? last_start : 0;
+	return label >= 2 ? i : (labels > 2 ? last_start : 0);
+}
+
+/* True if s has the shape of our user and e-mail local-part tokens: user-<8 hex>. */
+static bool is_user_token(const char *s, size_t len)
+{
+	if (len != 13 || memcmp(s, "user-", 5))
+		return false;
+	for (size_t i = 5; i < 13; i++)
+		if (!is_hex(s[i]) || is_upper(s[i]))
+			return false;
+	return true;
+}
+
+static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
+		     size_t *resume)
+{
+	size_t ls = at, de, dl;
+
+	while (ls > 0 && at - ls < 64 && is_local_char(t[ls - 1]))
+		ls--;
+	bool cut = false;
+
+	/* A local part has no "..": start after the last one. */
+	for (size_t k = at; k > ls + 1; k--)
+		if (t[k - 1] == '.' && t[k - 2] == '.') {
+			ls = k;
+			cut = true;
+			break;
+		}
+	while (ls < at && (t[ls] == '.' || t[ls] == '-' || t[ls] == '+'))
+		ls++;
+	if (ls == at || t[at - 1] == '.')
+		return;
+	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
+		return; /* local part too long to be one */
+	/* scheme://user:password@host is a URL, not an address (mailto: is one). */
+	if (ls > 0 && (t[ls - 1] == ':' || t[ls - 1] == '/')) {
+		if (!(t[ls - 1] == ':' && ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
+			return;
+	}
+	dl = domain_len(t + at + seplen, len - at - seplen);
+	if (!dl)
+		return;
+	de = at + seplen + dl;
+	if (de < len && (is_word(t[de]) || t[de] == '@' || t[de] == '%'))
+		return;
+	if (ls > 0 && t[ls - 1] == '%')
+		return; /* %0a%40...: URL-encoded bytes, not an address */
+	/* git@host:org/repo.git: an ssh remote, not an address. */
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
+		return;
+	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls)) {
+		claim(scr, ls, de);
+		*resume = de;
+		return;
+	}
+	add(scr, ls, de, PII_EMAIL);
+	*resume = de;
+}
+
+static void scan_email(struct pii_scratch *scr, const char *t, size_t len)
+{
+	size_t i = 0, resume = 0;
+	const char *p;
+
+	while (i < len && (p = memchr(t + i, '@', len - i))) {
+		size_t at = (size_t)(p - t);
+
+		if (at >= resume)
+			email_at(scr, t, len, at, 1, &resume);
+		i = at + 1;
+	}
+	/* URL-encoded: jane%40example.org */
+	for (i = 0; i + 3 <= len && (p = memchr(t + i, '%', len - i - 2));) {
+		size_t at = (size_t)(p - t);
+
+		if (p[1] == '4' && p[2] == '0')
+			email_at(scr, t, len, at, 3, &resume);
+		i = at + 1;
+	}
+}
+
+/* ---- IPv4 ---- */
+
+/* Parse a dotted quad at s; its length, or 0. */
+static size_t parse_ipv4(const char *s, size_t max, unsigned char out[4])
+{
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, nd = 0;
+
+		if (part) {
+			if (i >= max || s[i] != '.')
+				return 0;
+			i++;
+		}
+		while (i < max && is_digit(s[i]) && nd < 4) {
+			v = v * 10 + (unsigned)(s[i++] - '0');
+			nd++;
+		}
+		if (!nd || nd > 3 || v > 255)
+			return 0;
+		out[part] = (unsigned char)v;
+	}
+	return i;
+}
+
+/* Addresses that identify nobody: unspecified, loopback, link-local, multicast, reserved
+ * (our tokens live in 240.0.0.0/4), broadcast, documentation, and netmasks. */
+static bool ipv4_is_special(const unsigned char a[4])
+{
+	uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+
+	if (a[0] == 0 || a[0] == 127 || a[0] >= 224 || (a[0] == 169 && a[1] == 254))
+		return true;
+	if ((a[0] == 192 && a[1] == 0 && a[2] == 2) || (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
+	    (a[0] == 203 && a[1] == 0 && a[2] == 113))
+		return true;
+	/* A contiguous netmask: ones, then zeros. */
+	return (~v & (~v + 1)) == 0;
+}
+
+/* The word just before position s (skipping spaces and = : " ' ( [), compared to words that
+ * announce a version rather than an address. */
+static bool after_version_word(const char *t, size_t s)
+{
+	static const char *const words[] = {
+		"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
+		"bios", "driver", "patch", "agent", "server version", NULL,
+	};
+	size_t e = s, b;
+
+	while (e > 0 && s - e < 4 && strchr(" \t=:\"'([", t[e - 1]))
+		e--;
+	b = e;
+	while (b > 0 && e - b < 16 && ((t[b - 1] >= 'a' && t[b - 1] <= 'z') || (t[b - 1] >= 'A' && t[b - 1] <= 'Z')))
+		b--;
+	return b < e && in_list(t + b, e - b, words);
+}
+
+/* An IPv4 address at t[i] (a digit at a word start): where it ends, or i. */
+static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t i)
+{
+	unsigned char a[4];
+	size_t n, e;
+
+	if (i > 0 && t[i - 1] == '.')
+		return i;
+	n = parse_ipv4(t + i, len - i, a);
+	e = i + n;
+	if (!n)
+		return i;
+	if (e < len && (is_word(t[e]) || (t[e] == '.' && e + 1 < len && is_alnum(t[e + 1]))))
+		return i; /* 1.2.3.4.5, 1.2.3.4a: versions, OIDs */
+	if (ipv4_is_special(a)) {
+		claim(scr, i, e);
+		return e;
+	}
+	if (after_version_word(t, i))
+		return i;
+	add(scr, i, e, PII_IPV4);
+	return e;
+}
+
+/* ---- IPv6 and MAC, both found around a ':' ---- */
+
+static bool is_v6_char(int c)
+{
+	return CLS(c) & C_V6;
+}
+
+/* Special IPv6: unspecified, loopback, multicast, documentation 2001:db8::/32 (our tokens),
+ * and IPv4-mapped addresses whose IPv4 part is special. */
+static bool ipv6_is_special(const unsigned char a[16])
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	bool zero = true;
+
+	for (int i = 0; i < 15; i++)
+		zero &= a[i] == 0;
+	if (zero && a[15] <= 1)
+		return true;
+	if (a[0] == 0xff || (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8))
+		return true;
+	return !memcmp(a, mapped, 12) && ipv4_is_special(a + 12);
+}
+
+/* Parse an IPv6 address that is exactly s[0, len). */
+static bool parse_ipv6(const char *s, size_t len, unsigned char out[16])
+{
+	char buf[64];
+
+	if (len < 2 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+/* n groups of two hex digits separated by sep at s? Returns the length or 0. */
+static size_t hex_pairs(const char *s, size_t max, char sep, int n)
+{
+	size_t i = 0;
+
+	for (int g = 0; g < n; g++) {
+		if (g) {
+			if (i >= max || s[i] != sep)
+				return 0;
+			i++;
+		}
+		if (i + 2 > max || !is_hex(s[i]) || !is_hex(s[i + 1]))
+			return 0;
+		i += 2;
+	}
+	return i;
+}
+
+/* Multicast (group bit), all-zero and our tokens' 0e:d1 prefix are no one's NIC. */
+static int hexval(int c)
+{
+	return is_digit(c) ? c - '0' : lower(c) - 'a' + 10;
+}
+
+static bool mac_is_special(const char *s)
+{
+	int b0 = hexval(s[0]) << 4 | hexval(s[1]);
+	bool zero = true;
+
+	for (int i = 0; i < 17; i += 3)
+		zero &= s[i] == '0' && s[i + 1] == '0';
+	if (zero || (b0 & 1))
+		return true;
+	return b0 == 0x0e && lower(s[3]) == 'd' && s[4] == '1';
+}
+
+static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, size_t a, size_t b,
+			  uint32_t enabled)
+{
+	unsigned char addr[16];
+	size_t colons = 0, digits = 0, e;
+
+	for (size_t k = a; k < b; k++) {
+		colons += t[k] == ':';
+		digits += is_digit(t[k]);
+	}
+	/* MAC: six pairs; the iptables MAC= field: two MACs and an ethertype (14 pairs). */
+	if (hex_pairs(t + a, b - a, ':', 6) == b - a) {
+		if ((enabled & (1u << PII_MAC)))
+			add(scr, a, b, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
+		return;
+	}
+	if (hex_pairs(t + a, b - a, ':', 14) == b - a) {
+		if (enabled & (1u << PII_MAC)) {
+			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
+			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
+		}
+		return;
+	}
+	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits)
+		return;
+	if (parse_ipv6(t + a, b - a, addr)) {
+		add(scr, a, b, ipv6_is_special(addr) ? PII_CLAIM : PII_IPV6);
+		return;
+	}
+	/* addr:port, the port in decimal: 2001:db8::1:8080 is read whole above. */
+	e = b;
+	while (e > a && is_digit(t[e - 1]) && b - e < 5)
+		e--;
+	if (e < b && e > a + 1 && t[e - 1] == ':' && t[e - 2] != ':' &&
+	    parse_ipv6(t + a, e - 1 - a, addr) && !ipv6_is_special(addr))
+		add(scr, a, e - 1, PII_IPV6);
+}
+
+static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, uint32_t enabled)
+{
+	size_t i = 0;
+	const char *p;
+
+	while (i < len && (p = memchr(t + i, ':', len - i))) {
+		size_t c = (size_t)(p - t), a = c, b = c;
+
+		while (a > 0 && is_v6_char(t[a - 1]))
+			a--;
+		while (b < len && is_v6_char(t[b]))
+			b++;
+		/* Trim dots at the ends (sentence punctuation, or "x.y:" in a file name). */
+		while (a < b && t[a] == '.')
+			a++;
+		while (b > a && t[b - 1] == '.')
+			b--;
+		i = b > c ? b : c + 1;
+		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
+		    (b < len && (is_word(t[b]) || t[b] == '-')))
+			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
+		mac_or_v6_run(scr, t, len, a, b, enabled);
+	}
+}
+
+/*
+ * A MAC with dashes (AA-BB-CC-DD-EE-FF) or Cisco dots (aabb.ccdd.eeff) at
+ * t[i], a word start. Returns where the MAC ends, or i.
+ */
+static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, size_t i)
+{
+	size_t n;
+
+	if (i + 14 > len || (i > 0 && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == ':')))
+		return i;
+	if (i + 17 <= len && t[i + 2] == '-' && (n = hex_pairs(t + i, len - i, '-', 6))) {
+		if (i + n == len || (!is_word(t[i + n]) && t[i + n] != '-')) {
+			add(scr, i, i + n, mac_is_special(t + i) ? PII_CLAIM : PII_MAC);
+			return i + n;
+		}
+	} else if (t[i + 4] == '.' && t[i + 9] == '.') {
+		bool ok = true;
+
+		for (size_t k = 0; k < 14 && ok; k++)
+			ok = k == 4 || k == 9 ? t[i + k] == '.' : is_hex(t[i + k]);
+		if (ok && (i + 14 == len || (!is_word(t[i + 14]) && t[i + 14] != '.'))) {
+			char m[17] = { t[i], t[i + 1], ':', t[i + 2], t[i + 3], ':', t[i + 5], t[i + 6], ':',
+				       t[i + 7], t[i + 8], ':', t[i + 10], t[i + 11], ':', t[i + 12], t[i + 13] };
+
+			add(scr, i, i + 14, mac_is_special(m) ? PII_CLAIM : PII_MAC);
+			return i + 14;
+		}
+	}
+	return i;
+}
+
+/* ---- numbers: payment cards, SSNs, phone numbers ---- */
+
+/* E.164 country calling codes: the one-digit ones, then every two-digit one; the rest use three. */
+static const char cc2[] =
+	"20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 "
+	"60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 94 95 98 ";
+
+static int cc_length(const char *d)
+{
+	if (d[0] == '1' || d[0] == '7')
+		return 1;
+	for (const char *p = cc2; *p; p += 3)
+		if (p[0] == d[0] && p[1] == d[1])
+			return 2;
+	return 3;
+}
+
+/*
+ * The most digits (country code included) a number of some common
+ * countries has, so that "+44 20 7946 0958 020 ..." does not swallow the
+ * next number; 15 (the E.164 maximum) elsewhere.
+ */
+static unsigned cc_max_digits(const char *d, int cc)
+{
+	static const char table[] =
+		"1:11 7:11 20:12 27:11 30:12 31:11 32:11 33:11 34:11 36:11 39:13 40:11 41:11 43:13 "
+		"44:12 45:10 46:12 47:10 48:11 49:13 51:11 52:12 54:13 55:13 56:11 57:12 58:12 60:12 "
+		"61:11 62:13 63:12 64:11 65:10 66:11 81:12 82:12 84:12 86:13 90:12 91:12 92:12 98:12 ";
+
+	for (const char *p = table; *p;) {
+		const char *colon = strchr(p, ':');
+
+		if ((int)(colon - p) == cc && !memcmp(p, d, (size_t)cc))
+			return (unsigned)((colon[1] - '0') * 10 + (colon[2] - '0'));
+		p = colon + 4;
+	}
+	return 15;
+}
+
+int pii_phone_cc_length(const char *digits)
+{
+	return cc_length(digits);
+}
+
+struct numtok {
+	size_t start, end;     /* the span, including '+' or '(' */
+	char digits[24];
+	unsigned ndigits;
+	unsigned ngroups;
+	unsigned glen[12];     /* digits per group */
+	char sep[12];          /* separator before group k (0 for the first) */
+	bool plus, paren;      /* started with '+'; first group in parentheses */
+	size_t gend[12];       /* end offset of each group */
+};
+
+/* Read digit groups at t[i]: "+44 20 7946 0958", "(415) 555-2671", "4111-1111-...". */
+static bool read_groups(const char *t, size_t len, size_t i, struct numtok *nt)
+{
+	memset(nt, 0, sizeof(*nt));
+	nt->start = i;
+	if (t[i] == '+') {
+		nt->plus = true;
+		i++;
+	}
+	while (i < len && nt->ngroups < 12) {
+		bool paren = false;
+		unsigned g = 0;
+		size_t k = i;
+		char sep = 0;
+
+		if (nt->ngroups) {
+			if (t[k] == ' ' || t[k] == '-' || t[k] == '.') {
+				sep = t[k++];
+			}
+			if (!sep && !(t[k] == '(' && nt->ngroups == 1 && nt->plus))
+				break;
+		}
+		if (k < len && t[k] == '(' && (nt->ngroups == 0 || (nt->ngroups == 1 && nt->plus))) {
+			paren = true;
+			k++;
+		}
+		while (k < len && is_digit(t[k]) && nt->ndigits < sizeof(nt->digits)) {
+			nt->digits[nt->ndigits++] = t[k++];
+			g++;
+		}
+		if (!g)
+			break;
+		if (paren) {
+			if (k >= len || t[k] != ')')
+				break;
+			k++;
+			if (nt->ngroups == 0)
+				nt->paren = true;
+		}
+		nt->glen[nt->ngroups] = g;
+		nt->sep[nt->ngroups] = sep;
+		nt->gend[nt->ngroups] = k;
+		nt->ngroups++;
+		i = k;
+		if (k < len && is_digit(t[k]))
+			break; /* more than the buffer holds */
+	}
+	if (!nt->ngroups)
+		return false;
+	nt->end = nt->gend[nt->ngroups - 1];
+	return true;
+}
+
+/* Truncate nt to its first k groups. */
+static void keep_groups(struct numtok *nt, unsigned k)
+{
+	unsigned d = 0;
+
+	for (unsigned g = 0; g < k; g++)
+		d += nt->glen[g];
+	nt->ngroups = k;
+	nt->ndigits = d;
+	nt->end = nt->gend[k - 1];
+}
+
+static bool same_seps(const struct numtok *nt, bool allow_dot)
+{
+	for (unsigned g = 2; g < nt->ngroups; g++)
+		if (nt->sep[g] != nt->sep[1])
+			return false;
+	return nt->ngroups < 2 || allow_dot || nt->sep[1] != '.';
+}
+
+static bool card_prefix_ok(const char *d, unsigned n)
+{
+	int two = (d[0] - '0') * 10 + (d[1] - '0');
+	int four = two * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+
+	if (d[0] == '4')
+		return n == 13 || n == 16 || n == 19;
+	if (two >= 51 && two <= 55)
+		return n == 16;
+	if (four >= 2221 && four <= 2720)
+		return n == 16;
+	if (two == 34 || two == 37)
+		return n == 15;
+	if (two == 36 || two == 38 || (four >= 3000 && four <= 3059))
+		return n == 14 || n == 16;
+	if (two == 35)
+		return n >= 16 && n <= 19;
+	if (four == 6011 || two == 65 || (two == 64 && d[2] >= '4') || two == 62)
+		return n >= 16 && n <= 19;
+	return false;
+}
+
+static bool is_card(const struct numtok *nt)
+{
+	if (nt->plus || nt->paren || nt->ndigits < 13 || nt->ndigits > 19 || !same_seps(nt, false))
+		return false;
+	if (nt->ngroups > 1) {
+		/* 4-4-4-4(-3), 4-6-5 (Amex), 4-6-4 (Diners) */
+		bool fours = true;
+
+		for (unsigned g = 0; g + 1 < nt->ngroups; g++)
+			fours &= nt->glen[g] == 4;
+		if (!fours && !(nt->ngroups == 3 && nt->glen[0] == 4 && nt->glen[1] == 6))
+			return false;
+	}
+	return card_prefix_ok(nt->digits, nt->ndigits) && pii_luhn_ok(nt->digits, nt->ndigits);
+}
+
+/* Words before a bare 9-digit number that say it is a social security number. */
+static bool ssn_context(const char *t, size_t s)
+{
+	size_t b = s > 32 ? s - 32 : 0;
+
+	for (size_t i = b; i + 3 <= s; i++) {
+		if (eq_nocase(t + i, 3, "ssn") || (i + 6 <= s && eq_nocase(t + i, 6, "social")) ||
+		    (i + 6 <= s && eq_nocase(t + i, 6, "tax_id")) || (i + 5 <= s && eq_nocase(t + i, 5, "taxid")) ||
+		    (i + 6 <= s && eq_nocase(t + i, 6, "tax id")))
+			return true;
+	}
+	return false;
+}
+
+static bool is_ssn(const char *t, const struct numtok *nt)
+{
+	if (nt->plus || nt->paren || nt->ndigits != 9)
+		return false;
+	if (nt->ngroups == 3 && nt->glen[0] == 3 && nt->glen[1] == 2 && nt->glen[2] == 4 &&
+	    nt->sep[1] == '-' && nt->sep[2] == '-')
+		return pii_ssn_ok(nt->digits, 9);
+	return nt->ngroups == 1 && pii_ssn_ok(nt->digits, 9) && ssn_context(t, nt->start);
+}
+
+/* NANP: area and exchange codes start with 2-9, and the area is not N11. */
+static bool nanp_ok(const char *d)
+{
+	return d[0] >= '2' && d[3] >= '2' && !(d[1] == '1' && d[2] == '1');
+}
+
+static bool is_phone(const struct numtok *nt)
+{
+	const char *d = nt->digits;
+	unsigned n = nt->ndigits;
+
+	if (nt->plus) {
+		int cc;
+
+		if (n < 8 || n > 15 || d[0] == '0')
+			return false;
+		if (nt->ngroups == 1 && n < 10)
+			return false; /* +12345678: more likely an offset than a number */
+		cc = cc_length(d);
+		if (d[cc] == '0' && (d[cc + 1] == '0' || !(cc == 2 && d[0] == '3' && d[1] == '9')))
+			return false; /* national numbers start 1-9 (Italy keeps its 0); tokens with 000 */
+		if (cc == 1 && d[0] == '1')
+			return n == 11 && nanp_ok(d + 1);
+		/* The length check only keeps groups from running into the next number. */
+		return nt->ngroups == 1 || n <= cc_max_digits(d, cc);
+	}
+	if (nt->paren) {
+		/* (415) 555-2671 */
+		return nt->ngroups == 3 && nt->glen[0] == 3 && nt->glen[1] == 3 && nt->glen[2] == 4 &&
+		       nt->sep[1] == ' ' && (nt->sep[2] == '-' || nt->sep[2] == ' ') && nanp_ok(d);
+	}
+	if (nt->ngroups < 2 || !same_seps(nt, true))
+		return false;
+	if (nt->ngroups == 3 && n == 10 && nt->glen[0] == 3 && nt->glen[1] == 3 && nt->glen[2] == 4)
+		return nanp_ok(d);
+	if (nt->ngroups == 4 && n == 11 && d[0] == '1' && nt->glen[0] == 1 && nt->glen[1] == 3)
+		return nanp_ok(d + 1);
+	/* National numbers with a trunk 0: 020 7946 0958, 07700 900123, 01 23 45 67 89, 030-1234567. */
+	if (d[0] == '0' && d[1] != '0' && (n == 10 || n == 11) && nt->ngroups <= 5 && nt->sep[1] != '.') {
+		for (unsigned g = 0; g < nt->ngroups; g++)
+			if (nt->glen[g] < 2 || nt->glen[g] > 8)
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* Two-hex-digit groups ("de ad") on one side of t[s] or the other, two of them at least. */
+static bool hex_pairs_before(const char *t, size_t s)
+{
+	for (int k = 0; k < 2; k++, s -= 3)
+		if (s < 3 || t[s - 1] != ' ' || !is_hex(t[s - 2]) || !is_hex(t[s - 3]) ||
+		    (s > 3 && is_word(t[s - 4]) && k == 1))
+			return false;
+	return true;
+}
+
+static bool hex_pairs_after(const char *t, size_t len, size_t e)
+{
+	for (int k = 0; k < 2; k++, e += 3)
+		if (e + 3 > len || t[e] != ' ' || !is_hex(t[e + 1]) || !is_hex(t[e + 2]) ||
+		    (e + 3 < len && is_word(t[e + 3]) && k == 1))
+			return false;
+	return true;
+}
+
+/* "de ad 01 23 45 67 89 be ef": two-digit groups inside a hex dump are no phone. */
+static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
+{
+	if (nt->plus || nt->sep[1] != ' ')
+		return false;
+	for (unsigned g = 0; g < nt->ngroups; g++)
+		if (nt->glen[g] != 2)
+			return false; /* only 01 23 45 67 89 looks like a dump */
+	return hex_pairs_before(t, nt->start) || hex_pairs_after(t, len, nt->end);
+}
+
+/*
+ * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
+ * at a word start). Returns where it ends, or i.
+ */
+static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size_t i, uint32_t enabled)
+{
+	struct numtok nt, *cur = &nt;
+	size_t j = i, all_end;
+	unsigned all;
+	bool owns;
+
+	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || (t[i - 1] == '-' && is_digit(t[i]))))
+		return i;
+	if (!is_digit(t[i]) && !(i + 1 < len && is_digit(t[i + 1])))
+		return i;
+	/* Most numbers are short and alone (pids, ports, counts): no need to look closer. */
+	while (j < len && is_digit(t[j]))
+		j++;
+	if (j - i < 8 && is_digit(t[i]) &&
+	    !(j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') &&
+	      (is_digit(t[j + 1]) || t[j + 1] == ' ')))
+		return i;
+	if (!read_groups(t, len, i, &nt))
+		return i;
+	all_end = nt.end;
+	all = nt.ngroups;
+	/* An international number, or one of our tokens (000...), owns all its groups. */
+	owns = nt.plus || (nt.ndigits >= 3 && !memcmp(nt.digits, "000", 3));
+	/* Longest reading first: all the groups, then fewer. */
+	for (unsigned k = all; k >= 1; k--) {
+		size_t e;
+
+		keep_groups(cur, k);
+		e = cur->end;
+		if (e < len && (is_word(t[e]) || ((t[e] == '.' || t[e] == ':') && e + 1 < len && is_alnum(t[e + 1]))))
+			continue; /* 1.5, 12:30, 01::1, a.b */
+		/* A reading that stops inside a run of groups in the same style is no number: 01-00-00-00-00-00. */
+		if (k > 1 && k < all && nt.sep[k] == nt.sep[1] && nt.sep[k] != ' ')
+			continue;
+		if ((enabled & (1u << PII_CARD)) && is_card(cur))
+			add(scr, cur->start, e, PII_CARD);
+		else if ((enabled & (1u << PII_SSN)) && is_ssn(t, cur))
+			add(scr, cur->start, e, PII_SSN);
+		else if ((enabled & (1u << PII_PHONE)) && is_phone(cur) && !in_hex_dump(t, len, cur))
+			add(scr, cur->start, e, PII_PHONE);
+		else
+			continue;
+		return e;
+	}
+	/* "+44 00 0714 ...": nothing inside starts another number. */
+	if (!owns)
+		return i;
+	/* The whole run of groups, however long (the buffer may have stopped mid-group). */
+	while (all_end < len && is_digit(t[all_end]))
+		all_end++;
+	while (all_end + 1 < len && (t[all_end] == ' ' || t[all_end] == '-' || t[all_end] == '.') &&
+	       is_digit(t[all_end + 1]))
+		for (all_end++; all_end < len && is_digit(t[all_end]); all_end++)
+			;
+	claim(scr, i, all_end);
+	return all_end;
+}
+
+/* ---- IBAN ---- */
+
+/* An IBAN at t[i] (an upper-case letter at a word start): where it ends, or i. */
+static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t i)
+{
+	char buf[40];
+	size_t k, n = 0;
+	int want;
+
+	if (i + 15 > len || !is_upper(t[i + 1]) || !is_digit(t[i + 2]) || !is_digit(t[i + 3]))
+		return i;
+	want = iban_length(t + i);
+	if (!want)
+		return i;
+	/* Compact, or in groups of four separated by single spaces. */
+	for (k = i; k < len && n < (size_t)want; k++) {
+		if (t[k] == ' ' && n % 4 == 0 && n && k + 1 < len && is_alnum(t[k + 1]))
+			continue;
+		if (!is_digit(t[k]) && !is_upper(t[k]))
+			break;
+		buf[n++] = t[k];
+	}
+	if (n != (size_t)want || (k < len && is_word(t[k])) || !pii_iban_ok(buf, n))
+		return i;
+	add(scr, i, k, PII_IBAN);
+	return k;
+}
+
+/* ---- names: internal host names, known users ---- */
+
+static bool is_name_char(int c)
+{
+	return CLS(c) & C_NAME;
+}
+
+/*
+ * A label of our host name tokens: 'h' and eight lower-case hex digits, or
+ * eight letters g-v for a last label (see pseudo.c).
+ */
+static bool host_token_label(const char *s, size_t len)
+{
+	bool hex = true, letters = true;
+
+	if (len != 9 || s[0] != 'h')
+		return false;
+	for (size_t i = 1; i < 9; i++) {
+		hex &= is_hex(s[i]) && !is_upper(s[i]);
+		letters &= s[i] >= 'g' && s[i] <= 'v';
+	}
+	return hex || letters;
+}
+
+/* True if every label of name[0, len) before its public suffix is a token label. */
+static bool host_is_token(const char *name, size_t len)
+{
+	size_t keep = pii_public_suffix(name, len), end = len > keep ? len - keep : 0, s = 0;
+
+	if (keep && end)
+		end--; /* the dot before the suffix */
+	if (!end)
+		return false;
+	for (size_t i = 0; i <= end; i++) {
+		if (i < end && name[i] != '.')
+			continue;
+		if (!host_token_label(name + s, i - s))
+			return false;
+		s = i + 1;
+	}
+	return true;
+}
+
+/* Reverse-domain names of Java packages and classes are not hosts. */
+static bool java_like(const char *s, size_t len)
+{
+	static const char *const roots[] = { "com", "org", "net", "io", "java", "javax", "jdk", "sun",
+					     "jakarta", "kotlin", "scala", NULL };
+	const char *dot = memchr(s, '.', len);
+
+	return dot && in_list(s, (size_t)(dot - s), roots);
+}
+
+/*
+ * Does name[0, len) end with an internal suffix (on a label boundary)?
+ * Names under the built-in private TLDs need two labels (three for .local).
+ */
+static bool host_internal(const struct pii_scanner *sc, const char *name, size_t len)
+{
+	const char *last = name + len;
+	size_t labels = 1, label = 0;
+
+	/* DNS limits: labels of 1 to 63 characters, 253 in all. */
+	if (len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		label = name[i] == '.' ? 0 : label + 1;
+		if (label > 63 || (name[i] == '.' && i + 1 < len && name[i + 1] == '.'))
+			return false;
+	}
+
+	while (last > name && last[-1] != '.')
+		last--;
+	if (!strset_has(&sc->last_labels, last, (size_t)(name + len - last)))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		labels += name[i] == '.';
+	for (size_t i = 0; i < len; i++) {
+		if (i && name[i - 1] != '.')
+			continue;
+		if (!strset_has(&sc->suffixes, name + i, len - i))
+			continue;
+		if (!in_list(name + i, len - i, private_tlds))
+			return true;
+		if (i == 0)
+			return false; /* a bare TLD */
+		if (eq_nocase(name + i, len - i, "local") && labels < 3)
+			return false;
+		return true;
+	}
+	return false;
+}
+
+static bool name_words_known(const struct pii_scanner *sc, const char *s, size_t len)
+{
+	return strset_has(&sc->users, s, len);
+}
+
+/*
+ * Walk the runs of [A-Za-z0-9_.-]: a run that is or ends in an internal
+ * domain is a host name; a word (or words joined by '.'/'-', as long as the
+ * longest known name) that is a known user is a user name.
+ */
+static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+		       uint32_t enabled)
+{
+	bool hosts = (enabled & (1u << PII_HOSTNAME)) != 0;
+	bool users = (enabled & (1u << PII_USERNAME)) && sc->users.n;
+
+	bool by_dots = !users && !sc->has_bare;
+
+	if (!hosts && !users)
+		return;
+	for (size_t i = 0; i < len;) {
+		size_t a, b, last;
+
+		if (by_dots) {
+			/* Only runs with a dot can be host names: jump from dot to dot. */
+			const char *dot = memchr(t + i, '.', len - i);
+
+			if (!dot)
+				break;
+			for (a = (size_t)(dot - t); a > i && (CLS(t[a - 1]) & C_NAME); a--)
+				;
+			i = a;
+		} else if (!is_name_char(t[i])) {
+			i++;
+			continue;
+		}
+		a = last = i;
+		for (; i < len && (CLS(t[i]) & C_NAME); i++)
+			if (t[i] == '.')
+				last = i + 1;
+		b = i;
+		/*
+		 * Quick rejection: a host name needs a dot (or a bare name among
+		 * the suffixes) and a last label whose length and first letter
+		 * some suffix's last label has.
+		 */
+		if (!users && last == a && !sc->has_bare)
+			continue;
+		if (!users && last > a && b > last &&
+		    (!((sc->ll_lens >> MIN(b - last, 63)) & 1) ||
+		     !((sc->ll_first >> (lower(t[last]) & 63)) & 1)))
+			continue;
+		/* Skip a URL-encoded byte (%40host.lan) and punctuation at the ends. */
+		if (a > 0 && t[a - 1] == '%' && b - a > 2 && is_hex(t[a]) && is_hex(t[a + 1]))
+			a += 2;
+		while (a < b && (t[a] == '.' || t[a] == '-' || t[a] == '_'))
+			a++;
+		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+			b--;
+		if (a == b)
+			continue;
+		if (hosts && host_internal(sc, t + a, b - a) && !java_like(t + a, b - a) &&
+		    !(b < len && t[b] == '@')) {
+			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
+			continue;
+		}
+		if (!users)
+			continue;
+		for (size_t w = a; w < b;) {
+			size_t we = w, parts = 0, best = 0;
+
+			if (!is_word(t[w])) {
+				w++;
+				continue;
+			}
+			/* Longest known name starting at w. */
+			while (we < b && parts < sc->user_parts) {
+				while (we < b && is_word(t[we]))
+					we++;
+				parts++;
+				if (name_words_known(sc, t + w, we - w))
+					best = we;
+				if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
+					we++;
+				else
+					break;
+			}
+			if (best && !(best < len && t[best] == '@')) {
+				add(scr, w, best, PII_USERNAME);
+				w = best;
+			} else {
+				while (w < b && is_word(t[w]))
+					w++;
+			}
+		}
+	}
+}
+
+
+/* Words after which "user X" names X. */
+static const char *const user_lead[] = {
+	"for", "by", "of", "to", "from", "invalid", "illegal", "unknown", "authenticating", NULL,
+};
+
+static bool starts_nocase(const char *t, size_t len, size_t i, const char *w)
+{
+	for (size_t k = 0; w[k]; k++)
+		if (i + k >= len || lower((unsigned char)t[i + k]) != w[k])
+			return false;
+	return true;
+}
+
+/*
+ * Can a context pattern start at t[i]? A cheap test of the first letters
+ * of its trigger words, so that PCRE2 runs only where one of them stands.
+ */
+static bool user_trigger(const char *t, size_t len, size_t i)
+{
+	int c = lower((unsigned char)t[i]);
+
+	if (c == '/')
+		return starts_nocase(t, len, i, "/home/") || starts_nocase(t, len, i, "/users/");
+	if (i > 0 && is_alnum(t[i - 1]))
+		return false;
+	switch (c) {
+	case 'u': return starts_nocase(t, len, i, "user") || starts_nocase(t, len, i, "uid");
+	case 'r': return starts_nocase(t, len, i, "ruser");
+	case 'f': return starts_nocase(t, len, i, "for ");
+	case 's': return starts_nocase(t, len, i, "sudo");
+	case 'l': return starts_nocase(t, len, i, "log");
+	default: return false;
+	}
+}
+
+/* Is the word before t[s] (skipping blanks) one of words? */
+static bool after_word(const char *t, size_t s, const char *const *words)
+{
+	size_t e = s, b;
+
+	while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
+		e--;
+	b = e;
+	while (b > 0 && e - b < 20 && is_alnum(t[b - 1]))
+		b--;
+	return b < e && in_list(t + b, e - b, words);
+}
+
+static void add_name(struct pii_scratch *scr, size_t start, size_t end, enum pii_kind kind)
+{
+	add(scr, start, end, kind);
+	add_span(&scr->names, &scr->nnames, &scr->names_alloc, &scr->oom, start, end, kind);
+}
+
+static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			uint32_t enabled)
+{
+	PCRE2_SPTR subj = (PCRE2_SPTR)t;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
+	int rc;
+
+	/* Cheap looks at the first bytes before asking PCRE2: most records have no such header. */
+	bool syslog = (len > 20 && is_upper(t[0]) && t[3] == ' ' && t[6] == ' ' && t[9] == ':') ||
+		      (len > 24 && is_digit(t[0]) && t[4] == '-' && t[10] == 'T') || (len && t[0] == '<');
+	size_t f = 0;
+
+	while (f < len && f < 46 && is_v6_char(t[f]))
+		f++;
+	if ((enabled & (1u << PII_HOSTNAME)) && syslog) {
+		rc = pcre2_match(sc->syslog_host, subj, len, 0, 0, scr->md, NULL);
+		if (rc >= 2) {
+			size_t a = ov[2], b = ov[3], label = 0;
+			unsigned char ip[16];
+			bool alpha = false;
+
+			while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+				b--; /* a root dot, punctuation */
+			for (size_t k = a; k < b; k++) {
+				label = t[k] == '.' ? 0 : label + 1;
+				if (label > 63) {
+					b = a; /* not a DNS name: leave it */
+					break;
+				}
+			}
+			for (size_t k = a; k < b; k++)
+				alpha |= (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z');
+			if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
+				claim(scr, a, b);
+			else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !parse_ipv6(t + a, b - a, ip))
+				add_name(scr, a, b, PII_HOSTNAME);
+		} else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH) {
+			return -1;
+		}
+	}
+	if (!(enabled & (1u << PII_USERNAME)))
+		return 0;
+	if (f < 3 || f >= len || t[f] != ' ')
+		return 0; /* not "address ident user [" */
+	rc = pcre2_match(sc->clf_user, subj, len, 0, 0, scr->md, NULL);
+	if (rc >= 2 && !strset_has(&sc->not_user, t + ov[2], ov[3] - ov[2]) && !is_user_token(t + ov[2], ov[3] - ov[2]))
+		add_name(scr, ov[2], ov[3], PII_USERNAME);
+	else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH)
+		return -1;
+	return 0;
+}
+
+/* A user name announced by the words starting at t[i]: where the name ends, i, or -1 on error. */
+static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+		       size_t i)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
+	size_t a, b;
+	int rc;
+
+	if (!user_trigger(t, len, i))
+		return (ssize_t)i;
+	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, PCRE2_ANCHORED, scr->md, NULL);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return (ssize_t)i;
+	if (rc < 0)
+		return -1;
+	a = ov[2];
+	b = ov[3];
+	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
+	    !after_word(t, i, user_lead))
+		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
+	if (is_user_token(t + a, b - a))
+		claim(scr, a, b);
+	if (strset_has(&sc->not_user, t + a, b - a) || is_user_token(t + a, b - a))
+		return (ssize_t)i;
+	add_name(scr, a, b, PII_USERNAME);
+	return (ssize_t)b;
+}
+
+/*
+ * One pass over the word starts of the record for everything that begins
+ * a word: IPv4, numbers (cards, SSNs, phones), IBANs, MACs with dashes or
+ * dots, user names by context. Inside a word nothing starts, so the loop
+ * skips words with one table lookup per byte.
+ */
+static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+		      uint32_t en)
+{
+	const uint32_t numbers = (1u << PII_CARD) | (1u << PII_SSN) | (1u << PII_PHONE);
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = CLS(t[i]);
+		size_t e = i;
+
+		if (c & (C_DIGIT | C_ALPHA)) {
+			if ((c & C_DIGIT) && (en & (1u << PII_IPV4)))
+				e = ipv4_at(scr, t, len, i);
+			if (e == i && (c & C_DIGIT) && (en & numbers))
+				e = number_at(scr, t, len, i, en);
+			if (e == i && (c & C_UPPER) && (en & (1u << PII_IBAN)))
+				e = iban_at(scr, t, len, i);
+			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)))
+				e = mac_other_at(scr, t, len, i);
+		} else if ((t[i] == '+' || t[i] == '(') && (en & numbers)) {
+			e = number_at(scr, t, len, i, en);
+		}
+		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME))) {
+			ssize_t r = user_at(sc, scr, t, len, i);
+
+			if (r < 0)
+				return -1;
+			e = (size_t)r;
+		}
+		if (e > i) {
+			/* Nothing starts in the middle of a word: 0321FR14 holds no IBAN. */
+			for (i = e; i < len && is_word(t[i - 1]) && is_word(t[i]); i++)
+				;
+			continue;
+		}
+		/* Skip the rest of this word. */
+		if (c & C_WORD)
+			while (++i < len && (CLS(t[i]) & C_WORD))
+				;
+		else
+			i++;
+	}
+	return 0;
+}
+
+/* Names found by context stand for the same thing elsewhere in the record ("sudo: X : PWD=/home/X"). */
+static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
+{
+	for (size_t k = 0; k < scr->nnames; k++) {
+		size_t nl = scr->names[k].end - scr->names[k].start;
+		const char *name = t + scr->names[k].start;
+
+		for (size_t i = 0; i + nl <= len;) {
+			const char *p = memmem(t + i, len - i, name, nl);
+			size_t s;
+
+			if (!p)
+				break;
+			s = (size_t)(p - t);
+			if (s != scr->names[k].start && (s == 0 || !is_word(t[s - 1])) &&
+			    (s + nl == len || !is_word(t[s + nl])))
+				add(scr, s, s + nl, scr->names[k].kind);
+			i = s + 1;
+		}
+	}
+}
+
+/* ---- putting it together ---- */
+
+static int cmp_span(const void *pa, const void *pb)
+{
+	const struct span *a = pa, *b = pb;
+
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1; /* longer first */
+	return (a->kind == PII_CLAIM ? -1 : (int)a->kind) - (b->kind == PII_CLAIM ? -1 : (int)b->kind);
+}
+
+int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+	     struct pii_match *out, size_t max)
+{
+	uint32_t en = sc->enabled;
+	size_t n = 0, last_end = 0;
+
+	scr->n = 0;
+	scr->nnames = 0;
+	scr->oom = false;
+	if (!len || !max)
+		return 0;
+	if (en & (1u << PII_EMAIL))
+		scan_email(scr, text, len);
+	if (en & ((1u << PII_IPV6) | (1u << PII_MAC)))
+		scan_colon_runs(scr, text, len, en);
+	if (scan_context(sc, scr, text, len, en) < 0 || scan_words(sc, scr, text, len, en) < 0)
+		return -1;
+	propagate_names(scr, text, len);
+	if (en & ((1u << PII_HOSTNAME) | (1u << PII_USERNAME)))
+		scan_names(sc, scr, text, len, en);
+	if (scr->oom)
+		return -1;
+	if (scr->n > 1)
+		qsort(scr->c, scr->n, sizeof(*scr->c), cmp_span);
+	for (size_t i = 0; i < scr->n && n < max; i++) {
+		if (scr->c[i].start < last_end)
+			continue;
+		last_end = scr->c[i].end;
+		if (scr->c[i].kind == PII_CLAIM)
+			continue;
+		out[n].start = scr->c[i].start;
+		out[n].end = scr->c[i].end;
+		out[n].kind = scr->c[i].kind;
+		last_end = scr->c[i].end;
+		n++;
+	}
+	return (int)n;
+}
