@@ -185,6 +185,8 @@ struct pax_attrs {
 };
 
 static int vfail_at(struct tar_reader *r, uint64_t at, const char *fmt, va_list ap)
+	PRINTF_LIKE(3, 0);
+static int vfail_at(struct tar_reader *r, uint64_t at, const char *fmt, va_list ap)
 {
 	char msg[512];
 
