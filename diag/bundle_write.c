@@ -605,11 +605,12 @@ int bundle_writer_finish(struct bundle_writer *w)
 {
 	int ret;
 
-	if (w->state != W_IDLE)
-		BUG("bundle_writer_finish inside an item");
 	progress_clear(w);
+	/* after a fatal error the run stopped where it was, maybe inside an item */
 	if (w->fatal)
 		return -1;
+	if (w->state != W_IDLE)
+		BUG("bundle_writer_finish inside an item");
 	w->finished = true;
 	ret = w->be->finish(w->be, w->m);
 	if (ret < 0)

@@ -280,11 +280,180 @@ static void decoding_restarts_at_every_file_offset(void **state)
 	free(out);
 }
 
+/* The gzip stream does not depend on the number of threads. */
+static void threads_do_not_change_the_payload(void **state)
+{
+	char *big = log_text((3 << 18) + 777);
+	char *out1 = tmp_path("t1.diag"), *out4 = tmp_path("t4.diag");
+	struct item items[] = {
+		/* exactly one block, exactly two blocks, and a bit more: the look-ahead */
+		{ "files/one-block", NULL, NULL, big, 1 << 18, NULL },
+		{ "files/two-blocks", NULL, NULL, big, 2 << 18, NULL },
+		{ "files/more", NULL, NULL, big, (3 << 18) + 777, NULL },
+		{ "files/small", NULL, NULL, "small\n", 6, NULL },
+	};
+	struct manifest *m1 = seal(out1, items, ARRAY_SIZE(items), 1);
+	struct manifest *m4 = seal(out4, items, ARRAY_SIZE(items), 4);
+	struct strbuf gz1 = STRBUF_INIT, gz4 = STRBUF_INIT;
+	unsigned char want[32];
+
+	decrypt_payload(out1, &gz1);
+	decrypt_payload(out4, &gz4);
+	/* the sealed manifests differ only in their creation times, if at all */
+	assert_int_equal(m1->nfiles, 4);
+	for (size_t i = 0; i < m1->nfiles; i++) {
+		assert_int_equal(m1->files[i].offset, m4->files[i].offset);
+		assert_int_equal(m1->files[i].compressed_size, m4->files[i].compressed_size);
+		assert_memory_equal(m1->files[i].sha256, m4->files[i].sha256, 32);
+	}
+	assert_int_equal(m1->files[3].offset + m1->files[3].compressed_size <= gz1.len, 1);
+	assert_memory_equal(gz1.buf, gz4.buf, m1->files[3].offset + m1->files[3].compressed_size);
+	crypto_hash_sha256(want, (const unsigned char *)big, 2 << 18);
+	assert_memory_equal(m1->files[1].sha256, want, 32);
+	strbuf_release(&gz1);
+	strbuf_release(&gz4);
+	manifest_free(m1);
+	manifest_free(m4);
+	free(big);
+	free(out1);
+	free(out4);
+}
+
+/* Binary data and paths that cannot be stored are not collected; the rest is. */
+static void withholds_what_it_cannot_redact_or_store(void **state)
+{
+	static const char binary[] = "\x7f" "ELF\0\0\0\x02\x01\0\0\0\0\0\xff\xfe\0\0";
+	char *out = tmp_path("w.diag"), *bin = xmalloc(65536);
+	struct item items[] = {
+		{ "files/bin", NULL, NULL, bin, 65536, NULL },
+		{ "files/a", NULL, NULL, "text\n", 5, NULL },
+		{ "files/a", NULL, NULL, "again\n", 6, NULL },
+		{ "files/a/b", NULL, NULL, "under a file\n", 13, NULL },
+		{ "manifest.json", NULL, NULL, "{}\n", 3, NULL },
+		{ "files/../../etc/passwd", NULL, NULL, "root\n", 5, NULL },
+	};
+	struct bundle_read_result res = BUNDLE_READ_RESULT_INIT;
+	struct manifest *m;
+
+	for (size_t i = 0; i < 65536; i += sizeof(binary))
+		memcpy(bin + i, binary, MIN(sizeof(binary), 65536 - i));
+	m = seal(out, items, ARRAY_SIZE(items), 2);
+	assert_int_equal(m->nfiles, 1);
+	assert_string_equal(m->files[0].path, "files/a");
+	assert_int_equal(m->nskipped, 1);
+	assert_string_equal(m->skipped[0].path, "files/bin");
+	assert_non_null(strstr(m->skipped[0].reason, "binary"));
+	/* four refusals, and the collector that failed */
+	assert_int_equal(m->nfailures, 5);
+	assert_non_null(strstr(m->failures[0].reason, "duplicate path"));
+	assert_non_null(strstr(m->failures[1].reason, "inside another file"));
+	assert_non_null(strstr(m->failures[2].reason, "reserved name"));
+	assert_non_null(strstr(m->failures[3].reason, "'..'"));
+	assert_int_equal(read_bundle(out, true, NULL, &res), 0);
+	assert_int_equal(res.files_checked, 1);
+	bundle_read_result_release(&res);
+	manifest_free(m);
+	free(bin);
+	free(out);
+}
+
+/* A back end that fails makes the whole run fail, and the writer abort it. */
+static int failing_write(struct bundle_backend *be, const void *buf, size_t len)
+{
+	return -1;
+}
+
+static void a_back_end_failure_stops_the_run(void **state)
+{
+	struct bundle_backend *be = bundle_null_new();
+	struct manifest *m = manifest_new();
+	struct bundle_writer *w;
+	struct collect_sink *sink;
+	struct collect_item it = { .path = "files/x", .collector = "file", .entry = "e", .source = "/x" };
+
+	be->file_write = failing_write;
+	w = bundle_writer_new(m, engine, be, false);
+	sink = bundle_writer_sink(w);
+	assert_int_equal(sink->begin(sink, &it), 0);
+	assert_int_equal(sink->write(sink, "some text\n", 10) < 0 ||
+			 sink->end(sink, &(struct collect_item_end){ 0 }) < 0, 1);
+	assert_int_equal(bundle_writer_finish(w), -1);
+	bundle_writer_free(w);
+	be->free(be);
+	manifest_free(m);
+}
+
+/* What reaches the manifest is redacted like the content. */
+static void redacts_what_reaches_the_manifest(void **state)
+{
+	struct bundle_backend *be = bundle_null_new();
+	struct manifest *m = manifest_new();
+	struct bundle_writer *w = bundle_writer_new(m, engine, be, false);
+	struct collect_sink *sink = bundle_writer_sink(w);
+	struct collect_item it = {
+		.path = "files/x.conf", .collector = "file", .entry = "e",
+		.source = "/srv/x.conf", .description = "a config",
+	};
+	struct collect_item_end end = {
+		.error = "cannot reread 'password=CanaryPw-991' after it changed",
+	};
+
+	assert_int_equal(sink->begin(sink, &it), 0);
+	assert_int_equal(sink->write(sink, "token = ghp_CANARYtoken0123456789abcdefghijklmno\n", 48), 0);
+	assert_int_equal(sink->end(sink, &end), 0);
+	sink->item_failed(sink, &it, "cannot open 'password=CanaryPw-992': Permission denied");
+	assert_int_equal(bundle_writer_finish(w), 0);
+	assert_int_equal(m->nfiles, 1);
+	assert_null(strstr(m->files[0].error, "CanaryPw-991"));
+	assert_non_null(strstr(m->files[0].error, "cannot reread '"));
+	assert_null(strstr(m->failures[0].reason, "CanaryPw-992"));
+	assert_non_null(strstr(m->failures[0].reason, "': Permission denied"));
+	assert_true(m->files[0].nredactions >= 2);
+	bundle_writer_free(w);
+	be->free(be);
+	manifest_free(m);
+}
+
+/* Without an output file in place, nothing is left behind. */
+static void an_abandoned_writer_leaves_nothing(void **state)
+{
+	struct bundle_seal_options o = { .output = NULL, .recipients = &rcpts };
+	char *out = tmp_path("gone.diag"), *dir = tmp_path("gone");
+	struct bundle_backend *be;
+	struct manifest *m = manifest_new();
+	struct bundle_writer *w;
+	struct collect_sink *sink;
+	struct collect_item it = { .path = "files/x", .collector = "file", .entry = "e", .source = "/x" };
+	char cmd[256];
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	free(out);
+	out = xasprintf("%s/b.diag", dir);
+	o.output = out;
+	be = bundle_seal_new(&o);
+	w = bundle_writer_new(m, engine, be, false);
+	sink = bundle_writer_sink(w);
+	assert_int_equal(sink->begin(sink, &it), 0);
+	assert_int_equal(sink->write(sink, "data\n", 5), 0);
+	bundle_writer_free(w);
+	be->free(be);
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A %s)\"", dir);
+	assert_int_equal(system(cmd), 0);
+	manifest_free(m);
+	free(out);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seals_then_opens_every_file_with_its_hash),
 		cmocka_unit_test(decoding_restarts_at_every_file_offset),
+		cmocka_unit_test(threads_do_not_change_the_payload),
+		cmocka_unit_test(withholds_what_it_cannot_redact_or_store),
+		cmocka_unit_test(a_back_end_failure_stops_the_run),
+		cmocka_unit_test(redacts_what_reaches_the_manifest),
+		cmocka_unit_test(an_abandoned_writer_leaves_nothing),
 	};
 	return cmocka_run_group_tests_name("bundle", tests, setup, teardown);
 }
