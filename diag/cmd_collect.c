@@ -116,11 +116,17 @@ static int load_recipients(const struct collect_args *a, struct age_recipients *
 		}
 		m->recipients = xrealloc(m->recipients, (m->nrecipients + 1) * sizeof(char *));
 		m->recipients[m->nrecipients++] = enc;
-		if (!a->dry_run)
-			note("sealing to %s%s", enc, a->nrecipients || a->nrecipient_files ? "" :
-			     " (built in)");
 	}
 	return 0;
+}
+
+/* Say whom the bundle is sealed to, before collecting anything. */
+static void say_recipients(const struct collect_args *a, const struct manifest *m)
+{
+	bool builtin = !a->nrecipients && !a->nrecipient_files;
+
+	for (size_t i = 0; i < m->nrecipients && !a->dry_run; i++)
+		note("sealing to %s%s", m->recipients[i], builtin ? " (built in)" : "");
 }
 
 /* "host-" and 12 hex digits: HMAC of the host name under the site key. */
@@ -400,6 +406,7 @@ static int cmd_collect_fn(int argc, char **argv)
 			goto out;
 		}
 	}
+	say_recipients(&a, m);
 	w = bundle_writer_new(m, engine, be, isatty(2) && diag_verbosity >= 0);
 	skip[0] = output;
 	copts.root = a.root;

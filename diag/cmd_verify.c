@@ -66,7 +66,8 @@ static int cmd_verify_fn(int argc, char **argv)
 		       format_size(res.bytes_checked, size, sizeof(size)));
 	else
 		printf("%s: OK: structure, manifest and payload hash (%zu files listed; give -i to "
-		       "decrypt and check each file)\n", o.name, res.manifest->nfiles);
+		       "decrypt and check each file against the manifest)\n", o.name,
+		       res.manifest->nfiles);
 	ret = DIAG_EXIT_OK;
 out:
 	bundle_read_result_release(&res);

@@ -41,7 +41,11 @@ run ls -l site.diag
 run tar tvf site.diag
 
 say "The customer's reviewer lists what would leave, without any key"
-run "$DIAG" list site.diag | sed -n '1,12p;/bundle\/tree/,/^$/p;/^Total/,$p' | head -60
+printf '$ %s\n' "$DIAG list site.diag   (an excerpt)"
+"$DIAG" list site.diag >listing
+sed -n '1,9p' listing
+sed -n '/^path-1 (file)/,/^$/p' listing
+grep -E '^(Total|Failed|Not collected)' listing
 
 say "The vendor verifies the bundle, then opens it"
 run "$DIAG" verify site.diag -i vendor.key

@@ -82,6 +82,15 @@ test_expect_success 'recipients come from a file with -R, and the manifest lists
 	test "$(json m.json "len(j[\"recipients\"])")" = 2
 '
 
+test_expect_success 'on a terminal collect shows its progress; elsewhere it does not' '
+	script -qec "\"$DIAG\" collect \"$TREE\" -r $VENDOR -o b.diag" /dev/null >tty.out &&
+	grep -q "diag: [0-9]* files, .* read, .* kept" tty.out &&
+	grep -q "wrote .b.diag." tty.out &&
+	diag collect "$TREE" -r "$VENDOR" -o c.diag 2>err &&
+	! grep -q "files, .* read" err &&
+	! grep -q "$(printf "\r")" err
+'
+
 test_expect_success 'a bundle is never overwritten' '
 	echo precious >b.diag &&
 	test_expect_code 4 diag collect "$TREE" -r "$VENDOR" -o b.diag 2>err &&
@@ -114,6 +123,37 @@ test_expect_success 'without a recipient collect refuses to run (exit 2)' '
 test_expect_success 'a malformed recipient is refused (exit 5), naming it' '
 	test_expect_code 5 diag collect "$TREE" -r age1notakey -o b.diag 2>err &&
 	grep -q "age1notakey" err &&
+	test ! -e b.diag
+'
+
+test_expect_success 'a policy excludes files and adds rules; the manifest names it' '
+	cat >policy.yaml <<-\EOP &&
+	version: 1
+	exclude:
+	  - "**/app/caf*.log"
+	rules:
+	  - id: batch-number
+	    pattern: "batch 1[0-9]{3}"
+	EOP
+	diag collect "$TREE" -p policy.yaml -r "$VENDOR" -o b.diag 2>/dev/null &&
+	diag list --json b.diag >m.json &&
+	test "$(json m.json "j[\"policy\"][\"name\"]")" = policy.yaml &&
+	test "$(json m.json "j[\"policy\"][\"sha256\"]")" = "$(sha256sum <policy.yaml | cut -d" " -f1)" &&
+	json m.json "[s[\"reason\"] for s in j[\"skipped\"] if \"caf\" in s[\"path\"]][0]" | grep -q "excluded by the redaction policy" &&
+	test "$(json m.json "sum(f[\"redactions\"].get(\"batch-number\", 0) for f in j[\"files\"])")" -ge 390
+'
+
+test_expect_success 'an invalid policy stops collect before anything is read (exit 3)' '
+	printf "version: 1\nexclud: [x]\n" >bad.yaml &&
+	test_expect_code 3 diag collect "$TREE" -p bad.yaml -r "$VENDOR" -o b.diag 2>err &&
+	grep -q "^diag: .bad.yaml.:2:1: " err &&
+	test ! -e b.diag
+'
+
+test_expect_success 'an invalid spec stops collect (exit 3), naming the line' '
+	printf "version: 1\ncollect:\n  - name: x\n    tiemout: 3\n" >bad-spec.yaml &&
+	test_expect_code 3 diag collect -s bad-spec.yaml -r "$VENDOR" -o b.diag 2>err &&
+	grep -q "^diag: .bad-spec.yaml.:[0-9]*:[0-9]*: " err &&
 	test ! -e b.diag
 '
 

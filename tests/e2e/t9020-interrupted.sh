@@ -15,6 +15,16 @@ cc -shared -fPIC -O2 -o "$INJECT" "$TOP/tests/inject/inject_io.c" -ldl
 # An ASan build wants its runtime first; let it share.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
+# child_named PID NAME: the pid of a child of PID whose command is NAME (from /proc: no procps needed).
+child_named() {
+	local p
+	for p in /proc/[0-9]*; do
+		[ "$(awk '/^PPid:/ { print $2 }' "$p/status" 2>/dev/null)" = "$1" ] &&
+			[ "$(cat "$p/comm" 2>/dev/null)" = "$2" ] && { echo "${p#/proc/}"; return 0; }
+	done
+	return 1
+}
+
 # nothing_left DIR: DIR is empty.
 nothing_left() {
 	test -z "$(ls -A "$1")" || { ls -la "$1"; false; }
@@ -37,15 +47,16 @@ test_expect_success 'SIGINT while a collector runs: no bundle, nothing left' '
 	pid=$!
 
 	for i in $(seq 1 100); do
-		pgrep -P $pid -x sleep >/dev/null && break
+		child=$(child_named $pid sleep) && break
 		sleep 0.1
 	done &&
-	pgrep -P $pid -x sleep >/dev/null &&
+	test -n "$child" &&
 	kill -INT $pid &&
 	rc=0 && { wait $pid || rc=$?; } &&
 	test $rc = 130 &&
 	nothing_left out &&
-	! pgrep -f "sleep 30" >/dev/null
+	sleep 0.2 &&
+	{ test ! -e /proc/$child || grep -q "^State:[[:space:]]*Z" /proc/$child/status; }
 '
 
 test_expect_success 'SIGINT while the bundle is being written: nothing left' '
