@@ -327,11 +327,8 @@ static int read_file_member(struct reader *r, struct tar_reader *t, const struct
 	for (;;) {
 		ssize_t n = tar_reader_read(t, buf, READ_BUF);
 
-		if (n < 0) {
-			if (!r->res->exit_code)
-				r->res->exit_code = DIAG_EXIT_CRYPTO;
+		if (n < 0)
 			goto out;
-		}
 		if (n == 0)
 			break;
 		crypto_hash_sha256_update(&sha, buf, (size_t)n);
@@ -372,11 +369,8 @@ static int read_sealed_manifest(struct reader *r, struct tar_reader *t)
 		goto out;
 	}
 	strbuf_grow(&got, want.len);
-	if (bytesrc_read_full(&t->data, got.buf, want.len) != (ssize_t)want.len) {
-		if (!r->res->exit_code)
-			r->res->exit_code = DIAG_EXIT_CRYPTO;
+	if (bytesrc_read_full(&t->data, got.buf, want.len) != (ssize_t)want.len)
 		goto out;
-	}
 	strbuf_setlen(&got, want.len);
 	if (memcmp(got.buf, want.buf, want.len)) {
 		bad(r, "the manifest sealed in the payload differs from the bundle's manifest.json");
@@ -406,11 +400,8 @@ static int read_inner(struct reader *r, struct bytesrc *plain)
 		const char *why;
 		int n = tar_reader_next(&t, &e);
 
-		if (n < 0) {
-			if (!r->res->exit_code)
-				r->res->exit_code = DIAG_EXIT_CRYPTO;
+		if (n < 0)
 			goto out;
-		}
 		if (n == 0)
 			break;
 		if (sealed) {
@@ -473,19 +464,24 @@ out:
 
 /* ---------------------------------------------------------------- outer */
 
+/* The next member of the outer tar; at its end, say what is missing. 0, or -1. */
+static int next_member(struct reader *r, struct tar_reader *t, const struct tar_entry **e,
+		       const char *missing)
+{
+	int n = tar_reader_next(t, e);
+
+	if (n == 0)
+		return bad(r, "%s", missing);
+	return n < 0 ? -1 : 0;
+}
+
 static int read_manifest(struct reader *r, struct tar_reader *t)
 {
 	const struct tar_entry *e;
 	char where[256];
-	int n = tar_reader_next(t, &e);
 
-	if (n <= 0) {
-		if (n == 0)
-			bad(r, "an empty tar archive, not a diag bundle");
-		if (!r->res->exit_code)
-			r->res->exit_code = DIAG_EXIT_CRYPTO;
+	if (next_member(r, t, &e, "an empty tar archive, not a diag bundle") < 0)
 		return -1;
-	}
 	if (strcmp(e->name, MANIFEST_NAME) || e->type != TAR_REGULAR)
 		return bad(r, "not a diag bundle: its first member is '%.200s', not %s", e->name,
 			   MANIFEST_NAME);
@@ -493,18 +489,13 @@ static int read_manifest(struct reader *r, struct tar_reader *t)
 		return bad(r, "manifest.json is too large (%llu bytes)", (unsigned long long)e->size);
 	strbuf_grow(&r->res->manifest_text, (size_t)e->size);
 	if (bytesrc_read_full(&t->data, r->res->manifest_text.buf, (size_t)e->size) !=
-	    (ssize_t)e->size) {
-		if (!r->res->exit_code)
-			r->res->exit_code = DIAG_EXIT_CRYPTO;
+	    (ssize_t)e->size)
 		return -1;
-	}
 	strbuf_setlen(&r->res->manifest_text, (size_t)e->size);
 	snprintf(where, sizeof(where), "'%s': manifest.json", r->o->name);
 	if (manifest_parse_canonical(&r->res->manifest, r->res->manifest_text.buf,
-				     r->res->manifest_text.len, where) < 0) {
-		r->res->exit_code = DIAG_EXIT_CRYPTO;
+				     r->res->manifest_text.len, where) < 0)
 		return -1;
-	}
 	r->m = r->res->manifest;
 	if (!r->m->has_payload)
 		return bad(r, "manifest.json does not describe a payload");
@@ -522,15 +513,10 @@ static int read_payload(struct reader *r, struct tar_reader *t)
 	const struct tar_entry *e;
 	crypto_hash_sha256_state sha;
 	unsigned char digest[32];
-	int n = tar_reader_next(t, &e), ret = -1;
+	int ret = -1;
 
-	if (n <= 0) {
-		if (n == 0)
-			bad(r, "payload.age is missing");
-		if (!r->res->exit_code)
-			r->res->exit_code = DIAG_EXIT_CRYPTO;
+	if (next_member(r, t, &e, "payload.age is missing") < 0)
 		return -1;
-	}
 	if (strcmp(e->name, BUNDLE_PAYLOAD_NAME) || e->type != TAR_REGULAR)
 		return bad(r, "unexpected member '%.200s' where payload.age should be", e->name);
 	if (e->size != r->m->payload_size)
@@ -570,11 +556,8 @@ static int read_payload(struct reader *r, struct tar_reader *t)
 		sodium_memzero(a.out.buf, a.out.len);
 		strbuf_release(&a.out);
 		free(a.buf);
-		if (ret < 0) {
-			if (!r->res->exit_code)
-				r->res->exit_code = DIAG_EXIT_CRYPTO;
+		if (ret < 0)
 			return -1;
-		}
 	} else {
 		unsigned char *buf = xmalloc(READ_BUF), head[AGE_HEADER_MAX < 65536 ? AGE_HEADER_MAX : 65536];
 		size_t head_len = 0;
@@ -584,8 +567,6 @@ static int read_payload(struct reader *r, struct tar_reader *t)
 
 			if (got < 0) {
 				free(buf);
-				if (!r->res->exit_code)
-					r->res->exit_code = DIAG_EXIT_CRYPTO;
 				return -1;
 			}
 			if (got == 0)
@@ -635,8 +616,6 @@ int bundle_read(struct bytesrc *src, const struct bundle_read_options *o,
 	if (n != 0) {
 		if (n > 0)
 			bad(&r, "unexpected member '%.200s' after payload.age", e->name);
-		if (!res->exit_code)
-			res->exit_code = DIAG_EXIT_CRYPTO;
 		goto out;
 	}
 	if (o->extract_dir && o->ids && extract_commit(&r) < 0)
@@ -709,20 +688,30 @@ int bundle_read_path(const char *path, struct bundle_read_options *o,
 	return ret;
 }
 
-int bundle_load_identities(struct age_identities *ids, char *const *files, size_t n)
+int bundle_read_keyed(const char *path, char *const *id_files, size_t n,
+		      struct bundle_read_options *o, struct bundle_read_result *res)
 {
+	struct age_identities ids = AGE_IDENTITIES_INIT;
 	struct age_passphrase_source pass;
 	struct age_err err;
+	int ret = 0;
 
 	age_passphrase_from_tty(&pass);
-	for (size_t i = 0; i < n; i++) {
-		if (age_identities_read_file(ids, files[i], &pass, &err) < 0) {
+	for (size_t i = 0; i < n && !ret; i++) {
+		if (age_identities_read_file(&ids, id_files[i], &pass, &err) < 0) {
 			char msg[512];
 
-			error("%s", age_err_format(&err, strcmp(files[i], "-") ? files[i] : NULL, msg,
-						   sizeof(msg)));
-			return age_err_exit_code(&err);
+			error("%s", age_err_format(&err, strcmp(id_files[i], "-") ? id_files[i] : NULL,
+						   msg, sizeof(msg)));
+			ret = age_err_exit_code(&err);
 		}
 	}
-	return 0;
+	if (!ret) {
+		o->ids = n ? &ids : NULL;
+		if (bundle_read_path(path, o, res) < 0)
+			ret = res->exit_code ? res->exit_code : DIAG_EXIT_CRYPTO;
+		o->ids = NULL;
+	}
+	age_identities_release(&ids);
+	return ret;
 }

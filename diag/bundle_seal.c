@@ -86,6 +86,13 @@ struct sealed_file {
 	uint64_t first_seq, nblocks; /* content blocks, consecutive */
 };
 
+/* A FIFO of blocks, changed with the seal's lock held. */
+struct queue {
+	struct block *head, *tail;
+	pthread_cond_t cv;
+	bool hash;                    /* linked through hnext (a block is in both queues) */
+};
+
 struct seal {
 	struct bundle_backend be;
 	char *output;
@@ -101,9 +108,9 @@ struct seal {
 	pthread_t hasher;
 	bool hasher_started;
 	pthread_mutex_t lock;
-	pthread_cond_t work_cv, done_cv, hash_cv;
-	struct block *todo, *todo_tail, *done, *free_blocks;
-	struct block *htodo, *htodo_tail;
+	pthread_cond_t done_cv;
+	struct queue work, hashq;     /* for the compressors, for the hasher */
+	struct block *done, *free_blocks;
 	size_t in_flight, max_in_flight, nblocks_alloc;
 	bool stop;
 	int werr;
@@ -227,6 +234,41 @@ static int block_spool(struct seal *s, struct block *b)
 	return 0;
 }
 
+static struct block **queue_link(const struct queue *q, struct block *b)
+{
+	return q->hash ? &b->hnext : &b->next;
+}
+
+/* With the lock held. */
+static void queue_push(struct queue *q, struct block *b)
+{
+	*queue_link(q, b) = NULL;
+	if (q->tail)
+		*queue_link(q, q->tail) = b;
+	else
+		q->head = b;
+	q->tail = b;
+	pthread_cond_signal(&q->cv);
+}
+
+/* The next block of q, waiting for one; NULL once the pool stops and q is empty. */
+static struct block *queue_pop(struct seal *s, struct queue *q)
+{
+	struct block *b;
+
+	pthread_mutex_lock(&s->lock);
+	while (!q->head && !s->stop)
+		pthread_cond_wait(&q->cv, &s->lock);
+	b = q->head;
+	if (b) {
+		q->head = *queue_link(q, b);
+		if (!q->head)
+			q->tail = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return b;
+}
+
 /* One consumer is done with b; the last one hands it back to the main thread. */
 static void block_done(struct seal *s, struct block *b)
 {
@@ -248,21 +290,10 @@ static void *worker(void *arg)
 	memset(&z, 0, sizeof(z));
 	zok = deflateInit2(&z, s->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 	for (;;) {
-		struct block *b;
+		struct block *b = queue_pop(s, &s->work);
 
-		pthread_mutex_lock(&s->lock);
-		while (!s->todo && !s->stop)
-			pthread_cond_wait(&s->work_cv, &s->lock);
-		b = s->todo;
-		if (!b) {
-			pthread_mutex_unlock(&s->lock);
+		if (!b)
 			break;
-		}
-		s->todo = b->next;
-		if (!s->todo)
-			s->todo_tail = NULL;
-		pthread_mutex_unlock(&s->lock);
-
 		b->err = 0;
 		if (!zok || block_deflate(&z, b, Z_SYNC_FLUSH) < 0) {
 			b->err = ENOMEM;
@@ -284,21 +315,10 @@ static void *hasher(void *arg)
 	crypto_hash_sha256_state sha;
 
 	for (;;) {
-		struct block *b;
+		struct block *b = queue_pop(s, &s->hashq);
 
-		pthread_mutex_lock(&s->lock);
-		while (!s->htodo && !s->stop)
-			pthread_cond_wait(&s->hash_cv, &s->lock);
-		b = s->htodo;
-		if (!b) {
-			pthread_mutex_unlock(&s->lock);
+		if (!b)
 			break;
-		}
-		s->htodo = b->hnext;
-		if (!s->htodo)
-			s->htodo_tail = NULL;
-		pthread_mutex_unlock(&s->lock);
-
 		if (b->first)
 			crypto_hash_sha256_init(&sha);
 		crypto_hash_sha256_update(&sha, b->in, b->hash_len);
@@ -365,25 +385,11 @@ static int submit(struct seal *s, struct block *b, bool hashed)
 		pthread_mutex_unlock(&s->lock);
 		return pool_error(s);
 	}
-	b->next = NULL;
-	if (s->todo_tail)
-		s->todo_tail->next = b;
-	else
-		s->todo = b;
-	s->todo_tail = b;
-	b->pending = 1;
-	if (hashed) {
-		b->pending++;
-		b->hnext = NULL;
-		if (s->htodo_tail)
-			s->htodo_tail->hnext = b;
-		else
-			s->htodo = b;
-		s->htodo_tail = b;
-		pthread_cond_signal(&s->hash_cv);
-	}
+	b->pending = hashed ? 2 : 1;
+	queue_push(&s->work, b);
+	if (hashed)
+		queue_push(&s->hashq, b);
 	s->in_flight++;
-	pthread_cond_signal(&s->work_cv);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
@@ -418,8 +424,8 @@ static void pool_stop(struct seal *s)
 		harvest(s);
 	}
 	s->stop = true;
-	pthread_cond_broadcast(&s->work_cv);
-	pthread_cond_broadcast(&s->hash_cv);
+	pthread_cond_broadcast(&s->work.cv);
+	pthread_cond_broadcast(&s->hashq.cv);
 	pthread_mutex_unlock(&s->lock);
 	for (int i = 0; i < s->started; i++)
 		pthread_join(s->threads[i], NULL);
@@ -930,9 +936,9 @@ static void seal_free(struct bundle_backend *be)
 		close(s->payload_fd);
 	sodium_free(s->key);
 	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->work_cv);
+	pthread_cond_destroy(&s->work.cv);
 	pthread_cond_destroy(&s->done_cv);
-	pthread_cond_destroy(&s->hash_cv);
+	pthread_cond_destroy(&s->hashq.cv);
 	free(s->threads);
 	free(s->recs);
 	free(s->files);
@@ -976,9 +982,10 @@ struct bundle_backend *bundle_seal_new(const struct bundle_seal_options *o)
 	s->sink = o->sink;
 	s->own_sink = !o->sink;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->work_cv, NULL);
+	pthread_cond_init(&s->work.cv, NULL);
 	pthread_cond_init(&s->done_cv, NULL);
-	pthread_cond_init(&s->hash_cv, NULL);
+	pthread_cond_init(&s->hashq.cv, NULL);
+	s->hashq.hash = true;
 	s->key = sodium_malloc(crypto_aead_chacha20poly1305_ietf_KEYBYTES);
 	s->spool_fd = spool_open(o->output);
 	if (!s->key || s->spool_fd < 0) {

@@ -24,7 +24,6 @@ static int cmd_open_fn(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct age_identities ids = AGE_IDENTITIES_INIT;
 	struct bundle_read_options o = { 0 };
 	struct bundle_read_result res = BUNDLE_READ_RESULT_INIT;
 	char **id_files = NULL, size[32];
@@ -59,15 +58,10 @@ static int cmd_open_fn(int argc, char **argv)
 		bundle = argv[optind++];
 	if (!bundle || optind < argc || !nid || !dir)
 		goto usage;
-	ret = bundle_load_identities(&ids, id_files, nid);
+	o.extract_dir = dir;
+	ret = bundle_read_keyed(bundle, id_files, nid, &o, &res);
 	if (ret)
 		goto out;
-	o.ids = &ids;
-	o.extract_dir = dir;
-	if (bundle_read_path(bundle, &o, &res) < 0) {
-		ret = res.exit_code;
-		goto out;
-	}
 	note("opened '%s': %llu files, %s, every hash checked, into '%s'", o.name,
 	     (unsigned long long)res.files_checked,
 	     format_size(res.bytes_checked, size, sizeof(size)), dir);
@@ -77,7 +71,6 @@ static int cmd_open_fn(int argc, char **argv)
 	ret = DIAG_EXIT_OK;
 out:
 	bundle_read_result_release(&res);
-	age_identities_release(&ids);
 	free(id_files);
 	return ret;
 usage:

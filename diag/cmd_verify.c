@@ -20,7 +20,6 @@ static int cmd_verify_fn(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct age_identities ids = AGE_IDENTITIES_INIT;
 	struct bundle_read_options o = { 0 };
 	struct bundle_read_result res = BUNDLE_READ_RESULT_INIT;
 	char **id_files = NULL, size[32];
@@ -50,16 +49,9 @@ static int cmd_verify_fn(int argc, char **argv)
 		bundle = argv[optind++];
 	if (!bundle || optind < argc)
 		goto usage;
-	if (nid) {
-		ret = bundle_load_identities(&ids, id_files, nid);
-		if (ret)
-			goto out;
-		o.ids = &ids;
-	}
-	if (bundle_read_path(bundle, &o, &res) < 0) {
-		ret = res.exit_code;
+	ret = bundle_read_keyed(bundle, id_files, nid, &o, &res);
+	if (ret)
 		goto out;
-	}
 	if (nid)
 		printf("%s: OK: %llu files (%s) decrypted, every hash matches the manifest\n", o.name,
 		       (unsigned long long)res.files_checked,
@@ -71,7 +63,6 @@ static int cmd_verify_fn(int argc, char **argv)
 	ret = DIAG_EXIT_OK;
 out:
 	bundle_read_result_release(&res);
-	age_identities_release(&ids);
 	free(id_files);
 	return ret;
 usage:

@@ -205,10 +205,12 @@ int bundle_check_payload(struct bytesrc *src, const struct manifest *m, const ch
 int bundle_read_path(const char *path, struct bundle_read_options *o,
 		     struct bundle_read_result *res) WARN_UNUSED;
 /*
- * Read the identity files (age-keygen's format; a passphrase-protected one
- * asks on the terminal) into ids. Returns 0, or an exit code after printing
- * an error naming the file.
+ * What `diag open` and `diag verify` share: read the n identity files
+ * (age-keygen's format; a passphrase-protected one asks on the terminal),
+ * then bundle_read_path() with them (o->ids is set for the call only).
+ * Returns 0, or an exit code after printing one line.
  */
-int bundle_load_identities(struct age_identities *ids, char *const *files, size_t n);
+int bundle_read_keyed(const char *path, char *const *id_files, size_t n,
+		      struct bundle_read_options *o, struct bundle_read_result *res);
 
 #endif
