@@ -167,23 +167,24 @@ static char *redact_message(struct bundle_writer *w, const char *msg, struct man
 }
 
 /*
- * The bundle path for a collector's path: redacted like any host-derived
- * string, then made safe byte by byte (control characters, backslashes and
- * bytes that are not UTF-8 become %XX). manifest_path_check() still decides.
+ * The bundle path for a collector's path: made safe byte by byte (control
+ * characters, backslashes and bytes that are not UTF-8 become %XX, so that
+ * distinct names stay distinct), then redacted like any host-derived string.
+ * manifest_path_check() still decides.
  */
 static char *bundle_path(struct bundle_writer *w, const char *path, struct manifest_file *f)
 {
-	char *red = redact_string(w, path, f);
-	const unsigned char *p = (const unsigned char *)red;
+	const unsigned char *p = (const unsigned char *)path;
 	struct strbuf sb = STRBUF_INIT;
-	size_t len = strlen(red);
+	size_t len = strlen(path);
+	char *red;
 
 	for (size_t i = 0; i < len; ) {
 		size_t n = 1;
 
 		while (i + n < len && (p[i + n] & 0xc0) == 0x80 && n < 4)
 			n++;
-		if (p[i] >= 0x80 && utf8_valid(red + i, n)) {
+		if (p[i] >= 0x80 && utf8_valid(path + i, n)) {
 			strbuf_add(&sb, p + i, n);
 			i += n;
 		} else if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '\\') {
@@ -194,8 +195,9 @@ static char *bundle_path(struct bundle_writer *w, const char *path, struct manif
 			i++;
 		}
 	}
-	free(red);
-	return strbuf_detach(&sb, NULL);
+	red = redact_string(w, sb.buf, f);
+	strbuf_release(&sb);
+	return red;
 }
 
 /* ---------------------------------------------------------------- items */

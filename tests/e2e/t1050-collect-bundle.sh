@@ -91,6 +91,16 @@ test_expect_success 'on a terminal collect shows its progress; elsewhere it does
 	! grep -q "$(printf "\r")" err
 '
 
+test_expect_success 'names that are not UTF-8 or hold control characters are escaped, distinctly' '
+	mkdir t &&
+	echo 1 >"t/a$(printf "\\377")b" && echo 2 >"t/a$(printf "\\376")b" && echo 3 >"t/a$(printf "\\t")b" &&
+	diag collect t -r "$VENDOR" -o b.diag 2>/dev/null &&
+	diag list b.diag >out &&
+	grep -q "/t/a%FFb  " out && grep -q "/t/a%FEb  " out && grep -q "/t/a%09b  " out &&
+	diag open b.diag -i "$VENDOR_KEY" -o case 2>/dev/null &&
+	test "$(find case -name "a%??b" | wc -l)" = 3
+'
+
 test_expect_success 'a bundle is never overwritten' '
 	echo precious >b.diag &&
 	test_expect_code 4 diag collect "$TREE" -r "$VENDOR" -o b.diag 2>err &&
