@@ -143,12 +143,41 @@ static int age_src_write(void *ctx, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * The files whose compressed bytes lie in chunk k of the payload, for the
+ * message about a damaged chunk ("holds files/a, files/b"), from the offsets
+ * the manifest records.
+ */
+static void chunk_files(const struct manifest *m, uint64_t k, struct strbuf *out)
+{
+	uint64_t lo = k * AGE_CHUNK_SIZE, hi = lo + AGE_CHUNK_SIZE;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct manifest_file *f = &m->files[i];
+
+		if (f->offset >= hi || f->offset + f->compressed_size <= lo)
+			continue;
+		if (n++ < 3)
+			strbuf_addf(out, "%s%s", n > 1 ? ", " : "; it holds ", f->path);
+	}
+	if (n > 3)
+		strbuf_addf(out, " and %zu more files", n - 3);
+	else if (!n && m->nfiles && lo >= m->files[m->nfiles - 1].offset)
+		strbuf_addstr(out, "; it holds the sealed manifest");
+}
+
 static void age_src_fail(struct age_src *a, const struct age_err *err)
 {
+	struct strbuf where = STRBUF_INIT;
+
 	a->failed = true;
 	if (err->code == AGE_ERR_IO)
 		a->r->res->exit_code = DIAG_EXIT_IO;
-	bad(a->r, "payload.age: %s: %s", age_err_class(err->code), err->msg);
+	if (err->code == AGE_ERR_PAYLOAD)
+		chunk_files(a->r->m, err->chunk, &where);
+	bad(a->r, "payload.age: %s: %s%s", age_err_class(err->code), err->msg, where.buf);
+	strbuf_release(&where);
 }
 
 static ssize_t age_src_read(struct bytesrc *src, void *buf, size_t len)
