@@ -56,7 +56,7 @@ static int cmd_open_fn(int argc, char **argv)
 	}
 	if (optind < argc && !bundle)
 		bundle = argv[optind++];
-	if (!bundle || optind < argc || !nid || !dir)
+	if (!bundle || optind < argc || !nid || !dir || !*dir)
 		goto usage;
 	o.extract_dir = dir;
 	ret = bundle_read_keyed(bundle, id_files, nid, &o, &res);

@@ -327,6 +327,44 @@ static void parses_pax_records_strictly(void **state)
 	assert_int_equal(read_with_pax("13 uid=-1234\n"), -1);
 }
 
+/* gzip -c of "hello\n" (from stock gzip -n). */
+static const unsigned char hello_gz[] = {
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48, 0xcd, 0xc9,
+	0xc9, 0xe7, 0x02, 0x00, 0x20, 0x30, 0x3a, 0x36, 0x06, 0x00, 0x00, 0x00,
+};
+
+static ssize_t gunzip_all(const void *buf, size_t len, char *out, size_t outlen)
+{
+	struct bytesrc_mem src;
+	struct bytesrc_gunzip gz;
+	ssize_t n;
+
+	bytesrc_mem_init(&src, buf, len);
+	assert_int_equal(bytesrc_gunzip_init(&gz, &src.src, "test"), 0);
+	n = bytesrc_read_full(&gz.src, out, outlen);
+	bytesrc_gunzip_release(&gz);
+	return n;
+}
+
+static void gunzip_takes_one_member_and_nothing_after_it(void **state)
+{
+	unsigned char buf[64];
+	char out[64];
+
+	assert_int_equal(gunzip_all(hello_gz, sizeof(hello_gz), out, sizeof(out)), 6);
+	assert_memory_equal(out, "hello\n", 6);
+	/* trailing garbage, a second member, a truncated stream, a flipped CRC */
+	memcpy(buf, hello_gz, sizeof(hello_gz));
+	buf[sizeof(hello_gz)] = 'x';
+	assert_int_equal(gunzip_all(buf, sizeof(hello_gz) + 1, out, sizeof(out)), -1);
+	memcpy(buf + sizeof(hello_gz), hello_gz, sizeof(hello_gz));
+	assert_int_equal(gunzip_all(buf, 2 * sizeof(hello_gz), out, sizeof(out)), -1);
+	assert_int_equal(gunzip_all(hello_gz, sizeof(hello_gz) - 3, out, sizeof(out)), -1);
+	memcpy(buf, hello_gz, sizeof(hello_gz));
+	buf[sizeof(hello_gz) - 6] ^= 1;
+	assert_int_equal(gunzip_all(buf, sizeof(hello_gz), out, sizeof(out)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +376,7 @@ int main(void)
 		cmocka_unit_test(refuses_gnu_long_name_members),
 		cmocka_unit_test(refuses_damaged_and_surprising_headers),
 		cmocka_unit_test(parses_pax_records_strictly),
+		cmocka_unit_test(gunzip_takes_one_member_and_nothing_after_it),
 	};
 	return cmocka_run_group_tests_name("tar", tests, NULL, NULL);
 }
