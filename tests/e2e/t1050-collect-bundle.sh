@@ -101,6 +101,14 @@ test_expect_success 'names that are not UTF-8 or hold control characters are esc
 	test "$(find case -name "a%??b" | wc -l)" = 3
 '
 
+test_expect_success 'the host pseudonym in the manifest resolves on the site with diag lookup' '
+	diag collect "$TREE/etc" -r "$VENDOR" -o b.diag 2>/dev/null &&
+	diag list --json b.diag >m.json &&
+	host=$(json m.json "j[\"host\"]") &&
+	case $host in host-????????????) ;; *) fail "host pseudonym $host" ;; esac &&
+	test "$(diag lookup "$host")" = "$(hostname)"
+'
+
 test_expect_success 'a bundle is never overwritten' '
 	echo precious >b.diag &&
 	test_expect_code 4 diag collect "$TREE" -r "$VENDOR" -o b.diag 2>err &&
