@@ -12,23 +12,10 @@
 #include "diag/site.h"
 #include "diag/strbuf.h"
 
-/* Print s, with bytes outside printable ASCII as \xHH: originals come from untrusted logs. */
-static void print_safe(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			putchar(c);
-		else
-			printf("\\x%02x", c);
-	}
-}
-
 /* 0 found, 1 unknown, -1 error. */
 static int lookup_one(struct site *site, const char *token, bool long_format)
 {
-	struct strbuf val = STRBUF_INIT;
+	struct strbuf val = STRBUF_INIT, line = STRBUF_INIT;
 	char *kind = NULL;
 	int n = site_lookup(site, token, &val, &kind);
 
@@ -44,14 +31,20 @@ static int lookup_one(struct site *site, const char *token, bool long_format)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
+		/* originals (and anything read from the map) come from untrusted logs */
+		strbuf_reset(&line);
 		if (long_format) {
-			print_safe(token, strlen(token));
-			printf("\t%s\t", kind);
+			site_escape(&line, token, strlen(token));
+			strbuf_addch(&line, '\t');
+			site_escape(&line, kind, strlen(kind));
+			strbuf_addch(&line, '\t');
 		}
-		print_safe(p, len);
-		putchar('\n');
+		site_escape(&line, p, len);
+		strbuf_addch(&line, '\n');
+		fputs(line.buf, stdout);
 		p += len + 1;
 	}
+	strbuf_release(&line);
 	strbuf_release(&val);
 	free(kind);
 	return 0;

@@ -159,11 +159,16 @@ int collect_read_small(const struct collect_ctx *ctx, const char *host_path, str
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
 		close(fd);
-		errno = errno ? errno : EINVAL;
-		if (!S_ISREG(st.st_mode))
-			errno = EINVAL;
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	while (sb->len < max) {

@@ -174,6 +174,15 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+void strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag/error.h"
@@ -69,18 +71,11 @@ int fs_create_excl(const char *path, mode_t mode)
 	return fd;
 }
 
-int fs_read_file(const char *path, struct strbuf *sb, size_t max)
+int fs_read_fd(int fd, struct strbuf *sb, size_t max)
 {
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	size_t start = sb->len;
-	struct stat st;
+	int e;
 
-	if (fd < 0)
-		return error_errno("cannot open '%s'", path);
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		return error("cannot read '%s': Is a directory", path);
-	}
 	for (;;) {
 		ssize_t n;
 
@@ -89,32 +84,68 @@ int fs_read_file(const char *path, struct strbuf *sb, size_t max)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			error_errno("cannot read '%s'", path);
-			goto fail;
+			break;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		strbuf_setlen(sb, sb->len + (size_t)n);
 		if (sb->len - start > max) {
-			error("'%s' is too large (more than %zu bytes)", path, max);
-			goto fail;
+			errno = EFBIG;
+			break;
 		}
 	}
-	if (fd)
-		close(fd);
-	return 0;
-fail:
-	if (fd)
-		close(fd);
+	e = errno;
 	strbuf_setlen(sb, start);
+	errno = e;
 	return -1;
+}
+
+int fs_read_file(const char *path, struct strbuf *sb, size_t max)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	struct stat st;
+	int ret = 0;
+
+	if (fd < 0)
+		return error_errno("cannot open '%s'", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
+		ret = error("cannot read '%s': Is a directory", path);
+	else if (fs_read_fd(fd, sb, max) < 0)
+		ret = errno == EFBIG ? error("'%s' is too large (more than %zu bytes)", path, max) :
+			error_errno("cannot read '%s'", path);
+	if (fd)
+		close(fd);
+	return ret;
+}
+
+int fs_lock(int fd, int op, const char *path, int timeout_ms)
+{
+	const struct timespec step = { 0, 50 * 1000000L };
+	int waited = 0;
+
+	for (;;) {
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return error_errno("cannot lock '%s'", path);
+		if (waited >= timeout_ms)
+			return error("'%s' is locked by another process (another diag still running?); "
+				     "gave up after %d s", path, timeout_ms / 1000);
+		nanosleep(&step, NULL);
+		waited += 50;
+	}
 }
 
 int fs_mkdir_p(const char *path, mode_t mode)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int ret = 0;
 
+	if (!*path)
+		return error("cannot create a directory with an empty name");
+	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
@@ -331,10 +362,14 @@ int atomic_file_open(struct atomic_file *af, const char *path, mode_t mode, unsi
 		return 0;
 	}
 	if ((stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) ||
-	    !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6)) {
+	    !strcmp(path, "/dev/stdout") || !strcmp(path, "/dev/stderr") ||
+	    !strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14)) {
 		/*
 		 * A device or a FIFO (/dev/null, /dev/stdout, a pipe): write to it
-		 * directly. Renaming over it would replace the device node.
+		 * directly. Renaming over it would replace the device node. The
+		 * names of descriptors count even when one is a regular file (a
+		 * shell redirection): no temporary file can be made beside them.
+		 * Other paths under /dev (/dev/shm) are ordinary.
 		 */
 		af->fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (af->fd < 0) {

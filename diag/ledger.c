@@ -171,28 +171,6 @@ static char *record_line(const struct ledger_record *rec, uint64_t seq, const ch
 	return line;
 }
 
-/* Read the whole file open on fd into sb, from offset 0. -1 with errno on failure. */
-static int pread_all(int fd, struct strbuf *sb)
-{
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(sb, 65536);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, (off_t)sb->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		if (sb->len > LEDGER_MAX_BYTES) {
-			errno = EFBIG;
-			return -1;
-		}
-	}
-}
-
 static void fsync_dir_of(const char *path)
 {
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
@@ -225,14 +203,10 @@ int ledger_append(const char *path, const struct ledger_record *rec, uint64_t *s
 	}
 	if (st.st_mode & 077)
 		warning("the ledger '%s' is accessible to other users", path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			error_errno("cannot lock the ledger '%s'", path);
-			goto out;
-		}
-	}
+	if (fs_lock(fd, LOCK_EX, path, FS_LOCK_WAIT_MS) < 0)
+		goto out;
 	/* Under the lock: nobody else appends until we are done. */
-	if (pread_all(fd, &old) < 0) {
+	if (fs_read_fd(fd, &old, LEDGER_MAX_BYTES) < 0) {
 		error_errno("cannot read the ledger '%s'", path);
 		goto out;
 	}
@@ -493,7 +467,7 @@ int ledger_read(struct ledger *l, const char *path)
 		return 0;
 	if (fd < 0)
 		return error_errno("cannot open the ledger '%s'", path);
-	if (pread_all(fd, &sb) < 0) {
+	if (fs_read_fd(fd, &sb, LEDGER_MAX_BYTES) < 0) {
 		error_errno("cannot read the ledger '%s'", path);
 		close(fd);
 		strbuf_release(&sb);

@@ -269,7 +269,7 @@ static bool java(struct cursor *c, struct civil *t)
 /* Lmmdd HH:MM:SS.uuuuuu (klog/glog: Kubernetes components). */
 static bool klog(struct cursor *c, struct civil *t)
 {
-	if (!strchr("IWEF", peek(c)) || peek(c) < 0)
+	if (peek(c) <= 0 || !strchr("IWEF", peek(c))) /* strchr() finds a NUL too */
 		return false;
 	c->p++;
 	if (!num(c, 2, &t->mo) || !num(c, 2, &t->d) || !eat(c, ' '))
@@ -323,18 +323,18 @@ static bool access_log(const char *line, size_t len, struct civil *t)
 /* Epoch seconds, milliseconds, micro- or nanoseconds, with an optional fraction. */
 static bool epoch_number(struct cursor *c, int64_t *out)
 {
-	int64_t v = 0;
+	uint64_t v = 0; /* 19 digits overflow int64_t, never uint64_t */
 	int n = 0;
 
 	while (isdigit(peek(c)) && n < 19) {
-		v = v * 10 + (*c->p++ - '0');
+		v = v * 10 + (uint64_t)(*c->p++ - '0');
 		n++;
 	}
 	if (n < 9 || isdigit(peek(c)))
 		return false;
-	while (v > 100000000000LL) /* beyond year 5138 in seconds: a finer unit */
+	while (v > 100000000000ULL) /* beyond year 5138 in seconds: a finer unit */
 		v /= 1000;
-	*out = v;
+	*out = (int64_t)v;
 	return true;
 }
 

@@ -15,13 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sodium.h>
 
 #include "diag/cmd.h"
 #include "diag/error.h"
 #include "diag/exit.h"
 #include "diag/fsutil.h"
+#include "diag/util.h"
 
 /* In the order 'diag --help' lists them; the NULL ends the table. */
 static const struct diag_cmd *const commands[] = {
@@ -116,12 +116,10 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct diag_cmd *cmd;
-	struct rlimit rl = { 0, 0 };
 	int c;
 
+	diag_protect_process();
 	setlocale(LC_CTYPE, "");
-	/* Collected plaintext must never end up in a core file. */
-	setrlimit(RLIMIT_CORE, &rl);
 	signal(SIGPIPE, SIG_IGN);
 	fs_cleanup_install();
 

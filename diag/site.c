@@ -11,7 +11,8 @@
  * The pseudonym map (pseudonyms.map) is a text file, one entry a line:
  *     TOKEN <TAB> KIND <TAB> ORIGINAL <LF>
  * where each field has every byte outside printable ASCII, and the
- * backslash, written as \xHH (so a field never holds a tab or a newline).
+ * backslash, written as \xHH (site_escape(): so a field never holds a tab
+ * or a newline).
  * It is only ever appended to, under flock(LOCK_EX); a writer first reads
  * what is there so that no line is written twice, even by two processes.
  * A torn last line (a crash mid-append) is ignored by readers and
@@ -66,7 +67,7 @@ static uint64_t hash_bytes(const char *s, size_t len)
 	return h;
 }
 
-static void escape_field(struct strbuf *out, const char *s, size_t len)
+void site_escape(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 
@@ -91,8 +92,8 @@ static int hexdigit(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Decode a field written by escape_field(). -1 if malformed. */
-static int unescape_field(struct strbuf *out, const char *s, size_t len)
+/* Decode a field written by site_escape(). -1 if malformed. */
+static int unsite_escape(struct strbuf *out, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		int hi, lo;
@@ -142,6 +143,10 @@ static int load_key(struct site *site, int fd)
 		return error_errno("cannot stat '%s'", site->key_path);
 	if (!S_ISREG(st.st_mode))
 		return error("site key '%s' is not a regular file", site->key_path);
+	/* One planted by another user would be known to them: tokens could be reversed. */
+	if (st.st_uid != geteuid())
+		return error("site key '%s' belongs to another user (uid %u)", site->key_path,
+			     (unsigned)st.st_uid);
 	if (st.st_mode & 077)
 		return error("site key '%s' is accessible to other users (mode %04o); "
 			     "run 'chmod 600 %s'", site->key_path, (unsigned)(st.st_mode & 07777),
@@ -293,11 +298,11 @@ void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 	size_t len;
 	char *s;
 
-	escape_field(&line, token, strlen(token));
+	site_escape(&line, token, strlen(token));
 	strbuf_addch(&line, '\t');
-	escape_field(&line, kind, strlen(kind));
+	site_escape(&line, kind, strlen(kind));
 	strbuf_addch(&line, '\t');
-	escape_field(&line, original, original_len);
+	site_escape(&line, original, original_len);
 	s = strbuf_detach(&line, &len);
 	pthread_mutex_lock(&site->lock);
 	table_insert(site, s, len);
@@ -324,37 +329,29 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 		close(fd);
 		return error("pseudonym map '%s' is not a regular file", site->map_path);
 	}
+	/* The originals must not be appended to a file someone else planted (and can read). */
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return error("pseudonym map '%s' belongs to another user (uid %u)", site->map_path,
+			     (unsigned)st.st_uid);
+	}
 	if (st.st_mode & 077) {
 		close(fd);
 		return error("pseudonym map '%s' is accessible to other users (mode %04o); "
 			     "run 'chmod 600 %s'", site->map_path, (unsigned)(st.st_mode & 07777),
 			     site->map_path);
 	}
-	while (flock(fd, write ? LOCK_EX : LOCK_SH) < 0) {
-		if (errno != EINTR) {
-			close(fd);
-			return error_errno("cannot lock '%s'", site->map_path);
-		}
+	if (fs_lock(fd, write ? LOCK_EX : LOCK_SH, site->map_path, FS_LOCK_WAIT_MS) < 0) {
+		close(fd);
+		return -1;
 	}
-	for (off_t off = 0;;) {
-		ssize_t n;
-
-		if (sb->len > SITE_MAP_MAX) {
-			close(fd);
-			return error("pseudonym map '%s' is too large", site->map_path);
-		}
-		strbuf_grow(sb, 65536);
-		n = pread(fd, sb->buf + sb->len, sb->alloc - sb->len - 1, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return error_errno("cannot read '%s'", site->map_path);
-		}
-		if (n == 0)
-			break;
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		off += n;
+	if (fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
+		if (errno == EFBIG)
+			error("pseudonym map '%s' is too large", site->map_path);
+		else
+			error_errno("cannot read '%s'", site->map_path);
+		close(fd);
+		return -1;
 	}
 	return fd;
 }
@@ -451,29 +448,30 @@ static void lookup_line(const char *line, size_t len, void *ctx)
 	struct lookup_state *st = ctx;
 	const char *f[3];
 	size_t flen[3];
-	char *p;
 
 	if (!split_line(line, len, f, flen) || flen[0] != st->token_len ||
 	    memcmp(f[0], st->token, flen[0]))
 		return;
 	/* The same original may appear under two kinds: report it once. */
-	for (p = st->seen.buf; (p = memmem(p, st->seen.len - (size_t)(p - st->seen.buf), f[2], flen[2]));
-	     p++) {
-		if ((p == st->seen.buf || p[-1] == '\n') && p[flen[2]] == '\n')
+	for (const char *p = st->seen.buf, *end = p + st->seen.len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if ((size_t)(nl - p) == flen[2] && !memcmp(p, f[2], flen[2]))
 			return;
+		p = nl + 1;
 	}
 	strbuf_add(&st->seen, f[2], flen[2]);
 	strbuf_addch(&st->seen, '\n');
 	if (st->found)
 		strbuf_addch(st->out, '\n');
-	if (unescape_field(st->out, f[2], flen[2]) < 0) {
+	if (unsite_escape(st->out, f[2], flen[2]) < 0) {
 		st->bad = 1;
 		return;
 	}
 	if (!st->found && st->kind) {
 		struct strbuf k = STRBUF_INIT;
 
-		if (unescape_field(&k, f[1], flen[1]) < 0)
+		if (unsite_escape(&k, f[1], flen[1]) < 0)
 			st->bad = 1;
 		*st->kind = strbuf_detach(&k, NULL);
 	}
@@ -501,7 +499,7 @@ int site_lookup(struct site *site, const char *token, struct strbuf *out, char *
 	}
 	if (fd >= 0)
 		close(fd);
-	escape_field(&tok, token, strlen(token));
+	site_escape(&tok, token, strlen(token));
 	st.token = tok.buf;
 	st.token_len = tok.len;
 	for_each_line(&map, lookup_line, &st);
@@ -566,40 +564,25 @@ static char **strv_finish(struct strv *sv)
 	return sv->v;
 }
 
-void strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Read root/rel (at most 1 MiB); false if it cannot be read, silently. */
+/*
+ * Read root/rel (at most 1 MiB); false if it cannot be read, silently.
+ * Only a regular file is read, and opening never blocks (on a FIFO).
+ */
 static bool read_under(const char *root, const char *rel, struct strbuf *sb)
 {
 	char *path = xasprintf("%s/%s", strcmp(root, "/") ? root : "", rel);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok = false;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	bool ok;
 
 	free(path);
 	if (fd < 0)
 		return false;
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(sb, 8192);
-		n = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ok = n == 0;
-			break;
-		}
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		if (sb->len > (1u << 20))
-			break;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return false;
 	}
+	ok = fs_read_fd(fd, sb, 1u << 20) == 0;
 	close(fd);
 	return ok;
 }

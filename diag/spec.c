@@ -232,15 +232,6 @@ static int want_strings(const struct parse *p, const yaml_node_t *node, const ch
 	return 0;
 }
 
-static void strv_free_n(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -323,24 +314,57 @@ static bool in_list(const char *s, const char *const *list)
 	return false;
 }
 
-/* Check that a mapping's keys are scalars and unique. */
+struct key_ref {
+	const char *s;
+	size_t i;   /* position in the mapping */
+};
+
+static int key_ref_cmp(const void *pa, const void *pb)
+{
+	const struct key_ref *a = pa, *b = pb;
+	int c = strcmp(a->s, b->s);
+
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * Check that a mapping's keys are scalars and unique, reporting the first
+ * offender in document order. Sorting keeps this O(n log n): a comparison of
+ * every pair took minutes on a 1 MiB mapping.
+ */
 static int check_mapping(const struct parse *p, const yaml_node_t *map, const char *what)
 {
+	size_t n, first_bad, first_dup;
+	struct key_ref *keys;
+
 	if (map->type != YAML_MAPPING_NODE)
 		return perr(p, map, "%s must be a mapping (key: value)", what);
-	for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
-		yaml_node_t *ka = node_at(p, a->key);
+	n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+	first_bad = first_dup = n;
+	keys = xcalloc(n ? n : 1, sizeof(*keys));
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *k = node_at(p, map->data.mapping.pairs.start[i].key);
 
-		if (ka->type != YAML_SCALAR_NODE)
-			return perr(p, ka, "keys in %s must be strings", what);
-		for (yaml_node_pair_t *b = map->data.mapping.pairs.start; b < a; b++) {
-			yaml_node_t *kb = node_at(p, b->key);
-
-			if (kb->type == YAML_SCALAR_NODE &&
-			    !strcmp((char *)ka->data.scalar.value, (char *)kb->data.scalar.value))
-				return perr(p, ka, "duplicate key '%s' in %s", (char *)ka->data.scalar.value,
-					    what);
+		if (k->type != YAML_SCALAR_NODE) {
+			first_bad = i;
+			n = i; /* keys after it do not matter */
+			break;
 		}
+		keys[i].s = (const char *)k->data.scalar.value;
+		keys[i].i = i;
+	}
+	qsort(keys, n, sizeof(*keys), key_ref_cmp);
+	for (size_t k = 1; k < n; k++)
+		if (!strcmp(keys[k].s, keys[k - 1].s) && keys[k].i < first_dup)
+			first_dup = keys[k].i;
+	free(keys);
+	if (first_bad < first_dup)
+		return perr(p, node_at(p, map->data.mapping.pairs.start[first_bad].key),
+			    "keys in %s must be strings", what);
+	if (first_dup < first_bad) {
+		yaml_node_t *k = node_at(p, map->data.mapping.pairs.start[first_dup].key);
+
+		return perr(p, k, "duplicate key '%s' in %s", (char *)k->data.scalar.value, what);
 	}
 	return 0;
 }
@@ -461,7 +485,7 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 				continue;
 			if (kind_key)
 				return perr(p, k, "an entry has exactly one of 'file', 'command', 'system': "
-					    "this one also has '%s'", kind_names[kind]);
+					    "this one has '%s' and '%s'", kind_names[kind], kind_names[i]);
 			kind = i;
 			kind_key = k;
 		}
@@ -515,8 +539,6 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 				return perr(p, v, "unknown system fact '%s'", (const char *)v->data.scalar.value);
 			}
 			e->fact = xstrdup(fact->name);
-			if (!e->description)
-				e->description = xstrdup(fact->description);
 		} else if (e->kind == SPEC_FILE) {
 			if (parse_file_key(p, key, v, e) < 0)
 				return -1;
@@ -526,6 +548,9 @@ static int parse_entry(struct parse *p, const yaml_node_t *map, struct spec_entr
 	}
 	if (e->kind == SPEC_SYSTEM && !e->name)
 		e->name = xstrdup(e->fact);
+	/* set here, not at the 'system' key: a 'description' after it would replace (and leak) it */
+	if (e->kind == SPEC_SYSTEM && !e->description)
+		e->description = xstrdup(collector_system_fact(e->fact)->description);
 	if (!e->name)
 		return perr(p, map, "%s has no 'name'", where);
 	if (!e->description)
@@ -849,13 +874,13 @@ static void entry_release(struct spec_entry *e)
 {
 	free(e->name);
 	free(e->description);
-	strv_free_n(e->paths);
-	strv_free_n(e->include);
-	strv_free_n(e->exclude);
-	strv_free_n(e->argv);
-	strv_free_n(e->window_args);
-	strv_free_n(e->env);
-	strv_free_n(e->pass_env);
+	strv_free(e->paths);
+	strv_free(e->include);
+	strv_free(e->exclude);
+	strv_free(e->argv);
+	strv_free(e->window_args);
+	strv_free(e->env);
+	strv_free(e->pass_env);
 	free(e->fact);
 }
 

@@ -678,12 +678,21 @@ static int cookie_seek(void *cookie, off64_t *off, int whence)
 {
 	struct split_set *s = cookie;
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)s->pos : (int64_t)s->size;
+	int64_t to;
 
-	if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + *off < 0) {
+	if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
 		errno = EINVAL;
 		return -1;
 	}
-	s->pos = (uint64_t)(base + *off);
+	if (__builtin_add_overflow(base, (int64_t)*off, &to)) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	if (to < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	s->pos = (uint64_t)to;
 	*off = (off64_t)s->pos;
 	return 0;
 }

@@ -41,21 +41,30 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 void strbuf_grow(struct strbuf *sb, size_t extra)
 {
 	size_t want;
+	char *buf;
 
 	if (extra > SIZE_MAX - sb->len - 1)
 		die(4, "out of memory (buffer of %zu + %zu bytes)", sb->len, extra);
 	want = sb->len + extra + 1;
 	if (want <= sb->alloc)
 		return;
-	if (!sb->alloc)
-		sb->buf = NULL;
 	if (want < sb->alloc * 2)
 		want = sb->alloc * 2;
 	if (want < 64)
 		want = 64;
-	sb->buf = xrealloc(sb->buf, want);
-	if (!sb->alloc)
-		sb->buf[0] = '\0';
+	/*
+	 * Not realloc(): when it moves the block it frees the old one as it is,
+	 * and plaintext would linger in freed memory. Copy, wipe, free.
+	 */
+	buf = xmalloc(want);
+	if (sb->alloc) {
+		memcpy(buf, sb->buf, sb->len + 1);
+		sodium_memzero(sb->buf, sb->alloc);
+		free(sb->buf);
+	} else {
+		buf[0] = '\0';
+	}
+	sb->buf = buf;
 	sb->alloc = want;
 }
 

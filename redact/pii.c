@@ -213,6 +213,8 @@ struct pii_scratch {
 	size_t n, alloc;
 	struct span *names; /* names found by context, looked for again in the record */
 	size_t nnames, names_alloc;
+	size_t *name_tab;   /* open addressing over names[], by content (propagate_names()) */
+	size_t name_tab_alloc;
 	bool oom;
 };
 
@@ -407,6 +409,7 @@ void pii_scratch_free(struct pii_scratch *scr)
 	pcre2_match_data_free(scr->md);
 	free(scr->c);
 	free(scr->names);
+	free(scr->name_tab);
 	free(scr);
 }
 
@@ -603,6 +606,25 @@ static bool is_user_token(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * Is t[ls] inside the user information of a URL, scheme://user:pass@host?
+ * Going back from ls, "://" must come before any '/', '?', '#', '@', blank
+ * or quote (so ?to=jane@x.org in a URL's query is still an address).
+ */
+static bool in_url_userinfo(const char *t, size_t ls)
+{
+	for (size_t k = ls; k > 0 && ls - k < 256; k--) {
+		char c = t[k - 1];
+
+		if (c == '/')
+			return k >= 3 && t[k - 2] == '/' && t[k - 3] == ':';
+		if (c == '?' || c == '#' || c == '@' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+		    c == '<' || c == '>' || c == '\n' || c == '\r')
+			return false;
+	}
+	return false;
+}
+
 static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
 		     size_t *resume)
 {
@@ -625,11 +647,15 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return;
 	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
 		return; /* local part too long to be one */
-	/* scheme://user:password@host is a URL, not an address (mailto: is one). */
-	if (ls > 0 && (t[ls - 1] == ':' || t[ls - 1] == '/')) {
-		if (!(t[ls - 1] == ':' && ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
-			return;
-	}
+	/*
+	 * scheme://user:password@host is a URL, not an address, whatever the
+	 * password holds (redis://:a~b@host); so is user:password@host, but
+	 * mailto:x@y is one, and so is an address in a URL's path or query.
+	 */
+	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
+		return;
+	if (in_url_userinfo(t, ls))
+		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
@@ -745,7 +771,9 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		return i;
 	if (e < len && (is_word(t[e]) || (t[e] == '.' && e + 1 < len && is_alnum(t[e + 1]))))
 		return i; /* 1.2.3.4.5, 1.2.3.4a: versions, OIDs */
-	if (ipv4_is_special(a)) {
+	/* Chrome/122.0.0.0: a browser version in a User-Agent (Chromium's reduced form) */
+	if (ipv4_is_special(a) || (i > 1 && t[i - 1] == '/' && (CLS(t[i - 2]) & C_ALPHA) && !a[1] &&
+				   !a[2] && !a[3])) {
 		claim(scr, i, e);
 		return e;
 	}
@@ -1655,24 +1683,76 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 	return 0;
 }
 
-/* Names found by context stand for the same thing elsewhere in the record ("sudo: X : PWD=/home/X"). */
+#define NAME_MAX_LEN 256 /* context names are at most 32 bytes, syslog hosts 253 */
+#define NO_NAME SIZE_MAX
+
+/*
+ * Names found by context stand for the same thing elsewhere in the record
+ * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
+ * boundary is added. One pass over the word starts with a hash table of the
+ * names, so the cost is linear in the record (a memmem() per name was
+ * quadratic: minutes on a long line full of "user=" fields). The table
+ * hashes ignoring case and compares exactly. Among equal names, the lowest
+ * kind is kept, as the overlap resolution would.
+ */
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
+	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
+	size_t cap = 16, maxlen = 0, *tab;
+
+	if (!scr->nnames)
+		return;
+	while (cap < 2 * scr->nnames)
+		cap *= 2;
+	if (cap > scr->name_tab_alloc) {
+		tab = realloc(scr->name_tab, cap * sizeof(*tab));
+		if (!tab) {
+			scr->oom = true;
+			return;
+		}
+		scr->name_tab = tab;
+		scr->name_tab_alloc = cap;
+	}
+	tab = scr->name_tab;
+	for (size_t i = 0; i < cap; i++)
+		tab[i] = NO_NAME;
 	for (size_t k = 0; k < scr->nnames; k++) {
-		size_t nl = scr->names[k].end - scr->names[k].start;
-		const char *name = t + scr->names[k].start;
+		const struct span *n = &scr->names[k];
+		size_t nl = n->end - n->start, i;
 
-		for (size_t i = 0; i + nl <= len;) {
-			const char *p = memmem(t + i, len - i, name, nl);
-			size_t s;
+		if (!nl || nl >= NAME_MAX_LEN)
+			continue;
+		for (i = hash_nocase(t + n->start, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+			struct span *o = &scr->names[tab[i]];
 
-			if (!p)
+			if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl))
 				break;
-			s = (size_t)(p - t);
-			if (s != scr->names[k].start && (s == 0 || !is_word(t[s - 1])) &&
-			    (s + nl == len || !is_word(t[s + nl])))
-				add(scr, s, s + nl, scr->names[k].kind);
-			i = s + 1;
+		}
+		if (tab[i] == NO_NAME)
+			tab[i] = k;
+		else if (n->kind < scr->names[tab[i]].kind)
+			scr->names[tab[i]].kind = n->kind;
+		lens[nl / 64] |= 1ULL << (nl % 64);
+		if (nl > maxlen)
+			maxlen = nl;
+	}
+	for (size_t s = 0; s < len; s++) {
+		if (!is_word(t[s]) || (s > 0 && is_word(t[s - 1])))
+			continue;
+		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
+			size_t nl = e - s, i;
+
+			if ((e < len && is_word(t[e])) || !((lens[nl / 64] >> (nl % 64)) & 1))
+				continue;
+			for (i = hash_nocase(t + s, nl) & (cap - 1); tab[i] != NO_NAME; i = (i + 1) & (cap - 1)) {
+				const struct span *o = &scr->names[tab[i]];
+
+				if (o->end - o->start == nl && !memcmp(t + o->start, t + s, nl)) {
+					if (o->start != s)
+						add(scr, s, e, o->kind);
+					break;
+				}
+			}
 		}
 	}
 }

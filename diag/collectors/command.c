@@ -131,15 +131,6 @@ static char **build_env(const struct spec_entry *e)
 	return env;
 }
 
-static void strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Find prog in path like execvp() would, without a shell. NULL (errno set) if absent. */
 static char *find_program(const char *prog, const char *path)
 {
@@ -221,7 +212,8 @@ static char **build_argv(const struct collect_ctx *ctx, const struct spec_entry 
 }
 
 /* In the child, between fork() and execve(): async-signal-safe calls only. */
-static void NORETURN child(const char *prog, char **argv, char **env, int out, int err, int report)
+static void NORETURN child(const char *prog, char **argv, char **env, int out, int err, int report,
+			   pid_t parent)
 {
 	struct sigaction dfl;
 	sigset_t none;
@@ -229,6 +221,8 @@ static void NORETURN child(const char *prog, char **argv, char **env, int out, i
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) /* diag died before the line above: nobody would kill us */
+		_exit(127);
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
 	for (int sig = 1; sig < NSIG; sig++)
@@ -254,6 +248,7 @@ fail:
 struct run {
 	pid_t pid;
 	int out, err, pidfd;
+	int rep, child_errno;   /* the exec report pipe; execve()'s errno, 0 if it ran */
 	bool exited, timed_out, killed, leftovers, out_truncated, err_truncated;
 	int status;
 	uint64_t cap, produced, source_bytes;
@@ -286,7 +281,11 @@ static int drain(struct collect_ctx *ctx, struct run *r, int fd, char *buf, size
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : 1;
 		if (!n)
 			return 1;
-		if (fd == r->out) {
+		if (fd == r->rep) {
+			/* one write() of an int, before _exit(): never split (PIPE_BUF) */
+			if ((size_t)n >= sizeof(r->child_errno))
+				memcpy(&r->child_errno, buf, sizeof(r->child_errno));
+		} else if (fd == r->out) {
 			size_t keep = (size_t)MIN((uint64_t)n, r->cap - r->produced);
 
 			r->source_bytes += (uint64_t)n;
@@ -313,8 +312,8 @@ static int supervise(struct collect_ctx *ctx, struct run *r, double t0, int64_t 
 	char *buf = xmalloc(65536);
 	int ret = 0;
 
-	while (r->out >= 0 || r->err >= 0 || !r->exited) {
-		struct pollfd pfd[3];
+	while (r->out >= 0 || r->err >= 0 || r->rep >= 0 || !r->exited) {
+		struct pollfd pfd[4];
 		int nfd = 0, wait_ms;
 		double now = collect_monotonic(), next;
 
@@ -335,13 +334,16 @@ static int supervise(struct collect_ctx *ctx, struct run *r, double t0, int64_t 
 		if (give_up && now >= give_up)
 			break; /* pipes held by processes outside the group, or a leader stuck in D state */
 		next = r->killed ? give_up : r->exited ? linger : r->timed_out ? kill_at : deadline;
-		wait_ms = (int)MAX(0.0, (next - now) * 1000) + 1;
+		/* at most a minute at a time: a timeout of weeks does not fit in an int of ms */
+		wait_ms = (int)MIN(MAX(0.0, (next - now) * 1000), 60000.0) + 1;
 		if (r->pidfd < 0 && !r->exited)
 			wait_ms = MIN(wait_ms, 50);
 		if (r->out >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = r->out, .events = POLLIN };
 		if (r->err >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = r->err, .events = POLLIN };
+		if (r->rep >= 0)
+			pfd[nfd++] = (struct pollfd){ .fd = r->rep, .events = POLLIN };
 		if (r->pidfd >= 0 && !r->exited)
 			pfd[nfd++] = (struct pollfd){ .fd = r->pidfd, .events = POLLIN };
 		if (poll(pfd, (nfds_t)nfd, wait_ms) < 0 && errno != EINTR)
@@ -360,8 +362,10 @@ static int supervise(struct collect_ctx *ctx, struct run *r, double t0, int64_t 
 				close(pfd[i].fd);
 				if (pfd[i].fd == r->out)
 					r->out = -1;
-				else
+				else if (pfd[i].fd == r->err)
 					r->err = -1;
+				else
+					r->rep = -1;
 			}
 		}
 		if (!r->exited)
@@ -422,7 +426,8 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	int pout[2] = { -1, -1 }, perr[2] = { -1, -1 }, prep[2] = { -1, -1 };
 	double t0 = collect_monotonic();
 	sigset_t all, old;
-	int ret = 0, b, child_errno = 0;
+	pid_t parent;
+	int ret = 0, b;
 
 	for (size_t i = 0; argv[i]; i++)
 		strbuf_addf(&source, "%s%s", i ? " " : "", argv[i]);
@@ -432,7 +437,7 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	item.uid = item.gid = -1;
 	item.mtime = ctx->now;
 	memset(&r, 0, sizeof(r));
-	r.out = r.err = r.pidfd = -1;
+	r.out = r.err = r.pidfd = r.rep = -1;
 	strbuf_init(&r.errbuf, 0);
 
 	prog = find_program(argv[0], env_lookup(env, "PATH"));
@@ -464,9 +469,10 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	}
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
+	parent = getpid();
 	r.pid = fork();
 	if (r.pid == 0)
-		child(prog, argv, env, pout[1], perr[1], prep[1]);
+		child(prog, argv, env, pout[1], perr[1], prep[1], parent);
 	if (r.pid < 0) {
 		end.error = strerror(errno);
 		sigprocmask(SIG_SETMASK, &old, NULL);
@@ -479,21 +485,25 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	close(perr[1]);
 	close(prep[1]);
 	pout[1] = perr[1] = prep[1] = -1;
-	/* the report pipe closes on a successful execve(), or carries its errno */
-	while (read(prep[0], &child_errno, sizeof(child_errno)) < 0 && errno == EINTR)
-		;
+	/*
+	 * The report pipe closes on a successful execve(), or carries its
+	 * errno. It is read in the poll loop, under the timeout: an execve()
+	 * can block too (a program on a hung network file system).
+	 */
 	r.out = pout[0];
 	r.err = perr[0];
-	pout[0] = perr[0] = -1;
+	r.rep = prep[0];
+	pout[0] = perr[0] = prep[0] = -1;
 	set_nonblock(r.out);
 	set_nonblock(r.err);
+	set_nonblock(r.rep);
 	r.pidfd = (int)syscall(SYS_pidfd_open, r.pid, 0);
 	if (supervise(ctx, &r, t0, timeout_ms, st->grace_ms) < 0)
 		ret = -1;
 	reap(&r);
 	guard_remove();
-	if (child_errno) {
-		end.error = strerror(child_errno);
+	if (r.child_errno) {
+		end.error = strerror(r.child_errno);
 		strbuf_addf(&note, "cannot execute '%s'", prog);
 	} else {
 		describe_end(&note, &r, prog, timeout_ms);
@@ -528,6 +538,8 @@ out:
 		close(r.out);
 	if (r.err >= 0)
 		close(r.err);
+	if (r.rep >= 0)
+		close(r.rep);
 	if (r.pidfd >= 0)
 		close(r.pidfd);
 	strbuf_release(&r.errbuf);

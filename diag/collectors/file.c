@@ -7,12 +7,15 @@
  * absolute symlink inside it never escapes it.
  *
  * - Paths named in the spec (or matched by a glob) follow symlinks (within
- *   root); the item notes "symbolic link to '...'". Inside a walked
- *   directory symlinks are never followed: each is recorded as skipped,
- *   with its target.
- * - FIFOs, sockets and devices are never opened: they are classified with
- *   fstatat() first, and regular files are opened O_NONBLOCK and fstat()ed
- *   again, so a file swapped for a FIFO in between cannot block the run.
+ *   root); the item notes "symbolic link to '...'". The secret-store rules
+ *   apply to the path as named and to where it really leads (and so to
+ *   the paths under a linked directory). Inside a walked directory
+ *   symlinks are never followed: each is recorded as skipped, with its
+ *   target.
+ * - FIFOs, sockets and devices are never opened: a file is classified on
+ *   an O_PATH descriptor (which opens nothing), then that very inode is
+ *   opened for reading through /proc/self/fd, O_NONBLOCK, so nothing
+ *   swapped in under its name meanwhile is ever opened.
  * - /proc and /sys files (size 0 in stat) are read to EOF, up to the cap.
  * - A file is read up to the size seen at open; growth, shrinking and
  *   replacement (rotation) during the read are detected and noted.
@@ -45,6 +48,7 @@
 #define SNIFF_SIZE (64u << 10)
 #define GZIP_MAX_RATIO_BYTES (16ULL << 30) /* refuse to decompress more than this */
 #define MAX_GLOB_MATCHES 100000
+#define MAX_GLOB_LISTINGS 10000 /* directories listed while expanding one pattern */
 
 /* ---- secret stores ---- */
 
@@ -232,6 +236,13 @@ struct walk {
 	ino_t *anc_ino;
 	int depth;
 	struct strbuf note;
+	/*
+	 * Where the path named in the spec (or matched by a glob) really is,
+	 * when a symbolic link on the way made it differ: paths under it are
+	 * checked against the secret stores under both names.
+	 */
+	const char *real_top;
+	size_t top_len;         /* length of that named path */
 };
 
 static bool has_glob(const char *s)
@@ -260,6 +271,22 @@ static bool included(const struct walk *w, const char *host_path)
 {
 	return !w->e->ninclude ||
 		name_matches((const char *const *)w->e->include, w->e->ninclude, host_path);
+}
+
+/* Why host_path (under the walked top) is a secret store, under its name or its real path; or NULL. */
+static const char *secret_of(const struct walk *w, const char *host_path)
+{
+	const char *why = secret_path(host_path);
+
+	if (!why && w->real_top) {
+		const char *rest = host_path + w->top_len; /* "" or "/..." */
+		char *real = *rest && !strcmp(w->real_top, "/") ? xstrdup(rest) :
+			xasprintf("%s%s", w->real_top, rest);
+
+		why = secret_path(real);
+		free(real);
+	}
+	return why;
 }
 
 static const char *type_name(mode_t m)
@@ -505,6 +532,7 @@ struct source {
 	const char *host_path;
 	int dirfd;              /* parent directory, or -1: host_path from the root */
 	const char *name;       /* name in dirfd */
+	int pathfd;             /* an O_PATH descriptor of the file already checked, or -1 */
 };
 
 static int same_file_now(struct walk *w, const struct source *src, const struct stat *st)
@@ -677,40 +705,82 @@ out:
 	return ret;
 }
 
-/* Open name in dirfd (or host_path from the root) for reading, never blocking. */
+/*
+ * Open for reading the very file that the O_PATH descriptor pfd refers to,
+ * through /proc/self/fd: no name is looked up again, so nothing swapped in
+ * meanwhile (a FIFO, a device, another file) is ever opened. Without /proc,
+ * by name again; the caller then compares the inodes.
+ */
+static int reopen_for_reading(int pfd, const struct walk *w, const struct source *src)
+{
+	char link[64];
+	int fd;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pfd);
+	fd = open(link, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	if (src->dirfd >= 0)
+		return openat(src->dirfd, src->name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+			      O_CLOEXEC);
+	return collect_open(w->ctx, src->host_path, O_RDONLY | O_NONBLOCK | O_NOCTTY, true);
+}
+
+/*
+ * Collect the regular file named by src, which lst describes as classified
+ * (its inode must not have changed since), never blocking, never opening
+ * anything but that regular file.
+ */
 static int collect_file_at(struct walk *w, const struct source *src, const struct stat *lst)
 {
-	struct stat st;
+	struct stat pst, st;
 	const char *why;
-	int fd, r;
+	int pfd = src->pathfd, fd = -1, r = 0;
 
 	if (!included(w, src->host_path))
 		return 0;
-	if ((why = secret_path(src->host_path))) {
+	if ((why = secret_of(w, src->host_path))) {
 		skip(w, src->host_path, lst, "secret: %s", why);
 		return 0;
 	}
-	if (src->dirfd >= 0)
-		fd = openat(src->dirfd, src->name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
-			    O_CLOEXEC);
-	else
-		fd = collect_open(w->ctx, src->host_path, O_RDONLY | O_NONBLOCK | O_NOCTTY, true);
-	if (fd < 0) {
+	if (pfd < 0)
+		pfd = src->dirfd >= 0 ? openat(src->dirfd, src->name, O_PATH | O_NOFOLLOW | O_CLOEXEC) :
+			collect_open(w->ctx, src->host_path, O_PATH, true);
+	if (pfd < 0) {
 		fail(w, src->host_path, lst, "cannot open");
 		return 0;
 	}
+	if (fstat(pfd, &pst) < 0) {
+		fail(w, src->host_path, lst, "cannot stat");
+		goto out;
+	}
+	if (!S_ISREG(pst.st_mode)) { /* swapped since it was classified */
+		skip(w, src->host_path, &pst, "%s: not read", type_name(pst.st_mode));
+		goto out;
+	}
+	if (pst.st_dev != lst->st_dev || pst.st_ino != lst->st_ino) {
+		skip(w, src->host_path, &pst, "%s", "replaced while being opened: not read");
+		goto out;
+	}
+	fd = reopen_for_reading(pfd, w, src);
+	if (fd < 0) {
+		fail(w, src->host_path, lst, "cannot open");
+		goto out;
+	}
 	if (fstat(fd, &st) < 0) {
 		fail(w, src->host_path, lst, "cannot stat");
-		close(fd);
-		return 0;
+		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) { /* swapped since it was classified */
-		skip(w, src->host_path, &st, "%s: not read", type_name(st.st_mode));
-		close(fd);
-		return 0;
+	if (!S_ISREG(st.st_mode) || st.st_dev != pst.st_dev || st.st_ino != pst.st_ino) {
+		skip(w, src->host_path, &st, "%s", "replaced while being opened: not read");
+		goto out;
 	}
 	r = collect_regular(w, src, fd, &st);
-	close(fd);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (pfd >= 0 && pfd != src->pathfd)
+		close(pfd);
 	return r;
 }
 
@@ -797,7 +867,7 @@ static int walk_entry(struct walk *w, int dirfd, const char *name, const char *h
 	if (S_ISDIR(st.st_mode)) {
 		int fd;
 
-		if ((why = secret_path(host_path))) {
+		if ((why = secret_of(w, host_path))) {
 			skip(w, host_path, &st, "secret: %s", why);
 			return 0;
 		}
@@ -813,7 +883,7 @@ static int walk_entry(struct walk *w, int dirfd, const char *name, const char *h
 		return walk_dir(w, fd, host_path, &st);
 	}
 	if (S_ISLNK(st.st_mode)) {
-		if (!included(w, host_path) || secret_path(host_path))
+		if (!included(w, host_path) || secret_of(w, host_path))
 			return 0;
 		skip_symlink(w, dirfd, name, host_path, &st);
 		return 0;
@@ -824,7 +894,7 @@ static int walk_entry(struct walk *w, int dirfd, const char *name, const char *h
 		return 0;
 	}
 	strbuf_reset(&w->note);
-	return collect_file_at(w, &(struct source){ host_path, dirfd, name }, &st);
+	return collect_file_at(w, &(struct source){ host_path, dirfd, name, -1 }, &st);
 }
 
 /* Walk an open directory (fd is closed here). */
@@ -868,25 +938,69 @@ static int walk_dir(struct walk *w, int fd, const char *host_path, const struct 
 	return r;
 }
 
-/* The path a descriptor really refers to, as a host path under root; NULL if outside. */
-static char *fd_host_path(const struct collect_ctx *ctx, int fd)
+/* The path a descriptor really refers to, from /proc/self/fd; NULL if unknown. */
+static char *fd_path(int fd)
 {
 	char link[64], target[4096];
 	ssize_t n;
-	size_t rl = strlen(ctx->root);
 
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
+	if (n <= 0 || target[0] != '/')
 		return NULL;
 	target[n] = '\0';
-	if (ctx->root_is_host)
-		return xstrdup(target);
-	while (rl > 1 && ctx->root[rl - 1] == '/')
-		rl--;
-	if (strncmp(target, ctx->root, rl) || (target[rl] && target[rl] != '/'))
-		return NULL;
-	return xstrdup(target[rl] ? target + rl : "/");
+	return xstrdup(target);
+}
+
+/*
+ * The path a descriptor really refers to, as a host path under root; NULL
+ * if unknown (no /proc) or outside. The root is compared by what its own
+ * descriptor refers to, so a relative or symlinked root works too.
+ */
+static char *fd_host_path(const struct collect_ctx *ctx, int fd)
+{
+	char *target = fd_path(fd), *root, *ret = NULL;
+	size_t rl;
+
+	if (!target || ctx->root_is_host)
+		return target;
+	root = fd_path(ctx->rootfd);
+	if (root) {
+		rl = strcmp(root, "/") ? strlen(root) : 0;
+		if (!strncmp(target, root, rl) && (!target[rl] || target[rl] == '/'))
+			ret = xstrdup(target[rl] ? target + rl : "/");
+	}
+	free(root);
+	free(target);
+	return ret;
+}
+
+/*
+ * Is path (a host path under root) or a directory above it diag's own state
+ * or output? A walk skips those directories on its way down; a path named
+ * in the spec, or matched by a glob, starts below them.
+ */
+static bool under_skipped(const struct collect_ctx *ctx, const char *path)
+{
+	char *p = xstrdup(path);
+	bool hit = false;
+
+	for (;;) {
+		struct stat st;
+		char *slash;
+
+		if (fstatat(ctx->rootfd, p[1] ? p + 1 : ".", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    collect_is_skipped_inode(ctx, st.st_dev, st.st_ino)) {
+			hit = true;
+			break;
+		}
+		slash = strrchr(p, '/');
+		if (!slash || !p[1])
+			break;
+		slash[slash == p] = '\0'; /* "/var" -> "/" */
+	}
+	free(p);
+	return hit;
 }
 
 /* A path named in the spec or matched by a glob: symlinks are followed within root. */
@@ -895,7 +1009,7 @@ static int collect_top(struct walk *w, const char *host_path, bool explicit)
 	struct collect_ctx *ctx = w->ctx;
 	struct stat lst, st;
 	const char *why;
-	char *real = NULL;
+	char *real = NULL, target[4096] = "";
 	int fd, r = 0;
 
 	if (excluded(w, host_path))
@@ -922,7 +1036,6 @@ static int collect_top(struct walk *w, const char *host_path, bool explicit)
 	st = lst;
 	strbuf_reset(&w->note);
 	if (S_ISLNK(lst.st_mode)) {
-		char target[4096];
 		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
 
 		target[n > 0 ? n : 0] = '\0';
@@ -941,15 +1054,34 @@ static int collect_top(struct walk *w, const char *host_path, bool explicit)
 				fail(w, host_path, &lst, "cannot follow symbolic link");
 			return 0;
 		}
-		real = fd_host_path(ctx, fd);
-		if (real && (why = secret_path(real))) {
-			skip(w, host_path, &lst, "secret: %s", why);
-			goto out;
-		}
-		add_note(w, "symbolic link to '%s'", target);
 	}
+	/*
+	 * PROMISE: secret stores are not collected under another name either.
+	 * A symbolic link, here or in a directory above, may lead into one:
+	 * the real path is checked, and so are the paths under it.
+	 */
+	real = fd_host_path(ctx, fd);
+	if (!real && S_ISLNK(lst.st_mode)) {
+		skip(w, host_path, &lst, "symbolic link to '%s': where it leads cannot be checked "
+		     "(no /proc), so it is not followed", target);
+		goto out;
+	}
+	if (real && (why = secret_path(real))) {
+		skip(w, host_path, &lst, "secret: %s", why);
+		goto out;
+	}
+	/* PROMISE: diag's own state (site key, pseudonym map) is never collected, however named. */
+	if (under_skipped(ctx, real ? real : host_path)) {
+		skip(w, host_path, &lst, "%s", "diag's own state or output: never collected");
+		goto out;
+	}
+	w->real_top = real && strcmp(real, host_path) ? real : NULL;
+	w->top_len = strlen(host_path);
+	if (S_ISLNK(lst.st_mode))
+		add_note(w, "symbolic link to '%s'", target);
 	if (S_ISDIR(st.st_mode)) {
-		int dfd = collect_open(ctx, host_path, O_RDONLY | O_DIRECTORY | O_NONBLOCK, true);
+		/* the directory checked above, not whatever the name leads to now */
+		int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
 
 		if (dfd < 0) {
 			fail(w, host_path, &st, "cannot open directory");
@@ -958,11 +1090,12 @@ static int collect_top(struct walk *w, const char *host_path, bool explicit)
 		w->depth = 0;
 		r = walk_dir(w, dfd, host_path, &st);
 	} else if (S_ISREG(st.st_mode)) {
-		r = collect_file_at(w, &(struct source){ host_path, -1, NULL }, &st);
+		r = collect_file_at(w, &(struct source){ host_path, -1, NULL, fd }, &st);
 	} else {
 		skip(w, host_path, &st, "%s: not read", type_name(st.st_mode));
 	}
 out:
+	w->real_top = NULL;
 	free(real);
 	close(fd);
 	return r;
@@ -971,6 +1104,12 @@ out:
 struct matches {
 	char **v;
 	size_t n, alloc;
+	size_t listings;        /* directories listed (a safety net: a wide tree) */
+	/* the directories listed on the way to the current one: coming back to one is a loop */
+	dev_t *anc_dev;
+	ino_t *anc_ino;
+	size_t nanc, anc_alloc;
+	char *loop;             /* the first path that led round a loop, or NULL */
 };
 
 /* Expand comps[i..] below prefix (a host path, "" for the root), component by component. */
@@ -978,11 +1117,12 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 			size_t i, struct matches *m)
 {
 	size_t len = prefix->len;
+	struct stat st;
 	char **names;
 	size_t n;
 	int fd;
 
-	if (m->n >= MAX_GLOB_MATCHES)
+	if (m->n >= MAX_GLOB_MATCHES || m->listings >= MAX_GLOB_LISTINGS)
 		return;
 	if (i == ncomp) {
 		ALLOC_GROW(m->v, m->n + 1, m->alloc);
@@ -1004,8 +1144,26 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 			  true);
 	if (fd < 0)
 		return;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return;
+	}
+	/* A symbolic link (or bind mount) back to a directory listed on the way: 2^n paths. */
+	for (size_t k = 0; k < m->nanc; k++) {
+		if (m->anc_dev[k] == st.st_dev && m->anc_ino[k] == st.st_ino) {
+			if (!m->loop)
+				m->loop = xstrdup(prefix->len ? prefix->buf : "/");
+			close(fd);
+			return;
+		}
+	}
+	m->listings++;
 	names = list_dir(fd, &n);
 	close(fd);
+	ALLOC_GROW(m->anc_dev, m->nanc + 1, m->anc_alloc);
+	m->anc_ino = xrealloc(m->anc_ino, m->anc_alloc * sizeof(*m->anc_ino));
+	m->anc_dev[m->nanc] = st.st_dev;
+	m->anc_ino[m->nanc++] = st.st_ino;
 	for (size_t j = 0; names && j < n; j++) {
 		if (fnmatch(comps[i], names[j], FNM_PERIOD))
 			continue;
@@ -1014,12 +1172,14 @@ static void glob_expand(struct walk *w, struct strbuf *prefix, char **comps, siz
 		glob_expand(w, prefix, comps, ncomp, i + 1, m);
 		strbuf_setlen(prefix, len);
 	}
+	m->nanc--;
 	if (names)
 		free_names(names, n);
 }
 
 static int collect_pattern(struct walk *w, const char *pattern)
 {
+	struct collect_item item;
 	struct strbuf prefix = STRBUF_INIT;
 	struct matches m = { 0 };
 	char *copy = xstrdup(pattern), **comps = NULL;
@@ -1037,18 +1197,25 @@ static int collect_pattern(struct walk *w, const char *pattern)
 		c = slash + 1;
 	}
 	glob_expand(w, &prefix, comps, ncomp, 0, &m);
-	if (!m.n) {
-		struct collect_item item;
-
-		item_for(w, &item, NULL, pattern, NULL);
+	item_for(w, &item, NULL, pattern, NULL);
+	if (m.n >= MAX_GLOB_MATCHES || m.listings >= MAX_GLOB_LISTINGS)
+		collect_skipped(w->ctx, &item, "the pattern %s: expansion stopped, %zu matches kept",
+				m.n >= MAX_GLOB_MATCHES ? "matches more than 100000 paths" :
+				"lists more than 10000 directories", m.n);
+	else if (m.loop)
+		collect_skipped(w->ctx, &item, "'%s' leads back to a directory above it (a symbolic "
+				"link loop): not expanded further; %zu matches kept", m.loop, m.n);
+	else if (!m.n)
 		collect_skipped(w->ctx, &item, "%s", "nothing matches this pattern on this host");
-	}
 	for (size_t i = 0; i < m.n; i++) {
 		if (r >= 0)
 			r = collect_top(w, m.v[i], false);
 		free(m.v[i]);
 	}
 	free(m.v);
+	free(m.anc_dev);
+	free(m.anc_ino);
+	free(m.loop);
 	free(comps);
 	free(copy);
 	strbuf_release(&prefix);

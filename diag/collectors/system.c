@@ -784,10 +784,10 @@ static int fact_processes(struct fact_ctx *f)
 		snprintf(path, sizeof(path), "/proc/%s/stat", pids[i]);
 		if (rd(f, path, &sb, 8192) < 0 || !(rp = strrchr(sb.buf, ')')))
 			continue; /* exited meanwhile */
-		/* after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt
+		/* after "(comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt
 		   cmajflt utime stime cutime cstime priority nice num_threads itrealvalue
-		   starttime vsize rss */
-		sscanf(rp + 2, "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
+		   starttime vsize rss (nothing to read when the line ends at the ')') */
+		sscanf(rp[1] == ' ' ? rp + 2 : "", "%c %ld %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld "
 		       "%*d %llu %*u %lld", &state, &ppid, &threads, &start, &rss);
 		snprintf(path, sizeof(path), "/proc/%s/status", pids[i]);
 		if (rd(f, path, &sb, 65536) == 0) {
@@ -1164,6 +1164,8 @@ static int system_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	char *path = xasprintf("%s/%s.txt", ctx->spec->settings.prefix[SPEC_SYSTEM], e->name);
 	double t0 = collect_monotonic();
 	bool time_filtered = false;
+	uint64_t budget;
+	char note[96];
 	int r = 0;
 
 	while (fact_list[k].name && strcmp(fact_list[k].name, e->fact))
@@ -1197,6 +1199,12 @@ static int system_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 		}
 		logtime_filter_free(lf);
 	}
+	budget = collect_budget_left(ctx);
+	if (out.len > budget && budget < COLLECT_MIN_SLICE) {
+		ctx->sum->budget_exhausted = true;
+		collect_skipped(ctx, &item, "%s", "the total size budget is exhausted");
+		goto out;
+	}
 	r = collect_begin(ctx, &item);
 	if (r) {
 		r = r < 0 ? -1 : 0;
@@ -1205,6 +1213,15 @@ static int system_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	memset(&end, 0, sizeof(end));
 	end.source_bytes = out.len;
 	end.time_filtered = time_filtered;
+	if (out.len > budget) {
+		/* the beginning: a fact's text starts with its summary */
+		snprintf(note, sizeof(note), "cut at %llu of %zu bytes (total budget)",
+			 (unsigned long long)budget, out.len);
+		end.note = note;
+		end.truncated = true;
+		ctx->sum->budget_exhausted = true;
+		strbuf_setlen(&out, (size_t)budget);
+	}
 	if (collect_write(ctx, out.buf, out.len) < 0) {
 		r = -1;
 		goto out;

@@ -81,8 +81,9 @@ void collect_entry_failed(struct collect_ctx *ctx, double seconds, const char *f
 bool collect_path_claimed(const struct collect_ctx *ctx, const char *path);
 /*
  * Raw bytes the total budget (and the sink) still allow. A file that does
- * not fit is cut to its newest bytes, unless fewer than COLLECT_MIN_SLICE
- * bytes are left: then it is skipped, as is a command.
+ * not fit is cut to its newest bytes, a system fact to its first ones,
+ * unless fewer than COLLECT_MIN_SLICE bytes are left: then it is skipped,
+ * as is a command.
  */
 #define COLLECT_MIN_SLICE 4096
 /* Raw bytes left in the budget. */

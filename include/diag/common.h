@@ -38,6 +38,8 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Return a newly allocated string built like printf. */
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Free a NULL-terminated array of strings and the strings. NULL is fine. */
+void strv_free(char **v);
 
 /* Grow *array (of *alloc elements of size elem) so that it holds at least n. */
 #define ALLOC_GROW(array, n, alloc) \

@@ -48,10 +48,23 @@ int fs_write_all(int fd, const void *buf, size_t len) WARN_UNUSED;
 /* Read up to len bytes, retrying on EINTR and short reads; returns bytes read (< len only at EOF) or -1. */
 ssize_t fs_read_full(int fd, void *buf, size_t len);
 /*
+ * Append what is left to read from fd (to EOF) to sb, refusing more than max
+ * bytes. 0, or -1 with errno set (EFBIG when there is more than max; sb is
+ * then as it was). Nothing is printed.
+ */
+int fs_read_fd(int fd, struct strbuf *sb, size_t max) WARN_UNUSED;
+/*
  * Read a whole file into sb (appending), refusing files larger than max bytes.
  * Returns 0, or -1 after printing an error naming path. "-" reads stdin.
  */
 int fs_read_file(const char *path, struct strbuf *sb, size_t max) WARN_UNUSED;
+/*
+ * flock(fd, op) with op LOCK_SH or LOCK_EX, waiting at most timeout_ms for
+ * another process to let go, so that a stuck or stopped diag never hangs the
+ * next one for ever. 0, or -1 after printing an error naming path.
+ */
+#define FS_LOCK_WAIT_MS 30000
+int fs_lock(int fd, int op, const char *path, int timeout_ms) WARN_UNUSED;
 /* mkdir -p with the given mode for the directories it creates. -1 after printing an error. */
 int fs_mkdir_p(const char *path, mode_t mode) WARN_UNUSED;
 /* rm -rf path, never following symlinks. Returns 0 or -1 (errors printed). */
@@ -59,7 +72,8 @@ int fs_remove_tree(const char *path);
 
 /*
  * Cleanup on signals: register paths (files or directory trees) that must
- * vanish if the process is killed by SIGINT, SIGTERM, SIGHUP or SIGPIPE.
+ * vanish if the process is killed by SIGINT, SIGTERM or SIGHUP (main()
+ * ignores SIGPIPE: a closed pipe is a write error, handled as such).
  * fs_cleanup_install() sets the handlers (main() calls it). The handler
  * removes the registered paths with async-signal-safe calls only, then
  * re-raises the signal. Unregister a path once it is committed or removed.

@@ -92,6 +92,8 @@ char *ledger_path(bool create);
  * Append rec to the ledger at path (created 0600 if missing), chained to
  * the last line. On success 0, and *seq (if not NULL) is the new record's
  * number. On error -1 after printing a message; the file is as it was.
+ * Another process holding the ledger's lock is waited for FS_LOCK_WAIT_MS at
+ * most.
  */
 int ledger_append(const char *path, const struct ledger_record *rec, uint64_t *seq) WARN_UNUSED;
 

@@ -7,7 +7,8 @@
  * site; and the pseudonym map pseudonyms.map (token -> kind, original value;
  * 0600, append-only, shared by concurrent diag processes through flock),
  * which lets the site's staff answer the vendor's questions with
- * `diag lookup TOKEN`. Both files are refused if other users can read them.
+ * `diag lookup TOKEN`. Both files are refused if other users can read them
+ * or if another user owns them.
  */
 #ifndef DIAG_SITE_H
 #define DIAG_SITE_H
@@ -48,6 +49,12 @@ int site_flush(struct site *site) WARN_UNUSED;
  * none). -1 after printing an error.
  */
 int site_lookup(struct site *site, const char *token, struct strbuf *out, char **kind);
+/*
+ * Append len bytes of s to out with every byte outside printable ASCII, and
+ * the backslash, written as \xHH: how the map stores its fields, and how
+ * `diag lookup` prints values that come from untrusted logs.
+ */
+void site_escape(struct strbuf *out, const char *s, size_t len);
 /* Flush nothing, wipe the key and the recorded originals, free. NULL is fine. */
 void site_close(struct site *site);
 
@@ -60,10 +67,9 @@ void site_close(struct site *site);
  * names from etc/passwd: accounts with UID_MIN (etc/login.defs, 1000) <=
  * uid < 60000, leaving out role and default accounts (admin, deploy, git,
  * ubuntu, vagrant...) that carry no personal data. NULL-terminated arrays,
- * freed with strv_free(). Never fails: missing files give empty lists.
+ * freed with strv_free() (common.h). Never fails: missing files give empty lists.
  */
 char **site_internal_domains(const char *root);
 char **site_usernames(const char *root);
-void strv_free(char **v);
 
 #endif

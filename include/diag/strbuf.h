@@ -6,7 +6,8 @@
  * string when the content has no NUL); alloc == 0 means buf points to a
  * shared empty string and nothing has been allocated.
  * strbuf_release() wipes the contents before freeing them, because buffers
- * routinely hold collected plaintext.
+ * routinely hold collected plaintext; so does growing, which copies to a new
+ * block and wipes the old one rather than realloc() it.
  */
 #ifndef DIAG_STRBUF_H
 #define DIAG_STRBUF_H

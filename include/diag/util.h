@@ -41,6 +41,16 @@ int hex_decode(const char *in, unsigned char *out, size_t outlen) WARN_UNUSED;
  */
 char *diag_state_dir(bool create);
 
+/*
+ * Process hardening main() does first: no core file and no ptrace attach by
+ * other processes of the same user (RLIMIT_CORE 0, PR_SET_DUMPABLE 0: a
+ * core_pattern pipe such as systemd-coredump ignores RLIMIT_CORE), so
+ * collected plaintext and keys never land in a dump; and descriptors 0, 1
+ * and 2 open (on /dev/null if closed), so that no file diag opens becomes
+ * its standard output by accident.
+ */
+void diag_protect_process(void);
+
 /* The current time; honours DIAG_FAKE_TIME (seconds since the epoch) for tests. */
 int64_t diag_now(void);
 

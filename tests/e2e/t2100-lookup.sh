@@ -12,7 +12,8 @@ make_state() {
 	printf '%s\n' '# diag pseudonym map v1' \
 		"$(printf '240.17.3.9\tipv4\t10.1.2.3')" \
 		"$(printf 'user-0a1b2c3d@mail-5e6f.example\temail\tjane.doe@example-hospital.org')" \
-		"$(printf 'h3c9d1e2a\thostname\tweb\\x1b[31m01')" >"$DIAG_STATE_DIR/pseudonyms.map" &&
+		"$(printf 'h3c9d1e2a\thostname\tweb\\x1b[31m01')" \
+		"$(printf 'h0badc0de\thost\\x1b]0;x\\x07\tdb')" >"$DIAG_STATE_DIR/pseudonyms.map" &&
 	chmod 600 "$DIAG_STATE_DIR/pseudonyms.map"
 }
 
@@ -36,7 +37,9 @@ test_expect_success 'control bytes in originals are printed escaped, never raw' 
 	test_when_finished "rm -rf \"$DIAG_STATE_DIR\"" &&
 	make_state &&
 	diag lookup h3c9d1e2a >out &&
-	test "$(cat out)" = "web\\x1b[31m01"
+	test "$(cat out)" = "web\\x1b[31m01" &&
+	diag lookup -l h0badc0de >out &&
+	test "$(cat out)" = "$(printf "h0badc0de\thost\\\\x1b]0;x\\\\x07\tdb")"
 '
 
 test_expect_success 'an unknown token exits 1, naming it, and the others are still printed' '

@@ -203,6 +203,42 @@ static void follows_named_symlinks_without_leaving_the_root(void **state)
 	fake_sink_release(&fs);
 }
 
+static void finds_secret_stores_behind_symlinks_and_relative_roots(void **state)
+{
+	char *root = tmp_root(), *link = xasprintf("%s/etc/app/innocent.conf", root);
+	char *dirlink = xasprintf("%s/srv/conf", root);
+	int cwd = open(".", O_RDONLY | O_DIRECTORY);
+	struct fake_sink fs;
+
+	put_str(root, "etc/shadow", "root:$6$CANARY:19000:0:99999:7:::\n", 0);
+	put_str(root, "etc/hostname", "fakehost\n", 0);
+	put_str(root, "etc/NetworkManager/system-connections/home.nmconnection", "psk=CANARY\n", 0);
+	put_str(root, "srv/README", "x\n", 0);
+	put_str(root, "etc/app/app.conf", "x\n", 0);
+	assert_int_equal(symlink("/etc/shadow", link), 0);
+	assert_int_equal(symlink("/etc", dirlink), 0);
+	/* PROMISE: a root given as a relative path checks where links lead just the same */
+	assert_true(cwd >= 0);
+	assert_int_equal(chdir("/tmp"), 0);
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n"
+			     "    file: [/etc/app/innocent.conf, /srv/conf, \"/srv/c*/NetworkManager\"]\n",
+			     strrchr(root, '/') + 1, NULL, &fs, NULL), 0);
+	assert_int_equal(fchdir(cwd), 0);
+	close(cwd);
+	want_skipped(&fs, "files/etc/app/innocent.conf", "password hashes");
+	/* a linked directory's secret stores are found by their real path */
+	want_skipped(&fs, "files/srv/conf/NetworkManager/system-connections", "Wi-Fi");
+	want_skipped(&fs, "files/srv/conf/shadow", "password hashes");
+	assert_string_equal(want_item(&fs, "files/srv/conf/hostname")->data.buf, "fakehost\n");
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.recs[i].kind == FAKE_ITEM && strstr(fs.recs[i].data.buf, "CANARY"))
+			fail_msg("a secret leaked through '%s'", fs.recs[i].path);
+	fake_sink_release(&fs);
+	free(link);
+	free(dirlink);
+	drop_root(root);
+}
+
 static void globs_match_like_a_shell(void **state)
 {
 	struct fake_sink fs;
@@ -223,6 +259,39 @@ static void globs_match_like_a_shell(void **state)
 	want_item(&fs, "files/etc/ssh/ssh_host_ed25519_key.pub");
 	assert_null(fake_find(&fs, "/nope/*/x")->path);
 	fake_sink_release(&fs);
+}
+
+static void a_pattern_through_a_symlink_loop_stops(void **state)
+{
+	char *root = tmp_root(), *a = xasprintf("%s/x/a", root), *b = xasprintf("%s/x/b", root);
+	struct strbuf pattern = STRBUF_INIT, yaml = STRBUF_INIT;
+	struct fake_sink fs;
+
+	/* x/a and x/b lead back to x: 2^30 paths for 30 levels of '*' */
+	put_str(root, "x/file", "x\n", 0);
+	assert_int_equal(symlink(".", a), 0);
+	assert_int_equal(symlink(".", b), 0);
+	strbuf_addstr(&pattern, "/x");
+	for (int i = 0; i < 30; i++)
+		strbuf_addstr(&pattern, "/*");
+	strbuf_addstr(&pattern, "/nothing");
+	strbuf_addf(&yaml, "collect:\n  - name: a\n    description: d\n    file: \"%s\"\n", pattern.buf);
+	alarm(60);
+	assert_int_equal(run(yaml.buf, root, NULL, &fs, NULL), 0);
+	alarm(0);
+	want_skipped(&fs, pattern.buf, "symbolic link loop");
+	/* one step through such a link is no loop */
+	fake_sink_release(&fs);
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: \"/x/*/file\"\n",
+			     root, NULL, &fs, NULL), 0);
+	assert_string_equal(want_item(&fs, "files/x/a/file")->data.buf, "x\n");
+	assert_null(fake_find(&fs, "/x/*/file"));
+	fake_sink_release(&fs);
+	strbuf_release(&pattern);
+	strbuf_release(&yaml);
+	free(a);
+	free(b);
+	drop_root(root);
 }
 
 static void include_exclude_and_depth_filter_the_walk(void **state)
@@ -344,9 +413,11 @@ static void the_total_budget_cuts_then_skips(void **state)
 	put(root, "d/b", block, sizeof(block), 0);
 	put(root, "d/c", block, sizeof(block), 0);
 	put(root, "d/d", "tiny\n", 5, 0);
+	put(root, "proc/cpuinfo", block, sizeof(block), 0);
 	o.max_total_size = 15000;
 	assert_int_equal(run("collect:\n  - name: l\n    description: d\n    file: /d\n"
-			     "  - name: echo\n    description: d\n    command: [echo, hi]\n",
+			     "  - name: echo\n    description: d\n    command: [echo, hi]\n"
+			     "  - system: cpu\n",
 			     root, &o, &fs, &sum), 0);
 	assert_int_equal(want_item(&fs, "files/d/a")->data.len, 10000);
 	/* the newest 5000 bytes, from the next line start */
@@ -357,8 +428,18 @@ static void the_total_budget_cuts_then_skips(void **state)
 	want_skipped(&fs, "files/d/c", "budget");
 	assert_string_equal(want_item(&fs, "files/d/d")->data.buf, "tiny\n");
 	want_skipped(&fs, "commands/echo.txt", "budget");
+	want_skipped(&fs, "system/cpu.txt", "budget");
 	assert_true(sum.budget_exhausted);
 	assert_int_equal(sum.bytes, 14905);
+	fake_sink_release(&fs);
+	/* a system fact larger than what is left is cut */
+	o.max_total_size = 6000;
+	assert_int_equal(run("collect:\n  - system: cpu\n", root, &o, &fs, &sum), 0);
+	assert_true(want_item(&fs, "system/cpu.txt")->truncated);
+	assert_int_equal(want_item(&fs, "system/cpu.txt")->data.len, 6000);
+	assert_non_null(strstr(want_item(&fs, "system/cpu.txt")->note, "total budget"));
+	assert_int_equal(sum.bytes, 6000);
+	assert_true(sum.budget_exhausted);
 	fake_sink_release(&fs);
 	drop_root(root);
 }
@@ -548,23 +629,35 @@ static void collects_each_bundle_path_once(void **state)
 static void never_collects_its_own_state_or_output(void **state)
 {
 	char *root = tmp_root(), *statedir = xasprintf("%s/var/lib/diag", root);
-	char *out = xasprintf("%s/tmp/out.diag", root);
+	char *out = xasprintf("%s/tmp/out.diag", root), *link = xasprintf("%s/var/log/map", root);
 	const char *skip[] = { out, NULL };
 	char *old = getenv("DIAG_STATE_DIR") ? xstrdup(getenv("DIAG_STATE_DIR")) : NULL;
 	struct collect_options o = COLLECT_OPTIONS_INIT;
 	struct fake_sink fs;
 
 	put_str(root, "var/lib/diag/site.key", "CANARY-SITE-KEY", 0);
+	put_str(root, "var/lib/diag/pseudonyms.map", "240.1.1.1\tipv4\tCANARY-ORIGINAL\n", 0);
 	put_str(root, "var/lib/other/data", "fine\n", 0);
 	put_str(root, "tmp/out.diag", "CANARY-OUTPUT", 0);
+	put_str(root, "var/log/app.log", "fine\n", 0);
+	assert_int_equal(symlink("/var/lib/diag/pseudonyms.map", link), 0);
 	setenv("DIAG_STATE_DIR", statedir, 1);
 	o.skip_paths = skip;
-	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: [/var/lib, /tmp]\n",
+	assert_int_equal(run("collect:\n  - name: a\n    description: d\n    file: [/var/lib, /tmp]\n"
+			     "  - name: b\n    description: d\n    file: [/var/lib/diag/site.key, "
+			     "\"/var/lib/*/pseudonyms.map\", /var/log/map]\n",
 			     root, &o, &fs, NULL), 0);
 	want_item(&fs, "files/var/lib/other/data");
 	/* PROMISE: the state directory (site key, pseudonym map) is never collected */
 	want_skipped(&fs, "files/var/lib/diag", "diag's own state");
 	want_skipped(&fs, "files/tmp/out.diag", "diag's own state or output");
+	/* not even a file in it named directly, matched by a glob or reached by a link */
+	want_skipped(&fs, "files/var/lib/diag/site.key", ""); /* *.key: a secret by its name first */
+	want_skipped(&fs, "files/var/lib/diag/pseudonyms.map", "diag's own state");
+	want_skipped(&fs, "files/var/log/map", "diag's own state");
+	for (size_t i = 0; i < fs.n; i++)
+		if (fs.recs[i].kind == FAKE_ITEM && strstr(fs.recs[i].data.buf, "CANARY"))
+			fail_msg("diag's own state leaked through '%s'", fs.recs[i].path);
 	if (old)
 		setenv("DIAG_STATE_DIR", old, 1);
 	else
@@ -572,6 +665,7 @@ static void never_collects_its_own_state_or_output(void **state)
 	fake_sink_release(&fs);
 	free(old);
 	free(out);
+	free(link);
 	free(statedir);
 	drop_root(root);
 }
@@ -772,6 +866,33 @@ static void system_facts_read_the_fake_root(void **state)
 	fake_sink_release(&fs);
 }
 
+static void system_facts_survive_odd_proc_content(void **state)
+{
+	char *root = tmp_root();
+	struct fake_sink fs;
+
+	/* truncated or malformed, as a fake root (or a hostile image) may have them */
+	put_str(root, "proc/7/stat", "7 (x)", 0);
+	put_str(root, "proc/8/stat", "8 (a) b) c", 0);
+	put_str(root, "proc/9/stat", "9 x", 0);
+	put_str(root, "proc/7/status", "Uid:", 0);
+	put_str(root, "proc/stat", "btime", 0);
+	put_str(root, "proc/meminfo", "MemTotal:\nMemFree: x kB\nSwapFree:", 0);
+	put_str(root, "proc/cpuinfo", "processor\nmodel name\nflags:", 0);
+	put_str(root, "proc/net/tcp", "header\n0: 1\n", 0);
+	put_str(root, "proc/net/route", "h\neth0 0\n", 0);
+	put_str(root, "proc/self/mounts", "/dev/x\n\\0 /\\04 t o 0 0\n", 0);
+	put_str(root, "var/lib/dpkg/status", "Package:\nStatus: ok installed\n\nVersion:", 0);
+	put_str(root, "etc/passwd", "x\n:\n::\nroot:x:", 0);
+	assert_int_equal(run("collect:\n  - system: processes\n  - system: uptime\n"
+			     "  - system: memory\n  - system: cpu\n  - system: sockets\n"
+			     "  - system: routes\n  - system: mounts\n  - system: packages\n",
+			     root, NULL, &fs, NULL), 0);
+	assert_non_null(strstr(want_item(&fs, "system/processes.txt")->data.buf, "      7 "));
+	fake_sink_release(&fs);
+	drop_root(root);
+}
+
 static void system_facts_describe_this_host(void **state)
 {
 	struct fake_sink fs;
@@ -846,7 +967,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(collects_trees_and_never_secret_stores),
 		cmocka_unit_test(follows_named_symlinks_without_leaving_the_root),
+		cmocka_unit_test(finds_secret_stores_behind_symlinks_and_relative_roots),
 		cmocka_unit_test(globs_match_like_a_shell),
+		cmocka_unit_test(a_pattern_through_a_symlink_loop_stops),
 		cmocka_unit_test(include_exclude_and_depth_filter_the_walk),
 		cmocka_unit_test(skips_fifos_and_sockets_without_blocking),
 		cmocka_unit_test(reads_proc_files_whose_size_is_zero),
@@ -861,6 +984,7 @@ int main(void)
 		cmocka_unit_test(records_unreadable_files_as_failures),
 		cmocka_unit_test(confines_symlinks_to_the_root_without_openat2),
 		cmocka_unit_test(system_facts_read_the_fake_root),
+		cmocka_unit_test(system_facts_survive_odd_proc_content),
 		cmocka_unit_test(system_facts_describe_this_host),
 		cmocka_unit_test(the_default_spec_runs_on_a_fake_root),
 		cmocka_unit_test(reports_progress_and_uses_the_spec_window_and_clock),

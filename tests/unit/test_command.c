@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -243,6 +244,30 @@ static void records_missing_programs(void **state)
 	fake_sink_release(&fs);
 }
 
+static void reports_a_program_execve_refuses(void **state)
+{
+	char path[] = "/tmp/diag-test-noexec-XXXXXX", *yaml;
+	int fd = mkstemp(path);
+	struct fake_sink fs;
+	struct fake_rec *r;
+
+	/* executable by its mode, but no known format and no "#!": ENOEXEC */
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\x7f" "ELF\x01\x02", 6), 6);
+	assert_int_equal(fchmod(fd, 0755), 0);
+	close(fd);
+	yaml = xasprintf("collect:\n  - name: bad\n    description: d\n    command: [%s]\n"
+			 "  - name: ok\n    description: d\n    command: [echo, fine]\n", path);
+	assert_int_equal(run(yaml, NULL, &fs, NULL), 0);
+	r = item(&fs, "commands/bad.txt");
+	assert_string_equal(r->error, strerror(ENOEXEC));
+	assert_non_null(strstr(r->note, "cannot execute"));
+	assert_string_equal(item(&fs, "commands/ok.txt")->data.buf, "fine\n");
+	fake_sink_release(&fs);
+	unlink(path);
+	free(yaml);
+}
+
 static void runs_with_a_clean_environment_and_no_inherited_fds(void **state)
 {
 	struct fake_sink fs;
@@ -326,6 +351,7 @@ int main(void)
 		cmocka_unit_test(kills_what_a_command_leaves_behind),
 		cmocka_unit_test(caps_output_and_drains_the_rest),
 		cmocka_unit_test(records_missing_programs),
+		cmocka_unit_test(reports_a_program_execve_refuses),
 		cmocka_unit_test(runs_with_a_clean_environment_and_no_inherited_fds),
 		cmocka_unit_test(appends_window_args_only_with_a_window),
 		cmocka_unit_test(a_sink_error_stops_the_command_and_the_run),

@@ -3,10 +3,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -89,6 +91,25 @@ static void no_clobber_refuses_an_existing_file_and_keeps_it(void **state)
 	unlink(path);
 }
 
+static void files_under_dev_shm_are_ordinary_outputs(void **state)
+{
+	char path[64];
+	struct atomic_file af;
+	struct stat st;
+
+	if (access("/dev/shm", W_OK))
+		skip();
+	snprintf(path, sizeof(path), "/dev/shm/diag-test-out.%d", (int)getpid());
+	assert_int_equal(atomic_file_open(&af, path, 0600, AF_NO_CLOBBER), 0);
+	assert_non_null(af.tmp); /* atomic: a temporary beside it, renamed at commit */
+	assert_int_equal(fs_write_all(af.fd, "x", 1), 0);
+	assert_int_equal(atomic_file_commit(&af), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	unlink(path);
+}
+
 static void devices_are_written_in_place_not_replaced(void **state)
 {
 	struct atomic_file af;
@@ -118,6 +139,69 @@ static void remove_tree_removes_nested_dirs_without_following_links(void **state
 	assert_int_equal(fs_remove_tree(outside), 0);
 }
 
+static void mkdir_p_makes_parents_and_refuses_an_empty_path(void **state)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/m/n/o", dir);
+	assert_int_equal(fs_mkdir_p(path, 0700), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(fs_mkdir_p(path, 0700), 0); /* already there */
+	assert_int_equal(fs_mkdir_p("", 0700), -1);
+	snprintf(path, sizeof(path), "%s/m", dir);
+	assert_int_equal(fs_remove_tree(path), 0);
+}
+
+static void read_fd_appends_to_eof_and_refuses_too_much(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/in", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(fs_write_all(fd, "0123456789", 10), 0);
+	strbuf_addstr(&sb, "kept:");
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(fs_read_fd(fd, &sb, 10), 0);
+	assert_string_equal(sb.buf, "kept:0123456789");
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(fs_read_fd(fd, &sb, 9), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(sb.buf, "kept:0123456789"); /* as it was */
+	assert_int_equal(fs_read_file(path, &sb, 9), -1);
+	assert_int_equal(fs_read_file(path, &sb, 10), 0);
+	assert_int_equal(sb.len, 25);
+	close(fd);
+	unlink(path);
+	strbuf_release(&sb);
+}
+
+static void lock_waits_a_bounded_time_for_another_holder(void **state)
+{
+	char path[256];
+	int a, b;
+
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	a = open(path, O_RDWR | O_CREAT, 0600);
+	b = open(path, O_RDWR);
+	assert_true(a >= 0 && b >= 0);
+	assert_int_equal(fs_lock(a, LOCK_SH, path, 0), 0);
+	assert_int_equal(fs_lock(b, LOCK_SH, path, 0), 0); /* readers share */
+	assert_int_equal(flock(b, LOCK_UN), 0);
+	/* a holder that never lets go: the waiter gives up instead of hanging */
+	assert_int_equal(fs_lock(b, LOCK_EX, path, 200), -1);
+	assert_int_equal(flock(a, LOCK_UN), 0);
+	assert_int_equal(fs_lock(b, LOCK_EX, path, 200), 0);
+	close(a);
+	close(b);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,7 +209,11 @@ int main(void)
 		cmocka_unit_test(abort_leaves_nothing_behind),
 		cmocka_unit_test(no_clobber_refuses_an_existing_file_and_keeps_it),
 		cmocka_unit_test(devices_are_written_in_place_not_replaced),
+		cmocka_unit_test(files_under_dev_shm_are_ordinary_outputs),
 		cmocka_unit_test(remove_tree_removes_nested_dirs_without_following_links),
+		cmocka_unit_test(mkdir_p_makes_parents_and_refuses_an_empty_path),
+		cmocka_unit_test(read_fd_appends_to_eof_and_refuses_too_much),
+		cmocka_unit_test(lock_waits_a_bounded_time_for_another_holder),
 	};
 	return cmocka_run_group_tests_name("fsutil", tests, setup, teardown);
 }

@@ -88,6 +88,9 @@ static void recognises_access_logs_json_and_application_formats(void **state)
 	expect_time("{\"@timestamp\":\"2024-03-01T13:00:00+01:00\"}", ref, "2024-03-01T12:00:00Z",
 		    "json");
 	expect_time("{\"timestamp\":1709294400000}", ref, "2024-03-01T12:00:00Z", "json");
+	expect_time("{\"ts\":1709294400000000000}", ref, "2024-03-01T12:00:00Z", "json");
+	/* 19 digits beyond INT64_MAX: read without overflowing (UBSan checks it) */
+	expect_time("{\"ts\":9999999999999999999}", ref, "2286-11-20T17:46:39Z", "json");
 	expect_time("Mar 01, 2024 12:00:00 PM org.apache.catalina.startup.Catalina start", ref,
 		    "2024-03-01T12:00:00Z", "java");
 	expect_time("Mar 01, 2024 12:30:00 AM org.x.Y run", ref, "2024-03-01T00:30:00Z", "java");
@@ -122,6 +125,8 @@ static void rejects_lines_without_a_timestamp(void **state)
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		if (logtime_parse_line(lines[i], strlen(lines[i]), 0, &v, &fmt))
 			fail_msg("recognised: %s (as %s)", lines[i], fmt);
+	/* a NUL byte is not a klog severity letter */
+	assert_int_equal(logtime_parse_line("\0" "0301 12:00:00.123456 x", 23, 0, &v, &fmt), 0);
 }
 
 static int emit_to(void *ctx, const void *buf, size_t len)

@@ -110,6 +110,13 @@ static void leaves_urls_examples_and_annotations_alone(void **state)
 {
 	expect_found(*state, "postgres://app:secret@db.example.net:5432/x git@github.com:org/r.git "
 		     "@Override npm @types/node mockbuild@x86-vm-07.build.eng.example.com a@b @x.org", "");
+	/* a password with characters no local part has is still no address (nor half of one) */
+	expect_found(*state, "redis://:Kettle*garnet6238+@cache.example.net:6379/0 "
+		     "mongodb://svc:Pd~tt~Zu7QVwYSP@db.example.net/x ftp://u:p!w@files.example.net", "");
+	/* but an address in a URL's query or path is one */
+	expect_found(*state, "https://crm.example.net/contact?to=jane.doe@corp-mail.com "
+		     "https://x.example.net/u/bob.smith@corp-mail.com",
+		     "email:jane.doe@corp-mail.com\nemail:bob.smith@corp-mail.com\n");
 }
 
 static void finds_ipv4_addresses(void **state)
@@ -124,6 +131,10 @@ static void leaves_versions_oids_masks_and_special_addresses_alone(void **state)
 		     "1.3.6.1.4.1.2021 netmask 255.255.255.0 mask 255.255.240.0 0.0.0.0 127.0.0.1 "
 		     "169.254.169.254 224.0.0.251 240.1.2.3 192.0.2.7 198.51.100.7 203.0.113.7 1.2.3 "
 		     "4.18.0-513.5.1.el8_9.x86_64 1.2.3.4a", "");
+	/* the reduced User-Agent of every Chromium browser */
+	expect_found(*state, "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/8 via 10.1.2.3/24",
+		     "ipv4:10.0.0.0\nipv4:10.1.2.3\n");
 }
 
 static void finds_ipv6_addresses(void **state)
@@ -250,6 +261,34 @@ static void finds_user_names_by_context(void **state)
 		     "username:pparker\nusername:tstark\nusername:drose\nusername:jgordon\n");
 	expect_found(*state, "81.2.69.160 - hquinn [01/Mar/2024:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
 		     "ipv4:81.2.69.160\nusername:hquinn\n");
+}
+
+static void finds_every_name_again_in_a_long_record(void **state)
+{
+	enum { N = 3000 };
+	struct fx *fx = *state;
+	struct strbuf sb = STRBUF_INIT;
+	struct pii_match *m = calloc(2 * N + 1, sizeof(*m));
+	int n;
+
+	/* N names by context, then each again bare, in another order */
+	for (int i = 0; i < N; i++)
+		strbuf_addf(&sb, "user=u%05d ", i);
+	for (int i = N; i-- > 0;)
+		strbuf_addf(&sb, "(u%05d).", i);
+	n = pii_scan(fx->sc, fx->scr, sb.buf, sb.len, m, 2 * N + 1);
+	assert_int_equal(n, 2 * N);
+	for (int i = 0; i < n; i++) {
+		int k = i < N ? i : 2 * N - 1 - i;
+		char want[16];
+
+		snprintf(want, sizeof(want), "u%05d", k);
+		assert_int_equal(m[i].kind, PII_USERNAME);
+		assert_int_equal(m[i].end - m[i].start, 6);
+		assert_memory_equal(sb.buf + m[i].start, want, 6);
+	}
+	free(m);
+	strbuf_release(&sb);
 }
 
 static void finds_known_users_anywhere_and_spares_role_accounts(void **state)
@@ -543,6 +582,7 @@ int main(void)
 		cmocka_unit_test(leaves_public_names_files_and_java_packages_alone),
 		cmocka_unit_test(finds_the_host_of_a_syslog_header),
 		cmocka_unit_test(finds_user_names_by_context),
+		cmocka_unit_test(finds_every_name_again_in_a_long_record),
 		cmocka_unit_test(finds_known_users_anywhere_and_spares_role_accounts),
 		cmocka_unit_test(leaves_diagnostic_values_alone),
 		cmocka_unit_test(writes_at_most_max_matches_and_can_resume),

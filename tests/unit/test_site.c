@@ -100,6 +100,28 @@ static void refuses_a_key_other_users_can_read(void **state)
 	site_close(s);
 }
 
+static void refuses_key_and_map_files_of_another_user(void **state)
+{
+	unsigned char k[32] = { 3 };
+	struct strbuf out = STRBUF_INIT;
+	struct site *s;
+
+	if (geteuid() != 0)
+		skip(); /* only root can give a file away */
+	write_file("site.key", k, 32, 0600);
+	assert_int_equal(chown(state_path("site.key"), 65534, 65534), 0);
+	assert_int_equal(site_open(&s, false), -1);
+	assert_int_equal(chown(state_path("site.key"), 0, 0), 0);
+	assert_int_equal(site_open(&s, false), 0);
+	write_file("pseudonyms.map", "# x\n", 4, 0600);
+	assert_int_equal(chown(state_path("pseudonyms.map"), 65534, 65534), 0);
+	assert_int_equal(site_lookup(s, "240.0.0.1", &out, NULL), -1);
+	site_record_pseudonym(s, "ipv4", "240.0.0.3", "10.0.0.3", 8);
+	assert_int_equal(site_flush(s), -1);
+	site_close(s);
+	strbuf_release(&out);
+}
+
 static void refuses_a_symlinked_key(void **state)
 {
 	unsigned char k[32] = { 2 };
@@ -294,6 +316,21 @@ static void a_torn_last_line_is_ignored_and_ended(void **state)
 	strbuf_release(&out);
 }
 
+static void an_entry_with_an_empty_value_is_looked_up_safely(void **state)
+{
+	/* A hand-edited map: an empty original, then the same token again, then another. */
+	static const char map[] = "240.0.0.1\tipv4\t\n240.0.0.1\tipv4\t\n240.0.0.1\thostname\tx\n";
+	struct strbuf out = STRBUF_INIT;
+	struct site *s;
+
+	assert_int_equal(site_open(&s, true), 0);
+	write_file("pseudonyms.map", map, sizeof(map) - 1, 0600);
+	assert_int_equal(site_lookup(s, "240.0.0.1", &out, NULL), 2);
+	assert_string_equal(out.buf, "\nx");
+	site_close(s);
+	strbuf_release(&out);
+}
+
 static void refuses_a_map_other_users_can_read(void **state)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -355,6 +392,34 @@ static void missing_files_give_empty_lists(void **state)
 	strv_free(u);
 }
 
+static void special_files_in_the_root_are_not_read(void **state)
+{
+	char *root = xstrdup("/tmp/diag-test-site-root.XXXXXX"), *etc, *hosts, *passwd;
+	char **d, **u;
+
+	assert_non_null(mkdtemp(root));
+	etc = xasprintf("%s/etc", root);
+	hosts = xasprintf("%s/etc/hosts", root);
+	passwd = xasprintf("%s/etc/passwd", root);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	/* a FIFO with no writer would block an open() for ever */
+	assert_int_equal(mkfifo(hosts, 0644), 0);
+	assert_int_equal(mkfifo(passwd, 0644), 0);
+	alarm(10);
+	d = site_internal_domains(root);
+	u = site_usernames(root);
+	alarm(0);
+	assert_null(d[0]);
+	assert_null(u[0]);
+	strv_free(d);
+	strv_free(u);
+	assert_int_equal(fs_remove_tree(root), 0);
+	free(root);
+	free(etc);
+	free(hosts);
+	free(passwd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_missing_key_is_an_error_without_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_key_of_the_wrong_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_key_other_users_can_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_key_and_map_files_of_another_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_symlinked_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(processes_racing_to_create_the_key_share_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(looks_up_recorded_values_with_any_bytes, setup, teardown),
@@ -369,10 +435,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reports_every_value_behind_a_colliding_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_record_concurrently_without_losing_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_torn_last_line_is_ignored_and_ended, setup, teardown),
+		cmocka_unit_test_setup_teardown(an_entry_with_an_empty_value_is_looked_up_safely, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_a_map_other_users_can_read, setup, teardown),
 		cmocka_unit_test(finds_internal_domains_under_a_root),
 		cmocka_unit_test(finds_people_not_system_accounts_in_passwd),
 		cmocka_unit_test(missing_files_give_empty_lists),
+		cmocka_unit_test(special_files_in_the_root_are_not_read),
 	};
 
 	if (sodium_init() < 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "diag/collectors.h"
 #include "diag/fsutil.h"
 #include "diag/spec.h"
 #include "diag/strbuf.h"
@@ -166,6 +167,23 @@ static void parses_every_key_of_every_kind(void **state)
 
 #define ENTRY "collect:\n  - name: x\n    description: d\n"
 
+static void system_entries_take_a_description_in_any_key_order(void **state)
+{
+	static const char yaml[] =
+		"collect:\n"
+		"  - system: os\n    description: mine, after the fact\n"
+		"  - description: mine, before it\n    system: cpu\n"
+		"  - system: memory\n";
+	struct spec *spec = spec_parse(yaml, sizeof(yaml) - 1, "x.yaml");
+
+	/* the implied description is not made and then dropped: LeakSanitizer checks it */
+	assert_non_null(spec);
+	assert_string_equal(spec->entries[0].description, "mine, after the fact");
+	assert_string_equal(spec->entries[1].description, "mine, before it");
+	assert_string_equal(spec->entries[2].description, collector_system_fact("memory")->description);
+	spec_free(spec);
+}
+
 static void errors_name_the_line_column_and_suggest_a_fix(void **state)
 {
 	expect_error(ENTRY "    command: [sleep, \"1\"]\n    tiemout: 5s\n",
@@ -191,7 +209,8 @@ static void rejects_malformed_entries(void **state)
 	expect_error(ENTRY "    file: /var/../etc\n", "must be absolute and normalised");
 	expect_error(ENTRY "    file: /var/log/\n", "must be absolute and normalised");
 	expect_error(ENTRY "    file: /a\n    command: [b]\n",
-		     "an entry has exactly one of 'file', 'command', 'system'");
+		     "'x.yaml':5:5: an entry has exactly one of 'file', 'command', 'system': "
+		     "this one has 'file' and 'command'");
 	expect_error(ENTRY, "'x.yaml':2:5: entry has none of 'file', 'command', 'system'");
 	expect_error("collect:\n  - name: x\n    file: /a\n", "file entry 'x' has no 'description'");
 	expect_error("collect:\n  - description: y\n    file: /a\n", "file entry has no 'name'");
@@ -225,6 +244,25 @@ static void rejects_malformed_documents(void **state)
 		     "prefix 'a/b' must be one path component");
 	expect_error("collect: [&a {name: x, description: d, file: /a}, *a]\n",
 		     "entry name 'x' is already used");
+}
+
+static void reports_the_first_duplicate_or_odd_key_even_in_huge_mappings(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	expect_error("settings: {b: 1, a: 2, b: 3, a: 4}\ncollect: []\n",
+		     "'x.yaml':1:24: duplicate key 'b' in settings");
+	expect_error("settings: {a: 1, [x]: 2, a: 3}\ncollect: []\n",
+		     "'x.yaml':1:18: keys in settings must be strings");
+	expect_error("settings: {a: 1, a: 2, [x]: 3}\ncollect: []\n",
+		     "'x.yaml':1:18: duplicate key 'a' in settings");
+	/* 50000 keys: comparing every pair took tens of seconds; the duplicate is the last key */
+	strbuf_addstr(&sb, "settings: {");
+	for (int i = 0; i < 50000; i++)
+		strbuf_addf(&sb, "%x: 1,", i);
+	strbuf_addstr(&sb, "5: 1}\ncollect: []\n");
+	expect_error(sb.buf, "duplicate key '5' in settings");
+	strbuf_release(&sb);
 }
 
 static void builds_a_spec_from_command_line_paths(void **state)
@@ -267,9 +305,11 @@ int main(void)
 		cmocka_unit_test(every_sample_parses),
 		cmocka_unit_test(the_builtin_spec_is_the_linux_host_sample),
 		cmocka_unit_test(parses_every_key_of_every_kind),
+		cmocka_unit_test(system_entries_take_a_description_in_any_key_order),
 		cmocka_unit_test(errors_name_the_line_column_and_suggest_a_fix),
 		cmocka_unit_test(rejects_malformed_entries),
 		cmocka_unit_test(rejects_malformed_documents),
+		cmocka_unit_test(reports_the_first_duplicate_or_odd_key_even_in_huge_mappings),
 		cmocka_unit_test(builds_a_spec_from_command_line_paths),
 		cmocka_unit_test(parses_timeouts),
 	};

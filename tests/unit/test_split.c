@@ -265,6 +265,10 @@ static void reads_the_parts_as_one_seekable_file(void **state)
 	assert_int_equal(ftello(f), 2495);
 	assert_int_equal(fread(buf, 1, 100, f), 5);
 	assert_int_equal(fseeko(f, -1, SEEK_SET), -1);
+	/* offsets that overflow are refused, not wrapped (UBSan checks it) */
+	assert_int_equal(fseeko(f, INT64_MAX, SEEK_SET), 0);
+	assert_int_equal(fseeko(f, INT64_MAX, SEEK_CUR), -1);
+	assert_int_equal(fseeko(f, INT64_MAX, SEEK_END), -1);
 	fclose(f);
 	split_close(s);
 }

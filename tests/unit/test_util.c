@@ -3,7 +3,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "diag/strbuf.h"
@@ -88,19 +94,57 @@ static void hex_round_trips_and_rejects_bad_digits(void **state)
 
 static void strbuf_grows_and_stays_terminated(void **state)
 {
+	static char want[8192];
 	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
 
 	assert_int_equal(sb.len, 0);
 	assert_string_equal(sb.buf, "");
-	for (int i = 0; i < 1000; i++)
+	for (int i = 0; i < 1000; i++) {
 		strbuf_addf(&sb, "%d,", i);
+		n += (size_t)snprintf(want + n, sizeof(want) - n, "%d,", i);
+	}
 	assert_int_equal(sb.buf[sb.len], '\0');
-	assert_true(!strncmp(sb.buf, "0,1,2,", 6));
+	assert_string_equal(sb.buf, want); /* every growth (copy, wipe, free) kept it all */
 	strbuf_remove(&sb, 0, 2);
 	assert_true(!strncmp(sb.buf, "1,2,", 4));
 	strbuf_release(&sb);
 	assert_int_equal(sb.len, 0);
 	assert_string_equal(sb.buf, "");
+}
+
+/* In a child: descriptors 0-2 closed, then protected. Exit status 0 if all is as promised. */
+static int protected_child(void)
+{
+	struct rlimit rl;
+	int fd;
+
+	close(0);
+	close(1);
+	close(2);
+	diag_protect_process();
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return 1;
+	if (getrlimit(RLIMIT_CORE, &rl) < 0 || rl.rlim_cur != 0 || rl.rlim_max != 0)
+		return 2;
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return 3;
+	fd = open("/dev/null", O_RDONLY);
+	return fd > 2 ? 0 : 4;
+}
+
+static void protects_against_core_dumps_and_closed_std_fds(void **state)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(protected_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
@@ -112,6 +156,7 @@ int main(void)
 		cmocka_unit_test(formats_rfc3339_and_sizes),
 		cmocka_unit_test(hex_round_trips_and_rejects_bad_digits),
 		cmocka_unit_test(strbuf_grows_and_stays_terminated),
+		cmocka_unit_test(protects_against_core_dumps_and_closed_std_fds),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
