@@ -28,6 +28,7 @@ static const struct diag_cmd *const commands[] = {
 	&cmd_keygen,
 	&cmd_encrypt,
 	&cmd_decrypt,
+	&cmd_redact,
 	&cmd_lookup,
 	&cmd_ledger,
 	NULL,

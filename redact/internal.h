@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * internal.h - what the files of libredact share (not installed)
+ *
+ * The engine (engine.c) owns an immutable table of rules: built-in secret
+ * rules (builtin.c), one rule per PII kind (pii.h), then the policy's own
+ * rules (policy.c). A stream (stream.c) splits its input into records and
+ * hands each one to the scanner (scan.c), which finds what to replace and
+ * splices the replacements in; json.c and yaml.c walk structured documents
+ * and call the scanner on their string values. names.c judges key names and
+ * values (password=..., placeholders, entropy).
+ *
+ * Nothing here allocates with xmalloc(): out-of-memory is an error the caller
+ * sees (a sticky flag in struct rbuf, checked once per record).
+ */
+#ifndef REDACT_INTERNAL_H
+#define REDACT_INTERNAL_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdarg.h>
+#include <string.h>
+#include <strings.h>
+
+#include "redact/redact.h"
+#include "pii.h"
+
+/* ---- buffers (buf.c) ---- */
+
+/*
+ * A growable byte buffer; on allocation failure it sets oom and drops
+ * writes. RBUF_PAD initialised bytes follow the buffer's alloc (see buf.c):
+ * every subject the regular expressions see lives in one.
+ */
+#define RBUF_PAD 64
+
+struct rbuf {
+	char *buf;
+	size_t len, alloc;
+	bool oom;
+};
+
+void rbuf_grow_slow(struct rbuf *b, size_t extra);
+void rbuf_addstr(struct rbuf *b, const char *s);
+
+static inline void rbuf_grow(struct rbuf *b, size_t extra)
+{
+	if (b->len + extra >= b->alloc || b->oom)
+		rbuf_grow_slow(b, extra);
+}
+
+static inline void rbuf_add(struct rbuf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	if (b->len + len < b->alloc) {
+		memcpy(b->buf + b->len, data, len);
+		b->len += len;
+		return;
+	}
+	rbuf_grow_slow(b, len);
+	if (!b->oom) {
+		memcpy(b->buf + b->len, data, len);
+		b->len += len;
+	}
+}
+
+static inline void rbuf_addch(struct rbuf *b, char c)
+{
+	if (b->len + 1 < b->alloc) {
+		b->buf[b->len++] = c;
+		return;
+	}
+	rbuf_add(b, &c, 1);
+}
+/* Forget the contents, keep the allocation (rbuf_release() wipes it all). */
+void rbuf_reset(struct rbuf *b);
+/* Wipe and free. */
+void rbuf_release(struct rbuf *b);
+/* Remove the first n bytes. */
+void rbuf_consume(struct rbuf *b, size_t n);
+
+/* A small set of byte offsets (the Kubernetes Secret objects of a document). */
+struct offsets {
+	size_t *v;
+	size_t n, alloc;
+};
+/* 0, or -1 on out-of-memory. */
+int offsets_add(struct offsets *o, size_t off);
+bool offsets_has(const struct offsets *o, size_t off);
+void offsets_release(struct offsets *o);
+
+char *rstrndup(const char *s, size_t n);
+void rerr_set(struct redact_err *err, const char *file, int line, int column, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void rerr_vset(struct redact_err *err, const char *file, int line, int column, const char *fmt,
+	       va_list ap) __attribute__((format(printf, 5, 0)));
+
+/* ---- small helpers (names.c) ---- */
+
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+
+extern const unsigned char fold_table[256];
+
+static inline int lower_ascii(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+static inline bool is_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline bool is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+bool mem_ieq(const char *a, const char *b, size_t n);
+const char *mem_ifind(const char *hay, size_t hlen, const char *needle, size_t nlen);
+
+/* ---- globs (glob.c) ---- */
+
+/*
+ * Match a logical path against a glob: '*' and '?' stay within one
+ * directory level, '**' crosses them, [...] is a class. Leading '/' on either
+ * side is ignored, and the pattern may match the whole path or any tail of it
+ * that starts after a '/' (so "var/log/x*.log" matches "files/var/log/x1.log").
+ */
+bool glob_match_path(const char *pattern, const char *path);
+
+/* ---- rules ---- */
+
+enum rule_class { RC_SECRET, RC_PII, RC_POLICY };
+
+/* Built-in secret rules, in priority order (an earlier rule labels a tie). */
+enum builtin_rule {
+	R_AWS_ACCESS_KEY_ID,
+	R_AWS_SECRET_ACCESS_KEY,
+	R_GCP_API_KEY,
+	R_GCP_OAUTH_SECRET,
+	R_AZURE_STORAGE_KEY,
+	R_AZURE_CLIENT_SECRET,
+	R_GITHUB_TOKEN,
+	R_GITHUB_FINE_GRAINED_TOKEN,
+	R_GITLAB_TOKEN,
+	R_NPM_TOKEN,
+	R_PYPI_TOKEN,
+	R_DOCKER_TOKEN,
+	R_SLACK_TOKEN,
+	R_SLACK_WEBHOOK,
+	R_DISCORD_WEBHOOK,
+	R_STRIPE_KEY,
+	R_STRIPE_WEBHOOK_SECRET,
+	R_SENDGRID_API_KEY,
+	R_TWILIO_API_KEY,
+	R_ANTHROPIC_API_KEY,
+	R_OPENAI_API_KEY,
+	R_HUGGINGFACE_TOKEN,
+	R_SHOPIFY_TOKEN,
+	R_SENTRY_DSN,
+	R_DATADOG_API_KEY,
+	R_VAULT_TOKEN,
+	R_JWT,
+	R_PRIVATE_KEY,
+	R_KUBERNETES_SECRET,
+	R_URL_CREDENTIALS,
+	R_AUTHORIZATION,
+	R_COOKIE,
+	R_PASSWORD,
+	R_SECRET,
+	R_TOKEN,
+	R_API_KEY,
+	R_CREDENTIAL,
+	R_SESSION_ID,
+	R_SIGNATURE,
+	R_HIGH_ENTROPY,
+	R_BUILTIN_COUNT
+};
+
+/* What a trigger literal does when it is found in a record. */
+enum trig_action {
+	A_REGEX,     /* run the rule's anchored pattern at the hit (minus back bytes) */
+	A_ASSIGN,    /* a key name: look for "name = value" around the hit */
+	A_URL,       /* "://": credentials in the authority */
+	A_PEM,       /* "-----BEGIN": a private key block */
+	A_CLI_PASS,  /* mysql -pSECRET, sshpass -p SECRET */
+	A_BEARER,    /* a bare "Bearer <token>" */
+	A_LINE,      /* run the rule's pattern over the whole record */
+	A_LITERAL,   /* the literal itself is what gets redacted */
+};
+
+struct builtin_def {
+	const char *id;
+	const char *summary;
+	const char *pattern;  /* PCRE2; NULL for rules done in C (names.c, scan.c) */
+	uint32_t group;       /* capture group to replace (0: whole match) */
+	const char *triggers; /* '|'-separated literals that start a match (A_REGEX) */
+	uint8_t back;         /* the match starts this many bytes before the trigger */
+	bool (*check)(const char *s, size_t len); /* vetoes a match when false */
+	bool off;             /* off unless the policy turns it on */
+	bool every;           /* no trigger: the pattern runs over every record */
+};
+
+extern const struct builtin_def builtin_rules[R_BUILTIN_COUNT];
+
+struct rule {
+	char *id;
+	char *summary;
+	enum rule_class cls;
+	bool enabled;
+	char **globs;         /* scope: NULL = every file */
+	size_t nglobs;
+	pcre2_code *re;       /* anchored (built-in) or free (policy) pattern */
+	uint32_t group;
+	bool (*check)(const char *s, size_t len);
+	int pii;              /* enum pii_kind for RC_PII, else -1 */
+	char **keys;          /* policy: key names and key paths whose values go */
+	size_t nkeys;
+	bool every_record;    /* policy pattern without keywords: run on each record */
+};
+
+struct trigger {
+	char *lit;
+	uint8_t len;
+	bool caseless;
+	uint8_t back;
+	enum trig_action action;
+	uint16_t rule;
+	bool word;            /* A_LITERAL: must not touch letters/digits on either side */
+};
+
+/* Where a lower-cased trigram starts its probe in the exact table. */
+static inline uint32_t trig_hash(uint32_t trigram)
+{
+	return (trigram * 0x9E3779B1u) >> 16;
+}
+
+struct redact_engine {
+	struct rule *rules;
+	size_t nrules;
+	struct redact_rule_info *info;
+	unsigned char *key;   /* sodium_malloc'ed, 32 bytes */
+	redact_pseudonym_fn on_pseudonym;
+	void *pseudonym_ctx;
+	struct pii_scanner *pii;
+	int pii_rule[PII_KIND_COUNT];
+	uint32_t pii_enabled; /* kinds enabled somewhere */
+	/*
+	 * Trigger prefilter: pair[b0 << 8 | b1] has bit (b2 & 7) set when the
+	 * raw bytes b0 b1 b2 may start a trigger (either letter case: ASCII
+	 * cases share their low bits), then exact slots by lower-cased trigram.
+	 */
+	uint8_t pair[1u << 16];
+	struct trig_slot {
+		uint32_t key;     /* the lower-cased trigram; count 0 = an empty slot */
+		uint32_t first;   /* index into trig, sorted by trigram */
+		uint32_t count;
+	} *slots;
+	uint32_t slot_mask;
+	struct trigger *trig;
+	size_t ntrig;
+	size_t *every;        /* rules run on every record */
+	size_t nevery;
+	bool has_keys;        /* some policy rule has key names/paths */
+	char **exclude;
+	size_t nexclude;
+	char **allow;         /* literal values never redacted */
+	size_t nallow;
+};
+
+/* ---- policy (policy.c) ---- */
+
+struct policy_builtin {
+	char *id;
+	int enabled;          /* 1 on, 0 off, -1 unchanged */
+	char **paths;
+	size_t npaths;
+};
+
+struct policy_rule {
+	char *id;
+	char *pattern;
+	uint32_t group;
+	char **keywords, **literals, **keys, **paths;
+	size_t nkeywords, nliterals, nkeys, npaths;
+	bool ignore_case;
+};
+
+struct redact_policy {
+	struct policy_builtin *builtins;
+	size_t nbuiltins;
+	struct policy_rule *rules;
+	size_t nrules;
+	char **exclude, **internal_domains, **usernames, **allow;
+	size_t nexclude, ninternal_domains, nusernames, nallow;
+};
+
+/* Find a rule id among the built-in secret rules and PII kinds: its engine index, or -1. */
+int builtin_index(const char *id);
+size_t builtin_total(void);
+const char *builtin_id(size_t i);
+void strv_release(char **v, size_t n);
+
+/* ---- names and values (names.c) ---- */
+
+enum name_class {
+	NC_NONE,
+	NC_STRONG,   /* the value is a secret unless it is a placeholder */
+	NC_WEAK,     /* a secret only if the value looks random enough */
+	NC_AUTH,     /* an Authorization header: keep the scheme */
+	NC_COOKIE,   /* a Cookie header: keep the names */
+};
+
+struct name_verdict {
+	enum name_class cls;
+	int rule;        /* engine rule index */
+	bool not_paths;  /* "PWD=/home/x" is a directory: absolute paths are not secrets */
+};
+
+/* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key"). */
+struct name_verdict name_classify(const char *name, size_t len);
+/* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
+bool value_is_placeholder(const char *v, size_t len);
+/* Random-looking enough to be a key or token (for weak names and the entropy rule). */
+bool value_looks_secret(const char *v, size_t len);
+/* Passing checks for the built-in patterns. */
+bool check_not_example(const char *s, size_t len);
+bool check_token_body(const char *s, size_t len);
+bool check_b64_private_key(const char *s, size_t len);
+bool check_mixed_token(const char *s, size_t len);
+bool check_high_entropy(const char *s, size_t len);
+
+/* ---- scanning (scan.c) ---- */
+
+enum repl_kind {
+	RK_LABEL,    /* [REDACTED:rule] */
+	RK_QLABEL,   /* "[REDACTED:rule]": a whole plain YAML value, which must stay a string */
+	RK_PSEUDO,   /* a pseudonym of the value */
+};
+
+struct match {
+	size_t start, end;
+	uint16_t rule;
+	uint8_t kind;
+	uint8_t pii;
+};
+
+/* What the text layer remembers between lines (multi-line constructs). */
+enum text_state {
+	TS_NONE,
+	TS_PEM,      /* inside a private key block: body lines go */
+	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
+	TS_QUOTE,    /* a quoted secret value spanning lines */
+};
+
+enum fmt {
+	F_TEXT,
+	F_JSON,
+	F_JSONL,
+	F_YAML,
+	F_ENV,
+	F_INI,
+	F_PROPERTIES,
+	F_NETRC,
+	F_PGPASS,
+};
+
+struct textctx {
+	enum fmt fmt;
+	enum text_state state;
+	uint16_t rule;       /* label of the block being dropped */
+	size_t indent;       /* TS_BLOCK: lines indented more than this belong to it */
+	char quote;          /* TS_QUOTE */
+	bool label_done;     /* the block's label line has been written */
+	bool continued;      /* TS_BLOCK for a backslash-continued value */
+	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
+	bool netrc_secret;   /* netrc: the next word is a password */
+	bool netrc_login;    /* netrc: the next word is a user name */
+	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
+	bool fixed_line;     /* a decoded value: its lines are not input lines */
+	/*
+	 * YAML read as lines: is this document a Kubernetes Secret (1), not one
+	 * (0), or unknown (-1: its end is not read yet)? Inside its data and
+	 * stringData blocks values go (when unknown: those that look base64).
+	 */
+	int8_t k8s_secret;
+	bool k8s_data;
+	size_t k8s_indent;
+};
+
+struct scanner {
+	const struct redact_engine *e;
+	const uint8_t *on;           /* rules enabled for this stream */
+	struct redact_stream *s;     /* for the report and pseudonyms */
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	struct pii_scratch *pii;
+	struct pii_match *pm;
+	size_t pm_alloc;
+	struct match *m;
+	size_t nm, m_alloc;
+	uint8_t *line_rules;         /* rules whose keyword a record holds (A_LINE) */
+	uint16_t *line_list;
+	size_t nline;
+	char section[128];           /* INI: the current section, for key paths */
+	struct jwalk *jw[4];         /* JSON work areas, one per nesting (JSON in a JSON string) */
+	int jnest;
+	bool no_triggers;            /* the record holds no trigger: only PII and patterns run */
+	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
+	struct jentry {
+		uint64_t line;
+		uint16_t rule;
+	} *journal;
+	size_t njournal, ajournal;
+	int journal_depth;
+	/* PII found over a whole document, used for the values that lie in it */
+	struct prescan {
+		const char *base;
+		size_t len;
+		struct pii_match *m;
+		size_t n, alloc;
+		bool on;
+	} pre[4];
+	int npre;
+	size_t probed_start, probed_end;  /* the last assignment probed */
+	int error;                   /* -1 after an internal error (message in errmsg) */
+	char errmsg[256];
+};
+
+int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
+		 struct redact_stream *s);
+void scanner_release(struct scanner *sc);
+
+/* Record flags for scan_record(). */
+enum {
+	SR_LINE_KV = 1 << 0,    /* "name = rest of line" at the start is an assignment */
+	SR_NO_PII = 1 << 1,
+	SR_NO_ASSIGN = 1 << 2,  /* no "name = value" probes (YAML structure between values) */
+};
+
+/*
+ * Redact one record (a line without its newline, or one decoded value) and
+ * append the result to out. lineno is used for the report. Returns 0, or -1
+ * on an internal error (sc->errmsg) or out-of-memory.
+ */
+int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		struct rbuf *out, uint64_t lineno, unsigned flags);
+/*
+ * Redact text made of lines (a block of lines or one multi-line value),
+ * keeping multi-line state in tc. Each line's newline is kept. lineno is the
+ * line of p[0] and is advanced.
+ */
+int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+	       struct rbuf *out, uint64_t *lineno);
+/*
+ * The value of a key as a whole: when the key (name, or key path) makes the
+ * value secret, append its replacement text (unquoted) to out and return the
+ * rule index; return -1 when the value must be scanned as text instead.
+ * For an Authorization value the scheme is kept ("Bearer [REDACTED:...]").
+ */
+int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
+		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno);
+/* Append the pseudonym of v (of PII kind) to out, remembering it for the site. 0 or -1. */
+int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t len,
+		     struct rbuf *out);
+/* Append "[REDACTED:<id>]". */
+void put_label(struct scanner *sc, struct rbuf *out, int rule);
+/* Count a redaction by rule on a line (in the journal while one is open). */
+void report_hit(struct scanner *sc, int rule, uint64_t lineno);
+/* Count it in the stream's report (stream.c). */
+void stream_count(struct redact_stream *s, int rule, uint64_t lineno);
+/*
+ * Hold counts back while redacting something that may turn out not to parse
+ * (and be redacted again another way): begin returns a mark for end, which
+ * keeps (commit) or drops what was counted since.
+ */
+size_t journal_begin(struct scanner *sc);
+void journal_end(struct scanner *sc, size_t mark, bool commit);
+/* Does a policy key rule name this key or key path? Its rule index, or -1. */
+int policy_key_rule(const struct scanner *sc, const char *key, size_t klen, const char *path);
+
+/*
+ * Look for PII once over a whole document (a JSON line, a YAML file): the
+ * scanner then sees each value with its key ("username": "jdoe"), and
+ * records inside [p, p + len) take their PII from it. Pair with
+ * pii_prescan_end(). -1 on an internal error.
+ */
+int pii_prescan(struct scanner *sc, const char *p, size_t len);
+void pii_prescan_end(struct scanner *sc);
+
+/* ---- structured documents (json.c, yaml.c) ---- */
+
+/*
+ * Where a JSON or YAML walk stands in one mapping or sequence. The key path
+ * so far (keys joined by '.', '*' for a sequence's items) is kept in one
+ * buffer; each frame remembers its part of it.
+ */
+struct node_frame {
+	bool map;
+	bool secret_map;         /* a mapping with "kind: Secret" */
+	bool secret_data;        /* at or under a Secret's data or stringData */
+	size_t path_len;         /* the path's length before this frame's key (or "*") */
+	size_t key_off, key_len; /* the key that names this frame's values, within the path */
+	size_t start;            /* where the collection starts: its identity among the Secrets */
+};
+
+/*
+ * Enter a collection below parent (NULL at the top). secrets, if not NULL,
+ * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
+ */
+int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+	       size_t start, const struct offsets *secrets);
+/* The key of a mapping's next value: the path becomes the frame's prefix, '.', the key. */
+void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len);
+/*
+ * A scalar value in frame f (NULL at the top): when a Secret or its key
+ * makes it go whole, append the replacement to out and return the rule;
+ * -1 when it is to be redacted as text (or on error: sc->error).
+ */
+int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
+	       size_t vlen, struct rbuf *out, uint64_t lineno);
+
+/*
+ * Redact a whole JSON document (or one JSON line). Returns 1 if p was valid
+ * JSON and its redaction was appended to out, 0 if it is not JSON (out
+ * untouched), -1 on an internal error.
+ */
+int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+		    uint64_t lineno);
+/*
+ * Redact one line of JSON text without parsing the document (for documents
+ * too large to hold): string values by their key, numbers after secret keys.
+ */
+int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+		     uint64_t lineno);
+/* Same contract as json_redact_doc(), for a YAML stream. */
+int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out);
+
+/* Free the scanner's JSON work areas (wiping them). */
+void json_release(struct scanner *sc);
+/* Append v as the body of a JSON string (escaped, without the quotes). */
+void json_escape(struct rbuf *out, const char *v, size_t len);
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: MIT
+/*
+ * names.c - which key names hold secrets, and which values are placeholders
+ *
+ * A key name is split into lower-case words ("spring.datasource.password" ->
+ * spring, datasource, password; "dbPassword" -> db, password). The last word
+ * decides first: "password_policy", "token_type" or "secret_name" describe a
+ * secret without holding one. Strong names (password, secret, token, api key,
+ * credential) hold a secret whatever the value, unless the value is a
+ * placeholder; weak names (key, auth, session, signature) only when the value
+ * looks random.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ASCII lower-casing as a table (the trigger pass reads it for every byte). */
+const unsigned char fold_table[256] = {
+	0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f,
+	0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f,
+	0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
+	0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x5b, 0x5c, 0x5d, 0x5e, 0x5f,
+	0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
+	0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+	0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f,
+	0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+	0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+	0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xcb, 0xcc, 0xcd, 0xce, 0xcf,
+	0xd0, 0xd1, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf,
+	0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+	0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe, 0xff,
+};
+
+bool mem_ieq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower_ascii((unsigned char)a[i]) != lower_ascii((unsigned char)b[i]))
+			return false;
+	return true;
+}
+
+const char *mem_ifind(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+	if (!nlen)
+		return hay;
+	for (size_t i = 0; i + nlen <= hlen; i++)
+		if (mem_ieq(hay + i, needle, nlen))
+			return hay + i;
+	return NULL;
+}
+
+#define MAX_WORDS 16
+#define MAX_WORD 40
+
+struct words {
+	char w[MAX_WORDS][MAX_WORD];
+	size_t n;
+};
+
+static bool is_upper(int c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+static bool is_lower(int c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* Split a name into lower-case words; false if it is too long to judge. */
+static bool split_words(const char *name, size_t len, struct words *w)
+{
+	size_t i = 0, k = 0;
+
+	w->n = 0;
+	while (i < len) {
+		unsigned char c = name[i];
+
+		if (!is_alnum(c)) {
+			if (k) {
+				w->w[w->n++][k] = '\0';
+				k = 0;
+			}
+			i++;
+			continue;
+		}
+		/* camelCase and ACRONYMWord boundaries */
+		if (k && is_upper(c) && (is_lower((unsigned char)name[i - 1]) ||
+					 (i + 1 < len && is_lower((unsigned char)name[i + 1]) &&
+					  is_upper((unsigned char)name[i - 1])))) {
+			w->w[w->n++][k] = '\0';
+			k = 0;
+		}
+		if (w->n == MAX_WORDS || k + 1 >= MAX_WORD)
+			return false;
+		w->w[w->n][k++] = (char)lower_ascii(c);
+		i++;
+	}
+	if (k) {
+		if (w->n == MAX_WORDS)
+			return false;
+		w->w[w->n++][k] = '\0';
+	}
+	return w->n > 0;
+}
+
+static bool in_list(const char *word, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(word, *list))
+			return true;
+	return false;
+}
+
+static bool has_word(const struct words *w, const char *const *list)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (in_list(w->w[i], list))
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool in_sorted(const char *word, const char *const *list, size_t n)
+{
+	return bsearch(&word, list, n, sizeof(*list), cmp_str) != NULL;
+}
+
+/*
+ * Most key names hold none of the words that matter: say so without
+ * splitting them (JSON logs have a dozen keys per line).
+ */
+static bool maybe_sensitive(const char *name, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		const char *p = name + i;
+		size_t left = len - i;
+
+		switch (lower_ascii((unsigned char)*p)) {
+		case 'a':
+			if (left >= 4 && mem_ieq(p, "auth", 4))
+				return true;
+			break;
+		case 'c':
+			if (left >= 4 && (mem_ieq(p, "cred", 4) || mem_ieq(p, "cook", 4)))
+				return true;
+			break;
+		case 'k':
+			if (left >= 3 && mem_ieq(p, "key", 3))
+				return true;
+			break;
+		case 'p':
+			if (left >= 2 && (mem_ieq(p, "pw", 2) || (left >= 4 && mem_ieq(p, "pass", 4))))
+				return true;
+			break;
+		case 's':
+			if (left >= 3 && (mem_ieq(p, "sec", 3) || mem_ieq(p, "ses", 3) ||
+					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3)))
+				return true;
+			break;
+		case 't':
+			if (left >= 5 && mem_ieq(p, "token", 5))
+				return true;
+			break;
+		}
+	}
+	return false;
+}
+
+static bool ends_with(const char *word, const char *suffix)
+{
+	size_t a = strlen(word), b = strlen(suffix);
+
+	return a >= b && !strcmp(word + a - b, suffix);
+}
+
+/* Last words that describe a secret without holding one (sorted: bsearch). */
+static const char *const benign_last[] = {
+	"age", "alg", "algorithm", "allowed", "arn", "at", "attempts", "audience", "authenticated",
+	"authentication", "backend", "backoff", "bits", "cache", "changed", "check", "cipher",
+	"class", "complexity", "cost", "count", "created", "curve", "date", "delay", "desc",
+	"description", "dir", "directory", "disabled", "display", "duration", "enable", "enabled",
+	"encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
+	"expiration", "expire", "expired", "expires", "expiry", "field", "fields", "file", "files",
+	"format", "header", "headers", "help", "hidden", "hint", "history", "holder", "host",
+	"hostname", "id", "ids", "index", "interval", "issuer", "iterations", "kind", "label",
+	"len", "length", "level", "lifetime", "limit", "location", "locked", "lockout", "log",
+	"logging", "login", "manager", "mask", "masked", "max", "message", "method", "min",
+	"missing", "mode", "mount", "msg", "name", "names", "owner", "param", "parameter", "path",
+	"paths", "pattern", "placeholder", "policies", "policy", "pool", "port", "prefix",
+	"present", "prompt", "protocol", "provider", "ref", "reference", "refresh", "regex",
+	"regexp", "required", "reset", "retries", "retry", "rotate", "rotation", "rounds", "rule",
+	"rules", "scope", "scopes", "set", "size", "source", "state", "status", "store",
+	"strategy", "strength", "suffix", "text", "threshold", "time", "timeout", "timestamp",
+	"title", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
+	"username", "valid", "validity", "var", "variable", "version", "window",
+};
+static const char *const password_words[] = {
+	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
+};
+static const char *const secret_words[] = { "secret", "secrets", NULL };
+static const char *const token_words[] = { "token", "tokens", NULL };
+static const char *const credential_words[] = {
+	"credential", "credentials", "creds", "cred", NULL,
+};
+/* Single words ending in "key" that always hold a key. */
+static const char *const key_words[] = {
+	"apikey", "appkey", "accesskey", "secretkey", "signingkey", "encryptionkey", "masterkey",
+	"clientkey", "authkey", "sharedkey", "licensekey", "privatekey", "subscriptionkey", NULL,
+};
+/* Words before "key" that make it a strong name. */
+static const char *const key_qualifiers[] = {
+	"api", "app", "access", "secret", "signing", "sign", "encryption", "encrypt", "master",
+	"client", "auth", "shared", "license", "subscription", "hmac", "jwt", "session", "webhook",
+	"integration", "ingest", "ingestion", "write", "admin", "service", "server", "crypt",
+	"decryption", "private", NULL,
+};
+
+static struct name_verdict verdict(enum name_class cls, int rule)
+{
+	struct name_verdict v = { cls, rule, false };
+
+	return v;
+}
+
+struct name_verdict name_classify(const char *name, size_t len)
+{
+	struct words w;
+	const char *last, *prev;
+
+	if (!len || len > 200 || !maybe_sensitive(name, len) || !split_words(name, len, &w))
+		return verdict(NC_NONE, -1);
+	last = w.w[w.n - 1];
+	prev = w.n > 1 ? w.w[w.n - 2] : "";
+
+	if (!strcmp(last, "authorization"))
+		return verdict(NC_AUTH, R_AUTHORIZATION);
+	if (!strcmp(last, "cookie") || !strcmp(last, "cookies"))
+		return verdict(NC_COOKIE, R_COOKIE);
+	/* ids that are credentials, before "id" reads as benign */
+	if (!strcmp(last, "id") && !strcmp(prev, "secret"))
+		return verdict(NC_STRONG, R_SECRET);
+	if ((!strcmp(last, "id") && !strcmp(prev, "session")) || !strcmp(last, "sessionid") ||
+	    !strcmp(last, "sid"))
+		return verdict(NC_WEAK, R_SESSION_ID);
+	if (in_sorted(last, benign_last, sizeof(benign_last) / sizeof(benign_last[0])))
+		return verdict(NC_NONE, -1);
+
+	if (!strcmp(last, "pwd")) {
+		struct name_verdict v = verdict(NC_STRONG, R_PASSWORD);
+
+		v.not_paths = true;
+		return v;
+	}
+	if (has_word(&w, password_words) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
+	    ends_with(last, "password") || ends_with(last, "passwd") ||
+	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth"))
+		return verdict(NC_STRONG, R_PASSWORD);
+	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
+	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||
+				      (!strcmp(prev, "access") && w.n > 2 &&
+				       !strcmp(w.w[w.n - 3], "shared")))))
+		return verdict(NC_STRONG, R_AZURE_STORAGE_KEY);
+	{
+		static const char *const aws[] = { "aws", NULL };
+		static const char *const dd[] = { "dd", "datadog", NULL };
+
+		if (has_word(&w, secret_words) &&
+		    (has_word(&w, aws) || (!strcmp(last, "key") && !strcmp(prev, "access"))))
+			return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
+		if (!strcmp(last, "secretaccesskey"))
+			return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
+		if (has_word(&w, dd) && (ends_with(last, "key")))
+			return verdict(NC_STRONG, R_DATADOG_API_KEY);
+	}
+	if (has_word(&w, secret_words) || ends_with(last, "secret"))
+		return verdict(NC_STRONG, R_SECRET);
+	if (has_word(&w, token_words) || ends_with(last, "token"))
+		return verdict(NC_STRONG, R_TOKEN);
+	if (has_word(&w, credential_words))
+		return verdict(NC_STRONG, R_CREDENTIAL);
+	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))
+		return verdict(NC_STRONG, R_PRIVATE_KEY);
+	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)))
+		return verdict(NC_STRONG, R_API_KEY);
+	if (!strcmp(last, "key") || !strcmp(last, "keys"))
+		return verdict(NC_WEAK, R_API_KEY);
+	if (!strcmp(last, "auth"))
+		return verdict(NC_WEAK, R_CREDENTIAL);
+	if (!strcmp(last, "session"))
+		return verdict(NC_WEAK, R_SESSION_ID);
+	if (!strcmp(last, "sig") || !strcmp(last, "signature"))
+		return verdict(NC_WEAK, R_SIGNATURE);
+	return verdict(NC_NONE, -1);
+}
+
+/* Words that say "no value here" rather than being one. */
+static const char *const placeholder_words[] = {
+	"redacted", "hidden", "masked", "filtered", "removed", "null", "nil", "none", "undefined",
+	"true", "false", "yes", "no", "on", "off", "empty", "unset", "notset", "n/a", "na", "tbd",
+	"todo", "fixme", "dummy", "placeholder", "example", "sample", "default", "required",
+	"optional", "expired", "invalid", "missing", "present", "provided", "revoked", "refreshed",
+	"valid", "ok", "bearer", "basic", "set", "changed", "accepted", "rejected", "denied",
+	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6", NULL,
+};
+
+bool value_is_placeholder(const char *v, size_t len)
+{
+	char word[16];
+	size_t i;
+
+	while (len && is_space((unsigned char)*v)) {
+		v++;
+		len--;
+	}
+	while (len && is_space((unsigned char)v[len - 1]))
+		len--;
+	if (!len)
+		return true;
+	/* a run of one masking character: ********, xxxxx, ..., ### */
+	if (strchr("*xX.#?-_", v[0])) {
+		for (i = 1; i < len; i++)
+			if (lower_ascii((unsigned char)v[i]) != lower_ascii((unsigned char)v[0]))
+				break;
+		if (i == len && (len >= 3 || v[0] == '*'))
+			return true;
+		if (v[0] == '*' && i >= 3) /* "***REDACTED***", "********(masked)" */
+			return true;
+	}
+	/* ${VAR} (but not ${VAR:-default}), $VAR, %VAR%, {{ template }}, <changeme>, %(name)s */
+	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}')
+		return !memchr(v, ':', len) && !memchr(v + 2, '{', len - 2);
+	if (len >= 2 && v[0] == '$' && (is_alnum((unsigned char)v[1]) || v[1] == '_')) {
+		for (i = 1; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
+			;
+		if (i == len)
+			return true;
+	}
+	if (len >= 3 && v[0] == '%' && v[len - 1] == '%' && !memchr(v + 1, ' ', len - 2))
+		return true;
+	if (len >= 4 && !memcmp(v, "{{", 2) && !memcmp(v + len - 2, "}}", 2))
+		return true;
+	if (len >= 3 && v[0] == '<' && v[len - 1] == '>' && !memchr(v + 1, '<', len - 2))
+		return true;
+	if (len >= 4 && v[0] == '%' && v[1] == '(' && v[len - 1] == 's' && v[len - 2] == ')')
+		return true;
+	if (len >= 3 && (v[0] == '[' || v[0] == '(') && (v[len - 1] == ']' || v[len - 1] == ')') &&
+	    len <= 64 &&
+	    (mem_ifind(v, len, "redact", 6) || mem_ifind(v, len, "filter", 6) ||
+	     mem_ifind(v, len, "hidden", 6) || mem_ifind(v, len, "mask", 4)))
+		return true;
+	if (len < sizeof(word)) {
+		for (i = 0; i < len; i++)
+			word[i] = (char)lower_ascii((unsigned char)v[i]);
+		word[len] = '\0';
+		if (in_list(word, placeholder_words))
+			return true;
+	}
+	return false;
+}
+
+/* log2(x) for x >= 1, without libm: integer part by halving, then 12 fraction bits. */
+static double log2_pos(double x)
+{
+	double r = 0, bit = 0.5;
+
+	while (x >= 2) {
+		x /= 2;
+		r += 1;
+	}
+	for (int i = 0; i < 12; i++) {
+		x *= x;
+		if (x >= 2) {
+			x /= 2;
+			r += bit;
+		}
+		bit /= 2;
+	}
+	return r;
+}
+
+/* Shannon entropy in bits per byte. */
+static double entropy(const char *s, size_t len)
+{
+	unsigned counts[256] = { 0 };
+	double h = 0;
+
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		counts[(unsigned char)s[i]]++;
+	for (int c = 0; c < 256; c++)
+		if (counts[c])
+			h += counts[c] * log2_pos((double)len / counts[c]);
+	return h / len;
+}
+
+struct char_classes {
+	size_t upper, lower, digit, other, distinct;
+};
+
+static struct char_classes classes(const char *s, size_t len)
+{
+	struct char_classes k = { 0 };
+	bool seen[256] = { false };
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (!seen[c]) {
+			seen[c] = true;
+			k.distinct++;
+		}
+		if (is_upper(c))
+			k.upper++;
+		else if (is_lower(c))
+			k.lower++;
+		else if (c >= '0' && c <= '9')
+			k.digit++;
+		else
+			k.other++;
+	}
+	return k;
+}
+
+static bool is_hex(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		int c = lower_ascii((unsigned char)s[i]);
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+static bool is_uuid(const char *s, size_t len)
+{
+	if (len != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
+		return false;
+	return is_hex(s, 8) && is_hex(s + 9, 4) && is_hex(s + 14, 4) && is_hex(s + 19, 4) &&
+	       is_hex(s + 24, 12);
+}
+
+bool value_looks_secret(const char *v, size_t len)
+{
+	struct char_classes k;
+
+	if (len < 16 || len > 8192 || is_uuid(v, len))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (is_space((unsigned char)v[i]) || (unsigned char)v[i] < 0x20)
+			return false;
+	if (v[0] == '/' || v[0] == '~' || (v[0] == '.' && v[1] == '/') || memmem(v, len, "://", 3))
+		return false;
+	k = classes(v, len);
+	if (!k.digit || !(k.upper + k.lower))
+		return false;
+	/* dotted lower-case names (hosts, packages) are not keys */
+	if (!k.upper && memchr(v, '.', len) && !memchr(v, '=', len) && !memchr(v, '/', len))
+		return false;
+	return k.distinct >= 10 && entropy(v, len) >= 3.0;
+}
+
+bool check_not_example(const char *s, size_t len)
+{
+	return !memmem(s, len, "EXAMPLE", 7);
+}
+
+/* A token body with some variety: not a placeholder such as ghp_xxxxxxxx... */
+bool check_token_body(const char *s, size_t len)
+{
+	return classes(s, len).distinct >= 10 && check_not_example(s, len) &&
+	       !mem_ifind(s, len, "xxxxxxxx", 8);
+}
+
+/* "sk-" is also a common word prefix: demand upper, lower and digits. */
+bool check_mixed_token(const char *s, size_t len)
+{
+	struct char_classes k = classes(s, len);
+
+	return k.upper && k.lower && k.digit && check_token_body(s, len);
+}
+
+static int b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* Base64 of "-----BEGIN ... PRIVATE KEY-----" (not of a certificate). */
+bool check_b64_private_key(const char *s, size_t len)
+{
+	unsigned char dec[64];
+	size_t n = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < len && n < sizeof(dec); i++) {
+		int v = b64val((unsigned char)s[i]);
+
+		if (v < 0)
+			break;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			dec[n++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return memmem(dec, n, "PRIVATE KEY", 11) != NULL;
+}
+
+bool check_high_entropy(const char *s, size_t len)
+{
+	struct char_classes k = classes(s, len);
+
+	if (is_hex(s, len) || is_uuid(s, len))
+		return false;
+	return k.upper >= 2 && k.lower >= 2 && k.digit >= 2 && entropy(s, len) >= 4.2;
+}

@@ -1,0 +1,1688 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan.c - find what to replace in a record, and splice the replacements in
+ *
+ * One pass over the record's bytes looks for every trigger literal at once
+ * (engine.c builds the table); each hit runs what its rule needs, anchored
+ * at the hit: a token pattern, a "name = value" probe, a URL, a PEM block.
+ * Then the PII scanner runs, then the policy patterns that have no literal.
+ * Overlapping findings merge (a secret label wins over a pseudonym), and
+ * the record is copied with each finding replaced.
+ *
+ * Lines (scan_lines) add what spans records: private key blocks, YAML block
+ * scalars and quoted values of secret keys, backslash-continued properties.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define QUOTE_MAX_LINES 200
+
+int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
+		 struct redact_stream *s)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->e = e;
+	sc->on = on;
+	sc->s = s;
+	sc->md = pcre2_match_data_create(16, NULL);
+	sc->mctx = pcre2_match_context_create(NULL);
+	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	sc->line_rules = calloc(e->nrules, 1);
+	sc->line_list = calloc(e->nrules, sizeof(*sc->line_list));
+	if (!sc->md || !sc->mctx || !sc->jit || !sc->line_rules || !sc->line_list)
+		return -1;
+	pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
+	/* A policy pattern that backtracks without end fails the file instead of hanging. */
+	pcre2_set_match_limit(sc->mctx, 5000000);
+	pcre2_set_depth_limit(sc->mctx, 100000);
+	if (e->pii && !(sc->pii = pii_scratch_new(e->pii)))
+		return -1;
+	return 0;
+}
+
+void scanner_release(struct scanner *sc)
+{
+	pcre2_match_data_free(sc->md);
+	pcre2_match_context_free(sc->mctx);
+	pcre2_jit_stack_free(sc->jit);
+	if (sc->pii)
+		pii_scratch_free(sc->pii);
+	free(sc->pm);
+	free(sc->m);
+	free(sc->line_rules);
+	free(sc->line_list);
+	json_release(sc);
+	free(sc->journal);
+	for (size_t i = 0; i < sizeof(sc->pre) / sizeof(sc->pre[0]); i++)
+		free(sc->pre[i].m);
+	memset(sc, 0, sizeof(*sc));
+}
+
+__attribute__((format(printf, 2, 3)))
+static void fail(struct scanner *sc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sc->error)
+		return;
+	sc->error = -1;
+	va_start(ap, fmt);
+	vsnprintf(sc->errmsg, sizeof(sc->errmsg), fmt, ap);
+	va_end(ap);
+}
+
+static void add_match(struct scanner *sc, size_t start, size_t end, int rule, enum repl_kind kind,
+		      int pii)
+{
+	if (end <= start || rule < 0)
+		return;
+	if (sc->nm == sc->m_alloc) {
+		size_t n = sc->m_alloc ? sc->m_alloc * 2 : 32;
+		struct match *m = realloc(sc->m, n * sizeof(*m));
+
+		if (!m) {
+			fail(sc, "out of memory");
+			return;
+		}
+		sc->m = m;
+		sc->m_alloc = n;
+	}
+	sc->m[sc->nm].start = start;
+	sc->m[sc->nm].end = end;
+	sc->m[sc->nm].rule = (uint16_t)rule;
+	sc->m[sc->nm].kind = (uint8_t)kind;
+	sc->m[sc->nm].pii = (uint8_t)pii;
+	sc->nm++;
+}
+
+void put_label(struct scanner *sc, struct rbuf *out, int rule)
+{
+	rbuf_addstr(out, "[REDACTED:");
+	rbuf_addstr(out, sc->e->rules[rule].id);
+	rbuf_addch(out, ']');
+}
+
+void report_hit(struct scanner *sc, int rule, uint64_t lineno)
+{
+	if (!sc->journal_depth) {
+		stream_count(sc->s, rule, lineno);
+		return;
+	}
+	if (sc->njournal == sc->ajournal) {
+		size_t n = sc->ajournal ? sc->ajournal * 2 : 64;
+		struct jentry *j = realloc(sc->journal, n * sizeof(*j));
+
+		if (!j) {
+			fail(sc, "out of memory");
+			return;
+		}
+		sc->journal = j;
+		sc->ajournal = n;
+	}
+	sc->journal[sc->njournal].line = lineno;
+	sc->journal[sc->njournal].rule = (uint16_t)rule;
+	sc->njournal++;
+}
+
+size_t journal_begin(struct scanner *sc)
+{
+	sc->journal_depth++;
+	return sc->njournal;
+}
+
+void journal_end(struct scanner *sc, size_t mark, bool commit)
+{
+	if (!commit)
+		sc->njournal = mark;
+	if (--sc->journal_depth)
+		return;
+	for (size_t i = 0; i < sc->njournal; i++)
+		stream_count(sc->s, sc->journal[i].rule, sc->journal[i].line);
+	sc->njournal = 0;
+}
+
+/* ---- patterns ---- */
+
+static void pcre_fail(struct scanner *sc, int rule, int rc)
+{
+	PCRE2_UCHAR msg[128];
+
+	pcre2_get_error_message(rc, msg, sizeof(msg));
+	fail(sc, "rule '%s': %s", sc->e->rules[rule].id, (const char *)msg);
+}
+
+/* Run a rule's pattern at start (anchored patterns) or from start on; 1 if it matched. */
+static int regex_at(struct scanner *sc, int rule, const char *p, size_t len, size_t start,
+		    size_t *next)
+{
+	const struct rule *r = &sc->e->rules[rule];
+	PCRE2_SIZE *ov;
+	size_t ms, me;
+	int rc = pcre2_match(r->re, (PCRE2_SPTR)p, len, start, 0, sc->md, sc->mctx);
+
+	if (rc < 0) {
+		if (rc != PCRE2_ERROR_NOMATCH)
+			pcre_fail(sc, rule, rc);
+		return 0;
+	}
+	ov = pcre2_get_ovector_pointer(sc->md);
+	ms = ov[0];
+	me = ov[1];
+	if (next)
+		*next = me > ms ? me : ms + 1;
+	if (r->check && !r->check(p + ms, me - ms))
+		return 0;
+	if (r->group) {
+		if ((uint32_t)rc <= r->group || ov[2 * r->group] == PCRE2_UNSET)
+			return 0;
+		ms = ov[2 * r->group];
+		me = ov[2 * r->group + 1];
+	}
+	add_match(sc, ms, me, rule, RK_LABEL, 0);
+	return 1;
+}
+
+static void regex_all(struct scanner *sc, int rule, const char *p, size_t len)
+{
+	size_t off = 0, next;
+
+	while (off <= len && !sc->error) {
+		next = SIZE_MAX;
+		regex_at(sc, rule, p, len, off, &next);
+		if (next == SIZE_MAX)
+			break;
+		off = next;
+	}
+}
+
+/* ---- names and values ---- */
+
+static bool name_char(int c)
+{
+	return is_alnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+/* "name=" or "name:" at p: another assignment starts here. */
+static bool assignment_at(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
+		i++;
+	return i > 0 && i < len && (p[i] == '=' || p[i] == ':');
+}
+
+/*
+ * Where a value in free text ends: at a space, a quote or a closing bracket;
+ * at '&', ';' or ',' only when a space or another "name=" follows (so
+ * "password=a&b" keeps its '&', "?password=a&next=b" stops).
+ */
+static size_t free_value_end(const char *p, size_t len, size_t j)
+{
+	for (size_t k = j; k < len; k++) {
+		char c = p[k];
+
+		if (is_space((unsigned char)c) || c == '"' || c == '\'' || c == '`' || c == ')' ||
+		    c == ']' || c == '}' || c == '>' || c == '<')
+			return k;
+		if ((c == '&' || c == ';' || c == ',') &&
+		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
+		     assignment_at(p + k + 1, len - k - 1)))
+			return k;
+	}
+	return len;
+}
+
+/* Another "name=" after a space in [p, p + len). */
+static bool more_assignments(const char *p, size_t len)
+{
+	for (size_t k = 0; k + 1 < len; k++)
+		if (is_space((unsigned char)p[k]) && assignment_at(p + k + 1, len - k - 1))
+			return true;
+	return false;
+}
+
+/* A value that opens a bracket ("${X}", "{{ x }}", "<changeme>", "[REDACTED]") runs to its close. */
+static size_t bracket_end(const char *p, size_t len, size_t j)
+{
+	static const char open[] = "{[(<", close[] = "}])>";
+	const char *o = j < len ? strchr(open, p[j]) : NULL;
+	const char *c;
+
+	if (!o || !p[j])
+		return 0;
+	if (p[j] == '{' && j + 1 < len && p[j + 1] == '{') {
+		const char *e = memmem(p + j, MIN(len - j, (size_t)128), "}}", 2);
+
+		return e ? (size_t)(e - p) + 2 : 0;
+	}
+	c = memchr(p + j + 1, close[o - open], MIN(len - j - 1, (size_t)128));
+	return c ? (size_t)(c - p) + 1 : 0;
+}
+
+static size_t trim_end(const char *p, size_t s, size_t e)
+{
+	while (e > s && is_space((unsigned char)p[e - 1]))
+		e--;
+	return e;
+}
+
+static bool allowed_value(const struct scanner *sc, const char *v, size_t len)
+{
+	for (size_t i = 0; i < sc->e->nallow; i++)
+		if (strlen(sc->e->allow[i]) == len && !memcmp(sc->e->allow[i], v, len))
+			return true;
+	return false;
+}
+
+/* A word followed by a space that reads like an auth scheme: "Bearer", "Basic", "AWS4-HMAC-SHA256". */
+static bool scheme_at(const char *p, size_t s, size_t e, size_t *after)
+{
+	size_t k = s;
+
+	while (k < e && (is_alnum((unsigned char)p[k]) || p[k] == '-'))
+		k++;
+	if (k == s || k - s > 32 || k >= e || p[k] != ' ' || !is_alnum((unsigned char)p[s]))
+		return false;
+	while (k < e && p[k] == ' ')
+		k++;
+	if (k >= e)
+		return false;
+	*after = k;
+	return true;
+}
+
+/* Authorization value in [vs, ve): keep the scheme, the rest goes. */
+static void auth_value(struct scanner *sc, const char *p, size_t vs, size_t ve)
+{
+	size_t cs;
+
+	ve = trim_end(p, vs, ve);
+	if (!scheme_at(p, vs, ve, &cs))
+		cs = vs;
+	if (cs < ve && !value_is_placeholder(p + cs, ve - cs) && !allowed_value(sc, p + cs, ve - cs))
+		add_match(sc, cs, ve, R_AUTHORIZATION, RK_LABEL, 0);
+}
+
+static bool cookie_attribute(const char *n, size_t len)
+{
+	static const char *const attrs[] = {
+		"path", "domain", "expires", "max-age", "samesite", "secure", "httponly",
+		"priority", "partitioned", "version", "comment", NULL,
+	};
+
+	for (const char *const *a = attrs; *a; a++)
+		if (strlen(*a) == len && mem_ieq(n, *a, len))
+			return true;
+	return false;
+}
+
+/* Cookie value in [vs, ve): "a=1; b=2" keeps the names. */
+static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve)
+{
+	size_t k = vs;
+
+	while (k < ve) {
+		const char *semi = memchr(p + k, ';', ve - k);
+		size_t pe = semi ? (size_t)(semi - p) : ve;
+		const char *eq = memchr(p + k, '=', pe - k);
+
+		if (eq) {
+			size_t ns = k, ne = (size_t)(eq - p), cs = ne + 1, ce = trim_end(p, cs, pe);
+
+			while (ns < ne && p[ns] == ' ')
+				ns++;
+			ne = trim_end(p, ns, ne);
+			if (!cookie_attribute(p + ns, ne - ns) && ce > cs &&
+			    !value_is_placeholder(p + cs, ce - cs))
+				add_match(sc, cs, ce, R_COOKIE, RK_LABEL, 0);
+		}
+		k = pe + 1;
+	}
+}
+
+/* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
+static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
+			size_t ve)
+{
+	const char *val = p + vs;
+	size_t n = ve - vs;
+
+	switch (v.cls) {
+	case NC_AUTH:
+		auth_value(sc, p, vs, ve);
+		return;
+	case NC_COOKIE:
+		cookie_value(sc, p, vs, ve);
+		return;
+	case NC_STRONG:
+		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/'))
+			return;
+		if (v.rule == R_AWS_SECRET_ACCESS_KEY && !check_not_example(val, n))
+			return; /* the AWS documentation's example key */
+		break;
+	case NC_WEAK:
+		if (value_is_placeholder(val, n) || !value_looks_secret(val, n))
+			return;
+		break;
+	case NC_NONE:
+		return;
+	}
+	if (!allowed_value(sc, val, n))
+		add_match(sc, vs, ve, v.rule, RK_LABEL, 0);
+}
+
+static struct name_verdict classify(const struct scanner *sc, const char *name, size_t len,
+				    const char *path)
+{
+	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
+	struct name_verdict v = { NC_STRONG, prule, false };
+	char bare[256];
+
+	if (prule < 0 && len < sizeof(bare) && memmem(name, len, "[REDACTED:", 10)) {
+		/* a name that holds our own labels is judged without them ("[REDACTED:credential]") */
+		size_t n = 0;
+
+		for (size_t i = 0; i < len;) {
+			const char *close = len - i > 10 && !memcmp(name + i, "[REDACTED:", 10) ?
+						    memchr(name + i, ']', len - i) : NULL;
+
+			if (close) {
+				i = (size_t)(close - name) + 1;
+				bare[n++] = ' ';
+			} else {
+				bare[n++] = name[i++];
+			}
+		}
+		name = bare;
+		len = n;
+	}
+	if (prule < 0)
+		v = name_classify(name, len);
+	if (v.cls != NC_NONE && !sc->on[v.rule])
+		v.cls = NC_NONE;
+	return v;
+}
+
+/*
+ * The value after a separator at j in free text: a quoted string, or up to a
+ * stop character; an Authorization value takes its scheme and credentials,
+ * a Cookie value the whole header.
+ */
+static bool value_extent(const char *p, size_t len, size_t j, enum name_class cls, size_t *vs,
+			 size_t *ve)
+{
+	size_t k;
+	char q;
+
+	if (j >= len)
+		return false;
+	q = p[j];
+	if (q == '"' || q == '\'' || q == '`') {
+		for (k = j + 1; k < len && p[k] != q; k++)
+			if (p[k] == '\\' && q != '\'')
+				k++;
+		*vs = j + 1;
+		*ve = k < len ? k : len;
+		return true;
+	}
+	*vs = j;
+	if (cls == NC_COOKIE) {
+		for (k = j; k < len && p[k] != '"' && p[k] != '\''; k++)
+			;
+		*ve = k;
+		return true;
+	}
+	if (cls == NC_AUTH) {
+		size_t cs;
+
+		if (scheme_at(p, j, len, &cs)) {
+			static const char *const long_schemes[] = {
+				"digest", "aws4-hmac-sha256", "hmac", "signature", "oauth", NULL,
+			};
+			bool long_value = false;
+
+			for (const char *const *l = long_schemes; *l; l++)
+				if (!strncasecmp(p + j, *l, strlen(*l)))
+					long_value = true;
+			/* Digest and signed schemes carry "k=v, k=\"v\"" parameters: to the end */
+			for (k = cs; k < len && !long_value &&
+				     !(is_space((unsigned char)p[k]) || p[k] == '"' || p[k] == '\'' ||
+				       p[k] == ',');
+			     k++)
+				;
+			*ve = long_value ? len : k;
+			return true;
+		}
+	}
+	if ((p[j] == '$' || p[j] == '%') && j + 1 < len && strchr("{(", p[j + 1]) &&
+	    (k = bracket_end(p, len, j + 1))) { /* ${VAR}, %(name)s */
+		*ve = k + (p[j] == '%' && k < len && is_alnum((unsigned char)p[k]));
+		return true;
+	}
+	if ((k = bracket_end(p, len, j))) {
+		*ve = k;
+		return true;
+	}
+	*ve = free_value_end(p, len, j);
+	return *ve > j;
+}
+
+/* "name = value" around a name at [ns, ne) in free text. */
+static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
+{
+	struct name_verdict v;
+	size_t j = ne, sp, vs, ve;
+	bool cli = p[ns] == '-', xml = false;
+
+	/* the separator first: most words are not followed by one, and that is cheap to see */
+	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1])
+		j++;
+	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
+		;
+	if (ns > 0 && p[ns - 1] == '<' && sp < len && p[sp] == '>') { /* <password>x</password> */
+		xml = true;
+		j = sp + 1;
+	} else if (j < len && p[j] == '=') {
+		if (j + 1 < len && (p[j + 1] == '=' || p[j + 1] == '~'))
+			return;
+		j++;
+		if (j < len && p[j] == '>')
+			j++;
+	} else if (j < len && p[j] == ':') {
+		if (j + 1 < len && p[j + 1] == ':')
+			return;
+		if (j + 2 < len && p[j + 1] == '/' && p[j + 2] == '/')
+			return;
+		if (ns >= 3 && !memcmp(p + ns - 3, "://", 3))
+			return; /* scheme://user:password@ is the URL rule's */
+		j++;
+		if (j < len && p[j] == '=')
+			j++;
+	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
+		return; /* not an assignment ("--password VALUE" is one) */
+	}
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls == NC_NONE)
+		return;
+	if (xml) {
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		for (ve = j; ve < len && p[ve] != '<'; ve++)
+			;
+		judge_value(sc, v, p, j, trim_end(p, j, ve));
+		return;
+	}
+	while (j < len && (p[j] == ' ' || p[j] == '\t'))
+		j++;
+	if (value_extent(p, len, j, v.cls, &vs, &ve))
+		judge_value(sc, v, p, vs, ve);
+}
+
+static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+{
+	size_t ns = i, ne = i;
+
+	while (ns > 0 && name_char((unsigned char)p[ns - 1]))
+		ns--;
+	while (ne < len && name_char((unsigned char)p[ne]))
+		ne++;
+	if (ns >= sc->probed_start && ns < sc->probed_end)
+		return; /* this name was looked at already */
+	sc->probed_start = ns;
+	sc->probed_end = ne;
+	probe_assign(sc, p, len, ns, ne);
+}
+
+/* ---- URLs, PEM, command lines, bearer tokens ---- */
+
+static bool url_stop(int c)
+{
+	return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
+}
+
+/* The first ':' in [s, e) outside our own labels, or NULL. */
+static const char *colon_outside_labels(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++) {
+		if (p[k] == '[' && e - k > 10 && !memcmp(p + k, "[REDACTED:", 10)) {
+			const char *close = memchr(p + k, ']', e - k);
+
+			if (!close)
+				return NULL;
+			k = (size_t)(close - p);
+		} else if (p[k] == ':') {
+			return p + k;
+		}
+	}
+	return NULL;
+}
+
+static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+{
+	size_t s = i, a = i + 3, e, at = SIZE_MAX;
+	const char *colon;
+
+	while (s > 0 && (is_alnum((unsigned char)p[s - 1]) || p[s - 1] == '+' || p[s - 1] == '.' ||
+			 p[s - 1] == '-'))
+		s--;
+	if (i - s < 2)
+		return;
+	for (e = a; e < len && !url_stop((unsigned char)p[e]) && p[e] != '/' && p[e] != '?' &&
+		    p[e] != '#';
+	     e++)
+		if (p[e] == '@')
+			at = e;
+	if (at == SIZE_MAX) {
+		/* an unencoded '/', '?' or '#' in the password: "u:pa/ss@host" */
+		size_t k, d;
+
+		colon = colon_outside_labels(p, a, e);
+		if (!colon)
+			return;
+		for (d = (size_t)(colon - p) + 1; d < e && p[d] >= '0' && p[d] <= '9'; d++)
+			;
+		if (d == e)
+			return; /* host:port */
+		for (k = e; k < len && !url_stop((unsigned char)p[k]); k++)
+			if (p[k] == '@')
+				at = k; /* the last one, as in an authority without '/' */
+		if (at == SIZE_MAX)
+			return;
+	}
+	colon = colon_outside_labels(p, a, at);
+	if (colon) {
+		size_t ps = (size_t)(colon - p) + 1;
+
+		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
+		    !allowed_value(sc, p + ps, at - ps))
+			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
+	} else if (!memmem(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
+		size_t he = at + 1;
+		int rule;
+
+		while (he < len && !url_stop((unsigned char)p[he]) && p[he] != '/')
+			he++;
+		rule = mem_ifind(p + at, he - at, "sentry", 6) ? R_SENTRY_DSN : R_URL_CREDENTIALS;
+		if (sc->on[rule])
+			add_match(sc, a, at, rule, RK_LABEL, 0);
+	}
+}
+
+/* A line inside a PEM body: base64, a header ("Proc-Type: ..."), or empty. */
+static bool pem_body_line(const char *p, size_t len)
+{
+	size_t s = 0, e = len;
+
+	while (s < e && (is_space((unsigned char)p[s]) || p[s] == '"' || p[s] == '\''))
+		s++;
+	while (e > s && (is_space((unsigned char)p[e - 1]) || p[e - 1] == '"' || p[e - 1] == '\'' ||
+			 p[e - 1] == ',' || p[e - 1] == '\\'))
+		e--;
+	if (e - s >= 2 && p[e - 2] == '\\' && p[e - 1] == 'n')
+		e -= 2;
+	if (memchr(p + s, ':', e - s) && e - s < 100 &&
+	    (mem_ifind(p + s, e - s, "Proc-Type", 9) || mem_ifind(p + s, e - s, "DEK-Info", 8) ||
+	     mem_ifind(p + s, e - s, "Comment", 7)))
+		return true;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)p[i]) && p[i] != '+' && p[i] != '/' && p[i] != '=')
+			return false;
+	return true;
+}
+
+static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i)
+{
+	size_t k = i + 10, bs, e;
+	const char *m, *endm;
+
+	if (!sc->on[R_PRIVATE_KEY] || k >= len || p[k] != ' ')
+		return;
+	m = memmem(p + k, MIN(len - k, (size_t)80), "-----", 5);
+	if (!m || !mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11))
+		return;
+	bs = (size_t)(m - p) + 5;
+	endm = memmem(p + bs, len - bs, "-----END", 8);
+	if (endm) { /* the whole key on one line, with escaped newlines */
+		add_match(sc, bs, (size_t)(endm - p), R_PRIVATE_KEY, RK_LABEL, 0);
+		return;
+	}
+	for (e = len; e > bs && (is_space((unsigned char)p[e - 1]) || p[e - 1] == '"' ||
+				 p[e - 1] == '\'' || p[e - 1] == ','); e--)
+		;
+	add_match(sc, bs, e, R_PRIVATE_KEY, RK_LABEL, 0);
+	if (tc->state != TS_NONE)
+		return; /* inside a quoted secret value already dropped to its end */
+	tc->state = TS_PEM;
+	tc->rule = R_PRIVATE_KEY;
+	tc->label_done = e > bs;
+}
+
+/* mysql -pSECRET, mariadb -pSECRET, sshpass -p SECRET */
+static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+{
+	bool sshpass = lower_ascii((unsigned char)p[i]) == 's';
+
+	if (!sc->on[R_PASSWORD] || (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')))
+		return;
+	for (size_t k = i + n; k + 2 < len; k++) {
+		size_t vs, ve;
+
+		if (p[k] == '|' || p[k] == ';' || p[k] == '&')
+			return; /* next command */
+		if (p[k] != '-' || p[k + 1] != 'p' || !is_space((unsigned char)p[k - 1]))
+			continue;
+		vs = k + 2;
+		if (is_space((unsigned char)p[vs])) {
+			if (!sshpass)
+				continue; /* "mysql -p" alone prompts */
+			while (vs < len && p[vs] == ' ')
+				vs++;
+		}
+		if (!value_extent(p, len, vs, NC_STRONG, &vs, &ve))
+			continue;
+		if (!value_is_placeholder(p + vs, ve - vs))
+			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+		k = ve;
+	}
+}
+
+static void bearer_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+{
+	size_t k = i + n, ts;
+	bool digit = false, upper = false, lower = false;
+
+	if (!sc->on[R_AUTHORIZATION] || (i > 0 && is_alnum((unsigned char)p[i - 1])))
+		return;
+	while (k < len && p[k] == ' ')
+		k++;
+	for (ts = k; k < len && (is_alnum((unsigned char)p[k]) || strchr("-._~+/=", p[k])) && p[k];
+	     k++) {
+		digit |= p[k] >= '0' && p[k] <= '9';
+		upper |= p[k] >= 'A' && p[k] <= 'Z';
+		lower |= p[k] >= 'a' && p[k] <= 'z';
+	}
+	if (k - ts >= 8 && (digit || (upper && lower)) && !value_is_placeholder(p + ts, k - ts) &&
+	    !allowed_value(sc, p + ts, k - ts))
+		add_match(sc, ts, k, R_AUTHORIZATION, RK_LABEL, 0);
+}
+
+/* ---- the trigger pass ---- */
+
+static bool word_edge(const char *p, size_t len, size_t s, size_t e)
+{
+	return (s == 0 || !is_alnum((unsigned char)p[s - 1])) &&
+	       (e >= len || !is_alnum((unsigned char)p[e]));
+}
+
+static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t, const char *p,
+		size_t len, size_t i)
+{
+	switch (t->action) {
+	case A_REGEX:
+		if (sc->on[t->rule] && i >= t->back)
+			regex_at(sc, t->rule, p, len, i - t->back, NULL);
+		break;
+	case A_ASSIGN:
+		if (!sc->no_assign)
+			assign_hit(sc, p, len, i);
+		break;
+	case A_URL:
+		url_hit(sc, p, len, i);
+		break;
+	case A_PEM:
+		pem_hit(sc, tc, p, len, i);
+		break;
+	case A_CLI_PASS:
+		cli_pass_hit(sc, p, len, i, t->len);
+		break;
+	case A_BEARER:
+		bearer_hit(sc, p, len, i, t->len);
+		break;
+	case A_LINE:
+		if (sc->on[t->rule] && !sc->line_rules[t->rule]) {
+			sc->line_rules[t->rule] = 1;
+			sc->line_list[sc->nline++] = t->rule;
+		}
+		break;
+	case A_LITERAL:
+		if (sc->on[t->rule] && word_edge(p, len, i, i + t->len))
+			add_match(sc, i, i + t->len, t->rule, RK_LABEL, 0);
+		break;
+	}
+}
+
+static inline uint32_t trigram_at(const unsigned char *u)
+{
+	return (uint32_t)fold_table[u[0]] << 16 | (uint32_t)fold_table[u[1]] << 8 |
+	       (uint32_t)fold_table[u[2]];
+}
+
+/* The first position from i on whose bytes may start a trigger, or len. Hot: kept simple. */
+__attribute__((noinline))
+static size_t next_candidate(const uint8_t *pair, const unsigned char *u, size_t i, size_t len)
+{
+	for (; i + 2 < len; i++)
+		if (pair[(unsigned)u[i] << 8 | u[i + 1]] & (1u << (u[i + 2] & 7)))
+			return i;
+	return len;
+}
+
+/*
+ * The trigger pass: a position whose three bytes pass the pair table goes
+ * to the exact table (by lower-cased trigram), whose literals are compared
+ * in full. With stop_at_first, only say whether any literal occurs.
+ */
+static bool trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 bool stop_at_first)
+{
+	const struct redact_engine *e = sc->e;
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (size_t i = next_candidate(e->pair, u, 0, len); i < len;
+	     i = next_candidate(e->pair, u, i + 1, len)) {
+		uint32_t k = trigram_at(u + i), h = trig_hash(k);
+		const struct trig_slot *slot;
+
+
+		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
+			slot = &e->slots[s];
+			if (!slot->count || slot->key == k)
+				break;
+		}
+		for (uint32_t j = 0; j < slot->count; j++) {
+			const struct trigger *t = &e->trig[slot->first + j];
+
+			if (t->len > len - i)
+				continue;
+			if (t->caseless ? !mem_ieq(p + i, t->lit, t->len) : memcmp(p + i, t->lit, t->len))
+				continue;
+			if (stop_at_first)
+				return true;
+			act(sc, tc, t, p, len, i);
+		}
+	}
+	return false;
+}
+
+static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	trigger_pass(sc, tc, p, len, false);
+}
+
+/* ---- formats with their own record syntax ---- */
+
+static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind kind)
+{
+	int rule = sc->e->pii_rule[kind];
+
+	if (sc->on[rule] && e > s)
+		add_match(sc, s, e, rule, RK_PSEUDO, kind);
+}
+
+/*
+ * A user name this engine made ("user-" and 8 hex digits, the format pii.h
+ * documents): a field known to hold a user name keeps it as it is, so that
+ * redacting twice changes nothing more.
+ */
+static bool username_token(const char *p, size_t len)
+{
+	if (len != 13 || memcmp(p, "user-", 5))
+		return false;
+	for (size_t i = 5; i < 13; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A field that holds a user name (.netrc login, .pgpass user), if it reads as one. */
+static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (e - s > 64 || username_token(p + s, e - s))
+		return;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
+			return;
+	pseudo_match(sc, s, e, PII_USERNAME);
+}
+
+/* .netrc: "machine H login U password P", words across lines. */
+static void netrc_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t ws, we;
+
+		while (i < len && is_space((unsigned char)p[i]))
+			i++;
+		for (ws = i; i < len && !is_space((unsigned char)p[i]); i++)
+			;
+		we = i;
+		if (we == ws)
+			break;
+		if (tc->netrc_secret) {
+			tc->netrc_secret = false;
+			if (sc->on[R_PASSWORD])
+				add_match(sc, ws, we, R_PASSWORD, RK_LABEL, 0);
+		} else if (tc->netrc_login) {
+			tc->netrc_login = false;
+			username_field(sc, p, ws, we);
+		} else if ((we - ws == 8 && !memcmp(p + ws, "password", 8)) ||
+			   (we - ws == 6 && !memcmp(p + ws, "passwd", 6)) ||
+			   (we - ws == 7 && !memcmp(p + ws, "account", 7))) {
+			tc->netrc_secret = true;
+		} else if (we - ws == 5 && !memcmp(p + ws, "login", 5)) {
+			tc->netrc_login = true;
+		}
+	}
+}
+
+/* .pgpass: host:port:db:user:password, with \: and \\ escapes. */
+static void pgpass_record(struct scanner *sc, const char *p, size_t len)
+{
+	size_t colons[4], n = 0, e;
+
+	if (len && p[0] == '#')
+		return;
+	for (size_t i = 0; i < len && n < 4; i++) {
+		if (p[i] == '\\') {
+			i++;
+		} else if (p[i] == '[' && len - i > 10 && !memcmp(p + i, "[REDACTED:", 10)) {
+			const char *close = memchr(p + i, ']', len - i);
+
+			if (close) /* our own label: its ':' separates nothing */
+				i = (size_t)(close - p);
+		} else if (p[i] == ':') {
+			colons[n++] = i;
+		}
+	}
+	if (n < 4)
+		return;
+	e = trim_end(p, colons[3] + 1, len);
+	if (sc->on[R_PASSWORD] && e > colons[3] + 1 &&
+	    !(e == colons[3] + 2 && p[colons[3] + 1] == '*'))
+		add_match(sc, colons[3] + 1, e, R_PASSWORD, RK_LABEL, 0);
+	if (colons[3] > colons[2] + 1 && p[colons[2] + 1] != '*')
+		username_field(sc, p, colons[2] + 1, colons[3]);
+}
+
+static bool is_block_indicator(const char *v, size_t n)
+{
+	size_t i = 1;
+
+	if (!n || (v[0] != '|' && v[0] != '>'))
+		return false;
+	while (i < n && (v[i] == '-' || v[i] == '+' || (v[i] >= '1' && v[i] <= '9')))
+		i++;
+	while (i < n && v[i] == ' ')
+		i++;
+	return i == n || v[i] == '#';
+}
+
+static bool ends_with_backslash(const char *p, size_t len)
+{
+	size_t n = 0;
+
+	len = trim_end(p, 0, len);
+	while (n < len && p[len - 1 - n] == '\\')
+		n++;
+	return n % 2 == 1;
+}
+
+/*
+ * The value from j (after "key: ") looks like what a Secret's data holds:
+ * base64 (8 characters or more, padded to a multiple of 4, with padding,
+ * digits or both cases), or a block scalar.
+ */
+static bool looks_base64(const char *p, size_t len, size_t j)
+{
+	size_t e, k;
+	bool digit = false, upper = false, lower = false;
+
+	while (j < len && p[j] == ' ')
+		j++;
+	e = trim_end(p, j, len);
+	if (e > j && (p[j] == '|' || p[j] == '>'))
+		return true;
+	if (e > j && (p[j] == '"' || p[j] == '\'') && p[e - 1] == p[j] && e - j >= 2) {
+		j++;
+		e--;
+	}
+	for (k = j; k < e && (is_alnum((unsigned char)p[k]) || p[k] == '+' || p[k] == '/' ||
+			      p[k] == '='); k++) {
+		digit |= p[k] >= '0' && p[k] <= '9';
+		upper |= p[k] >= 'A' && p[k] <= 'Z';
+		lower |= p[k] >= 'a' && p[k] <= 'z';
+	}
+	return k == e && e - j >= 8 && (e - j) % 4 == 0 &&
+	       (p[e - 1] == '=' || digit || (upper && lower));
+}
+
+/*
+ * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
+ * at the start of a record: in configuration formats the value runs to the
+ * end of the line, and may continue on the next lines.
+ */
+static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t j = 0, indent, ns, ne, vs, ve, sp;
+	bool quoted;
+	struct name_verdict v;
+	char path[192];
+	const char *pathp = NULL;
+	bool config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
+		      tc->fmt == F_TEXT;
+
+	while (j < len && (p[j] == ' ' || p[j] == '\t'))
+		j++;
+	indent = j;
+	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
+		tc->k8s_data = false; /* the data block has ended */
+	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ')
+		for (j += 2; j < len && p[j] == ' '; j++)
+			;
+	if (len - j > 7 && !memcmp(p + j, "export ", 7))
+		for (j += 7; j < len && p[j] == ' '; j++)
+			;
+	if (j < len && (p[j] == '"' || p[j] == '\''))
+		j++;
+	ns = j;
+	if (tc->fmt == F_INI) { /* npm: //registry.example/:_authToken=... */
+		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"')
+			j++;
+	} else if (tc->fmt == F_YAML && j < len && !strchr("\"'[]{}#&*!|>%@`,", p[j])) {
+		/* a plain YAML key runs to ": " (as libyaml reads it when it can) */
+		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
+		       !(p[j] == '#' && p[j - 1] == ' '))
+			j++;
+		if (j >= len || p[j] != ':')
+			return;
+		j = trim_end(p, ns, j);
+	} else {
+		while (j < len && name_char((unsigned char)p[j]))
+			j++;
+	}
+	ne = j;
+	if (ne == ns)
+		return;
+	sc->probed_start = ns;
+	sc->probed_end = ne;
+	if (j < len && (p[j] == '"' || p[j] == '\'') && ns > 0 && p[ns - 1] == p[j])
+		j++;
+	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
+		;
+	if (j < len && p[j] == '=') {
+		j++;
+		if (j < len && p[j] == '>')
+			j++;
+	} else if (j < len && p[j] == ':' && !(j + 1 < len && (p[j + 1] == ':' || p[j + 1] == '/'))) {
+		j++;
+		if (j < len && p[j] == '=')
+			j++;
+	} else if (!(j > sp && (tc->fmt == F_PROPERTIES ||
+				(ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
+				(ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10))))) {
+		return;
+	}
+	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
+								  sc->section, (int)(ne - ns),
+								  p + ns) < sizeof(path))
+		pathp = path;
+	while (j < len && (p[j] == ' ' || p[j] == '\t'))
+		j++;
+	vs = j;
+	ve = trim_end(p, vs, len);
+	if (tc->fmt == F_YAML && !tc->embedded &&
+	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
+	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&
+	    (vs >= ve || p[vs] == '#')) {
+		tc->k8s_data = true; /* values below go if this is a Secret */
+		tc->k8s_indent = ns;
+		return;
+	}
+	v = classify(sc, p + ns, ne - ns, pathp);
+	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
+	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
+		v.cls = NC_STRONG; /* a value of a Kubernetes Secret */
+		v.rule = R_KUBERNETES_SECRET;
+		v.not_paths = false;
+	}
+	if (v.cls == NC_NONE || vs >= ve)
+		return;
+	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
+	    is_block_indicator(p + vs, ve - vs)) {
+		if (v.cls == NC_STRONG) {
+			tc->state = TS_BLOCK;
+			tc->continued = false;
+			tc->indent = indent;
+			tc->rule = (uint16_t)v.rule;
+			tc->label_done = false;
+		}
+		return;
+	}
+	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
+	    more_assignments(p + vs, ve - vs)) {
+		/* "password=x user=y" in a log: not the rest of the line */
+		if (value_extent(p, len, vs, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
+	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
+	if (quoted) {
+		char q = p[vs];
+		size_t k;
+
+		for (k = vs + 1; k < ve && p[k] != q; k++)
+			if (p[k] == '\\' && q != '\'')
+				k++;
+		if (k < ve) {
+			ve = k;
+		} else if (!tc->embedded && config && v.cls == NC_STRONG) {
+			/* KEY="first line ... (closed on a later line) */
+			tc->state = TS_QUOTE;
+			tc->quote = q;
+			tc->qlines = 0;
+			tc->rule = (uint16_t)v.rule;
+		}
+		vs++;
+	} else if (!tc->embedded && tc->fmt == F_PROPERTIES && v.cls == NC_STRONG &&
+		   ends_with_backslash(p + vs, ve - vs)) {
+		tc->state = TS_BLOCK;
+		tc->continued = true;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = true;
+	}
+	judge_value(sc, v, p, vs, ve);
+	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
+		tc->state = TS_NONE; /* the value was not a secret after all */
+	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
+		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
+		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
+}
+
+/* "  at com.example.Foo.bar(Foo.java:12)": nothing to redact in a Java frame. */
+static bool java_frame(const char *p, size_t len)
+{
+	size_t i = 0, s;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (!i || len - i < 5 || memcmp(p + i, "at ", 3))
+		return false;
+	for (i += 3, s = i; i < len && (is_alnum((unsigned char)p[i]) || strchr("_$./<>-", p[i])) &&
+			    p[i];
+	     i++)
+		;
+	if (i == s || i >= len || p[i] != '(')
+		return false;
+	for (i++; i < len && p[i] != ')'; i++)
+		if (!is_alnum((unsigned char)p[i]) || !p[i])
+			if (!strchr("_$.: -", p[i]) || !p[i])
+				return false;
+	if (i >= len)
+		return false;
+	for (i++; i < len; i++) /* " ~[spring-web-6.1.jar:6.1.3]" */
+		if (!is_alnum((unsigned char)p[i]) && (!p[i] || !strchr(" \t\r~[]_.:-?", p[i])))
+			return false;
+	return true;
+}
+
+/* ---- the splice ---- */
+
+static int cmp_match(const void *a, const void *b)
+{
+	const struct match *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1; /* labels (quoted first) before pseudonyms */
+	return (int)x->rule - (int)y->rule;
+}
+
+/*
+ * Our own labels are never redacted again (so that redacting twice changes
+ * nothing): drop what a rule found inside "[REDACTED:...]".
+ */
+static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
+{
+	const char *l = memmem(p, len, "[REDACTED:", 10);
+	size_t keep = 0;
+
+	if (!l)
+		return;
+	for (size_t i = 0; i < sc->nm; i++) {
+		const struct match *m = &sc->m[i];
+		bool inside = false;
+
+		for (const char *q = l; q && !inside;) {
+			size_t ls = (size_t)(q - p);
+			const char *close = memchr(q, ']', len - ls);
+			size_t le = close ? (size_t)(close - p) + 1 : ls;
+
+			inside = m->start >= ls && m->end <= le;
+			q = close ? memmem(close, len - le + 1, "[REDACTED:", 10) : NULL;
+		}
+		if (!inside)
+			sc->m[keep++] = *m;
+	}
+	sc->nm = keep;
+}
+
+static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno)
+{
+	size_t pos = 0, i = 0;
+
+	drop_inside_labels(sc, p, len);
+	if (!sc->nm) {
+		rbuf_add(out, p, len);
+		return 0;
+	}
+	qsort(sc->m, sc->nm, sizeof(*sc->m), cmp_match);
+	while (i < sc->nm) {
+		struct match cur = sc->m[i++];
+
+		while (i < sc->nm && sc->m[i].start < cur.end) {
+			const struct match *o = &sc->m[i++];
+
+			if (o->end > cur.end)
+				cur.end = o->end;
+			if (cur.kind == RK_PSEUDO) { /* a secret overlapping PII: the label wins */
+				cur.kind = o->kind == RK_PSEUDO ? RK_LABEL : o->kind;
+				if (o->kind != RK_PSEUDO)
+					cur.rule = o->rule;
+			} else if (o->kind == RK_QLABEL) {
+				cur.kind = RK_QLABEL; /* a whole YAML value: quoted, whoever names it */
+			}
+		}
+		rbuf_add(out, p + pos, cur.start - pos);
+		if (cur.kind == RK_QLABEL) {
+			rbuf_addch(out, '"');
+			put_label(sc, out, cur.rule);
+			rbuf_addch(out, '"');
+		} else if (cur.kind == RK_LABEL) {
+			put_label(sc, out, cur.rule);
+		} else if (stream_pseudonym(sc->s, cur.pii, p + cur.start, cur.end - cur.start, out)) {
+			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
+			return -1;
+		}
+		report_hit(sc, cur.rule, lineno);
+		pos = cur.end;
+	}
+	rbuf_add(out, p + pos, len - pos);
+	return 0;
+}
+
+/* Run the PII scanner over [p, p + len) into a growing array. -1 on error. */
+static int pii_run(struct scanner *sc, const char *p, size_t len, struct pii_match **m,
+		   size_t *alloc, size_t *n)
+{
+	int got;
+
+	if (!*m) {
+		*alloc = 256;
+		*m = malloc(*alloc * sizeof(**m));
+		if (!*m)
+			return -1;
+	}
+	for (;;) {
+		got = pii_scan(sc->e->pii, sc->pii, p, len, *m, *alloc);
+		if (got < 0)
+			return -1;
+		if ((size_t)got < *alloc)
+			break;
+		{ /* full: there may be more, scan again with room for them */
+			struct pii_match *bigger = realloc(*m, *alloc * 4 * sizeof(**m));
+
+			if (!bigger)
+				return -1;
+			*m = bigger;
+			*alloc *= 4;
+		}
+	}
+	*n = (size_t)got;
+	return 0;
+}
+
+int pii_prescan(struct scanner *sc, const char *p, size_t len)
+{
+	struct prescan *ps;
+
+	if (!sc->pii)
+		return 0;
+	if ((size_t)sc->npre == sizeof(sc->pre) / sizeof(sc->pre[0])) {
+		sc->npre++; /* too deep: values are scanned on their own */
+		return 0;
+	}
+	ps = &sc->pre[sc->npre++];
+	ps->base = p;
+	ps->len = len;
+	ps->on = false;
+	if (pii_run(sc, p, len, &ps->m, &ps->alloc, &ps->n)) {
+		fail(sc, "the PII scanner failed");
+		return -1;
+	}
+	ps->on = true;
+	return 0;
+}
+
+void pii_prescan_end(struct scanner *sc)
+{
+	if (!sc->pii || !sc->npre)
+		return;
+	if ((size_t)--sc->npre < sizeof(sc->pre) / sizeof(sc->pre[0]))
+		sc->pre[sc->npre].on = false;
+}
+
+/*
+ * PII for [a, b) of a prescanned document: true when its matches could be
+ * used (none straddles the range's edges), false to scan the range itself.
+ */
+static bool pii_from_prescan(struct scanner *sc, const char *p, size_t off, size_t end)
+{
+	const struct prescan *ps = NULL;
+	size_t a, b, lo = 0, hi;
+
+	for (int i = MIN(sc->npre, 4) - 1; i >= 0 && !ps; i--)
+		if (sc->pre[i].on && p + off >= sc->pre[i].base &&
+		    p + end <= sc->pre[i].base + sc->pre[i].len)
+			ps = &sc->pre[i];
+	if (!ps)
+		return false;
+	a = (size_t)(p + off - ps->base);
+	b = a + (end - off);
+	/* the first match ending after a */
+	for (hi = ps->n; lo < hi;) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ps->m[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < ps->n && ps->m[i].start < b; i++)
+		if (ps->m[i].start < a || ps->m[i].end > b)
+			return false;
+	for (size_t i = lo; i < ps->n && ps->m[i].start < b; i++)
+		if (ps->m[i].kind < PII_KIND_COUNT)
+			pseudo_match(sc, off + (ps->m[i].start - a), off + (ps->m[i].end - a),
+				     ps->m[i].kind);
+	return true;
+}
+
+/* PII in p[off, end), offsets relative to p. */
+static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
+{
+	size_t n;
+
+	if (!sc->pii || end - off < 3 || pii_from_prescan(sc, p, off, end))
+		return;
+	if (pii_run(sc, p + off, end - off, &sc->pm, &sc->pm_alloc, &n)) {
+		fail(sc, "the PII scanner failed");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT)
+			pseudo_match(sc, off + sc->pm[i].start, off + sc->pm[i].end, sc->pm[i].kind);
+}
+
+/*
+ * PII between the secrets found: the scanner never sees a secret, and what
+ * follows one ("PASS@db.corp.example" in a URL) is read on its own.
+ */
+static void find_pii_between(struct scanner *sc, const char *p, size_t len)
+{
+	size_t n = sc->nm, pos = 0;
+
+	if (!n) {
+		find_pii(sc, p, 0, len);
+		return;
+	}
+	qsort(sc->m, n, sizeof(*sc->m), cmp_match);
+	for (size_t i = 0; i < n; i++) {
+		if (sc->m[i].start > pos)
+			find_pii(sc, p, pos, sc->m[i].start);
+		pos = MAX(pos, sc->m[i].end);
+	}
+	if (pos < len)
+		find_pii(sc, p, pos, len);
+}
+
+/*
+ * YAML read as lines: a label that starts a plain value ("key: [REDACTED:x]")
+ * would read as a flow sequence; quote it.
+ */
+static void quote_yaml_values(struct scanner *sc, const char *p)
+{
+	for (size_t i = 0; i < sc->nm; i++) {
+		struct match *m = &sc->m[i];
+		size_t s = m->start;
+
+		if (m->kind == RK_LABEL && s >= 2 && p[s - 1] == ' ' && (p[s - 2] == ':' || p[s - 2] == '-'))
+			m->kind = RK_QLABEL;
+	}
+}
+
+int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		struct rbuf *out, uint64_t lineno, unsigned flags)
+{
+	const struct redact_engine *e = sc->e;
+
+	sc->nm = 0;
+	sc->probed_start = sc->probed_end = 0;
+	if (java_frame(p, len)) {
+		rbuf_add(out, p, len);
+		return out->oom ? -1 : 0;
+	}
+	if (tc->fmt == F_NETRC)
+		netrc_record(sc, tc, p, len);
+	else if (tc->fmt == F_PGPASS)
+		pgpass_record(sc, p, len);
+	else if ((flags & SR_LINE_KV) && !sc->no_triggers)
+		line_assignment(sc, tc, p, len);
+	sc->no_assign = flags & SR_NO_ASSIGN;
+	if (!sc->no_triggers)
+		find_triggers(sc, tc, p, len);
+	sc->no_assign = false;
+	for (size_t i = 0; i < sc->nline; i++) {
+		if (!sc->error)
+			regex_all(sc, sc->line_list[i], p, len);
+		sc->line_rules[sc->line_list[i]] = 0;
+	}
+	sc->nline = 0;
+	for (size_t i = 0; i < e->nevery && !sc->error; i++)
+		if (sc->on[e->every[i]])
+			regex_all(sc, (int)e->every[i], p, len);
+	if (!(flags & SR_NO_PII) && !sc->error)
+		find_pii_between(sc, p, len);
+	if (sc->error)
+		return -1;
+	if (tc->fmt == F_YAML && !tc->embedded)
+		quote_yaml_values(sc, p);
+	if (!sc->nm)
+		rbuf_add(out, p, len);
+	else if (splice(sc, p, len, out, lineno))
+		return -1;
+	return out->oom ? -1 : 0;
+}
+
+/* ---- lines ---- */
+
+static size_t leading_ws(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i;
+}
+
+/* Write the block's label once, indented like the line it replaces. */
+static void block_label(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			struct rbuf *out, uint64_t lineno)
+{
+	if (tc->label_done)
+		return;
+	rbuf_add(out, p, leading_ws(p, len));
+	put_label(sc, out, tc->rule);
+	rbuf_addch(out, '\n');
+	report_hit(sc, tc->rule, lineno);
+	tc->label_done = true;
+}
+
+static bool json_like(const char *p, size_t len)
+{
+	size_t s = leading_ws(p, len), e = trim_end(p, s, len);
+
+	return e - s >= 2 && ((p[s] == '{' && p[e - 1] == '}') || (p[s] == '[' && p[e - 1] == ']'));
+}
+
+static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
+		    struct rbuf *out, uint64_t lineno)
+{
+	int rc;
+
+	switch (tc->state) {
+	case TS_PEM: {
+		const char *endm = memmem(p, len, "-----END", 8);
+
+		if (endm) {
+			size_t skip = (size_t)(endm - p);
+
+			tc->state = TS_NONE;
+			rbuf_add(out, p, leading_ws(p, len));
+			p += skip;
+			len -= skip;
+			break; /* the END line itself is scanned as usual */
+		}
+		if (pem_body_line(p, len)) {
+			if (len - leading_ws(p, len))
+				block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		break;
+	}
+	case TS_BLOCK:
+		if (tc->continued) {
+			if (!ends_with_backslash(p, len))
+				tc->state = TS_NONE;
+			return 0;
+		}
+		if (leading_ws(p, len) == len)
+			return 0; /* blank lines belong to the block */
+		if (leading_ws(p, len) > tc->indent) {
+			block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		break;
+	case TS_QUOTE: {
+		size_t k;
+
+		for (k = 0; k < len && p[k] != tc->quote; k++)
+			if (p[k] == '\\' && tc->quote != '\'')
+				k++;
+		if (k >= len) {
+			if (++tc->qlines <= QUOTE_MAX_LINES)
+				return 0;
+			tc->state = TS_NONE;
+			break;
+		}
+		tc->state = TS_NONE;
+		rbuf_addch(out, tc->quote); /* the value's end goes, its closing quote stays */
+		p += k + 1;
+		len -= k + 1;
+		break;
+	}
+	case TS_NONE:
+		break;
+	}
+	if ((tc->fmt == F_TEXT || tc->fmt == F_JSONL || tc->fmt == F_JSON) && json_like(p, len)) {
+		/*
+		 * A JSON line without escapes holds its values verbatim: if the
+		 * line has no trigger, no value has one, and only PII is looked
+		 * for in them (JSON logs are mostly such lines).
+		 */
+		bool outer = !sc->no_triggers;
+
+		if (outer && !memchr(p, '\\', len) && !trigger_pass(sc, tc, p, len, true))
+			sc->no_triggers = true;
+		rc = json_redact_doc(sc, p, len, out, lineno);
+		if (outer)
+			sc->no_triggers = false;
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			goto newline;
+	}
+	if (tc->fmt == F_JSON)
+		rc = json_redact_line(sc, p, len, out, lineno);
+	else
+		rc = scan_record(sc, tc, p, len, out, lineno, SR_LINE_KV);
+	if (rc)
+		return -1;
+newline:
+	if (nl)
+		rbuf_addch(out, '\n');
+	return out->oom ? -1 : 0;
+}
+
+int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+	       struct rbuf *out, uint64_t *lineno)
+{
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(p + pos, '\n', len - pos);
+		size_t le = nl ? (size_t)(nl - p) : len;
+
+		if (tc->fmt == F_INI) {
+			size_t s = pos + leading_ws(p + pos, le - pos), e = trim_end(p, s, le);
+
+			if (e - s >= 2 && p[s] == '[' && p[e - 1] == ']' && e - s - 2 < sizeof(sc->section))
+				snprintf(sc->section, sizeof(sc->section), "%.*s", (int)(e - s - 2), p + s + 1);
+		}
+		if (one_line(sc, tc, p + pos, le - pos, nl != NULL, out, *lineno))
+			return -1;
+		if (nl && !tc->fixed_line)
+			(*lineno)++;
+		pos = le + (nl != NULL);
+	}
+	return 0;
+}
+
+/*
+ * A value that goes whole because of its key: if it is one token a specific
+ * rule knows (a GitHub token under "api_token"), that rule names it.
+ */
+static int specific_rule(struct scanner *sc, const char *v, size_t vlen, int fallback)
+{
+	struct textctx tc = { .fmt = F_TEXT, .embedded = true };
+	int rule = fallback;
+
+	sc->nm = 0;
+	find_triggers(sc, &tc, v, vlen);
+	for (size_t i = 0; i < sc->nline; i++)
+		sc->line_rules[sc->line_list[i]] = 0;
+	sc->nline = 0;
+	for (size_t i = 0; i < sc->nm; i++)
+		if (sc->m[i].start == 0 && sc->m[i].end == vlen && sc->m[i].rule < R_KUBERNETES_SECRET &&
+		    sc->m[i].rule < rule)
+			rule = sc->m[i].rule;
+	sc->nm = 0;
+	return rule;
+}
+
+int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
+		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	struct name_verdict nv;
+	int prule = sc->e->has_keys ? policy_key_rule(sc, key, klen, path) : -1, rule;
+
+	if (prule >= 0 && sc->on[prule]) {
+		if (!vlen)
+			return -1;
+		put_label(sc, out, prule);
+		report_hit(sc, prule, lineno);
+		return prule;
+	}
+	if (!key)
+		return -1;
+	nv = classify(sc, key, klen, NULL);
+	sc->nm = 0;
+	judge_value(sc, nv, v, 0, vlen);
+	if (!sc->nm)
+		return -1;
+	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE) {
+		if (splice(sc, v, vlen, out, lineno))
+			return -1;
+		return nv.rule;
+	}
+	rule = specific_rule(sc, v, vlen, nv.rule);
+	put_label(sc, out, rule);
+	report_hit(sc, rule, lineno);
+	return rule;
+}
+
+int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
+	       size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_placeholder(v, vlen)) {
+		put_label(sc, out, R_KUBERNETES_SECRET);
+		report_hit(sc, R_KUBERNETES_SECRET, lineno);
+		return R_KUBERNETES_SECRET;
+	}
+	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
+	return scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
+				f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+}
+
+/* Does key (or one of path's components) match a policy key name, or path a key path? */
+static bool key_pattern_match(const char *pat, const char *key, size_t klen, const char *path)
+{
+	if (!strpbrk(pat, ".*")) {
+		size_t n = strlen(pat);
+		const char *c;
+
+		if (key && n == klen && mem_ieq(pat, key, n))
+			return true;
+		for (c = path; c && *c;) { /* any component of the path: the whole subtree */
+			size_t cl = strcspn(c, ".");
+
+			if (cl == n && mem_ieq(c, pat, n))
+				return true;
+			c += cl + (c[cl] == '.');
+		}
+		return false;
+	}
+	if (!path)
+		return key && strlen(pat) == klen && mem_ieq(pat, key, klen);
+	/* components: '*' is any one, '**' any run; a prefix of the path is enough */
+	for (;;) {
+		size_t pl = strcspn(pat, "."), cl = strcspn(path, ".");
+
+		if (!*pat)
+			return true;
+		if (pl == 2 && !memcmp(pat, "**", 2)) {
+			const char *rest = pat + 2 + (pat[2] == '.');
+
+			for (;;) {
+				if (key_pattern_match(rest, NULL, 0, path))
+					return true;
+				if (!*path)
+					return !*rest;
+				path += strcspn(path, ".");
+				path += *path == '.';
+			}
+		}
+		if (!*path)
+			return false;
+		if (!(pl == 1 && *pat == '*') && !(pl == cl && !memcmp(pat, path, pl)))
+			return false;
+		pat += pl + (pat[pl] == '.');
+		path += cl + (path[cl] == '.');
+	}
+}
+
+int policy_key_rule(const struct scanner *sc, const char *key, size_t klen, const char *path)
+{
+	const struct redact_engine *e = sc->e;
+
+	for (size_t i = R_BUILTIN_COUNT + PII_KIND_COUNT; i < e->nrules; i++) {
+		const struct rule *r = &e->rules[i];
+
+		if (!r->nkeys || !sc->on[i])
+			continue;
+		for (size_t k = 0; k < r->nkeys; k++)
+			if (key_pattern_match(r->keys[k], key, klen, path))
+				return (int)i;
+	}
+	return -1;
+}

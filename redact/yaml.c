@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: MIT
+/*
+ * yaml.c - redact YAML documents in place, keeping every byte we do not change
+ *
+ * libyaml gives each scalar's position (marks count characters; we convert
+ * to byte offsets). Value scalars are judged by their key and key path, or
+ * redacted as text and re-quoted when needed; everything between them (keys,
+ * indicators, comments) is redacted as text, so comments and keys are
+ * covered too. The result is the same document with only values changed:
+ * comments, order, quoting and indentation stay. A first pass parses the
+ * whole stream (anything libyaml rejects is redacted as text instead) and
+ * finds the mappings with "kind: Secret", whose data and stringData values
+ * all go.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+struct yframe {
+	struct node_frame n; /* start: the character index of the collection's start */
+	bool expect_key;
+	bool flow;
+	bool kind_next;     /* analysis: the value being read is that of "kind" */
+	bool is_key;        /* a collection used as a mapping key ("? [a, b]") */
+};
+
+struct ywalk {
+	struct scanner *sc;
+	const char *p;
+	size_t len;
+	struct rbuf *out;      /* NULL: analysis */
+	struct rbuf path, rep, tmp, val;
+	struct yframe *st;
+	size_t depth, alloc;
+	struct offsets secrets;    /* character indexes of mappings with "kind: Secret" */
+	size_t ci, bi;         /* character index -> byte offset cursor */
+	size_t base;           /* bytes skipped before libyaml's index 0 (a BOM) */
+	size_t copied;         /* bytes before this have been written */
+	uint64_t line;         /* line of p[copied] */
+	struct textctx gap;
+	int error;
+};
+
+static size_t utf8_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	if ((c & 0xF8) == 0xF0)
+		return 4;
+	return 1;
+}
+
+/* libyaml's marks count characters: the byte offset of character index ci. */
+static size_t byte_at(struct ywalk *w, size_t ci)
+{
+	if (ci < w->ci) {
+		w->ci = 0;
+		w->bi = w->base;
+	}
+	while (w->ci < ci && w->bi < w->len) {
+		w->bi += utf8_len((unsigned char)w->p[w->bi]);
+		w->ci++;
+	}
+	return MIN(w->bi, w->len);
+}
+
+static int push(struct ywalk *w, bool map, bool flow, size_t start)
+{
+	struct yframe *parent, *f;
+
+	if (w->depth == w->alloc) {
+		size_t n = w->alloc ? w->alloc * 2 : 16;
+		struct yframe *v = realloc(w->st, n * sizeof(*v));
+
+		if (!v)
+			return -1;
+		w->st = v;
+		w->alloc = n;
+	}
+	parent = w->depth ? &w->st[w->depth - 1] : NULL;
+	f = &w->st[w->depth++];
+	if (node_enter(&f->n, parent ? &parent->n : NULL, &w->path, map, start,
+		       w->out ? &w->secrets : NULL))
+		return -1;
+	f->expect_key = map;
+	f->flow = flow || (parent && parent->flow);
+	f->kind_next = false;
+	f->is_key = parent && parent->n.map && parent->expect_key;
+	return 0;
+}
+
+static void pop(struct ywalk *w)
+{
+	struct yframe *f = &w->st[--w->depth];
+
+	w->path.len = f->n.path_len;
+	if (w->depth && w->st[w->depth - 1].n.map) {
+		struct yframe *parent = &w->st[w->depth - 1];
+
+		parent->expect_key = !f->is_key;
+		if (f->is_key) { /* a complex key: its value is judged by no key name */
+			parent->n.key_len = 0;
+		}
+	}
+}
+
+static uint64_t count_nl(const char *p, size_t n)
+{
+	uint64_t c = 0;
+
+	for (const char *q = p; (q = memchr(q, '\n', n - (size_t)(q - p))); q++)
+		c++;
+	return c;
+}
+
+/*
+ * Redact the bytes between value scalars (keys, indicators, anchors,
+ * comments) up to end. Values are never here, so "name: value" is looked
+ * for only in comments; token patterns and PII everywhere.
+ */
+static int gap(struct ywalk *w, size_t end)
+{
+	const char *p = w->p;
+	size_t pos = w->copied;
+
+	while (pos < end) {
+		const char *nl = memchr(p + pos, '\n', end - pos);
+		size_t le = nl ? (size_t)(nl - p) : end, hash = pos;
+
+		while (hash < le && !(p[hash] == '#' && (hash == pos || p[hash - 1] == ' ' ||
+							   p[hash - 1] == '\t')))
+			hash++;
+		if (scan_record(w->sc, &w->gap, p + pos, hash - pos, w->out, w->line, SR_NO_ASSIGN) ||
+		    (hash < le && scan_record(w->sc, &w->gap, p + hash, le - hash, w->out, w->line, 0)))
+			return -1;
+		if (nl) {
+			rbuf_addch(w->out, '\n');
+			w->line++;
+		}
+		pos = le + (nl != NULL);
+	}
+	w->copied = end;
+	return w->out->oom ? -1 : 0;
+}
+
+/* A plain scalar that would change meaning or break unquoted. */
+static bool needs_quotes(const char *s, size_t n, bool flow)
+{
+	if (!n)
+		return false;
+	if (strchr("-?:,[]{}#&*!|>'\"%@`", s[0]) || s[0] == ' ' || s[n - 1] == ' ' || s[n - 1] == ':')
+		return true;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((s[i] == ':' && s[i + 1] == ' ') || (s[i] == ' ' && s[i + 1] == '#'))
+			return true;
+	if (flow)
+		for (size_t i = 0; i < n; i++)
+			if (strchr(",[]{}", s[i]))
+				return true;
+	return false;
+}
+
+static void put_quoted(struct rbuf *out, const char *s, size_t n, bool single)
+{
+	rbuf_addch(out, single ? '\'' : '"');
+	for (size_t i = 0; i < n; i++) {
+		if (single && s[i] == '\'')
+			rbuf_addch(out, '\'');
+		else if (!single && (s[i] == '"' || s[i] == '\\'))
+			rbuf_addch(out, '\\');
+		rbuf_addch(out, s[i]);
+	}
+	rbuf_addch(out, single ? '\'' : '"');
+}
+
+/* Skip a scalar's properties ("!!str", "&anchor") to where its value starts. */
+static size_t skip_properties(const char *p, size_t s, size_t e)
+{
+	while (s < e && (p[s] == '!' || p[s] == '&')) {
+		while (s < e && !is_space((unsigned char)p[s]))
+			s++;
+		while (s < e && is_space((unsigned char)p[s]))
+			s++;
+	}
+	return s;
+}
+
+static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
+{
+	struct scanner *sc = w->sc;
+	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
+	const char *v;
+	size_t vlen = ev->data.scalar.length;
+	size_t bs = byte_at(w, ev->start_mark.index), be = byte_at(w, ev->end_mark.index);
+	yaml_scalar_style_t style = ev->data.scalar.style;
+	uint64_t line = ev->start_mark.line + 1;
+	int r = -1;
+
+	if (be < bs || be > w->len)
+		return -1;
+	/* libyaml's copy of the value has no room past its end for PCRE2's JIT: ours has */
+	rbuf_reset(&w->val);
+	rbuf_add(&w->val, ev->data.scalar.value, vlen);
+	rbuf_grow(&w->val, 1);
+	if (w->val.oom)
+		return -1;
+	v = w->val.buf;
+	bs = skip_properties(w->p, bs, be);
+	if (gap(w, bs))
+		return -1;
+	rbuf_reset(&w->rep);
+	r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
+	if (sc->error)
+		return -1;
+	if (r >= 0) {
+		bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
+
+		put_quoted(w->out, w->rep.buf, w->rep.len, style == YAML_SINGLE_QUOTED_SCALAR_STYLE);
+		if (block && be > bs && w->p[be - 1] == '\n')
+			rbuf_addch(w->out, '\n');
+	} else {
+		struct textctx tc = { .fmt = F_TEXT, .embedded = true };
+		uint64_t l = line;
+
+		rbuf_reset(&w->tmp);
+		if (scan_lines(sc, &tc, w->p + bs, be - bs, &w->tmp, &l))
+			return -1;
+		if (style == YAML_PLAIN_SCALAR_STYLE && be > bs &&
+		    (w->tmp.len != be - bs || memcmp(w->tmp.buf, w->p + bs, be - bs)) &&
+		    needs_quotes(w->tmp.buf, w->tmp.len, f && f->flow))
+			put_quoted(w->out, w->tmp.buf, w->tmp.len, false);
+		else
+			rbuf_add(w->out, w->tmp.buf, w->tmp.len);
+	}
+	w->line += count_nl(w->p + bs, be - bs);
+	w->copied = be;
+	return w->out->oom ? -1 : 0;
+}
+
+static int on_event(struct ywalk *w, const yaml_event_t *ev)
+{
+	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
+
+	switch (ev->type) {
+	case YAML_MAPPING_START_EVENT:
+	case YAML_SEQUENCE_START_EVENT: {
+		bool map = ev->type == YAML_MAPPING_START_EVENT;
+		bool flow = map ? ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE :
+				  ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+
+		if (f)
+			f->kind_next = false;
+		return push(w, map, flow, ev->start_mark.index);
+	}
+	case YAML_MAPPING_END_EVENT:
+	case YAML_SEQUENCE_END_EVENT:
+		if (w->depth)
+			pop(w);
+		return 0;
+	case YAML_ALIAS_EVENT:
+		if (f && f->n.map)
+			f->expect_key = !f->expect_key;
+		return 0;
+	case YAML_SCALAR_EVENT:
+		if (f && f->n.map && f->expect_key) {
+			const char *k = (const char *)ev->data.scalar.value;
+			size_t n = ev->data.scalar.length;
+
+			node_set_key(&f->n, &w->path, k, n);
+			f->expect_key = false;
+			f->kind_next = n == 4 && !memcmp(k, "kind", 4);
+			return w->path.oom ? -1 : 0;
+		}
+		if (!w->out) {
+			if (f && f->kind_next && ev->data.scalar.length == 6 &&
+			    !memcmp(ev->data.scalar.value, "Secret", 6))
+				w->error |= offsets_add(&w->secrets, f->n.start);
+		} else if (value_scalar(w, ev)) {
+			return -1;
+		}
+		if (f) {
+			f->kind_next = false;
+			if (f->n.map)
+				f->expect_key = true;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* One pass over the stream: 1 parsed, 0 libyaml refused it, -1 internal error. */
+static int run(struct ywalk *w)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int rc = 1;
+
+	if (!yaml_parser_initialize(&parser))
+		return -1;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)w->p, w->len);
+	w->depth = 0;
+	w->path.len = 0;
+	for (;;) {
+		bool end;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			rc = 0;
+			break;
+		}
+		end = ev.type == YAML_STREAM_END_EVENT;
+		if (on_event(w, &ev) || w->error)
+			rc = -1;
+		yaml_event_delete(&ev);
+		if (end || rc < 0)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out)
+{
+	struct ywalk w = { .sc = sc, .p = p, .len = len };
+	int rc;
+
+	if (!len)
+		return 1; /* an empty stream: nothing to say */
+	if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		w.base = 3; /* libyaml counts from after the BOM */
+	rbuf_grow(&w.path, 64);
+	if (w.path.oom)
+		return -1;
+	rc = run(&w);
+	if (rc > 0) {
+		size_t mark = out->len;
+
+		w.out = out;
+		w.ci = 0;
+		w.bi = w.base;
+		w.line = 1;
+		w.gap.fmt = F_TEXT;
+		w.gap.embedded = true;
+		rc = pii_prescan(sc, p, len) ? -1 : run(&w);
+		if (rc > 0)
+			rc = gap(&w, len) ? -1 : 1;
+		pii_prescan_end(sc);
+		if (rc == 0) {
+			out->len = mark;
+			rc = -1; /* it parsed a moment ago */
+		}
+	}
+	rbuf_release(&w.path);
+	rbuf_release(&w.rep);
+	rbuf_release(&w.tmp);
+	rbuf_release(&w.val);
+	free(w.st);
+	offsets_release(&w.secrets);
+	return rc;
+}
