@@ -25,6 +25,10 @@
 
 /* In the order 'diag --help' lists them; the NULL ends the table. */
 static const struct diag_cmd *const commands[] = {
+	&cmd_collect,
+	&cmd_list,
+	&cmd_open,
+	&cmd_verify,
 	&cmd_keygen,
 	&cmd_encrypt,
 	&cmd_decrypt,

@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bundle_read.c - check, decrypt and extract bundles, trusting nothing
+ *
+ * Every byte of a bundle is accounted for: the outer tar headers must be
+ * exactly what diag writes for the manifest's own values, the manifest must
+ * be canonical, payload.age must have the size and SHA-256 the manifest
+ * gives, the tar padding and end must be zeros. With a key, every age chunk
+ * authenticates, the gzip stream is whole, and the inner tar must hold the
+ * manifest's files, in its order, as regular files with the declared sizes
+ * and hashes, then the manifest's sealed copy, then nothing.
+ *
+ * Extraction writes into a fresh directory next to the destination, created
+ * 0700, by relative paths that were checked (manifest_path_check) before any
+ * byte is written, with O_EXCL|O_NOFOLLOW; the directory is renamed into
+ * place only when everything checked out, and removed otherwise.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "diag/bundle.h"
+#include "diag/error.h"
+#include "diag/exit.h"
+#include "diag/fsutil.h"
+#include "diag/tar.h"
+
+#define READ_BUF 65536
+
+struct reader {
+	const struct bundle_read_options *o;
+	struct bundle_read_result *res;
+	const struct manifest *m;
+	char *payload_name;          /* "'b.diag' payload" for the inner reader's messages */
+	/* extraction */
+	char *tmpdir;                /* registered for cleanup */
+	int dirfd;
+};
+
+static int bad(struct reader *r, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static int bad(struct reader *r, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!r->res->exit_code)
+		r->res->exit_code = DIAG_EXIT_CRYPTO;
+	return error("'%s': %s", r->o->name, msg);
+}
+
+static int io_fail(struct reader *r)
+{
+	r->res->exit_code = DIAG_EXIT_IO;
+	return -1;
+}
+
+/* The member header must be exactly what diag writes for these values. */
+static int check_header(struct reader *r, const struct tar_reader *t, const char *name,
+			uint64_t size, int64_t mtime, unsigned mode, const char *where)
+{
+	struct strbuf want = STRBUF_INIT;
+	int same;
+
+	if (tar_file_header(&want, name, size, mtime, mode) < 0)
+		BUG("no tar header for '%s'", name);
+	same = want.len == t->raw.len && !memcmp(want.buf, t->raw.buf, want.len);
+	strbuf_release(&want);
+	if (!same)
+		return bad(r, "%s: the tar header of '%s' is not the one diag writes", where, name);
+	return 0;
+}
+
+/* ------------------------------------------------------- age framing */
+
+/*
+ * Without a key: the payload must be an age header, a nonce, and STREAM
+ * chunks whose plaintext adds up to the compressed size the manifest gives.
+ */
+static int check_framing(struct reader *r, const unsigned char *head, size_t head_len,
+			 uint64_t size)
+{
+	struct age_header h = AGE_HEADER_INIT;
+	struct age_err err;
+	uint64_t ct, chunks, last, plain;
+	int ret;
+
+	ret = age_header_parse(&h, head, head_len, &err);
+	if (ret != 0) {
+		age_header_release(&h);
+		if (ret > 0)
+			return bad(r, "payload.age: the age header is truncated");
+		return bad(r, "payload.age: %s: %s", age_err_class(err.code), err.msg);
+	}
+	if (size < h.len + AGE_NONCE_SIZE + AGE_TAG_SIZE) {
+		age_header_release(&h);
+		return bad(r, "payload.age: too short for an age file");
+	}
+	ct = size - h.len - AGE_NONCE_SIZE;
+	age_header_release(&h);
+	chunks = (ct + AGE_CHUNK_CT_SIZE - 1) / AGE_CHUNK_CT_SIZE;
+	last = ct - (chunks - 1) * AGE_CHUNK_CT_SIZE;
+	if (last < AGE_TAG_SIZE + (chunks > 1) || (last == AGE_TAG_SIZE && chunks > 1))
+		return bad(r, "payload.age: its length does not fit age's framing (truncated?)");
+	plain = ct - chunks * AGE_TAG_SIZE;
+	if (plain != r->m->payload_compressed_size)
+		return bad(r, "payload.age holds %llu bytes of plaintext, the manifest says %llu",
+			   (unsigned long long)plain,
+			   (unsigned long long)r->m->payload_compressed_size);
+	return 0;
+}
+
+/* ------------------------------------------------- age as a byte source */
+
+/* Pull ciphertext from 'in' (hashing it), push it through the decryptor, serve plaintext. */
+struct age_src {
+	struct bytesrc src;
+	struct bytesrc *in;
+	struct reader *r;
+	struct age_decryptor *d;
+	crypto_hash_sha256_state *sha;
+	struct strbuf out;   /* plaintext not served yet */
+	size_t pos;
+	unsigned char *buf;
+	bool eof, failed;
+};
+
+static int age_src_write(void *ctx, const void *buf, size_t len)
+{
+	struct age_src *a = ctx;
+
+	strbuf_add(&a->out, buf, len);
+	return 0;
+}
+
+/*
+ * The files whose compressed bytes lie in chunk k of the payload, for the
+ * message about a damaged chunk ("holds files/a, files/b"), from the offsets
+ * the manifest records.
+ */
+static void chunk_files(const struct manifest *m, uint64_t k, struct strbuf *out)
+{
+	uint64_t lo = k * AGE_CHUNK_SIZE, hi = lo + AGE_CHUNK_SIZE;
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct manifest_file *f = &m->files[i];
+
+		if (f->offset >= hi || f->offset + f->compressed_size <= lo)
+			continue;
+		if (n++ < 3)
+			strbuf_addf(out, "%s%s", n > 1 ? ", " : "; it holds ", f->path);
+	}
+	if (n > 3)
+		strbuf_addf(out, " and %zu more files", n - 3);
+	else if (!n && m->nfiles && lo >= m->files[m->nfiles - 1].offset)
+		strbuf_addstr(out, "; it holds the sealed manifest");
+}
+
+static void age_src_fail(struct age_src *a, const struct age_err *err)
+{
+	struct strbuf where = STRBUF_INIT;
+
+	a->failed = true;
+	if (err->code == AGE_ERR_IO)
+		a->r->res->exit_code = DIAG_EXIT_IO;
+	if (err->code == AGE_ERR_PAYLOAD)
+		chunk_files(a->r->m, err->chunk, &where);
+	bad(a->r, "payload.age: %s: %s%s", age_err_class(err->code), err->msg, where.buf);
+	strbuf_release(&where);
+}
+
+static ssize_t age_src_read(struct bytesrc *src, void *buf, size_t len)
+{
+	struct age_src *a = (struct age_src *)src;
+	struct age_err err;
+	size_t n;
+
+	if (a->failed)
+		return -1;
+	while (a->pos == a->out.len && !a->eof) {
+		ssize_t got = a->in->read(a->in, a->buf, READ_BUF);
+
+		sodium_memzero(a->out.buf, a->out.len);
+		strbuf_reset(&a->out);
+		a->pos = 0;
+		if (got < 0) {
+			a->failed = true;
+			return -1;
+		}
+		if (got == 0) {
+			a->eof = true;
+			if (age_decryptor_finish(a->d, &err) < 0) {
+				age_src_fail(a, &err);
+				return -1;
+			}
+			break;
+		}
+		crypto_hash_sha256_update(a->sha, a->buf, (size_t)got);
+		if (age_decryptor_update(a->d, a->buf, (size_t)got, &err) < 0) {
+			age_src_fail(a, &err);
+			return -1;
+		}
+	}
+	n = MIN(len, a->out.len - a->pos);
+	memcpy(buf, a->out.buf + a->pos, n);
+	a->pos += n;
+	return (ssize_t)n;
+}
+
+/* ------------------------------------------------------------ extraction */
+
+static int extract_begin(struct reader *r)
+{
+	const char *dest = r->o->extract_dir;
+	char *dup = xstrdup(dest), *base = basename(dup), *pdup = xstrdup(dest);
+	char *parent = dirname(pdup);
+	struct stat st;
+	int ret = 0;
+
+	if (lstat(dest, &st) == 0) {
+		DIR *d;
+		struct dirent *e;
+		bool empty = true;
+
+		if (!S_ISDIR(st.st_mode)) {
+			ret = error("'%s' exists and is not a directory", dest);
+			goto out;
+		}
+		d = opendir(dest);
+		if (!d) {
+			ret = error_errno("cannot open '%s'", dest);
+			goto out;
+		}
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				empty = false;
+		closedir(d);
+		if (!empty) {
+			ret = error("'%s' is not empty; give a new directory to open the bundle into", dest);
+			goto out;
+		}
+	} else if (errno != ENOENT) {
+		ret = error_errno("cannot use '%s'", dest);
+		goto out;
+	} else if (fs_mkdir_p(parent, 0700) < 0) {
+		ret = -1;
+		goto out;
+	}
+	r->tmpdir = xasprintf("%s/.%s.open.XXXXXX", parent, base);
+	if (!mkdtemp(r->tmpdir)) {
+		ret = error_errno("cannot create a directory in '%s'", parent);
+		free(r->tmpdir);
+		r->tmpdir = NULL;
+		goto out;
+	}
+	fs_cleanup_register(r->tmpdir);
+	r->dirfd = open(r->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (r->dirfd < 0)
+		ret = error_errno("cannot open '%s'", r->tmpdir);
+out:
+	free(dup);
+	free(pdup);
+	return ret < 0 ? io_fail(r) : 0;
+}
+
+/* Create path's parent directories under the extraction directory (0700). */
+static int make_parents(struct reader *r, const char *path)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(r->dirfd, p, 0700) < 0 && errno != EEXIST) {
+			error_errno("cannot create '%s/%s'", r->o->extract_dir, p);
+			free(p);
+			return io_fail(r);
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+static int open_output(struct reader *r, const char *path)
+{
+	int fd;
+
+	if (make_parents(r, path) < 0)
+		return -1;
+	fd = openat(r->dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		error_errno("cannot create '%s/%s'", r->o->extract_dir, path);
+		return io_fail(r);
+	}
+	return fd;
+}
+
+static int extract_commit(struct reader *r)
+{
+	int fd = open_output(r, MANIFEST_NAME);
+
+	if (fd < 0)
+		return -1;
+	if (fs_write_all(fd, r->res->manifest_text.buf, r->res->manifest_text.len) < 0) {
+		error_errno("cannot write '%s/%s'", r->o->extract_dir, MANIFEST_NAME);
+		close(fd);
+		return io_fail(r);
+	}
+	close(fd);
+	if (syncfs(r->dirfd) < 0 || rename(r->tmpdir, r->o->extract_dir) < 0) {
+		error_errno("cannot move the extracted files to '%s'", r->o->extract_dir);
+		return io_fail(r);
+	}
+	fs_cleanup_unregister(r->tmpdir);
+	free(r->tmpdir);
+	r->tmpdir = NULL;
+	return 0;
+}
+
+static void extract_abort(struct reader *r)
+{
+	if (r->dirfd > 0)
+		close(r->dirfd);
+	r->dirfd = -1;
+	if (r->tmpdir) {
+		fs_remove_tree(r->tmpdir);
+		fs_cleanup_unregister(r->tmpdir);
+		free(r->tmpdir);
+		r->tmpdir = NULL;
+	}
+}
+
+/* ------------------------------------------------------------ inner tar */
+
+/* One file member: stream it (to disk when extracting), check size and hash. */
+static int read_file_member(struct reader *r, struct tar_reader *t, const struct manifest_file *f)
+{
+	crypto_hash_sha256_state sha;
+	unsigned char digest[32], *buf = xmalloc(READ_BUF);
+	int fd = -1, ret = -1;
+
+	if (r->o->extract_dir && (fd = open_output(r, f->path)) < 0)
+		goto out;
+	crypto_hash_sha256_init(&sha);
+	for (;;) {
+		ssize_t n = tar_reader_read(t, buf, READ_BUF);
+
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		crypto_hash_sha256_update(&sha, buf, (size_t)n);
+		if (fd >= 0 && fs_write_all(fd, buf, (size_t)n) < 0) {
+			error_errno("cannot write '%s/%s'", r->o->extract_dir, f->path);
+			io_fail(r);
+			goto out;
+		}
+	}
+	crypto_hash_sha256_final(&sha, digest);
+	if (sodium_memcmp(digest, f->sha256, 32)) {
+		bad(r, "file '%s' does not match its SHA-256 in the manifest", f->path);
+		goto out;
+	}
+	r->res->files_checked++;
+	r->res->bytes_checked += f->size;
+	ret = 0;
+out:
+	if (fd >= 0 && close(fd) < 0 && !ret) {
+		error_errno("cannot write '%s/%s'", r->o->extract_dir, f->path);
+		ret = io_fail(r);
+	}
+	sodium_memzero(buf, READ_BUF);
+	free(buf);
+	return ret;
+}
+
+/* The sealed copy of the manifest: the outer one, byte for byte, without "payload". */
+static int read_sealed_manifest(struct reader *r, struct tar_reader *t)
+{
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+	const struct tar_entry *e = &t->entry;
+	int ret = -1;
+
+	manifest_serialize(r->m, &want, false);
+	if (e->size != want.len) {
+		bad(r, "the manifest sealed in the payload differs from the bundle's manifest.json");
+		goto out;
+	}
+	strbuf_grow(&got, want.len);
+	if (bytesrc_read_full(&t->data, got.buf, want.len) != (ssize_t)want.len)
+		goto out;
+	strbuf_setlen(&got, want.len);
+	if (memcmp(got.buf, want.buf, want.len)) {
+		bad(r, "the manifest sealed in the payload differs from the bundle's manifest.json");
+		goto out;
+	}
+	ret = check_header(r, t, MANIFEST_NAME, want.len, r->m->created, BUNDLE_FILE_MODE, "payload");
+out:
+	strbuf_release(&want);
+	strbuf_release(&got);
+	return ret;
+}
+
+static int read_inner(struct reader *r, struct bytesrc *plain)
+{
+	const struct manifest *m = r->m;
+	struct bytesrc_gunzip gz;
+	struct tar_reader t;
+	size_t next = 0;
+	bool sealed = false;
+	int ret = -1;
+
+	if (bytesrc_gunzip_init(&gz, plain, r->payload_name) < 0)
+		return io_fail(r);
+	tar_reader_init(&t, &gz.src, r->payload_name);
+	for (;;) {
+		const struct tar_entry *e;
+		const char *why;
+		int n = tar_reader_next(&t, &e);
+
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		if (sealed) {
+			bad(r, "payload: unexpected member '%.200s' after the sealed manifest", e->name);
+			goto out;
+		}
+		if (e->type != TAR_REGULAR) {
+			bad(r, "payload: member '%.200s' is a %s: refused", e->name, tar_type_name(e->type));
+			goto out;
+		}
+		why = manifest_path_syntax(e->name);
+		if (why) {
+			bad(r, "payload: member '%.200s' has an unsafe name (%s): refused", e->name, why);
+			goto out;
+		}
+		if (!strcmp(e->name, MANIFEST_NAME)) {
+			if (next < m->nfiles) {
+				bad(r, "payload: it lacks '%s', listed in the manifest", m->files[next].path);
+				goto out;
+			}
+			if (read_sealed_manifest(r, &t) < 0)
+				goto out;
+			sealed = true;
+			continue;
+		}
+		if (next >= m->nfiles || strcmp(e->name, m->files[next].path)) {
+			ssize_t i = manifest_find(m, e->name);
+
+			if (i < 0)
+				bad(r, "payload: member '%.200s' is not in the manifest: refused", e->name);
+			else if ((size_t)i < next)
+				bad(r, "payload: member '%.200s' appears twice: refused", e->name);
+			else
+				bad(r, "payload: member '%.200s' is out of order (expected '%s')", e->name,
+				    m->files[next].path);
+			goto out;
+		}
+		if (e->size != m->files[next].size) {
+			bad(r, "payload: member '%.200s' has %llu bytes, the manifest says %llu: refused",
+			    e->name, (unsigned long long)e->size,
+			    (unsigned long long)m->files[next].size);
+			goto out;
+		}
+		if (check_header(r, &t, e->name, e->size, m->files[next].mtime, BUNDLE_FILE_MODE,
+				 "payload") < 0 ||
+		    read_file_member(r, &t, &m->files[next]) < 0)
+			goto out;
+		next++;
+	}
+	if (!sealed) {
+		bad(r, "payload: the sealed copy of the manifest is missing");
+		goto out;
+	}
+	ret = 0;
+out:
+	tar_reader_release(&t);
+	bytesrc_gunzip_release(&gz);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- outer */
+
+/* The next member of the outer tar; at its end, say what is missing. 0, or -1. */
+static int next_member(struct reader *r, struct tar_reader *t, const struct tar_entry **e,
+		       const char *missing)
+{
+	int n = tar_reader_next(t, e);
+
+	if (n == 0)
+		return bad(r, "%s", missing);
+	return n < 0 ? -1 : 0;
+}
+
+static int read_manifest(struct reader *r, struct tar_reader *t)
+{
+	const struct tar_entry *e;
+	char where[256];
+
+	if (next_member(r, t, &e, "an empty tar archive, not a diag bundle") < 0)
+		return -1;
+	if (strcmp(e->name, MANIFEST_NAME) || e->type != TAR_REGULAR)
+		return bad(r, "not a diag bundle: its first member is '%.200s', not %s", e->name,
+			   MANIFEST_NAME);
+	if (e->size > MANIFEST_MAX_SIZE)
+		return bad(r, "manifest.json is too large (%llu bytes)", (unsigned long long)e->size);
+	strbuf_grow(&r->res->manifest_text, (size_t)e->size);
+	if (bytesrc_read_full(&t->data, r->res->manifest_text.buf, (size_t)e->size) !=
+	    (ssize_t)e->size)
+		return -1;
+	strbuf_setlen(&r->res->manifest_text, (size_t)e->size);
+	snprintf(where, sizeof(where), "'%s': manifest.json", r->o->name);
+	if (manifest_parse_canonical(&r->res->manifest, r->res->manifest_text.buf,
+				     r->res->manifest_text.len, where) < 0)
+		return -1;
+	r->m = r->res->manifest;
+	if (!r->m->has_payload)
+		return bad(r, "manifest.json does not describe a payload");
+	if (!r->m->nrecipients)
+		return bad(r, "manifest.json lists no recipients");
+	for (size_t i = 0; i < r->m->nfiles; i++)
+		if (!r->m->files[i].has_offset)
+			return bad(r, "manifest.json lacks the payload offsets of its files");
+	return check_header(r, t, MANIFEST_NAME, e->size, r->m->created, BUNDLE_OUTER_MODE,
+			    "bundle");
+}
+
+static int read_payload(struct reader *r, struct tar_reader *t)
+{
+	const struct tar_entry *e;
+	crypto_hash_sha256_state sha;
+	unsigned char digest[32];
+	int ret = -1;
+
+	if (next_member(r, t, &e, "payload.age is missing") < 0)
+		return -1;
+	if (strcmp(e->name, BUNDLE_PAYLOAD_NAME) || e->type != TAR_REGULAR)
+		return bad(r, "unexpected member '%.200s' where payload.age should be", e->name);
+	if (e->size != r->m->payload_size)
+		return bad(r, "payload.age has %llu bytes, the manifest says %llu",
+			   (unsigned long long)e->size, (unsigned long long)r->m->payload_size);
+	if (check_header(r, t, BUNDLE_PAYLOAD_NAME, e->size, r->m->created, BUNDLE_OUTER_MODE,
+			 "bundle") < 0)
+		return -1;
+	crypto_hash_sha256_init(&sha);
+	if (r->o->ids) {
+		struct age_src a = { 0 };
+
+		a.src.read = age_src_read;
+		a.in = &t->data;
+		a.r = r;
+		a.sha = &sha;
+		a.buf = xmalloc(READ_BUF);
+		strbuf_init(&a.out, 0);
+		a.d = age_decryptor_new(r->o->ids, AGE_DEC_BINARY, age_src_write, &a);
+		if (r->o->extract_dir && extract_begin(r) < 0) {
+			ret = -1;
+		} else {
+			ret = read_inner(r, &a.src);
+			/* the inner tar ended: the age stream must end with it */
+			if (!ret) {
+				char c;
+				ssize_t extra = age_src_read(&a.src, &c, 1);
+
+				if (extra != 0) {
+					if (extra > 0)
+						bad(r, "payload.age: data after the compressed payload");
+					ret = -1;
+				}
+			}
+		}
+		age_decryptor_free(a.d);
+		sodium_memzero(a.out.buf, a.out.len);
+		strbuf_release(&a.out);
+		free(a.buf);
+		if (ret < 0)
+			return -1;
+	} else {
+		unsigned char *buf = xmalloc(READ_BUF), head[AGE_HEADER_MAX < 65536 ? AGE_HEADER_MAX : 65536];
+		size_t head_len = 0;
+
+		for (;;) {
+			ssize_t got = tar_reader_read(t, buf, READ_BUF);
+
+			if (got < 0) {
+				free(buf);
+				return -1;
+			}
+			if (got == 0)
+				break;
+			if (head_len < sizeof(head)) {
+				size_t k = MIN((size_t)got, sizeof(head) - head_len);
+
+				memcpy(head + head_len, buf, k);
+				head_len += k;
+			}
+			crypto_hash_sha256_update(&sha, buf, (size_t)got);
+		}
+		free(buf);
+		if (check_framing(r, head, head_len, e->size) < 0)
+			return -1;
+	}
+	crypto_hash_sha256_final(&sha, digest);
+	if (sodium_memcmp(digest, r->m->payload_sha256, 32))
+		return bad(r, "payload.age does not match its SHA-256 in the manifest");
+	return 0;
+}
+
+int bundle_read(struct bytesrc *src, const struct bundle_read_options *o,
+		struct bundle_read_result *res)
+{
+	struct reader r = { 0 };
+	struct tar_reader t;
+	const struct tar_entry *e;
+	char *outer_name = xasprintf("'%s'", o->name);
+	int ret = -1, n;
+
+	r.o = o;
+	r.res = res;
+	r.dirfd = -1;
+	r.payload_name = xasprintf("'%s' payload", o->name);
+	res->exit_code = 0;
+	tar_reader_init(&t, src, outer_name);
+	if (read_manifest(&r, &t) < 0)
+		goto out;
+	if (o->manifest_only) {
+		ret = 0;
+		goto out;
+	}
+	if (read_payload(&r, &t) < 0)
+		goto out;
+	n = tar_reader_next(&t, &e);
+	if (n != 0) {
+		if (n > 0)
+			bad(&r, "unexpected member '%.200s' after payload.age", e->name);
+		goto out;
+	}
+	if (o->extract_dir && o->ids && extract_commit(&r) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0 && !res->exit_code)
+		res->exit_code = DIAG_EXIT_CRYPTO;
+	extract_abort(&r);
+	tar_reader_release(&t);
+	free(r.payload_name);
+	free(outer_name);
+	return ret;
+}
+
+int bundle_check_payload(struct bytesrc *src, const struct manifest *m, const char *name,
+			 struct bundle_read_result *res)
+{
+	struct bundle_read_options o = { 0 };
+	struct reader r = { 0 };
+	int ret;
+
+	o.name = name;
+	r.o = &o;
+	r.res = res;
+	r.m = m;
+	r.dirfd = -1;
+	r.payload_name = xasprintf("'%s' payload", name);
+	ret = read_inner(&r, src);
+	if (ret < 0 && !res->exit_code)
+		res->exit_code = DIAG_EXIT_CRYPTO;
+	free(r.payload_name);
+	return ret;
+}
+
+void bundle_read_result_release(struct bundle_read_result *res)
+{
+	manifest_free(res->manifest);
+	res->manifest = NULL;
+	strbuf_release(&res->manifest_text);
+}
+
+int bundle_read_path(const char *path, struct bundle_read_options *o,
+		     struct bundle_read_result *res)
+{
+	bool is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	struct bytesrc_fd src;
+	struct stat st;
+	int ret;
+
+	if (!o->name)
+		o->name = is_stdin ? "standard input" : path;
+	if (fd < 0) {
+		error_errno("cannot open '%s'", path);
+		res->exit_code = DIAG_EXIT_IO;
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		error("'%s' is a directory, not a bundle", path);
+		res->exit_code = DIAG_EXIT_IO;
+		if (!is_stdin)
+			close(fd);
+		return -1;
+	}
+	bytesrc_fd_init(&src, fd, o->name);
+	ret = bundle_read(&src.src, o, res);
+	if (!is_stdin)
+		close(fd);
+	return ret;
+}
+
+int bundle_read_keyed(const char *path, char *const *id_files, size_t n,
+		      struct bundle_read_options *o, struct bundle_read_result *res)
+{
+	struct age_identities ids = AGE_IDENTITIES_INIT;
+	struct age_passphrase_source pass;
+	struct age_err err;
+	int ret = 0;
+
+	age_passphrase_from_tty(&pass);
+	for (size_t i = 0; i < n && !ret; i++) {
+		if (age_identities_read_file(&ids, id_files[i], &pass, &err) < 0) {
+			char msg[512];
+
+			error("%s", age_err_format(&err, strcmp(id_files[i], "-") ? id_files[i] : NULL,
+						   msg, sizeof(msg)));
+			ret = age_err_exit_code(&err);
+		}
+	}
+	if (!ret) {
+		o->ids = n ? &ids : NULL;
+		if (bundle_read_path(path, o, res) < 0)
+			ret = res->exit_code ? res->exit_code : DIAG_EXIT_CRYPTO;
+		o->ids = NULL;
+	}
+	age_identities_release(&ids);
+	return ret;
+}
