@@ -51,6 +51,7 @@ static const unsigned char cls[256] = {
 
 #define CLS(c) cls[(unsigned char)(c)]
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 static bool is_alnum(int c)
 {
@@ -79,7 +80,7 @@ static bool is_upper(int c)
 
 static int lower(int c)
 {
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	return c + (((unsigned)c - 'A' < 26u) << 5);
 }
 
 bool pii_eq_nocase(const char *a, size_t alen, const char *b)
@@ -185,6 +186,45 @@ static void strset_release(struct strset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/*
+ * A quick, exact "no" before a set lookup: the lengths of the set's
+ * strings, and a 4096-bit Bloom filter over (length, first and last byte,
+ * ignoring case). Most words of a log fail one of them, and cost no hash.
+ */
+struct wfilter {
+	uint64_t lens;       /* bit n: some string has n bytes (63: 63 or more) */
+	uint64_t bloom[64];
+};
+
+static size_t wfilter_bit(const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)lower((unsigned char)s[0]) << 16 | (uint32_t)lower((unsigned char)s[len - 1]) << 8 |
+		     (uint32_t)(len & 255);
+
+	return (h * 2654435761u) >> 20;
+}
+
+static void wfilter_add(struct wfilter *f, const char *s, size_t len)
+{
+	size_t b;
+
+	if (!len)
+		return;
+	b = wfilter_bit(s, len);
+	f->lens |= 1ULL << MIN(len, 63);
+	f->bloom[b / 64] |= 1ULL << (b % 64);
+}
+
+static bool wfilter_maybe(const struct wfilter *f, const char *s, size_t len)
+{
+	size_t b;
+
+	if (!len || !((f->lens >> MIN(len, 63)) & 1))
+		return false;
+	b = wfilter_bit(s, len);
+	return (f->bloom[b / 64] >> (b % 64)) & 1;
+}
+
 /* ---- the scanner ---- */
 
 struct pii_scanner {
@@ -194,8 +234,10 @@ struct pii_scanner {
 	struct strset users;       /* known user names */
 	struct strset not_user;    /* words that follow "user" without being a name */
 	unsigned user_parts;       /* most words ('.'/'-'-separated) in a known user name */
+	struct wfilter ll_filter;  /* before a lookup in last_labels */
 	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
 	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
+	struct wfilter user_filter; /* before a lookup in users */
 	bool has_bare;             /* some suffix is a bare name without a dot */
 	pcre2_code *ctx_user;      /* a user name announced by its context */
 	pcre2_code *syslog_host;   /* the host in a syslog header */
@@ -324,6 +366,7 @@ static int add_suffix(struct pii_scanner *sc, const char *s)
 	if (strset_add(&sc->suffixes, s, len) < 0 ||
 	    strset_add(&sc->last_labels, dot, (size_t)(s + len - dot)) < 0)
 		return -1;
+	wfilter_add(&sc->ll_filter, dot, (size_t)(s + len - dot));
 	sc->ll_lens |= 1ULL << MIN((size_t)(s + len - dot), 63);
 	sc->ll_first |= 1ULL << (lower((unsigned char)*dot) & 63);
 	sc->has_bare |= dot == s;
@@ -350,6 +393,7 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 
 		if (strset_add(&sc->users, u, strlen(u)) < 0)
 			goto oom;
+		wfilter_add(&sc->user_filter, u, strlen(u));
 		for (const char *p = u; *p; p++)
 			parts += *p == '.' || *p == '-';
 		if (parts > sc->user_parts)
@@ -1401,7 +1445,88 @@ static bool host_internal(const struct pii_scanner *sc, const char *name, size_t
 
 static bool name_words_known(const struct pii_scanner *sc, const char *s, size_t len)
 {
-	return strset_has(&sc->users, s, len);
+	return wfilter_maybe(&sc->user_filter, s, len) && strset_has(&sc->users, s, len);
+}
+
+/*
+ * Could t[a, b) be under an internal suffix? Its last label must be the
+ * last label of one (a filter before host_internal()'s lookups). last is
+ * after the last dot before b + 1, if any, else at most a.
+ */
+static bool host_maybe(const struct pii_scanner *sc, const char *t, size_t a, size_t b, size_t last)
+{
+	size_t ls = last <= b ? MAX(last, a) : b;
+
+	while (ls > a && t[ls - 1] != '.' && b - ls < 64)
+		ls--;
+	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
+}
+
+#define RUN_WORDS 32 /* words of a run remembered by scan_names() */
+
+/*
+ * Known user names in the name run t[a, b) (trimmed), given its words
+ * (maximal runs of [A-Za-z0-9_], in order; the characters between two of
+ * them are '.' or '-'): at each word start, the longest run of up to
+ * user_parts words joined by single separators that is a known name.
+ */
+static void users_in_run(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			 size_t a, size_t b, const size_t (*words)[2], size_t nw)
+{
+	for (size_t k = 0; k < nw; k++) {
+		size_t ws = MAX(words[k][0], a), best = 0, bestk = k;
+
+		if (ws >= MIN(words[k][1], b))
+			continue; /* trimmed away */
+		for (size_t j = k, parts = 1;; j++, parts++) {
+			size_t we = MIN(words[j][1], b);
+
+			if (name_words_known(sc, t + ws, we - ws)) {
+				best = we;
+				bestk = j;
+			}
+			if (parts == sc->user_parts || j + 1 == nw || words[j][1] >= b ||
+			    words[j + 1][0] != words[j][1] + 1 || words[j + 1][0] >= b)
+				break;
+		}
+		if (best && !(best < len && t[best] == '@')) {
+			add(scr, ws, best, PII_USERNAME);
+			k = bestk;
+		}
+	}
+}
+
+/* The same, without the list of words (a run of more than RUN_WORDS words). */
+static void users_in_long_run(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			      size_t a, size_t b)
+{
+	for (size_t w = a; w < b;) {
+		size_t we = w, parts = 0, best = 0;
+
+		if (!is_word(t[w])) {
+			w++;
+			continue;
+		}
+		/* Longest known name starting at w. */
+		while (we < b && parts < sc->user_parts) {
+			while (we < b && is_word(t[we]))
+				we++;
+			parts++;
+			if (name_words_known(sc, t + w, we - w))
+				best = we;
+			if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
+				we++;
+			else
+				break;
+		}
+		if (best && !(best < len && t[best] == '@')) {
+			add(scr, w, best, PII_USERNAME);
+			w = best;
+		} else {
+			while (w < b && is_word(t[w]))
+				w++;
+		}
+	}
 }
 
 /*
@@ -1414,8 +1539,8 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 {
 	bool hosts = (enabled & (1u << PII_HOSTNAME)) != 0;
 	bool users = (enabled & (1u << PII_USERNAME)) && sc->users.n;
-
 	bool by_dots = !users && !sc->has_bare;
+	size_t words[RUN_WORDS][2], nw;
 
 	if (!hosts && !users)
 		return;
@@ -1435,16 +1560,31 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			i++;
 			continue;
 		}
+		/* The run, word by word; last: after its last dot. */
 		a = last = i;
-		for (; i < len && (CLS(t[i]) & C_NAME); i++)
-			if (t[i] == '.')
-				last = i + 1;
+		nw = 0;
+		for (;;) {
+			size_t ws = i;
+
+			while (i < len && is_word(t[i]))
+				i++;
+			if (i > ws) {
+				if (nw < RUN_WORDS) {
+					words[nw][0] = ws;
+					words[nw][1] = i;
+				}
+				nw++;
+			}
+			if (i < len && (t[i] == '.' || t[i] == '-')) {
+				if (t[i] == '.')
+					last = i + 1;
+				i++;
+				continue;
+			}
+			break;
+		}
 		b = i;
-		/*
-		 * Quick rejection: a host name needs a dot (or a bare name among
-		 * the suffixes) and a last label whose length and first letter
-		 * some suffix's last label has.
-		 */
+		/* Quick rejection: a host name needs a dot, or a bare name among the suffixes. */
 		if (!users && last == a && !sc->has_bare)
 			continue;
 		if (!users && last > a && b > last &&
@@ -1460,40 +1600,17 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			b--;
 		if (a == b)
 			continue;
-		if (hosts && host_internal(sc, t + a, b - a) && !java_like(t + a, b - a) &&
-		    !(b < len && t[b] == '@')) {
+		if (hosts && host_maybe(sc, t, a, b, last) && host_internal(sc, t + a, b - a) &&
+		    !java_like(t + a, b - a) && !(b < len && t[b] == '@')) {
 			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
 			continue;
 		}
 		if (!users)
 			continue;
-		for (size_t w = a; w < b;) {
-			size_t we = w, parts = 0, best = 0;
-
-			if (!is_word(t[w])) {
-				w++;
-				continue;
-			}
-			/* Longest known name starting at w. */
-			while (we < b && parts < sc->user_parts) {
-				while (we < b && is_word(t[we]))
-					we++;
-				parts++;
-				if (name_words_known(sc, t + w, we - w))
-					best = we;
-				if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
-					we++;
-				else
-					break;
-			}
-			if (best && !(best < len && t[best] == '@')) {
-				add(scr, w, best, PII_USERNAME);
-				w = best;
-			} else {
-				while (w < b && is_word(t[w]))
-					w++;
-			}
-		}
+		if (nw <= RUN_WORDS)
+			users_in_run(sc, scr, t, len, a, b, (const size_t (*)[2])words, nw);
+		else
+			users_in_long_run(sc, scr, t, len, a, b);
 	}
 }
 
@@ -1511,24 +1628,87 @@ static bool starts_nocase(const char *t, size_t len, size_t i, const char *w)
 	return true;
 }
 
+/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_name_start(int c)
+{
+	return (CLS(c) & C_ALPHA) || c == '_';
+}
+
 /*
- * Can a context pattern start at t[i]? A cheap test of the first letters
- * of its trigger words, so that PCRE2 runs only where one of them stands.
+ * After a key word ending at t[p] ("user", "login"...): the separators of
+ * "user=X", "user: X", "user 'X'" and the like, then what can start a name?
+ * (All of ctx_user_re's separators are among these characters, and a name
+ * starts with none of them.)
+ */
+static bool name_follows(const char *t, size_t len, size_t p)
+{
+	size_t q = p;
+
+	while (q < len && (is_space(t[q]) || t[q] == '"' || t[q] == '\'' || t[q] == '=' || t[q] == ':'))
+		q++;
+	return q > p && q < len && is_name_start(t[q]);
+}
+
+/* The same after a key word with an optional "name" or "_name" suffix ("user", "login"). */
+static bool name_follows_key(const char *t, size_t len, size_t p)
+{
+	return name_follows(t, len, p) || (starts_nocase(t, len, p, "name") && name_follows(t, len, p + 4)) ||
+	       (starts_nocase(t, len, p, "_name") && name_follows(t, len, p + 5));
+}
+
+/* sshd's "for X from ADDR" at t[i] ("for "): ctx_user_re's lookahead, in C. */
+static bool for_x_from(const char *t, size_t len, size_t i)
+{
+	size_t k = i + 4, s, n = 0;
+
+	while (k < len && is_space(t[k]))
+		k++;
+	if (k == len || !is_name_start(t[k]))
+		return false;
+	while (k < len && (is_word(t[k]) || t[k] == '.' || t[k] == '-'))
+		k++;
+	for (s = k; k < len && is_space(t[k]); k++)
+		;
+	if (k == s || !starts_nocase(t, len, k, "from"))
+		return false;
+	for (k += 4, s = k; k < len && is_space(t[k]); k++)
+		;
+	if (k == s)
+		return false;
+	while (n < 3 && k + n < len && is_v6_char(t[k + n]))
+		n++;
+	return n == 3;
+}
+
+/*
+ * Can a context pattern match at t[i]? A cheap test of its trigger words
+ * and of what must follow them, so that PCRE2 runs only where one of them
+ * stands. It never refuses what ctx_user_re would match.
  */
 static bool user_trigger(const char *t, size_t len, size_t i)
 {
 	int c = lower((unsigned char)t[i]);
 
 	if (c == '/')
-		return starts_nocase(t, len, i, "/home/") || starts_nocase(t, len, i, "/users/");
+		return (starts_nocase(t, len, i, "/home/") && i + 6 < len && is_name_start(t[i + 6])) ||
+		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]));
 	if (i > 0 && is_alnum(t[i - 1]))
 		return false;
 	switch (c) {
-	case 'u': return starts_nocase(t, len, i, "user") || starts_nocase(t, len, i, "uid");
-	case 'r': return starts_nocase(t, len, i, "ruser");
-	case 'f': return starts_nocase(t, len, i, "for ");
-	case 's': return starts_nocase(t, len, i, "sudo");
-	case 'l': return starts_nocase(t, len, i, "log");
+	case 'u':
+		return (starts_nocase(t, len, i, "user") && name_follows_key(t, len, i + 4)) ||
+		       (starts_nocase(t, len, i, "uid") && name_follows(t, len, i + 3));
+	case 'r': return starts_nocase(t, len, i, "ruser") && name_follows_key(t, len, i + 5);
+	case 'f': return starts_nocase(t, len, i, "for ") && for_x_from(t, len, i);
+	case 's': return starts_nocase(t, len, i, "sudo") && i + 4 < len && (t[i + 4] == '[' || t[i + 4] == ':');
+	case 'l':
+		return (starts_nocase(t, len, i, "login") && name_follows_key(t, len, i + 5)) ||
+		       (starts_nocase(t, len, i, "logname") && name_follows(t, len, i + 7));
 	default: return false;
 	}
 }
@@ -1698,6 +1878,7 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
 	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
+	uint64_t first[4] = { 0 };                /* bit c: some name starts with byte c */
 	size_t cap = 16, maxlen = 0, *tab;
 
 	if (!scr->nnames)
@@ -1733,11 +1914,14 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 		else if (n->kind < scr->names[tab[i]].kind)
 			scr->names[tab[i]].kind = n->kind;
 		lens[nl / 64] |= 1ULL << (nl % 64);
+		first[(unsigned char)t[n->start] / 64] |= 1ULL << ((unsigned char)t[n->start] % 64);
 		if (nl > maxlen)
 			maxlen = nl;
 	}
 	for (size_t s = 0; s < len; s++) {
-		if (!is_word(t[s]) || (s > 0 && is_word(t[s - 1])))
+		unsigned char c = (unsigned char)t[s];
+
+		if (!((first[c / 64] >> (c % 64)) & 1) || !is_word(c) || (s > 0 && is_word(t[s - 1])))
 			continue;
 		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
 			size_t nl = e - s, i;
