@@ -93,8 +93,10 @@ bool pii_eq_nocase(const char *a, size_t alen, const char *b)
 
 bool pii_in_list(const char *s, size_t len, const char *const *list)
 {
+	int c = len ? lower((unsigned char)s[0]) : 0;
+
 	for (size_t i = 0; list[i]; i++)
-		if (pii_eq_nocase(s, len, list[i]))
+		if (lower((unsigned char)list[i][0]) == c && pii_eq_nocase(s, len, list[i]))
 			return true;
 	return false;
 }
@@ -238,6 +240,7 @@ struct pii_scanner {
 	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
 	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
 	struct wfilter user_filter; /* before a lookup in users */
+	struct wfilter user_first; /* the first words ([A-Za-z0-9_]+) of the known user names */
 	bool has_bare;             /* some suffix is a bare name without a dot */
 	pcre2_code *ctx_user;      /* a user name announced by its context */
 	pcre2_code *syslog_host;   /* the host in a syslog header */
@@ -390,10 +393,14 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 	for (size_t i = 0; opts && opts->usernames && opts->usernames[i]; i++) {
 		const char *u = opts->usernames[i];
 		unsigned parts = 1;
+		size_t w;
 
 		if (strset_add(&sc->users, u, strlen(u)) < 0)
 			goto oom;
 		wfilter_add(&sc->user_filter, u, strlen(u));
+		for (w = 0; is_word(u[w]); w++)
+			;
+		wfilter_add(&sc->user_first, u, w); /* none: the name can never stand as words */
 		for (const char *p = u; *p; p++)
 			parts += *p == '.' || *p == '-';
 		if (parts > sc->user_parts)
@@ -903,25 +910,28 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 {
 	unsigned char addr[16];
 	size_t colons = 0, digits = 0, e;
+	bool two = false; /* "::" */
 
 	for (size_t k = a; k < b; k++) {
 		colons += t[k] == ':';
 		digits += is_digit(t[k]);
+		two |= t[k] == ':' && k + 1 < b && t[k + 1] == ':';
 	}
 	/* MAC: six pairs; the iptables MAC= field: two MACs and an ethertype (14 pairs). */
-	if (hex_pairs(t + a, b - a, ':', 6) == b - a) {
+	if (b - a == 17 && hex_pairs(t + a, b - a, ':', 6) == b - a) {
 		if ((enabled & (1u << PII_MAC)))
 			add(scr, a, b, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 		return;
 	}
-	if (hex_pairs(t + a, b - a, ':', 14) == b - a) {
+	if (b - a == 41 && hex_pairs(t + a, b - a, ':', 14) == b - a) {
 		if (enabled & (1u << PII_MAC)) {
 			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
 		}
 		return;
 	}
-	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits)
+	/* An IPv6 address has "::", or 7 colons (6 before a dotted quad). */
+	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits || (colons < 6 && !two))
 		return;
 	if (parse_ipv6(t + a, b - a, addr)) {
 		add(scr, a, b, ipv6_is_special(addr) ? PII_CLAIM : PII_IPV6);
@@ -959,6 +969,12 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
 		mac_or_v6_run(scr, t, len, a, b, enabled);
 	}
+}
+
+/* The separators of a MAC with dashes or dots at t[i], the first test of mac_other_at(). */
+static bool mac_other_maybe(const char *t, size_t len, size_t i)
+{
+	return i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.'));
 }
 
 /*
@@ -1260,6 +1276,19 @@ static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 }
 
 /*
+ * Can a card number, SSN or phone number start at the digit t[i], given the
+ * end j of its run of digits? The first tests of number_at(), without a call:
+ * most numbers are short and alone (pids, ports, counts).
+ */
+static bool number_maybe(const char *t, size_t len, size_t i, size_t j)
+{
+	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || t[i - 1] == '-'))
+		return false;
+	return j - i >= 8 ||
+	       (j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') && (is_digit(t[j + 1]) || t[j + 1] == ' '));
+}
+
+/*
  * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
  * at a word start). Returns where it ends, or i.
  */
@@ -1287,6 +1316,8 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	all = nt.ngroups;
 	/* An international number, or one of our tokens (000...), owns all its groups. */
 	owns = nt.plus || (nt.ndigits >= 3 && !memcmp(nt.digits, "000", 3));
+	if (!owns && nt.ndigits < 9)
+		return i; /* every reading below needs 9 digits or more without a '+' */
 	/* Longest reading first: all the groups, then fewer. */
 	for (unsigned k = all; k >= 1; k--) {
 		size_t e;
@@ -1323,6 +1354,12 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 }
 
 /* ---- IBAN ---- */
+
+/* The first test of iban_at(): two letters, two check digits, room for the rest. */
+static bool iban_maybe(const char *t, size_t len, size_t i)
+{
+	return i + 15 <= len && is_upper(t[i + 1]) && is_digit(t[i + 2]) && is_digit(t[i + 3]);
+}
 
 /* An IBAN at t[i] (an upper-case letter at a word start): where it ends, or i. */
 static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t i)
@@ -1462,77 +1499,48 @@ static bool host_maybe(const struct pii_scanner *sc, const char *t, size_t a, si
 	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
 }
 
-#define RUN_WORDS 32 /* words of a run remembered by scan_names() */
+#define RUN_STARTS 16 /* word starts of a run remembered by scan_names() */
 
 /*
- * Known user names in the name run t[a, b) (trimmed), given its words
- * (maximal runs of [A-Za-z0-9_], in order; the characters between two of
- * them are '.' or '-'): at each word start, the longest run of up to
- * user_parts words joined by single separators that is a known name.
+ * The longest known user name at the word start t[w], made of up to
+ * user_parts words of t[w, b) joined by single '.' or '-': its end, or 0.
  */
-static void users_in_run(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
-			 size_t a, size_t b, const size_t (*words)[2], size_t nw)
+static size_t known_user_at(const struct pii_scanner *sc, const char *t, size_t w, size_t b)
 {
-	for (size_t k = 0; k < nw; k++) {
-		size_t ws = MAX(words[k][0], a), best = 0, bestk = k;
+	size_t we = w, parts = 0, best = 0;
 
-		if (ws >= MIN(words[k][1], b))
-			continue; /* trimmed away */
-		for (size_t j = k, parts = 1;; j++, parts++) {
-			size_t we = MIN(words[j][1], b);
-
-			if (name_words_known(sc, t + ws, we - ws)) {
-				best = we;
-				bestk = j;
-			}
-			if (parts == sc->user_parts || j + 1 == nw || words[j][1] >= b ||
-			    words[j + 1][0] != words[j][1] + 1 || words[j + 1][0] >= b)
-				break;
-		}
-		if (best && !(best < len && t[best] == '@')) {
-			add(scr, ws, best, PII_USERNAME);
-			k = bestk;
-		}
+	while (we < b && parts < sc->user_parts) {
+		while (we < b && is_word(t[we]))
+			we++;
+		parts++;
+		if (name_words_known(sc, t + w, we - w))
+			best = we;
+		if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
+			we++;
+		else
+			break;
 	}
+	return best;
 }
 
-/* The same, without the list of words (a run of more than RUN_WORDS words). */
-static void users_in_long_run(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
-			      size_t a, size_t b)
+/* Add the known user name at t[w], if any: where it ends, or w. */
+static size_t add_user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			  size_t w, size_t b)
 {
-	for (size_t w = a; w < b;) {
-		size_t we = w, parts = 0, best = 0;
+	size_t e = known_user_at(sc, t, w, b);
 
-		if (!is_word(t[w])) {
-			w++;
-			continue;
-		}
-		/* Longest known name starting at w. */
-		while (we < b && parts < sc->user_parts) {
-			while (we < b && is_word(t[we]))
-				we++;
-			parts++;
-			if (name_words_known(sc, t + w, we - w))
-				best = we;
-			if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
-				we++;
-			else
-				break;
-		}
-		if (best && !(best < len && t[best] == '@')) {
-			add(scr, w, best, PII_USERNAME);
-			w = best;
-		} else {
-			while (w < b && is_word(t[w]))
-				w++;
-		}
-	}
+	if (!e || (e < len && t[e] == '@'))
+		return w;
+	add(scr, w, e, PII_USERNAME);
+	return e;
 }
 
 /*
  * Walk the runs of [A-Za-z0-9_.-]: a run that is or ends in an internal
  * domain is a host name; a word (or words joined by '.'/'-', as long as the
- * longest known name) that is a known user is a user name.
+ * longest known name) that is a known user is a user name. The walk notes
+ * the word starts whose word is the first word of some known name: only
+ * there can one start.
  */
 static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 		       uint32_t enabled)
@@ -1540,12 +1548,12 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	bool hosts = (enabled & (1u << PII_HOSTNAME)) != 0;
 	bool users = (enabled & (1u << PII_USERNAME)) && sc->users.n;
 	bool by_dots = !users && !sc->has_bare;
-	size_t words[RUN_WORDS][2], nw;
+	size_t starts[RUN_STARTS], ns;
 
 	if (!hosts && !users)
 		return;
 	for (size_t i = 0; i < len;) {
-		size_t a, b, last;
+		size_t a, b, last, run;
 
 		if (by_dots) {
 			/* Only runs with a dot can be host names: jump from dot to dot. */
@@ -1561,19 +1569,17 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			continue;
 		}
 		/* The run, word by word; last: after its last dot. */
-		a = last = i;
-		nw = 0;
+		run = a = last = i;
+		ns = 0;
 		for (;;) {
 			size_t ws = i;
 
 			while (i < len && is_word(t[i]))
 				i++;
-			if (i > ws) {
-				if (nw < RUN_WORDS) {
-					words[nw][0] = ws;
-					words[nw][1] = i;
-				}
-				nw++;
+			if (users && i > ws && wfilter_maybe(&sc->user_first, t + ws, i - ws)) {
+				if (ns < RUN_STARTS)
+					starts[ns] = ws;
+				ns++;
 			}
 			if (i < len && (t[i] == '.' || t[i] == '-')) {
 				if (t[i] == '.')
@@ -1605,12 +1611,31 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
 			continue;
 		}
-		if (!users)
+		if (!users || (!ns && a == run))
 			continue;
-		if (nw <= RUN_WORDS)
-			users_in_run(sc, scr, t, len, a, b, (const size_t (*)[2])words, nw);
-		else
-			users_in_long_run(sc, scr, t, len, a, b);
+		if (ns > RUN_STARTS) {
+			/* Many candidates: every word start of [a, b). */
+			for (size_t w = a; w < b;) {
+				size_t e = is_word(t[w]) ? add_user_at(sc, scr, t, len, w, b) : w + 1;
+
+				if (e == w)
+					while (w < b && is_word(t[w]))
+						w++;
+				else
+					w = e;
+			}
+			continue;
+		}
+		/* Trimming may have started the run inside a word (%40jdoe, _jdoe): a start too. */
+		{
+			size_t from = a;
+
+			if (a > run && is_word(t[a - 1]))
+				from = add_user_at(sc, scr, t, len, a, b);
+			for (size_t k = 0; k < ns; k++)
+				if (starts[k] >= from && starts[k] < b)
+					from = add_user_at(sc, scr, t, len, starts[k], b);
+		}
 	}
 }
 
@@ -1692,8 +1717,11 @@ static bool for_x_from(const char *t, size_t len, size_t i)
  */
 static bool user_trigger(const char *t, size_t len, size_t i)
 {
-	int c = lower((unsigned char)t[i]);
+	int c = lower((unsigned char)t[i]), c2 = i + 1 < len ? t[i + 1] | 0x20 : 0;
 
+	/* The second letters first ('x' | 0x20 is 'x' only for x and X). */
+	if (c2 != (c == 'u' ? 's' : c == 'f' || c == 'l' ? 'o' : 'u') && c2 != (c == 'u' ? 'i' : c == '/' ? 'h' : 0))
+		return false;
 	if (c == '/')
 		return (starts_nocase(t, len, i, "/home/") && i + 6 < len && is_name_start(t[i + 6])) ||
 		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]));
@@ -1784,7 +1812,10 @@ static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, c
 	return 0;
 }
 
-/* A user name announced by the words starting at t[i]: where the name ends, i, or -1 on error. */
+/*
+ * A user name announced by the words starting at t[i] (where user_trigger()
+ * holds): where the name ends, i, or -1 on error.
+ */
 static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 		       size_t i)
 {
@@ -1792,8 +1823,6 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	size_t a, b;
 	int rc;
 
-	if (!user_trigger(t, len, i))
-		return (ssize_t)i;
 	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, PCRE2_ANCHORED, scr->md, NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return (ssize_t)i;
@@ -1826,21 +1855,27 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 
 	while (i < len) {
 		unsigned c = CLS(t[i]);
-		size_t e = i;
+		size_t e = i, j = i + 1;
 
-		if (c & (C_DIGIT | C_ALPHA)) {
-			if ((c & C_DIGIT) && (en & (1u << PII_IPV4)))
+		if (c & C_DIGIT) {
+			while (j < len && is_digit(t[j]))
+				j++;
+			/* The cheap tests of each detector first: most numbers are none of these. */
+			if ((en & (1u << PII_IPV4)) && j - i <= 3 && j < len && t[j] == '.')
 				e = ipv4_at(scr, t, len, i);
-			if (e == i && (c & C_DIGIT) && (en & numbers))
+			if (e == i && (en & numbers) && number_maybe(t, len, i, j))
 				e = number_at(scr, t, len, i, en);
-			if (e == i && (c & C_UPPER) && (en & (1u << PII_IBAN)))
+			if (e == i && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
+				e = mac_other_at(scr, t, len, i);
+		} else if (c & C_ALPHA) {
+			if ((c & C_UPPER) && (en & (1u << PII_IBAN)) && iban_maybe(t, len, i))
 				e = iban_at(scr, t, len, i);
-			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)))
+			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
 				e = mac_other_at(scr, t, len, i);
 		} else if ((t[i] == '+' || t[i] == '(') && (en & numbers)) {
 			e = number_at(scr, t, len, i, en);
 		}
-		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME))) {
+		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME)) && user_trigger(t, len, i)) {
 			ssize_t r = user_at(sc, scr, t, len, i);
 
 			if (r < 0)
@@ -1855,7 +1890,7 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 		}
 		/* Skip the rest of this word. */
 		if (c & C_WORD)
-			while (++i < len && (CLS(t[i]) & C_WORD))
+			for (i = j; i < len && is_word(t[i]); i++)
 				;
 		else
 			i++;
@@ -1865,21 +1900,39 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 
 #define NAME_MAX_LEN 256 /* context names are at most 32 bytes, syslog hosts 253 */
 #define NO_NAME SIZE_MAX
+#define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
+
+/* Add every other occurrence of the name o in t that starts and ends on a word boundary. */
+static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, const struct span *o)
+{
+	size_t nl = o->end - o->start;
+	const char *name = t + o->start, *p;
+
+	if (!is_word(name[0]))
+		return; /* names start with a letter, a digit or '_' */
+	for (size_t s = 0; s + nl <= len && (p = memchr(t + s, name[0], len - nl + 1 - s)); s++) {
+		s = (size_t)(p - t);
+		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
+		    (s + nl == len || !is_word(t[s + nl])))
+			add(scr, s, s + nl, o->kind);
+	}
+}
 
 /*
  * Names found by context stand for the same thing elsewhere in the record
  * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
- * boundary is added. One pass over the word starts with a hash table of the
- * names, so the cost is linear in the record (a memmem() per name was
- * quadratic: minutes on a long line full of "user=" fields). The table
- * hashes ignoring case and compares exactly. Among equal names, the lowest
- * kind is kept, as the overlap resolution would.
+ * boundary is added. The names are first made distinct with a hash table
+ * (which hashes ignoring case and compares exactly; among equal names the
+ * lowest kind is kept, as the overlap resolution would). A few names are
+ * then each looked for with memchr(); more, in one pass over the word starts
+ * with the table, so the cost stays linear in the record (a search per name
+ * was quadratic: minutes on a long line full of "user=" fields).
  */
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
 	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
 	uint64_t first[4] = { 0 };                /* bit c: some name starts with byte c */
-	size_t cap = 16, maxlen = 0, *tab;
+	size_t cap = 16, maxlen = 0, *tab, few[FEW_NAMES], nfew = 0;
 
 	if (!scr->nnames)
 		return;
@@ -1909,14 +1962,25 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 			if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl))
 				break;
 		}
-		if (tab[i] == NO_NAME)
+		if (tab[i] == NO_NAME) {
 			tab[i] = k;
-		else if (n->kind < scr->names[tab[i]].kind)
+			if (nfew <= FEW_NAMES) {
+				if (nfew < FEW_NAMES)
+					few[nfew] = k;
+				nfew++;
+			}
+		} else if (n->kind < scr->names[tab[i]].kind) {
 			scr->names[tab[i]].kind = n->kind;
+		}
 		lens[nl / 64] |= 1ULL << (nl % 64);
 		first[(unsigned char)t[n->start] / 64] |= 1ULL << ((unsigned char)t[n->start] % 64);
 		if (nl > maxlen)
 			maxlen = nl;
+	}
+	if (nfew <= FEW_NAMES) {
+		for (size_t k = 0; k < nfew; k++)
+			propagate_one(scr, t, len, &scr->names[few[k]]);
+		return;
 	}
 	for (size_t s = 0; s < len; s++) {
 		unsigned char c = (unsigned char)t[s];

@@ -31,7 +31,10 @@ static const char *const generic_tlds[] = {
 	NULL,
 };
 
-/* Two-label public suffixes under country TLDs (the common ones of the Public Suffix List). */
+/*
+ * Two-label public suffixes under country TLDs (the common ones of the
+ * Public Suffix List), and under arpa: each ends in two letters or "arpa".
+ */
 static const char *const two_level[] = {
 	"co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "nhs.uk",
 	"sch.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au", "co.nz",
@@ -66,7 +69,8 @@ size_t pii_public_suffix(const char *name, size_t len)
 	prev = last - 1;
 	while (prev > 0 && name[prev - 1] != '.')
 		prev--;
-	if (pii_in_list(name + prev, len - prev, two_level) && prev > 0)
+	if (prev > 0 && (len - last == 2 || (len - last == 4 && pii_eq_nocase(name + last, 4, "arpa"))) &&
+	    pii_in_list(name + prev, len - prev, two_level))
 		return len - prev;
 	for (size_t i = last; i < len; i++)
 		alpha &= (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z');
