@@ -28,17 +28,18 @@ enum {
 	C_NAME = 32,  /* [A-Za-z0-9_.-] */
 	C_TRIG = 64,  /* first letters of the user-context trigger words (u r f s l), and '/' */
 	C_V6 = 128,   /* [0-9A-Fa-f:.] */
+	C_START = 256, /* [A-Za-z0-9_/+(]: where scan_words() may find something */
 };
 
-static const unsigned char cls[256] = {
+static const uint16_t cls[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  32, 160,  64,
-	179, 179, 179, 179, 179, 179, 179, 179, 179, 179, 128,   0,   0,   0,   0,   0,
-	  0, 190, 190, 190, 190, 190, 254,  60,  60,  60,  60,  60, 124,  60,  60,  60,
-	 60,  60, 124, 124,  60, 124,  60,  60,  60,  60,  60,   0,   0,   0,   0,  48,
-	  0, 182, 182, 182, 182, 182, 246,  52,  52,  52,  52,  52, 116,  52,  52,  52,
-	 52,  52, 116, 116,  52, 116,  52,  52,  52,  52,  52,   0,   0,   0,   0,   0,
+	  0,   0,   0,   0,   0,   0,   0,   0, 256,   0,   0, 256,   0,  32, 160, 320,
+	435, 435, 435, 435, 435, 435, 435, 435, 435, 435, 128,   0,   0,   0,   0,   0,
+	  0, 446, 446, 446, 446, 446, 510, 316, 316, 316, 316, 316, 380, 316, 316, 316,
+	316, 316, 380, 380, 316, 380, 316, 316, 316, 316, 316,   0,   0,   0,   0, 304,
+	  0, 438, 438, 438, 438, 438, 502, 308, 308, 308, 308, 308, 372, 308, 308, 308,
+	308, 308, 372, 372, 308, 372, 308, 308, 308, 308, 308,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
@@ -243,8 +244,6 @@ struct pii_scanner {
 	struct wfilter user_first; /* the first words ([A-Za-z0-9_]+) of the known user names */
 	bool has_bare;             /* some suffix is a bare name without a dot */
 	pcre2_code *ctx_user;      /* a user name announced by its context */
-	pcre2_code *syslog_host;   /* the host in a syslog header */
-	pcre2_code *clf_user;      /* the user of a common-log-format line */
 };
 
 struct span {
@@ -323,17 +322,6 @@ static const char ctx_user_re[] =
 	")"
 	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
 
-/* The user field of the common log format (nginx, Apache): group 1. */
-static const char clf_user_re[] =
-	"^[0-9A-Fa-f.:]{3,} \\S+ ([A-Za-z_][A-Za-z0-9._-]{0,31}) \\[\\d";
-
-/* A syslog header: RFC 3164 or RFC 5424-style timestamp, host, tag. Group 1 is the host. */
-static const char syslog_host_re[] =
-	"^(?:<\\d{1,3}>(?:1 )?)?"
-	"(?:[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d"
-	"|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d))"
-	" ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) [\\w./@()-]+(?:\\[\\d+\\])?: ";
-
 static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t errlen)
 {
 	int code;
@@ -409,10 +397,9 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 	for (size_t i = 0; not_user[i]; i++)
 		if (strset_add(&sc->not_user, not_user[i], strlen(not_user[i])) < 0)
 			goto oom;
-	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS, err, errlen);
-	sc->syslog_host = compile(syslog_host_re, PCRE2_ANCHORED, err, errlen);
-	sc->clf_user = compile(clf_user_re, PCRE2_ANCHORED, err, errlen);
-	if (!sc->ctx_user || !sc->syslog_host || !sc->clf_user) {
+	/* Anchored when compiled: PCRE2's JIT cannot anchor at match time (it would interpret). */
+	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS | PCRE2_ANCHORED, err, errlen);
+	if (!sc->ctx_user) {
 		pii_scanner_free(sc);
 		return -1;
 	}
@@ -434,8 +421,6 @@ void pii_scanner_free(struct pii_scanner *sc)
 	strset_release(&sc->users);
 	strset_release(&sc->not_user);
 	pcre2_code_free(sc->ctx_user);
-	pcre2_code_free(sc->syslog_host);
-	pcre2_code_free(sc->clf_user);
 	free(sc);
 }
 
@@ -964,6 +949,8 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		while (b > a && t[b - 1] == '.')
 			b--;
 		i = b > c ? b : c + 1;
+		if (b - a < 3)
+			continue; /* a MAC or an IPv6 address has two colons and a digit at least */
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')))
 			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
@@ -1289,6 +1276,28 @@ static bool number_maybe(const char *t, size_t len, size_t i, size_t j)
 }
 
 /*
+ * Do the groups of digits at t[i] (a digit) hold 9 digits or more, or start
+ * with "000"? Otherwise read_groups() would find no number (see below)
+ * and nothing to claim. Groups: runs of digits with one ' ', '-' or '.'
+ * between them.
+ */
+static bool number_digits_maybe(const char *t, size_t len, size_t i)
+{
+	unsigned n = 0, zeros = 0;
+
+	for (;;) {
+		for (; i < len && is_digit(t[i]); i++, n++)
+			zeros += n < 3 && t[i] == '0';
+		if (n >= 9 || zeros == 3)
+			return true;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
+			i++;
+		else
+			return false;
+	}
+}
+
+/*
  * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
  * at a word start). Returns where it ends, or i.
  */
@@ -1309,6 +1318,8 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	if (j - i < 8 && is_digit(t[i]) &&
 	    !(j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') &&
 	      (is_digit(t[j + 1]) || t[j + 1] == ' ')))
+		return i;
+	if (is_digit(t[i]) && !number_digits_maybe(t, len, i))
 		return i;
 	if (!read_groups(t, len, i, &nt))
 		return i;
@@ -1760,56 +1771,159 @@ static void add_name(struct pii_scratch *scr, size_t start, size_t end, enum pii
 	add_span(&scr->names, &scr->nnames, &scr->names_alloc, &scr->oom, start, end, kind);
 }
 
-static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
-			uint32_t enabled)
+static bool digits_at(const char *t, size_t len, size_t i, size_t n)
 {
-	PCRE2_SPTR subj = (PCRE2_SPTR)t;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
-	int rc;
+	if (i + n > len)
+		return false;
+	for (size_t k = i; k < i + n; k++)
+		if (!is_digit(t[k]))
+			return false;
+	return true;
+}
 
-	/* Cheap looks at the first bytes before asking PCRE2: most records have no such header. */
+/* A timestamp of RFC 3164 (Mar  1 00:00:03) at t[i]: its end, or 0. */
+static size_t syslog_time3164(const char *t, size_t len, size_t i)
+{
+	if (i + 15 > len || !is_upper(t[i]) || !(t[i + 1] >= 'a' && t[i + 1] <= 'z') ||
+	    !(t[i + 2] >= 'a' && t[i + 2] <= 'z') || t[i + 3] != ' ' || (t[i + 4] != ' ' && !is_digit(t[i + 4])) ||
+	    !is_digit(t[i + 5]) || t[i + 6] != ' ' || !digits_at(t, len, i + 7, 2) || t[i + 9] != ':' ||
+	    !digits_at(t, len, i + 10, 2) || t[i + 12] != ':' || !digits_at(t, len, i + 13, 2))
+		return 0;
+	return i + 15;
+}
+
+/* An RFC 3339 timestamp (2024-03-01T00:00:03.5+01:00) at t[i]: its end, or 0. */
+static size_t syslog_time3339(const char *t, size_t len, size_t i)
+{
+	if (!digits_at(t, len, i, 4) || i + 19 > len || t[i + 4] != '-' || !digits_at(t, len, i + 5, 2) ||
+	    t[i + 7] != '-' || !digits_at(t, len, i + 8, 2) || t[i + 10] != 'T' || !digits_at(t, len, i + 11, 2) ||
+	    t[i + 13] != ':' || !digits_at(t, len, i + 14, 2) || t[i + 16] != ':' || !digits_at(t, len, i + 17, 2))
+		return 0;
+	i += 19;
+	if (i + 1 < len && t[i] == '.' && is_digit(t[i + 1]))
+		for (i++; i < len && is_digit(t[i]); i++)
+			;
+	if (i < len && t[i] == 'Z')
+		return i + 1;
+	if (i >= len || (t[i] != '+' && t[i] != '-') || !digits_at(t, len, i + 1, 2))
+		return 0;
+	i += 3;
+	if (i < len && t[i] == ':')
+		i++;
+	return digits_at(t, len, i, 2) ? i + 2 : 0;
+}
+
+static bool is_tag_char(int c)
+{
+	return is_word(c) || c == '.' || c == '/' || c == '@' || c == '(' || c == ')' || c == '-';
+}
+
+/*
+ * The host of a syslog header at the start of t, where the pattern
+ *   ^(?:<\d{1,3}>(?:1 )?)?(?:RFC 3164 time|RFC 3339 time)
+ *    ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) [\w./@()-]+(?:\[\d+\])?: 
+ * finds it as group 1. Each part matches in one way only (what follows a
+ * run is never part of it), so a direct reading agrees with the pattern.
+ * True with the host in t[*ha, *hb).
+ */
+static bool syslog_host_at(const char *t, size_t len, size_t *ha, size_t *hb)
+{
+	size_t i = 0, n = 0, e;
+
+	if (len && t[0] == '<') {
+		for (i = 1; i < len && n < 3 && is_digit(t[i]); i++)
+			n++;
+		if (!n || i >= len || t[i] != '>')
+			return false;
+		i++;
+		if (i + 1 < len && t[i] == '1' && t[i + 1] == ' ')
+			i += 2;
+	}
+	e = i < len && is_upper(t[i]) ? syslog_time3164(t, len, i) : syslog_time3339(t, len, i);
+	if (!e || e + 1 >= len || t[e] != ' ' || !is_alnum(t[e + 1]))
+		return false;
+	*ha = ++e;
+	while (e < len && is_name_char(t[e]))
+		e++;
+	if (e - *ha > 253 || e >= len || t[e] != ' ')
+		return false;
+	*hb = e++;
+	for (n = e; e < len && is_tag_char(t[e]); e++)
+		;
+	if (e == n)
+		return false;
+	if (e < len && t[e] == '[') {
+		for (n = ++e; e < len && is_digit(t[e]); e++)
+			;
+		if (e == n || e >= len || t[e] != ']')
+			return false;
+		e++;
+	}
+	return e + 1 < len && t[e] == ':' && t[e + 1] == ' ';
+}
+
+/*
+ * The user of a common-log-format line (nginx, Apache), as the pattern
+ *   ^[0-9A-Fa-f.:]{3,} \S+ ([A-Za-z_][A-Za-z0-9._-]{0,31}) \[\d
+ * finds it as group 1 (read directly, as above), the address having f
+ * characters: true with the user in t[*ua, *ub).
+ */
+static bool clf_user_at(const char *t, size_t len, size_t f, size_t *ua, size_t *ub)
+{
+	size_t i = f + 1, s = i;
+
+	while (i < len && !is_space(t[i]))
+		i++;
+	if (i == s || i + 1 >= len || t[i] != ' ' || !is_name_start(t[i + 1]))
+		return false;
+	*ua = ++i;
+	while (i < len && is_name_char(t[i]))
+		i++;
+	if (i - *ua > 32 || i + 2 >= len || t[i] != ' ' || t[i + 1] != '[' || !is_digit(t[i + 2]))
+		return false;
+	*ub = i;
+	return true;
+}
+
+static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			 uint32_t enabled)
+{
+	/* Cheap looks at the first bytes first: most records have no such header. */
 	bool syslog = (len > 20 && is_upper(t[0]) && t[3] == ' ' && t[6] == ' ' && t[9] == ':') ||
 		      (len > 24 && is_digit(t[0]) && t[4] == '-' && t[10] == 'T') || (len && t[0] == '<');
-	size_t f = 0;
+	size_t f = 0, a, b;
 
 	while (f < len && f < 46 && is_v6_char(t[f]))
 		f++;
-	if ((enabled & (1u << PII_HOSTNAME)) && syslog) {
-		rc = pcre2_match(sc->syslog_host, subj, len, 0, 0, scr->md, NULL);
-		if (rc >= 2) {
-			size_t a = ov[2], b = ov[3], label = 0;
-			unsigned char ip[16];
-			bool alpha = false;
+	if ((enabled & (1u << PII_HOSTNAME)) && syslog && syslog_host_at(t, len, &a, &b)) {
+		size_t label = 0;
+		unsigned char ip[16];
+		bool alpha = false;
 
-			while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
-				b--; /* a root dot, punctuation */
-			for (size_t k = a; k < b; k++) {
-				label = t[k] == '.' ? 0 : label + 1;
-				if (label > 63) {
-					b = a; /* not a DNS name: leave it */
-					break;
-				}
+		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+			b--; /* a root dot, punctuation */
+		for (size_t k = a; k < b; k++) {
+			label = t[k] == '.' ? 0 : label + 1;
+			if (label > 63) {
+				b = a; /* not a DNS name: leave it */
+				break;
 			}
-			for (size_t k = a; k < b; k++)
-				alpha |= (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z');
-			if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
-				claim(scr, a, b);
-			else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !parse_ipv6(t + a, b - a, ip))
-				add_name(scr, a, b, PII_HOSTNAME);
-		} else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH) {
-			return -1;
 		}
+		for (size_t k = a; k < b; k++)
+			alpha |= (CLS(t[k]) & C_ALPHA) != 0;
+		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
+			claim(scr, a, b);
+		else if (alpha && !eq_nocase(t + a, b - a, "localhost") &&
+			 !(memchr(t + a, ':', b - a) && parse_ipv6(t + a, b - a, ip)))
+			add_name(scr, a, b, PII_HOSTNAME);
 	}
 	if (!(enabled & (1u << PII_USERNAME)))
-		return 0;
+		return;
 	if (f < 3 || f >= len || t[f] != ' ')
-		return 0; /* not "address ident user [" */
-	rc = pcre2_match(sc->clf_user, subj, len, 0, 0, scr->md, NULL);
-	if (rc >= 2 && !strset_has(&sc->not_user, t + ov[2], ov[3] - ov[2]) && !is_user_token(t + ov[2], ov[3] - ov[2]))
-		add_name(scr, ov[2], ov[3], PII_USERNAME);
-	else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH)
-		return -1;
-	return 0;
+		return; /* not "address ident user [" */
+	if (clf_user_at(t, len, f, &a, &b) && !strset_has(&sc->not_user, t + a, b - a) &&
+	    !is_user_token(t + a, b - a))
+		add_name(scr, a, b, PII_USERNAME);
 }
 
 /*
@@ -1823,7 +1937,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	size_t a, b;
 	int rc;
 
-	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, PCRE2_ANCHORED, scr->md, NULL);
+	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, 0, scr->md, NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return (ssize_t)i;
 	if (rc < 0)
@@ -1853,10 +1967,18 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 	const uint32_t numbers = (1u << PII_CARD) | (1u << PII_SSN) | (1u << PII_PHONE);
 	size_t i = 0;
 
-	while (i < len) {
-		unsigned c = CLS(t[i]);
-		size_t e = i, j = i + 1;
+	for (;;) {
+		unsigned c;
+		size_t e, j;
 
+		/* Between words, most characters start nothing. */
+		while (i < len && !(CLS(t[i]) & C_START))
+			i++;
+		if (i == len)
+			break;
+		c = CLS(t[i]);
+		e = i;
+		j = i + 1;
 		if (c & C_DIGIT) {
 			while (j < len && is_digit(t[j]))
 				j++;
@@ -2033,7 +2155,8 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		scan_email(scr, text, len);
 	if (en & ((1u << PII_IPV6) | (1u << PII_MAC)))
 		scan_colon_runs(scr, text, len, en);
-	if (scan_context(sc, scr, text, len, en) < 0 || scan_words(sc, scr, text, len, en) < 0)
+	scan_context(sc, scr, text, len, en);
+	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
 	propagate_names(scr, text, len);
 	if (en & ((1u << PII_HOSTNAME) | (1u << PII_USERNAME)))
