@@ -1722,17 +1722,32 @@ static bool for_x_from(const char *t, size_t len, size_t i)
 }
 
 /*
+ * The second letter of a trigger word at t[i] (a C_TRIG character), the
+ * first test of user_trigger(): us ui ru fo lo su /h /u in any case
+ * ('x' | 0x20 is 'x' only for x and X).
+ */
+static bool trigger_second(const char *t, size_t len, size_t i)
+{
+	int c = t[i] | 0x20, c2 = i + 1 < len ? t[i + 1] | 0x20 : 0;
+
+	switch (c) {
+	case 'u': return c2 == 's' || c2 == 'i';
+	case 'r': case 's': return c2 == 'u';
+	case 'f': case 'l': return c2 == 'o';
+	case '/': return c2 == 'h' || c2 == 'u';
+	default: return false;
+	}
+}
+
+/*
  * Can a context pattern match at t[i]? A cheap test of its trigger words
  * and of what must follow them, so that PCRE2 runs only where one of them
  * stands. It never refuses what ctx_user_re would match.
  */
 static bool user_trigger(const char *t, size_t len, size_t i)
 {
-	int c = lower((unsigned char)t[i]), c2 = i + 1 < len ? t[i + 1] | 0x20 : 0;
+	int c = lower((unsigned char)t[i]);
 
-	/* The second letters first ('x' | 0x20 is 'x' only for x and X). */
-	if (c2 != (c == 'u' ? 's' : c == 'f' || c == 'l' ? 'o' : 'u') && c2 != (c == 'u' ? 'i' : c == '/' ? 'h' : 0))
-		return false;
 	if (c == '/')
 		return (starts_nocase(t, len, i, "/home/") && i + 6 < len && is_name_start(t[i + 6])) ||
 		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]));
@@ -1997,7 +2012,8 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 		} else if ((t[i] == '+' || t[i] == '(') && (en & numbers)) {
 			e = number_at(scr, t, len, i, en);
 		}
-		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME)) && user_trigger(t, len, i)) {
+		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME)) && trigger_second(t, len, i) &&
+		    user_trigger(t, len, i)) {
 			ssize_t r = user_at(sc, scr, t, len, i);
 
 			if (r < 0)
@@ -2140,6 +2156,27 @@ static int cmp_span(const void *pa, const void *pb)
 	return (a->kind == PII_CLAIM ? -1 : (int)a->kind) - (b->kind == PII_CLAIM ? -1 : (int)b->kind);
 }
 
+/*
+ * Candidates in cmp_span() order: by insertion when they are few (as they
+ * mostly are), qsort() else. cmp_span() is a total order up to identical
+ * spans, so both give the same sequence.
+ */
+static void sort_spans(struct span *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_span);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct span x = v[i];
+		size_t k = i;
+
+		for (; k > 0 && cmp_span(&v[k - 1], &x) > 0; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+}
+
 int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
 	     struct pii_match *out, size_t max)
 {
@@ -2163,8 +2200,7 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		scan_names(sc, scr, text, len, en);
 	if (scr->oom)
 		return -1;
-	if (scr->n > 1)
-		qsort(scr->c, scr->n, sizeof(*scr->c), cmp_span);
+	sort_spans(scr->c, scr->n);
 	for (size_t i = 0; i < scr->n && n < max; i++) {
 		if (scr->c[i].start < last_end)
 			continue;
