@@ -29,12 +29,13 @@ enum {
 	C_TRIG = 64,  /* first letters of the user-context trigger words (u r f s l), and '/' */
 	C_V6 = 128,   /* [0-9A-Fa-f:.] */
 	C_START = 256, /* [A-Za-z0-9_/+(]: where scan_words() may find something */
+	C_DSEP = 512, /* [ .-]: between groups of digits */
 };
 
 static const uint16_t cls[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0, 256,   0,   0, 256,   0,  32, 160, 320,
+	512,   0,   0,   0,   0,   0,   0,   0, 256,   0,   0, 256,   0, 544, 672, 320,
 	435, 435, 435, 435, 435, 435, 435, 435, 435, 435, 128,   0,   0,   0,   0,   0,
 	  0, 446, 446, 446, 446, 446, 510, 316, 316, 316, 316, 316, 380, 316, 316, 316,
 	316, 316, 380, 380, 316, 380, 316, 316, 316, 316, 316,   0,   0,   0,   0, 304,
@@ -94,10 +95,11 @@ bool pii_eq_nocase(const char *a, size_t alen, const char *b)
 
 bool pii_in_list(const char *s, size_t len, const char *const *list)
 {
-	int c = len ? lower((unsigned char)s[0]) : 0;
+	/* First letters first: equal ignoring case only if equal with bit 0x20 set. */
+	int c = (len ? (unsigned char)s[0] : 0) | 0x20;
 
 	for (size_t i = 0; list[i]; i++)
-		if (lower((unsigned char)list[i][0]) == c && pii_eq_nocase(s, len, list[i]))
+		if (((unsigned char)list[i][0] | 0x20) == c && pii_eq_nocase(s, len, list[i]))
 			return true;
 	return false;
 }
@@ -949,8 +951,18 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		while (b > a && t[b - 1] == '.')
 			b--;
 		i = b > c ? b : c + 1;
-		if (b - a < 3)
-			continue; /* a MAC or an IPv6 address has two colons and a digit at least */
+		/*
+		 * A MAC has 17 characters (41 for two and a type); an IPv6 address
+		 * 15 at least, or "::": most colon runs are times (12:34:56).
+		 */
+		if (b - a < 15) {
+			size_t k = a;
+
+			while (k + 1 < b && !(t[k] == ':' && t[k + 1] == ':'))
+				k++;
+			if (k + 1 >= b)
+				continue;
+		}
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')))
 			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
@@ -1298,6 +1310,33 @@ static bool number_digits_maybe(const char *t, size_t len, size_t i)
 }
 
 /*
+ * "+0000" (a time zone): '+' at t[i], then groups of digits (with one ' ',
+ * '-' or '.' between them and no parenthesis) holding fewer than 8 digits.
+ * No phone number is that short, and an international number owns its
+ * groups: number_at() would claim them all. Their end, or 0 for any other
+ * shape.
+ */
+static size_t plus_short_end(const char *t, size_t len, size_t i)
+{
+	unsigned n = 0;
+
+	for (i++;;) {
+		size_t g = i;
+
+		for (; i < len && is_digit(t[i]); i++)
+			n++;
+		if (i == g || n >= 8 || (i < len && t[i] == '('))
+			return 0;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && t[i + 1] == '(')
+			return 0;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
+			i++;
+		else
+			return i;
+	}
+}
+
+/*
  * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
  * at a word start). Returns where it ends, or i.
  */
@@ -1321,6 +1360,10 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 		return i;
 	if (is_digit(t[i]) && !number_digits_maybe(t, len, i))
 		return i;
+	if (t[i] == '+' && (j = plus_short_end(t, len, i))) {
+		claim(scr, i, j);
+		return j;
+	}
 	if (!read_groups(t, len, i, &nt))
 		return i;
 	all_end = nt.end;
@@ -1425,8 +1468,13 @@ static bool host_token_label(const char *s, size_t len)
 /* True if every label of name[0, len) before its public suffix is a token label. */
 static bool host_is_token(const char *name, size_t len)
 {
-	size_t keep = pii_public_suffix(name, len), end = len > keep ? len - keep : 0, s = 0;
+	size_t keep, end, s = 0;
 
+	/* The first label (never part of the suffix) first: 'h' and 8 more. */
+	if (len < 9 || name[0] != 'h' || (len > 9 && name[9] != '.'))
+		return false;
+	keep = pii_public_suffix(name, len);
+	end = len > keep ? len - keep : 0;
 	if (keep && end)
 		end--; /* the dot before the suffix */
 	if (!end)
@@ -1997,7 +2045,18 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 		if (c & C_DIGIT) {
 			while (j < len && is_digit(t[j]))
 				j++;
-			/* The cheap tests of each detector first: most numbers are none of these. */
+			/*
+			 * An address, a number or a MAC needs 8 digits, or after the
+			 * digits a '.', ' ', '-' or hex letter: most numbers (times,
+			 * pids, ports) have none of these.
+			 */
+			if (j - i < 8 && (j == len || !(CLS(t[j]) & (C_DSEP | C_HEX)))) {
+				i = j;
+				while (i < len && is_word(t[i]))
+					i++;
+				continue;
+			}
+			/* The cheap tests of each detector first. */
 			if ((en & (1u << PII_IPV4)) && j - i <= 3 && j < len && t[j] == '.')
 				e = ipv4_at(scr, t, len, i);
 			if (e == i && (en & numbers) && number_maybe(t, len, i, j))
@@ -2074,6 +2133,30 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 
 	if (!scr->nnames)
 		return;
+	if (scr->nnames <= FEW_NAMES) {
+		/* Distinct by comparing them all: no table. */
+		for (size_t k = 0; k < scr->nnames; k++) {
+			const struct span *n = &scr->names[k];
+			size_t nl = n->end - n->start, j;
+
+			if (!nl || nl >= NAME_MAX_LEN)
+				continue;
+			for (j = 0; j < nfew; j++) {
+				struct span *o = &scr->names[few[j]];
+
+				if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl)) {
+					if (n->kind < o->kind)
+						o->kind = n->kind;
+					break;
+				}
+			}
+			if (j == nfew)
+				few[nfew++] = k;
+		}
+		for (size_t k = 0; k < nfew; k++)
+			propagate_one(scr, t, len, &scr->names[few[k]]);
+		return;
+	}
 	while (cap < 2 * scr->nnames)
 		cap *= 2;
 	if (cap > scr->name_tab_alloc) {
