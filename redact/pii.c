@@ -203,7 +203,8 @@ struct wfilter {
 
 static size_t wfilter_bit(const char *s, size_t len)
 {
-	uint32_t h = (uint32_t)lower((unsigned char)s[0]) << 16 | (uint32_t)lower((unsigned char)s[len - 1]) << 8 |
+	/* | 0x20 folds case (and more: the filter only needs equal strings to agree) */
+	uint32_t h = ((uint32_t)(unsigned char)s[0] | 0x20) << 16 | ((uint32_t)(unsigned char)s[len - 1] | 0x20) << 8 |
 		     (uint32_t)(len & 255);
 
 	return (h * 2654435761u) >> 20;
@@ -1545,6 +1546,22 @@ static bool name_words_known(const struct pii_scanner *sc, const char *s, size_t
 }
 
 /*
+ * host_maybe() before trimming, for the run t[run, b) whose last dot is
+ * before last (run if none): when trimming cannot change its last label
+ * (no '.' or '-' at the end, none of '-' '_' starting the label, no
+ * %XX before the run), that label must pass the filter. True when it may.
+ */
+static bool host_run_maybe(const struct pii_scanner *sc, const char *t, size_t run, size_t b, size_t last)
+{
+	size_t ls = last > run ? last : run;
+
+	if (ls >= b || t[b - 1] == '.' || t[b - 1] == '-' || t[ls] == '-' || t[ls] == '_' ||
+	    (run > 0 && t[run - 1] == '%'))
+		return true; /* trimmed first: see host_maybe() */
+	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
+}
+
+/*
  * Could t[a, b) be under an internal suffix? Its last label must be the
  * last label of one (a filter before host_internal()'s lookups). last is
  * after the last dot before b + 1, if any, else at most a.
@@ -1624,7 +1641,8 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 				;
 			i = a;
 		} else if (!is_name_char(t[i])) {
-			i++;
+			while (++i < len && !is_name_char(t[i]))
+				;
 			continue;
 		}
 		/* The run, word by word; last: after its last dot. */
@@ -1655,6 +1673,8 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 		if (!users && last > a && b > last &&
 		    (!((sc->ll_lens >> MIN(b - last, 63)) & 1) ||
 		     !((sc->ll_first >> (lower(t[last]) & 63)) & 1)))
+			continue;
+		if (!users && !host_run_maybe(sc, t, run, b, last))
 			continue;
 		/* Skip a URL-encoded byte (%40host.lan) and punctuation at the ends. */
 		if (a > 0 && t[a - 1] == '%' && b - a > 2 && is_hex(t[a]) && is_hex(t[a + 1]))
