@@ -241,8 +241,6 @@ struct pii_scanner {
 	struct strset not_user;    /* words that follow "user" without being a name */
 	unsigned user_parts;       /* most words ('.'/'-'-separated) in a known user name */
 	struct wfilter ll_filter;  /* before a lookup in last_labels */
-	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
-	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
 	struct wfilter user_filter; /* before a lookup in users */
 	struct wfilter user_first; /* the first words ([A-Za-z0-9_]+) of the known user names */
 	bool has_bare;             /* some suffix is a bare name without a dot */
@@ -361,8 +359,6 @@ static int add_suffix(struct pii_scanner *sc, const char *s)
 	    strset_add(&sc->last_labels, dot, (size_t)(s + len - dot)) < 0)
 		return -1;
 	wfilter_add(&sc->ll_filter, dot, (size_t)(s + len - dot));
-	sc->ll_lens |= 1ULL << MIN((size_t)(s + len - dot), 63);
-	sc->ll_first |= 1ULL << (lower((unsigned char)*dot) & 63);
 	sc->has_bare |= dot == s;
 	return 0;
 }
@@ -1669,10 +1665,6 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 		b = i;
 		/* Quick rejection: a host name needs a dot, or a bare name among the suffixes. */
 		if (!users && last == a && !sc->has_bare)
-			continue;
-		if (!users && last > a && b > last &&
-		    (!((sc->ll_lens >> MIN(b - last, 63)) & 1) ||
-		     !((sc->ll_first >> (lower(t[last]) & 63)) & 1)))
 			continue;
 		if (!users && !host_run_maybe(sc, t, run, b, last))
 			continue;
