@@ -4,12 +4,18 @@
  *
  * Shapes with exact syntax (addresses, card numbers, SSNs, phones, IBANs)
  * are found by small hand-written scanners, each started from a cheap
- * prefilter (memchr for '@' and ':', a walk over digit runs) and checked by
- * a validator; what needs context (a user name after "for user", the host in
- * a syslog header) uses PCRE2 patterns compiled with JIT. Known names (the
- * internal domains, the site's users) are looked up in hash sets, word by
- * word. Every detector refuses the shapes pseudo.c produces, so redacting
- * twice changes nothing more.
+ * prefilter (memchr for '@' and ':', a walk over word starts with a few
+ * tests of the bytes around them) and checked by a validator; a user name
+ * announced by its context ("for user X") is matched by a PCRE2 pattern
+ * compiled with JIT, tried only where its trigger words stand; syslog and
+ * common-log-format headers are read directly. Known names (the internal
+ * domains, the site's users) are looked up in hash sets, after a length and
+ * Bloom filter, only at words that can start one. Every detector refuses
+ * the shapes pseudo.c produces, so redacting twice changes nothing more.
+ *
+ * Speed: most of a log is words that are nothing. Each cheap filter is a
+ * necessary condition of the exact test behind it, so the filters change
+ * how fast things are found, never what is found.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +34,19 @@ enum {
 	C_NAME = 32,  /* [A-Za-z0-9_.-] */
 	C_TRIG = 64,  /* first letters of the user-context trigger words (u r f s l), and '/' */
 	C_V6 = 128,   /* [0-9A-Fa-f:.] */
+	C_START = 256, /* [A-Za-z0-9_/+(]: where scan_words() may find something */
+	C_DSEP = 512, /* [ .-]: between groups of digits */
 };
 
-static const unsigned char cls[256] = {
+static const uint16_t cls[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
-	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  32, 160,  64,
-	179, 179, 179, 179, 179, 179, 179, 179, 179, 179, 128,   0,   0,   0,   0,   0,
-	  0, 190, 190, 190, 190, 190, 254,  60,  60,  60,  60,  60, 124,  60,  60,  60,
-	 60,  60, 124, 124,  60, 124,  60,  60,  60,  60,  60,   0,   0,   0,   0,  48,
-	  0, 182, 182, 182, 182, 182, 246,  52,  52,  52,  52,  52, 116,  52,  52,  52,
-	 52,  52, 116, 116,  52, 116,  52,  52,  52,  52,  52,   0,   0,   0,   0,   0,
+	512,   0,   0,   0,   0,   0,   0,   0, 256,   0,   0, 256,   0, 544, 672, 320,
+	435, 435, 435, 435, 435, 435, 435, 435, 435, 435, 128,   0,   0,   0,   0,   0,
+	  0, 446, 446, 446, 446, 446, 510, 316, 316, 316, 316, 316, 380, 316, 316, 316,
+	316, 316, 380, 380, 316, 380, 316, 316, 316, 316, 316,   0,   0,   0,   0, 304,
+	  0, 438, 438, 438, 438, 438, 502, 308, 308, 308, 308, 308, 372, 308, 308, 308,
+	308, 308, 372, 372, 308, 372, 308, 308, 308, 308, 308,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
@@ -51,6 +59,7 @@ static const unsigned char cls[256] = {
 
 #define CLS(c) cls[(unsigned char)(c)]
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 static bool is_alnum(int c)
 {
@@ -79,7 +88,7 @@ static bool is_upper(int c)
 
 static int lower(int c)
 {
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	return c + (((unsigned)c - 'A' < 26u) << 5);
 }
 
 bool pii_eq_nocase(const char *a, size_t alen, const char *b)
@@ -92,8 +101,11 @@ bool pii_eq_nocase(const char *a, size_t alen, const char *b)
 
 bool pii_in_list(const char *s, size_t len, const char *const *list)
 {
+	/* First letters first: equal ignoring case only if equal with bit 0x20 set. */
+	int c = (len ? (unsigned char)s[0] : 0) | 0x20;
+
 	for (size_t i = 0; list[i]; i++)
-		if (pii_eq_nocase(s, len, list[i]))
+		if (((unsigned char)list[i][0] | 0x20) == c && pii_eq_nocase(s, len, list[i]))
 			return true;
 	return false;
 }
@@ -185,6 +197,46 @@ static void strset_release(struct strset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/*
+ * A quick, exact "no" before a set lookup: the lengths of the set's
+ * strings, and a 4096-bit Bloom filter over (length, first and last byte,
+ * ignoring case). Most words of a log fail one of them, and cost no hash.
+ */
+struct wfilter {
+	uint64_t lens;       /* bit n: some string has n bytes (63: 63 or more) */
+	uint64_t bloom[64];
+};
+
+static size_t wfilter_bit(const char *s, size_t len)
+{
+	/* | 0x20 folds case (and more: the filter only needs equal strings to agree) */
+	uint32_t h = ((uint32_t)(unsigned char)s[0] | 0x20) << 16 | ((uint32_t)(unsigned char)s[len - 1] | 0x20) << 8 |
+		     (uint32_t)(len & 255);
+
+	return (h * 2654435761u) >> 20;
+}
+
+static void wfilter_add(struct wfilter *f, const char *s, size_t len)
+{
+	size_t b;
+
+	if (!len)
+		return;
+	b = wfilter_bit(s, len);
+	f->lens |= 1ULL << MIN(len, 63);
+	f->bloom[b / 64] |= 1ULL << (b % 64);
+}
+
+static bool wfilter_maybe(const struct wfilter *f, const char *s, size_t len)
+{
+	size_t b;
+
+	if (!len || !((f->lens >> MIN(len, 63)) & 1))
+		return false;
+	b = wfilter_bit(s, len);
+	return (f->bloom[b / 64] >> (b % 64)) & 1;
+}
+
 /* ---- the scanner ---- */
 
 struct pii_scanner {
@@ -194,12 +246,11 @@ struct pii_scanner {
 	struct strset users;       /* known user names */
 	struct strset not_user;    /* words that follow "user" without being a name */
 	unsigned user_parts;       /* most words ('.'/'-'-separated) in a known user name */
-	uint64_t ll_lens;          /* bit n: some suffix's last label has n characters (63: more) */
-	uint64_t ll_first;         /* bit (c & 63): some suffix's last label starts with c */
+	struct wfilter ll_filter;  /* before a lookup in last_labels */
+	struct wfilter user_filter; /* before a lookup in users */
+	struct wfilter user_first; /* the first words ([A-Za-z0-9_]+) of the known user names */
 	bool has_bare;             /* some suffix is a bare name without a dot */
 	pcre2_code *ctx_user;      /* a user name announced by its context */
-	pcre2_code *syslog_host;   /* the host in a syslog header */
-	pcre2_code *clf_user;      /* the user of a common-log-format line */
 };
 
 struct span {
@@ -278,17 +329,6 @@ static const char ctx_user_re[] =
 	")"
 	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
 
-/* The user field of the common log format (nginx, Apache): group 1. */
-static const char clf_user_re[] =
-	"^[0-9A-Fa-f.:]{3,} \\S+ ([A-Za-z_][A-Za-z0-9._-]{0,31}) \\[\\d";
-
-/* A syslog header: RFC 3164 or RFC 5424-style timestamp, host, tag. Group 1 is the host. */
-static const char syslog_host_re[] =
-	"^(?:<\\d{1,3}>(?:1 )?)?"
-	"(?:[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d"
-	"|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d))"
-	" ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) [\\w./@()-]+(?:\\[\\d+\\])?: ";
-
 static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t errlen)
 {
 	int code;
@@ -324,8 +364,7 @@ static int add_suffix(struct pii_scanner *sc, const char *s)
 	if (strset_add(&sc->suffixes, s, len) < 0 ||
 	    strset_add(&sc->last_labels, dot, (size_t)(s + len - dot)) < 0)
 		return -1;
-	sc->ll_lens |= 1ULL << MIN((size_t)(s + len - dot), 63);
-	sc->ll_first |= 1ULL << (lower((unsigned char)*dot) & 63);
+	wfilter_add(&sc->ll_filter, dot, (size_t)(s + len - dot));
 	sc->has_bare |= dot == s;
 	return 0;
 }
@@ -347,9 +386,14 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 	for (size_t i = 0; opts && opts->usernames && opts->usernames[i]; i++) {
 		const char *u = opts->usernames[i];
 		unsigned parts = 1;
+		size_t w;
 
 		if (strset_add(&sc->users, u, strlen(u)) < 0)
 			goto oom;
+		wfilter_add(&sc->user_filter, u, strlen(u));
+		for (w = 0; is_word(u[w]); w++)
+			;
+		wfilter_add(&sc->user_first, u, w); /* none: the name can never stand as words */
 		for (const char *p = u; *p; p++)
 			parts += *p == '.' || *p == '-';
 		if (parts > sc->user_parts)
@@ -358,10 +402,9 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 	for (size_t i = 0; not_user[i]; i++)
 		if (strset_add(&sc->not_user, not_user[i], strlen(not_user[i])) < 0)
 			goto oom;
-	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS, err, errlen);
-	sc->syslog_host = compile(syslog_host_re, PCRE2_ANCHORED, err, errlen);
-	sc->clf_user = compile(clf_user_re, PCRE2_ANCHORED, err, errlen);
-	if (!sc->ctx_user || !sc->syslog_host || !sc->clf_user) {
+	/* Anchored when compiled: PCRE2's JIT cannot anchor at match time (it would interpret). */
+	sc->ctx_user = compile(ctx_user_re, PCRE2_CASELESS | PCRE2_ANCHORED, err, errlen);
+	if (!sc->ctx_user) {
 		pii_scanner_free(sc);
 		return -1;
 	}
@@ -383,8 +426,6 @@ void pii_scanner_free(struct pii_scanner *sc)
 	strset_release(&sc->users);
 	strset_release(&sc->not_user);
 	pcre2_code_free(sc->ctx_user);
-	pcre2_code_free(sc->syslog_host);
-	pcre2_code_free(sc->clf_user);
 	free(sc);
 }
 
@@ -859,25 +900,28 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 {
 	unsigned char addr[16];
 	size_t colons = 0, digits = 0, e;
+	bool two = false; /* "::" */
 
 	for (size_t k = a; k < b; k++) {
 		colons += t[k] == ':';
 		digits += is_digit(t[k]);
+		two |= t[k] == ':' && k + 1 < b && t[k + 1] == ':';
 	}
 	/* MAC: six pairs; the iptables MAC= field: two MACs and an ethertype (14 pairs). */
-	if (hex_pairs(t + a, b - a, ':', 6) == b - a) {
+	if (b - a == 17 && hex_pairs(t + a, b - a, ':', 6) == b - a) {
 		if ((enabled & (1u << PII_MAC)))
 			add(scr, a, b, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 		return;
 	}
-	if (hex_pairs(t + a, b - a, ':', 14) == b - a) {
+	if (b - a == 41 && hex_pairs(t + a, b - a, ':', 14) == b - a) {
 		if (enabled & (1u << PII_MAC)) {
 			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
 		}
 		return;
 	}
-	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits)
+	/* An IPv6 address has "::", or 7 colons (6 before a dotted quad). */
+	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits || (colons < 6 && !two))
 		return;
 	if (parse_ipv6(t + a, b - a, addr)) {
 		add(scr, a, b, ipv6_is_special(addr) ? PII_CLAIM : PII_IPV6);
@@ -910,11 +954,29 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		while (b > a && t[b - 1] == '.')
 			b--;
 		i = b > c ? b : c + 1;
+		/*
+		 * A MAC has 17 characters (41 for two and a type); an IPv6 address
+		 * 15 at least, or "::": most colon runs are times (12:34:56).
+		 */
+		if (b - a < 15) {
+			size_t k = a;
+
+			while (k + 1 < b && !(t[k] == ':' && t[k + 1] == ':'))
+				k++;
+			if (k + 1 >= b)
+				continue;
+		}
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')))
 			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
 		mac_or_v6_run(scr, t, len, a, b, enabled);
 	}
+}
+
+/* The separators of a MAC with dashes or dots at t[i], the first test of mac_other_at(). */
+static bool mac_other_maybe(const char *t, size_t len, size_t i)
+{
+	return i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.'));
 }
 
 /*
@@ -1216,6 +1278,68 @@ static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 }
 
 /*
+ * Can a card number, SSN or phone number start at the digit t[i], given the
+ * end j of its run of digits? The first tests of number_at(), without a call:
+ * most numbers are short and alone (pids, ports, counts).
+ */
+static bool number_maybe(const char *t, size_t len, size_t i, size_t j)
+{
+	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || t[i - 1] == '-'))
+		return false;
+	return j - i >= 8 ||
+	       (j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') && (is_digit(t[j + 1]) || t[j + 1] == ' '));
+}
+
+/*
+ * Do the groups of digits at t[i] (a digit) hold 9 digits or more, or start
+ * with "000"? Otherwise read_groups() would find no number (see below)
+ * and nothing to claim. Groups: runs of digits with one ' ', '-' or '.'
+ * between them.
+ */
+static bool number_digits_maybe(const char *t, size_t len, size_t i)
+{
+	unsigned n = 0, zeros = 0;
+
+	for (;;) {
+		for (; i < len && is_digit(t[i]); i++, n++)
+			zeros += n < 3 && t[i] == '0';
+		if (n >= 9 || zeros == 3)
+			return true;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
+			i++;
+		else
+			return false;
+	}
+}
+
+/*
+ * "+0000" (a time zone): '+' at t[i], then groups of digits (with one ' ',
+ * '-' or '.' between them and no parenthesis) holding fewer than 8 digits.
+ * No phone number is that short, and an international number owns its
+ * groups: number_at() would claim them all. Their end, or 0 for any other
+ * shape.
+ */
+static size_t plus_short_end(const char *t, size_t len, size_t i)
+{
+	unsigned n = 0;
+
+	for (i++;;) {
+		size_t g = i;
+
+		for (; i < len && is_digit(t[i]); i++)
+			n++;
+		if (i == g || n >= 8 || (i < len && t[i] == '('))
+			return 0;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && t[i + 1] == '(')
+			return 0;
+		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
+			i++;
+		else
+			return i;
+	}
+}
+
+/*
  * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
  * at a word start). Returns where it ends, or i.
  */
@@ -1237,12 +1361,20 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 	    !(j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') &&
 	      (is_digit(t[j + 1]) || t[j + 1] == ' ')))
 		return i;
+	if (is_digit(t[i]) && !number_digits_maybe(t, len, i))
+		return i;
+	if (t[i] == '+' && (j = plus_short_end(t, len, i))) {
+		claim(scr, i, j);
+		return j;
+	}
 	if (!read_groups(t, len, i, &nt))
 		return i;
 	all_end = nt.end;
 	all = nt.ngroups;
 	/* An international number, or one of our tokens (000...), owns all its groups. */
 	owns = nt.plus || (nt.ndigits >= 3 && !memcmp(nt.digits, "000", 3));
+	if (!owns && nt.ndigits < 9)
+		return i; /* every reading below needs 9 digits or more without a '+' */
 	/* Longest reading first: all the groups, then fewer. */
 	for (unsigned k = all; k >= 1; k--) {
 		size_t e;
@@ -1279,6 +1411,12 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 }
 
 /* ---- IBAN ---- */
+
+/* The first test of iban_at(): two letters, two check digits, room for the rest. */
+static bool iban_maybe(const char *t, size_t len, size_t i)
+{
+	return i + 15 <= len && is_upper(t[i + 1]) && is_digit(t[i + 2]) && is_digit(t[i + 3]);
+}
 
 /* An IBAN at t[i] (an upper-case letter at a word start): where it ends, or i. */
 static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t i)
@@ -1333,8 +1471,13 @@ static bool host_token_label(const char *s, size_t len)
 /* True if every label of name[0, len) before its public suffix is a token label. */
 static bool host_is_token(const char *name, size_t len)
 {
-	size_t keep = pii_public_suffix(name, len), end = len > keep ? len - keep : 0, s = 0;
+	size_t keep, end, s = 0;
 
+	/* The first label (never part of the suffix) first: 'h' and 8 more. */
+	if (len < 9 || name[0] != 'h' || (len > 9 && name[9] != '.'))
+		return false;
+	keep = pii_public_suffix(name, len);
+	end = len > keep ? len - keep : 0;
 	if (keep && end)
 		end--; /* the dot before the suffix */
 	if (!end)
@@ -1401,26 +1544,95 @@ static bool host_internal(const struct pii_scanner *sc, const char *name, size_t
 
 static bool name_words_known(const struct pii_scanner *sc, const char *s, size_t len)
 {
-	return strset_has(&sc->users, s, len);
+	return wfilter_maybe(&sc->user_filter, s, len) && strset_has(&sc->users, s, len);
+}
+
+/*
+ * host_maybe() before trimming, for the run t[run, b) whose last dot is
+ * before last (run if none): when trimming cannot change its last label
+ * (no '.' or '-' at the end, none of '-' '_' starting the label, no
+ * %XX before the run), that label must pass the filter. True when it may.
+ */
+static bool host_run_maybe(const struct pii_scanner *sc, const char *t, size_t run, size_t b, size_t last)
+{
+	size_t ls = last > run ? last : run;
+
+	if (ls >= b || t[b - 1] == '.' || t[b - 1] == '-' || t[ls] == '-' || t[ls] == '_' ||
+	    (run > 0 && t[run - 1] == '%'))
+		return true; /* trimmed first: see host_maybe() */
+	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
+}
+
+/*
+ * Could t[a, b) be under an internal suffix? Its last label must be the
+ * last label of one (a filter before host_internal()'s lookups). last is
+ * just after the run's last dot (at most a when the run has none; past b
+ * when trimming took that dot off).
+ */
+static bool host_maybe(const struct pii_scanner *sc, const char *t, size_t a, size_t b, size_t last)
+{
+	size_t ls = last <= b ? MAX(last, a) : b;
+
+	while (ls > a && t[ls - 1] != '.' && b - ls < 64)
+		ls--;
+	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
+}
+
+#define RUN_STARTS 16 /* word starts of a run remembered by scan_names() */
+
+/*
+ * The longest known user name at the word start t[w], made of up to
+ * user_parts words of t[w, b) joined by single '.' or '-': its end, or 0.
+ */
+static size_t known_user_at(const struct pii_scanner *sc, const char *t, size_t w, size_t b)
+{
+	size_t we = w, parts = 0, best = 0;
+
+	while (we < b && parts < sc->user_parts) {
+		while (we < b && is_word(t[we]))
+			we++;
+		parts++;
+		if (name_words_known(sc, t + w, we - w))
+			best = we;
+		if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
+			we++;
+		else
+			break;
+	}
+	return best;
+}
+
+/* Add the known user name at t[w], if any: where it ends, or w. */
+static size_t add_user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			  size_t w, size_t b)
+{
+	size_t e = known_user_at(sc, t, w, b);
+
+	if (!e || (e < len && t[e] == '@'))
+		return w;
+	add(scr, w, e, PII_USERNAME);
+	return e;
 }
 
 /*
  * Walk the runs of [A-Za-z0-9_.-]: a run that is or ends in an internal
  * domain is a host name; a word (or words joined by '.'/'-', as long as the
- * longest known name) that is a known user is a user name.
+ * longest known name) that is a known user is a user name. The walk notes
+ * the word starts whose word is the first word of some known name: only
+ * there can one start.
  */
 static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 		       uint32_t enabled)
 {
 	bool hosts = (enabled & (1u << PII_HOSTNAME)) != 0;
 	bool users = (enabled & (1u << PII_USERNAME)) && sc->users.n;
-
 	bool by_dots = !users && !sc->has_bare;
+	size_t starts[RUN_STARTS], ns;
 
 	if (!hosts && !users)
 		return;
 	for (size_t i = 0; i < len;) {
-		size_t a, b, last;
+		size_t a, b, last, run;
 
 		if (by_dots) {
 			/* Only runs with a dot can be host names: jump from dot to dot. */
@@ -1432,24 +1644,36 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 				;
 			i = a;
 		} else if (!is_name_char(t[i])) {
-			i++;
+			while (++i < len && !is_name_char(t[i]))
+				;
 			continue;
 		}
-		a = last = i;
-		for (; i < len && (CLS(t[i]) & C_NAME); i++)
-			if (t[i] == '.')
-				last = i + 1;
+		/* The run, word by word; last: after its last dot. */
+		run = a = last = i;
+		ns = 0;
+		for (;;) {
+			size_t ws = i;
+
+			while (i < len && is_word(t[i]))
+				i++;
+			if (users && i > ws && wfilter_maybe(&sc->user_first, t + ws, i - ws)) {
+				if (ns < RUN_STARTS)
+					starts[ns] = ws;
+				ns++;
+			}
+			if (i < len && (t[i] == '.' || t[i] == '-')) {
+				if (t[i] == '.')
+					last = i + 1;
+				i++;
+				continue;
+			}
+			break;
+		}
 		b = i;
-		/*
-		 * Quick rejection: a host name needs a dot (or a bare name among
-		 * the suffixes) and a last label whose length and first letter
-		 * some suffix's last label has.
-		 */
+		/* Quick rejection: a host name needs a dot, or a bare name among the suffixes. */
 		if (!users && last == a && !sc->has_bare)
 			continue;
-		if (!users && last > a && b > last &&
-		    (!((sc->ll_lens >> MIN(b - last, 63)) & 1) ||
-		     !((sc->ll_first >> (lower(t[last]) & 63)) & 1)))
+		if (!users && !host_run_maybe(sc, t, run, b, last))
 			continue;
 		/* Skip a URL-encoded byte (%40host.lan) and punctuation at the ends. */
 		if (a > 0 && t[a - 1] == '%' && b - a > 2 && is_hex(t[a]) && is_hex(t[a + 1]))
@@ -1460,39 +1684,35 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			b--;
 		if (a == b)
 			continue;
-		if (hosts && host_internal(sc, t + a, b - a) && !java_like(t + a, b - a) &&
-		    !(b < len && t[b] == '@')) {
+		if (hosts && host_maybe(sc, t, a, b, last) && host_internal(sc, t + a, b - a) &&
+		    !java_like(t + a, b - a) && !(b < len && t[b] == '@')) {
 			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
 			continue;
 		}
-		if (!users)
+		if (!users || (!ns && a == run))
 			continue;
-		for (size_t w = a; w < b;) {
-			size_t we = w, parts = 0, best = 0;
+		if (ns > RUN_STARTS) {
+			/* Many candidates: every word start of [a, b). */
+			for (size_t w = a; w < b;) {
+				size_t e = is_word(t[w]) ? add_user_at(sc, scr, t, len, w, b) : w + 1;
 
-			if (!is_word(t[w])) {
-				w++;
-				continue;
-			}
-			/* Longest known name starting at w. */
-			while (we < b && parts < sc->user_parts) {
-				while (we < b && is_word(t[we]))
-					we++;
-				parts++;
-				if (name_words_known(sc, t + w, we - w))
-					best = we;
-				if (we < b && (t[we] == '.' || t[we] == '-') && we + 1 < b && is_word(t[we + 1]))
-					we++;
+				if (e == w)
+					while (w < b && is_word(t[w]))
+						w++;
 				else
-					break;
+					w = e;
 			}
-			if (best && !(best < len && t[best] == '@')) {
-				add(scr, w, best, PII_USERNAME);
-				w = best;
-			} else {
-				while (w < b && is_word(t[w]))
-					w++;
-			}
+			continue;
+		}
+		/* Trimming may have started the run inside a word (%40jdoe, _jdoe): a start too. */
+		{
+			size_t from = a;
+
+			if (a > run && is_word(t[a - 1]))
+				from = add_user_at(sc, scr, t, len, a, b);
+			for (size_t k = 0; k < ns; k++)
+				if (starts[k] >= from && starts[k] < b)
+					from = add_user_at(sc, scr, t, len, starts[k], b);
 		}
 	}
 }
@@ -1511,24 +1731,105 @@ static bool starts_nocase(const char *t, size_t len, size_t i, const char *w)
 	return true;
 }
 
+/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_name_start(int c)
+{
+	return (CLS(c) & C_ALPHA) || c == '_';
+}
+
 /*
- * Can a context pattern start at t[i]? A cheap test of the first letters
- * of its trigger words, so that PCRE2 runs only where one of them stands.
+ * After a key word ending at t[p] ("user", "login"...): the separators of
+ * "user=X", "user: X", "user 'X'" and the like, then what can start a name?
+ * (All of ctx_user_re's separators are among these characters, and a name
+ * starts with none of them.)
+ */
+static bool name_follows(const char *t, size_t len, size_t p)
+{
+	size_t q = p;
+
+	while (q < len && (is_space(t[q]) || t[q] == '"' || t[q] == '\'' || t[q] == '=' || t[q] == ':'))
+		q++;
+	return q > p && q < len && is_name_start(t[q]);
+}
+
+/* The same after a key word with an optional "name" or "_name" suffix ("user", "login"). */
+static bool name_follows_key(const char *t, size_t len, size_t p)
+{
+	return name_follows(t, len, p) || (starts_nocase(t, len, p, "name") && name_follows(t, len, p + 4)) ||
+	       (starts_nocase(t, len, p, "_name") && name_follows(t, len, p + 5));
+}
+
+/* sshd's "for X from ADDR" at t[i] ("for "): ctx_user_re's lookahead, in C. */
+static bool for_x_from(const char *t, size_t len, size_t i)
+{
+	size_t k = i + 4, s, n = 0;
+
+	while (k < len && is_space(t[k]))
+		k++;
+	if (k == len || !is_name_start(t[k]))
+		return false;
+	while (k < len && (is_word(t[k]) || t[k] == '.' || t[k] == '-'))
+		k++;
+	for (s = k; k < len && is_space(t[k]); k++)
+		;
+	if (k == s || !starts_nocase(t, len, k, "from"))
+		return false;
+	for (k += 4, s = k; k < len && is_space(t[k]); k++)
+		;
+	if (k == s)
+		return false;
+	while (n < 3 && k + n < len && is_v6_char(t[k + n]))
+		n++;
+	return n == 3;
+}
+
+/*
+ * The second letter of a trigger word at t[i] (a C_TRIG character), the
+ * first test of user_trigger(): us ui ru fo lo su /h /u in any case
+ * ('x' | 0x20 is 'x' only for x and X).
+ */
+static bool trigger_second(const char *t, size_t len, size_t i)
+{
+	int c = t[i] | 0x20, c2 = i + 1 < len ? t[i + 1] | 0x20 : 0;
+
+	switch (c) {
+	case 'u': return c2 == 's' || c2 == 'i';
+	case 'r': case 's': return c2 == 'u';
+	case 'f': case 'l': return c2 == 'o';
+	case '/': return c2 == 'h' || c2 == 'u';
+	default: return false;
+	}
+}
+
+/*
+ * Can a context pattern match at t[i]? A cheap test of its trigger words
+ * and of what must follow them, so that PCRE2 runs only where one of them
+ * stands. It never refuses what ctx_user_re would match.
  */
 static bool user_trigger(const char *t, size_t len, size_t i)
 {
 	int c = lower((unsigned char)t[i]);
 
 	if (c == '/')
-		return starts_nocase(t, len, i, "/home/") || starts_nocase(t, len, i, "/users/");
+		return (starts_nocase(t, len, i, "/home/") && i + 6 < len && is_name_start(t[i + 6])) ||
+		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]));
 	if (i > 0 && is_alnum(t[i - 1]))
 		return false;
 	switch (c) {
-	case 'u': return starts_nocase(t, len, i, "user") || starts_nocase(t, len, i, "uid");
-	case 'r': return starts_nocase(t, len, i, "ruser");
-	case 'f': return starts_nocase(t, len, i, "for ");
-	case 's': return starts_nocase(t, len, i, "sudo");
-	case 'l': return starts_nocase(t, len, i, "log");
+	case 'u':
+		return (starts_nocase(t, len, i, "user") && name_follows_key(t, len, i + 4)) ||
+		       (starts_nocase(t, len, i, "uid") && name_follows(t, len, i + 3));
+	case 'r': return starts_nocase(t, len, i, "ruser") && name_follows_key(t, len, i + 5);
+	case 'f': return starts_nocase(t, len, i, "for ") && for_x_from(t, len, i);
+	case 's': return starts_nocase(t, len, i, "sudo") && i + 4 < len && (t[i + 4] == '[' || t[i + 4] == ':');
+	case 'l':
+		return (starts_nocase(t, len, i, "login") && name_follows_key(t, len, i + 5)) ||
+		       (starts_nocase(t, len, i, "logname") && name_follows(t, len, i + 7));
 	default: return false;
 	}
 }
@@ -1552,59 +1853,165 @@ static void add_name(struct pii_scratch *scr, size_t start, size_t end, enum pii
 	add_span(&scr->names, &scr->nnames, &scr->names_alloc, &scr->oom, start, end, kind);
 }
 
-static int scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
-			uint32_t enabled)
+static bool digits_at(const char *t, size_t len, size_t i, size_t n)
 {
-	PCRE2_SPTR subj = (PCRE2_SPTR)t;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(scr->md);
-	int rc;
+	if (i + n > len)
+		return false;
+	for (size_t k = i; k < i + n; k++)
+		if (!is_digit(t[k]))
+			return false;
+	return true;
+}
 
-	/* Cheap looks at the first bytes before asking PCRE2: most records have no such header. */
+/* A timestamp of RFC 3164 (Mar  1 00:00:03) at t[i]: its end, or 0. */
+static size_t syslog_time3164(const char *t, size_t len, size_t i)
+{
+	if (i + 15 > len || !is_upper(t[i]) || !(t[i + 1] >= 'a' && t[i + 1] <= 'z') ||
+	    !(t[i + 2] >= 'a' && t[i + 2] <= 'z') || t[i + 3] != ' ' || (t[i + 4] != ' ' && !is_digit(t[i + 4])) ||
+	    !is_digit(t[i + 5]) || t[i + 6] != ' ' || !digits_at(t, len, i + 7, 2) || t[i + 9] != ':' ||
+	    !digits_at(t, len, i + 10, 2) || t[i + 12] != ':' || !digits_at(t, len, i + 13, 2))
+		return 0;
+	return i + 15;
+}
+
+/* An RFC 3339 timestamp (2024-03-01T00:00:03.5+01:00) at t[i]: its end, or 0. */
+static size_t syslog_time3339(const char *t, size_t len, size_t i)
+{
+	if (!digits_at(t, len, i, 4) || i + 19 > len || t[i + 4] != '-' || !digits_at(t, len, i + 5, 2) ||
+	    t[i + 7] != '-' || !digits_at(t, len, i + 8, 2) || t[i + 10] != 'T' || !digits_at(t, len, i + 11, 2) ||
+	    t[i + 13] != ':' || !digits_at(t, len, i + 14, 2) || t[i + 16] != ':' || !digits_at(t, len, i + 17, 2))
+		return 0;
+	i += 19;
+	if (i + 1 < len && t[i] == '.' && is_digit(t[i + 1]))
+		for (i++; i < len && is_digit(t[i]); i++)
+			;
+	if (i < len && t[i] == 'Z')
+		return i + 1;
+	if (i >= len || (t[i] != '+' && t[i] != '-') || !digits_at(t, len, i + 1, 2))
+		return 0;
+	i += 3;
+	if (i < len && t[i] == ':')
+		i++;
+	return digits_at(t, len, i, 2) ? i + 2 : 0;
+}
+
+static bool is_tag_char(int c)
+{
+	return is_word(c) || c == '.' || c == '/' || c == '@' || c == '(' || c == ')' || c == '-';
+}
+
+/*
+ * The host of a syslog header at the start of t, where the pattern
+ *   ^(?:<\d{1,3}>(?:1 )?)?(?:RFC 3164 time|RFC 3339 time)
+ *    ([A-Za-z0-9][A-Za-z0-9._-]{0,252}) [\w./@()-]+(?:\[\d+\])?: 
+ * finds it as group 1. Each part matches in one way only (what follows a
+ * run is never part of it), so a direct reading agrees with the pattern.
+ * True with the host in t[*ha, *hb).
+ */
+static bool syslog_host_at(const char *t, size_t len, size_t *ha, size_t *hb)
+{
+	size_t i = 0, n = 0, e;
+
+	if (len && t[0] == '<') {
+		for (i = 1; i < len && n < 3 && is_digit(t[i]); i++)
+			n++;
+		if (!n || i >= len || t[i] != '>')
+			return false;
+		i++;
+		if (i + 1 < len && t[i] == '1' && t[i + 1] == ' ')
+			i += 2;
+	}
+	e = i < len && is_upper(t[i]) ? syslog_time3164(t, len, i) : syslog_time3339(t, len, i);
+	if (!e || e + 1 >= len || t[e] != ' ' || !is_alnum(t[e + 1]))
+		return false;
+	*ha = ++e;
+	while (e < len && is_name_char(t[e]))
+		e++;
+	if (e - *ha > 253 || e >= len || t[e] != ' ')
+		return false;
+	*hb = e++;
+	for (n = e; e < len && is_tag_char(t[e]); e++)
+		;
+	if (e == n)
+		return false;
+	if (e < len && t[e] == '[') {
+		for (n = ++e; e < len && is_digit(t[e]); e++)
+			;
+		if (e == n || e >= len || t[e] != ']')
+			return false;
+		e++;
+	}
+	return e + 1 < len && t[e] == ':' && t[e + 1] == ' ';
+}
+
+/*
+ * The user of a common-log-format line (nginx, Apache), as the pattern
+ *   ^[0-9A-Fa-f.:]{3,} \S+ ([A-Za-z_][A-Za-z0-9._-]{0,31}) \[\d
+ * finds it as group 1 (read directly, as above), the address having f
+ * characters: true with the user in t[*ua, *ub).
+ */
+static bool clf_user_at(const char *t, size_t len, size_t f, size_t *ua, size_t *ub)
+{
+	size_t i = f + 1, s = i;
+
+	while (i < len && !is_space(t[i]))
+		i++;
+	if (i == s || i + 1 >= len || t[i] != ' ' || !is_name_start(t[i + 1]))
+		return false;
+	*ua = ++i;
+	while (i < len && is_name_char(t[i]))
+		i++;
+	if (i - *ua > 32 || i + 2 >= len || t[i] != ' ' || t[i + 1] != '[' || !is_digit(t[i + 2]))
+		return false;
+	*ub = i;
+	return true;
+}
+
+static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			 uint32_t enabled)
+{
+	/* Cheap looks at the first bytes first: most records have no such header. */
 	bool syslog = (len > 20 && is_upper(t[0]) && t[3] == ' ' && t[6] == ' ' && t[9] == ':') ||
 		      (len > 24 && is_digit(t[0]) && t[4] == '-' && t[10] == 'T') || (len && t[0] == '<');
-	size_t f = 0;
+	size_t f = 0, a, b;
 
 	while (f < len && f < 46 && is_v6_char(t[f]))
 		f++;
-	if ((enabled & (1u << PII_HOSTNAME)) && syslog) {
-		rc = pcre2_match(sc->syslog_host, subj, len, 0, 0, scr->md, NULL);
-		if (rc >= 2) {
-			size_t a = ov[2], b = ov[3], label = 0;
-			unsigned char ip[16];
-			bool alpha = false;
+	if ((enabled & (1u << PII_HOSTNAME)) && syslog && syslog_host_at(t, len, &a, &b)) {
+		size_t label = 0;
+		unsigned char ip[16];
+		bool alpha = false;
 
-			while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
-				b--; /* a root dot, punctuation */
-			for (size_t k = a; k < b; k++) {
-				label = t[k] == '.' ? 0 : label + 1;
-				if (label > 63) {
-					b = a; /* not a DNS name: leave it */
-					break;
-				}
+		while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+			b--; /* a root dot, punctuation */
+		for (size_t k = a; k < b; k++) {
+			label = t[k] == '.' ? 0 : label + 1;
+			if (label > 63) {
+				b = a; /* not a DNS name: leave it */
+				break;
 			}
-			for (size_t k = a; k < b; k++)
-				alpha |= (t[k] >= 'a' && t[k] <= 'z') || (t[k] >= 'A' && t[k] <= 'Z');
-			if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
-				claim(scr, a, b);
-			else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !parse_ipv6(t + a, b - a, ip))
-				add_name(scr, a, b, PII_HOSTNAME);
-		} else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH) {
-			return -1;
 		}
+		for (size_t k = a; k < b; k++)
+			alpha |= (CLS(t[k]) & C_ALPHA) != 0;
+		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
+			claim(scr, a, b);
+		else if (alpha && !eq_nocase(t + a, b - a, "localhost") &&
+			 !(memchr(t + a, ':', b - a) && parse_ipv6(t + a, b - a, ip)))
+			add_name(scr, a, b, PII_HOSTNAME);
 	}
 	if (!(enabled & (1u << PII_USERNAME)))
-		return 0;
+		return;
 	if (f < 3 || f >= len || t[f] != ' ')
-		return 0; /* not "address ident user [" */
-	rc = pcre2_match(sc->clf_user, subj, len, 0, 0, scr->md, NULL);
-	if (rc >= 2 && !strset_has(&sc->not_user, t + ov[2], ov[3] - ov[2]) && !is_user_token(t + ov[2], ov[3] - ov[2]))
-		add_name(scr, ov[2], ov[3], PII_USERNAME);
-	else if (rc < -1 && rc != PCRE2_ERROR_NOMATCH)
-		return -1;
-	return 0;
+		return; /* not "address ident user [" */
+	if (clf_user_at(t, len, f, &a, &b) && !strset_has(&sc->not_user, t + a, b - a) &&
+	    !is_user_token(t + a, b - a))
+		add_name(scr, a, b, PII_USERNAME);
 }
 
-/* A user name announced by the words starting at t[i]: where the name ends, i, or -1 on error. */
+/*
+ * A user name announced by the words starting at t[i] (where user_trigger()
+ * holds): where the name ends, i, or -1 on error.
+ */
 static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 		       size_t i)
 {
@@ -1612,9 +2019,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	size_t a, b;
 	int rc;
 
-	if (!user_trigger(t, len, i))
-		return (ssize_t)i;
-	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, PCRE2_ANCHORED, scr->md, NULL);
+	rc = pcre2_match(sc->ctx_user, (PCRE2_SPTR)t, len, i, 0, scr->md, NULL);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return (ssize_t)i;
 	if (rc < 0)
@@ -1644,23 +2049,49 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 	const uint32_t numbers = (1u << PII_CARD) | (1u << PII_SSN) | (1u << PII_PHONE);
 	size_t i = 0;
 
-	while (i < len) {
-		unsigned c = CLS(t[i]);
-		size_t e = i;
+	for (;;) {
+		unsigned c;
+		size_t e, j;
 
-		if (c & (C_DIGIT | C_ALPHA)) {
-			if ((c & C_DIGIT) && (en & (1u << PII_IPV4)))
+		/* Between words, most characters start nothing. */
+		while (i < len && !(CLS(t[i]) & C_START))
+			i++;
+		if (i == len)
+			break;
+		c = CLS(t[i]);
+		e = i;
+		j = i + 1;
+		if (c & C_DIGIT) {
+			while (j < len && is_digit(t[j]))
+				j++;
+			/*
+			 * An address, a number or a MAC needs 8 digits, or after the
+			 * digits a '.', ' ', '-' or hex letter: most numbers (times,
+			 * pids, ports) have none of these.
+			 */
+			if (j - i < 8 && (j == len || !(CLS(t[j]) & (C_DSEP | C_HEX)))) {
+				i = j;
+				while (i < len && is_word(t[i]))
+					i++;
+				continue;
+			}
+			/* The cheap tests of each detector first. */
+			if ((en & (1u << PII_IPV4)) && j - i <= 3 && j < len && t[j] == '.')
 				e = ipv4_at(scr, t, len, i);
-			if (e == i && (c & C_DIGIT) && (en & numbers))
+			if (e == i && (en & numbers) && number_maybe(t, len, i, j))
 				e = number_at(scr, t, len, i, en);
-			if (e == i && (c & C_UPPER) && (en & (1u << PII_IBAN)))
+			if (e == i && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
+				e = mac_other_at(scr, t, len, i);
+		} else if (c & C_ALPHA) {
+			if ((c & C_UPPER) && (en & (1u << PII_IBAN)) && iban_maybe(t, len, i))
 				e = iban_at(scr, t, len, i);
-			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)))
+			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
 				e = mac_other_at(scr, t, len, i);
 		} else if ((t[i] == '+' || t[i] == '(') && (en & numbers)) {
 			e = number_at(scr, t, len, i, en);
 		}
-		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME))) {
+		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME)) && trigger_second(t, len, i) &&
+		    user_trigger(t, len, i)) {
 			ssize_t r = user_at(sc, scr, t, len, i);
 
 			if (r < 0)
@@ -1675,7 +2106,7 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 		}
 		/* Skip the rest of this word. */
 		if (c & C_WORD)
-			while (++i < len && (CLS(t[i]) & C_WORD))
+			for (i = j; i < len && is_word(t[i]); i++)
 				;
 		else
 			i++;
@@ -1685,23 +2116,66 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 
 #define NAME_MAX_LEN 256 /* context names are at most 32 bytes, syslog hosts 253 */
 #define NO_NAME SIZE_MAX
+#define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
+
+/* Add every other occurrence of the name o in t that starts and ends on a word boundary. */
+static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, const struct span *o)
+{
+	size_t nl = o->end - o->start;
+	const char *name = t + o->start, *p;
+
+	if (!is_word(name[0]))
+		return; /* names start with a letter, a digit or '_' */
+	for (size_t s = 0; s + nl <= len && (p = memchr(t + s, name[0], len - nl + 1 - s)); s++) {
+		s = (size_t)(p - t);
+		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
+		    (s + nl == len || !is_word(t[s + nl])))
+			add(scr, s, s + nl, o->kind);
+	}
+}
 
 /*
  * Names found by context stand for the same thing elsewhere in the record
  * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
- * boundary is added. One pass over the word starts with a hash table of the
- * names, so the cost is linear in the record (a memmem() per name was
- * quadratic: minutes on a long line full of "user=" fields). The table
- * hashes ignoring case and compares exactly. Among equal names, the lowest
- * kind is kept, as the overlap resolution would.
+ * boundary is added. The names are first made distinct with a hash table
+ * (which hashes ignoring case and compares exactly; among equal names the
+ * lowest kind is kept, as the overlap resolution would). A few names are
+ * then each looked for with memchr(); more, in one pass over the word starts
+ * with the table, so the cost stays linear in the record (a search per name
+ * was quadratic: minutes on a long line full of "user=" fields).
  */
 static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 {
 	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
-	size_t cap = 16, maxlen = 0, *tab;
+	uint64_t first[4] = { 0 };                /* bit c: some name starts with byte c */
+	size_t cap = 16, maxlen = 0, *tab, few[FEW_NAMES], nfew = 0;
 
 	if (!scr->nnames)
 		return;
+	if (scr->nnames <= FEW_NAMES) {
+		/* Distinct by comparing them all: no table. */
+		for (size_t k = 0; k < scr->nnames; k++) {
+			const struct span *n = &scr->names[k];
+			size_t nl = n->end - n->start, j;
+
+			if (!nl || nl >= NAME_MAX_LEN)
+				continue;
+			for (j = 0; j < nfew; j++) {
+				struct span *o = &scr->names[few[j]];
+
+				if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl)) {
+					if (n->kind < o->kind)
+						o->kind = n->kind;
+					break;
+				}
+			}
+			if (j == nfew)
+				few[nfew++] = k;
+		}
+		for (size_t k = 0; k < nfew; k++)
+			propagate_one(scr, t, len, &scr->names[few[k]]);
+		return;
+	}
 	while (cap < 2 * scr->nnames)
 		cap *= 2;
 	if (cap > scr->name_tab_alloc) {
@@ -1728,16 +2202,30 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 			if (o->end - o->start == nl && !memcmp(t + o->start, t + n->start, nl))
 				break;
 		}
-		if (tab[i] == NO_NAME)
+		if (tab[i] == NO_NAME) {
 			tab[i] = k;
-		else if (n->kind < scr->names[tab[i]].kind)
+			if (nfew <= FEW_NAMES) {
+				if (nfew < FEW_NAMES)
+					few[nfew] = k;
+				nfew++;
+			}
+		} else if (n->kind < scr->names[tab[i]].kind) {
 			scr->names[tab[i]].kind = n->kind;
+		}
 		lens[nl / 64] |= 1ULL << (nl % 64);
+		first[(unsigned char)t[n->start] / 64] |= 1ULL << ((unsigned char)t[n->start] % 64);
 		if (nl > maxlen)
 			maxlen = nl;
 	}
+	if (nfew <= FEW_NAMES) {
+		for (size_t k = 0; k < nfew; k++)
+			propagate_one(scr, t, len, &scr->names[few[k]]);
+		return;
+	}
 	for (size_t s = 0; s < len; s++) {
-		if (!is_word(t[s]) || (s > 0 && is_word(t[s - 1])))
+		unsigned char c = (unsigned char)t[s];
+
+		if (!((first[c / 64] >> (c % 64)) & 1) || !is_word(c) || (s > 0 && is_word(t[s - 1])))
 			continue;
 		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
 			size_t nl = e - s, i;
@@ -1770,6 +2258,27 @@ static int cmp_span(const void *pa, const void *pb)
 	return (a->kind == PII_CLAIM ? -1 : (int)a->kind) - (b->kind == PII_CLAIM ? -1 : (int)b->kind);
 }
 
+/*
+ * Candidates in cmp_span() order: by insertion when they are few (as they
+ * mostly are), qsort() else. cmp_span() is a total order up to identical
+ * spans, so both give the same sequence.
+ */
+static void sort_spans(struct span *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_span);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct span x = v[i];
+		size_t k = i;
+
+		for (; k > 0 && cmp_span(&v[k - 1], &x) > 0; k--)
+			v[k] = v[k - 1];
+		v[k] = x;
+	}
+}
+
 int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
 	     struct pii_match *out, size_t max)
 {
@@ -1785,15 +2294,15 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		scan_email(scr, text, len);
 	if (en & ((1u << PII_IPV6) | (1u << PII_MAC)))
 		scan_colon_runs(scr, text, len, en);
-	if (scan_context(sc, scr, text, len, en) < 0 || scan_words(sc, scr, text, len, en) < 0)
+	scan_context(sc, scr, text, len, en);
+	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
 	propagate_names(scr, text, len);
 	if (en & ((1u << PII_HOSTNAME) | (1u << PII_USERNAME)))
 		scan_names(sc, scr, text, len, en);
 	if (scr->oom)
 		return -1;
-	if (scr->n > 1)
-		qsort(scr->c, scr->n, sizeof(*scr->c), cmp_span);
+	sort_spans(scr->c, scr->n);
 	for (size_t i = 0; i < scr->n && n < max; i++) {
 		if (scr->c[i].start < last_end)
 			continue;

@@ -3,8 +3,8 @@
  * pii.h - personal and site data: detection, validation, pseudonyms
  * (internal to libredact; used by the engine)
  *
- * pii.c finds candidate spans (hand-written scanners for fixed shapes, PCRE2
- * with JIT for context such as "for user X" and syslog headers) and keeps
+ * pii.c finds candidate spans (hand-written scanners for fixed shapes and
+ * syslog headers, PCRE2 with JIT for context such as "for user X") and keeps
  * only those that pass validation (Luhn for cards, mod-97 for IBANs, SSN
  * ranges, IPv4 that is not a version string, ...). pseudo.c turns a value
  * into a token of the same shape, deterministic under the site key.

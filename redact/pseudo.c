@@ -11,7 +11,6 @@
  * listed in pii.h; pii.c refuses each of them, so a token is never
  * pseudonymised again.
  */
-#include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -31,7 +30,10 @@ static const char *const generic_tlds[] = {
 	NULL,
 };
 
-/* Two-label public suffixes under country TLDs (the common ones of the Public Suffix List). */
+/*
+ * Two-label public suffixes under country TLDs (the common ones of the
+ * Public Suffix List), and under arpa: each ends in two letters or "arpa".
+ */
 static const char *const two_level[] = {
 	"co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "nhs.uk",
 	"sch.uk", "com.au", "net.au", "org.au", "edu.au", "gov.au", "asn.au", "id.au", "co.nz",
@@ -66,7 +68,8 @@ size_t pii_public_suffix(const char *name, size_t len)
 	prev = last - 1;
 	while (prev > 0 && name[prev - 1] != '.')
 		prev--;
-	if (pii_in_list(name + prev, len - prev, two_level) && prev > 0)
+	if (prev > 0 && (len - last == 2 || (len - last == 4 && pii_eq_nocase(name + last, 4, "arpa"))) &&
+	    pii_in_list(name + prev, len - prev, two_level))
 		return len - prev;
 	for (size_t i = last; i < len; i++)
 		alpha &= (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z');
@@ -203,16 +206,34 @@ static void ipv4_token_bytes(const unsigned char key[32], const unsigned char a[
 	sodium_memzero(sub, sizeof(sub));
 }
 
+/* a[0].a[1].a[2].a[3] in decimal (without snprintf: tokens are made by the thousand). */
+static void put_quad(struct out *o, const unsigned char a[4])
+{
+	char buf[16];
+	size_t n = 0;
+
+	for (int k = 0; k < 4; k++) {
+		unsigned v = a[k];
+
+		if (k)
+			buf[n++] = '.';
+		if (v >= 100)
+			buf[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			buf[n++] = (char)('0' + v / 10 % 10);
+		buf[n++] = (char)('0' + v % 10);
+	}
+	put(o, buf, n);
+}
+
 static int token_ipv4(const unsigned char key[32], const char *v, size_t len, struct out *o)
 {
 	unsigned char a[4], t[4];
-	char buf[16];
 
 	if (!ipv4_parse(v, len, a))
 		return -1;
 	ipv4_token_bytes(key, a, t);
-	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", t[0], t[1], t[2], t[3]);
-	puts_(o, buf);
+	put_quad(o, t);
 	return 0;
 }
 
@@ -233,8 +254,8 @@ static int token_ipv6(const unsigned char key[32], const char *v, size_t len, st
 		unsigned char t4[4];
 
 		ipv4_token_bytes(key, a + 12, t4);
-		snprintf(buf, sizeof(buf), "::ffff:%u.%u.%u.%u", t4[0], t4[1], t4[2], t4[3]);
-		puts_(o, buf);
+		puts_(o, "::ffff:");
+		put_quad(o, t4);
 		return 0;
 	}
 	t[0] = 0x20;

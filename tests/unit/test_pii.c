@@ -233,6 +233,24 @@ static void finds_host_names_under_internal_suffixes(void **state)
 		     "hostname:printer.office.local\n");
 }
 
+/* Whether users are known or not changes nothing for host names, whatever punctuation ends them. */
+static void finds_the_same_host_names_without_known_users(void **state)
+{
+	struct pii_options o = { domains, NULL, PII_ALL };
+	struct fx bare = { 0 };
+	char err[128];
+	const char *text = "--db.internal-- x.home.arpa-- (ci.corp-) web01- -x.web01.- db-03.corp.acme.lan--";
+	const char *want = "hostname:db.internal\nhostname:x.home.arpa\nhostname:ci.corp\nhostname:web01\n"
+			   "hostname:x.web01\nhostname:db-03.corp.acme.lan\n";
+
+	assert_int_equal(pii_scanner_new(&bare.sc, &o, err, sizeof(err)), 0);
+	assert_non_null(bare.scr = pii_scratch_new(bare.sc));
+	expect_found(*state, text, want);
+	expect_found(&bare, text, want);
+	pii_scratch_free(bare.scr);
+	pii_scanner_free(bare.sc);
+}
+
 static void leaves_public_names_files_and_java_packages_alone(void **state)
 {
 	expect_found(*state, "www.example-hospital.org settings.local .env.local com.acme.internal.Foo "
@@ -579,6 +597,7 @@ int main(void)
 		cmocka_unit_test(leaves_dates_times_durations_and_ids_alone),
 		cmocka_unit_test(finds_ibans_with_a_valid_checksum),
 		cmocka_unit_test(finds_host_names_under_internal_suffixes),
+		cmocka_unit_test(finds_the_same_host_names_without_known_users),
 		cmocka_unit_test(leaves_public_names_files_and_java_packages_alone),
 		cmocka_unit_test(finds_the_host_of_a_syslog_header),
 		cmocka_unit_test(finds_user_names_by_context),
