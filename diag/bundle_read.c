@@ -31,9 +31,11 @@
 #include "diag/error.h"
 #include "diag/exit.h"
 #include "diag/fsutil.h"
+#include "diag/split.h"
 #include "diag/tar.h"
 
 #define READ_BUF 65536
+#define HEAD_MAX 65536 /* payload.age bytes kept to find its age header's length */
 
 struct reader {
 	const struct bundle_read_options *o;
@@ -133,6 +135,8 @@ struct age_src {
 	size_t pos;
 	unsigned char *buf;
 	bool eof, failed;
+	unsigned char head[HEAD_MAX]; /* the start of payload.age: where its chunks begin */
+	size_t head_len;
 };
 
 static int age_src_write(void *ctx, const void *buf, size_t len)
@@ -167,6 +171,28 @@ static void chunk_files(const struct manifest *m, uint64_t k, struct strbuf *out
 		strbuf_addstr(out, "; it holds the sealed manifest");
 }
 
+/*
+ * Where chunk k of payload.age is on the media, " (at ...)", when the input
+ * is known and the age header (in head) can be measured.
+ */
+static void chunk_where(const struct reader *r, const unsigned char *head, size_t head_len,
+			uint64_t k, struct strbuf *out)
+{
+	struct age_header h = AGE_HEADER_INIT;
+	struct age_err err;
+	char *where;
+
+	if (!r->o->input || age_header_parse(&h, head, head_len, &err) != 0) {
+		age_header_release(&h);
+		return;
+	}
+	where = bundle_input_where(r->o->input, r->res->payload_offset + h.len + AGE_NONCE_SIZE +
+				   k * (uint64_t)AGE_CHUNK_CT_SIZE);
+	strbuf_addf(out, " (at %s)", where);
+	free(where);
+	age_header_release(&h);
+}
+
 static void age_src_fail(struct age_src *a, const struct age_err *err)
 {
 	struct strbuf where = STRBUF_INIT;
@@ -174,8 +200,10 @@ static void age_src_fail(struct age_src *a, const struct age_err *err)
 	a->failed = true;
 	if (err->code == AGE_ERR_IO)
 		a->r->res->exit_code = DIAG_EXIT_IO;
-	if (err->code == AGE_ERR_PAYLOAD)
+	if (err->code == AGE_ERR_PAYLOAD) {
 		chunk_files(a->r->m, err->chunk, &where);
+		chunk_where(a->r, a->head, a->head_len, err->chunk, &where);
+	}
 	bad(a->r, "payload.age: %s: %s%s", age_err_class(err->code), err->msg, where.buf);
 	strbuf_release(&where);
 }
@@ -207,6 +235,12 @@ static ssize_t age_src_read(struct bytesrc *src, void *buf, size_t len)
 			break;
 		}
 		crypto_hash_sha256_update(a->sha, a->buf, (size_t)got);
+		if (a->head_len < HEAD_MAX) {
+			size_t k = MIN((size_t)got, HEAD_MAX - a->head_len);
+
+			memcpy(a->head + a->head_len, a->buf, k);
+			a->head_len += k;
+		}
 		if (age_decryptor_update(a->d, a->buf, (size_t)got, &err) < 0) {
 			age_src_fail(a, &err);
 			return -1;
@@ -537,15 +571,13 @@ static int read_manifest(struct reader *r, struct tar_reader *t)
 			    "bundle");
 }
 
-static int read_payload(struct reader *r, struct tar_reader *t)
+static int read_payload(struct reader *r, struct tar_reader *t, const struct tar_entry *e)
 {
-	const struct tar_entry *e;
 	crypto_hash_sha256_state sha;
 	unsigned char digest[32];
 	int ret = -1;
 
-	if (next_member(r, t, &e, "payload.age is missing") < 0)
-		return -1;
+	r->res->payload_offset = e->data_offset;
 	if (strcmp(e->name, BUNDLE_PAYLOAD_NAME) || e->type != TAR_REGULAR)
 		return bad(r, "unexpected member '%.200s' where payload.age should be", e->name);
 	if (e->size != r->m->payload_size)
@@ -556,8 +588,9 @@ static int read_payload(struct reader *r, struct tar_reader *t)
 		return -1;
 	crypto_hash_sha256_init(&sha);
 	if (r->o->ids) {
-		struct age_src a = { 0 };
+		struct age_src a;
 
+		memset(&a, 0, sizeof(a));
 		a.src.read = age_src_read;
 		a.in = &t->data;
 		a.r = r;
@@ -618,6 +651,69 @@ static int read_payload(struct reader *r, struct tar_reader *t)
 	return 0;
 }
 
+/*
+ * manifest.json.minisig: well formed, exactly as diag writes it, its
+ * trusted comment agreeing with the manifest, and, with o->signer, made by
+ * that key over the manifest's bytes.
+ */
+static int read_signature(struct reader *r, struct tar_reader *t, const struct tar_entry *e)
+{
+	const struct strbuf *mt = &r->res->manifest_text;
+	struct strbuf text = STRBUF_INIT;
+	unsigned char sha[32], hash[MINISIGN_HASH_BYTES];
+	struct minisign_hash h;
+	char *what = xasprintf("%s: %s", r->o->name, BUNDLE_SIG_NAME);
+	const char *why;
+	int ret = -1;
+
+	if (e->type != TAR_REGULAR || e->size > BUNDLE_SIG_MAX) {
+		bad(r, "%s is not a signature diag writes", BUNDLE_SIG_NAME);
+		goto out;
+	}
+	strbuf_grow(&text, (size_t)e->size);
+	if (bytesrc_read_full(&t->data, text.buf, (size_t)e->size) != (ssize_t)e->size)
+		goto out;
+	strbuf_setlen(&text, (size_t)e->size);
+	if (check_header(r, t, BUNDLE_SIG_NAME, e->size, r->m->created, BUNDLE_OUTER_MODE,
+			 "bundle") < 0)
+		goto out;
+	if (minisign_sig_parse(&r->res->sig, text.buf, text.len, what) < 0) {
+		r->res->exit_code = DIAG_EXIT_CRYPTO;
+		goto out;
+	}
+	r->res->has_sig = true;
+	crypto_hash_sha256((unsigned char *)sha, (const unsigned char *)mt->buf, mt->len);
+	why = bundle_sig_check_comment(r->res->sig.trusted_comment, r->m, sha);
+	if (why) {
+		bad(r, "%s does not match manifest.json: %s", BUNDLE_SIG_NAME, why);
+		goto out;
+	}
+	if (r->o->signer) {
+		char got[MINISIGN_KEY_ID_HEX], want[MINISIGN_KEY_ID_HEX];
+
+		if (memcmp(r->res->sig.key_id, r->o->signer->key_id, MINISIGN_KEY_ID_BYTES)) {
+			bad(r, "signed by key %s, not by '%s' (key %s)",
+			    minisign_key_id_hex(r->res->sig.key_id, got),
+			    r->o->signer_name ? r->o->signer_name : "the signer",
+			    minisign_key_id_hex(r->o->signer->key_id, want));
+			goto out;
+		}
+		minisign_hash_init(&h);
+		minisign_hash_update(&h, mt->buf, mt->len);
+		minisign_hash_final(&h, hash);
+		if (minisign_verify(r->o->signer, &r->res->sig, hash, r->o->name) < 0) {
+			r->res->exit_code = DIAG_EXIT_CRYPTO;
+			goto out;
+		}
+		r->res->sig_verified = true;
+	}
+	ret = 0;
+out:
+	strbuf_release(&text);
+	free(what);
+	return ret;
+}
+
 int bundle_read(struct bytesrc *src, const struct bundle_read_options *o,
 		struct bundle_read_result *res)
 {
@@ -633,13 +729,23 @@ int bundle_read(struct bytesrc *src, const struct bundle_read_options *o,
 	r.payload_name = xasprintf("'%s' payload", o->name);
 	res->exit_code = 0;
 	tar_reader_init(&t, src, outer_name);
-	if (read_manifest(&r, &t) < 0)
+	if (read_manifest(&r, &t) < 0 || next_member(&r, &t, &e, "payload.age is missing") < 0)
 		goto out;
+	if (!strcmp(e->name, BUNDLE_SIG_NAME)) {
+		if (read_signature(&r, &t, e) < 0)
+			goto out;
+		if (!o->manifest_only && next_member(&r, &t, &e, "payload.age is missing") < 0)
+			goto out;
+	} else if (o->signer) {
+		bad(&r, "not signed (no %s): it cannot be checked against '%s'", BUNDLE_SIG_NAME,
+		    o->signer_name ? o->signer_name : "the signer");
+		goto out;
+	}
 	if (o->manifest_only) {
 		ret = 0;
 		goto out;
 	}
-	if (read_payload(&r, &t) < 0)
+	if (read_payload(&r, &t, e) < 0)
 		goto out;
 	n = tar_reader_next(&t, &e);
 	if (n != 0) {
@@ -685,56 +791,64 @@ void bundle_read_result_release(struct bundle_read_result *res)
 	manifest_free(res->manifest);
 	res->manifest = NULL;
 	strbuf_release(&res->manifest_text);
+	minisign_sig_release(&res->sig);
+	free(res->name);
+	res->name = NULL;
 }
 
 int bundle_read_path(const char *path, struct bundle_read_options *o,
 		     struct bundle_read_result *res)
 {
-	bool is_stdin = !strcmp(path, "-");
-	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	struct bytesrc_fd src;
-	struct stat st;
-	int ret;
+	struct bundle_input in;
+	const char *name = o->name;
+	int ret = bundle_input_open(&in, path, 0);
 
+	if (ret) {
+		res->exit_code = ret;
+		free(res->name);
+		res->name = xstrdup(name ? name : path);
+		bundle_input_close(&in);
+		return -1;
+	}
 	if (!o->name)
-		o->name = is_stdin ? "standard input" : path;
-	if (fd < 0) {
-		error_errno("cannot open '%s'", path);
-		res->exit_code = DIAG_EXIT_IO;
-		return -1;
-	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		error("'%s' is a directory, not a bundle", path);
-		res->exit_code = DIAG_EXIT_IO;
-		if (!is_stdin)
-			close(fd);
-		return -1;
-	}
-	bytesrc_fd_init(&src, fd, o->name);
-	ret = bundle_read(&src.src, o, res);
-	if (!is_stdin)
-		close(fd);
+		o->name = in.name;
+	o->input = &in;
+	ret = bundle_read(&in.src, o, res);
+	if (ret < 0 && in.split && in.split->sums_path && res->exit_code == DIAG_EXIT_CRYPTO &&
+	    split_verify(in.split) > 0)
+		error("'%s': the damaged parts are named above; 'diag verify' says more", in.name);
+	o->input = NULL;
+	free(res->name);
+	res->name = xstrdup(o->name);
+	o->name = name; /* it may point into in */
+	bundle_input_close(&in);
 	return ret;
+}
+
+int bundle_load_identities(struct age_identities *ids, char *const *id_files, size_t n)
+{
+	struct age_passphrase_source pass;
+	struct age_err err;
+
+	age_passphrase_from_tty(&pass);
+	for (size_t i = 0; i < n; i++) {
+		if (age_identities_read_file(ids, id_files[i], &pass, &err) < 0) {
+			char msg[512];
+
+			error("%s", age_err_format(&err, strcmp(id_files[i], "-") ? id_files[i] : NULL,
+						   msg, sizeof(msg)));
+			return age_err_exit_code(&err);
+		}
+	}
+	return 0;
 }
 
 int bundle_read_keyed(const char *path, char *const *id_files, size_t n,
 		      struct bundle_read_options *o, struct bundle_read_result *res)
 {
 	struct age_identities ids = AGE_IDENTITIES_INIT;
-	struct age_passphrase_source pass;
-	struct age_err err;
-	int ret = 0;
+	int ret = bundle_load_identities(&ids, id_files, n);
 
-	age_passphrase_from_tty(&pass);
-	for (size_t i = 0; i < n && !ret; i++) {
-		if (age_identities_read_file(&ids, id_files[i], &pass, &err) < 0) {
-			char msg[512];
-
-			error("%s", age_err_format(&err, strcmp(id_files[i], "-") ? id_files[i] : NULL,
-						   msg, sizeof(msg)));
-			ret = age_err_exit_code(&err);
-		}
-	}
 	if (!ret) {
 		o->ids = n ? &ids : NULL;
 		if (bundle_read_path(path, o, res) < 0)

@@ -57,7 +57,7 @@ static int cmd_list_fn(int argc, char **argv)
 	if (json)
 		fwrite(res.manifest_text.buf, 1, res.manifest_text.len, stdout);
 	else
-		bundle_print_listing(stdout, o.name, res.manifest);
+		bundle_print_listing(stdout, res.name, res.manifest);
 	ret = fflush(stdout) || ferror(stdout) ? error_errno("cannot write the listing"),
 		DIAG_EXIT_IO : DIAG_EXIT_OK;
 out:

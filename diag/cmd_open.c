@@ -62,7 +62,7 @@ static int cmd_open_fn(int argc, char **argv)
 	ret = bundle_read_keyed(bundle, id_files, nid, &o, &res);
 	if (ret)
 		goto out;
-	note("opened '%s': %llu files, %s, every hash checked, into '%s'", o.name,
+	note("opened '%s': %llu files, %s, every hash checked, into '%s'", res.name,
 	     (unsigned long long)res.files_checked,
 	     format_size(res.bytes_checked, size, sizeof(size)), dir);
 	if (res.manifest->nfailures)

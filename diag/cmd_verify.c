@@ -53,12 +53,12 @@ static int cmd_verify_fn(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (nid)
-		printf("%s: OK: %llu files (%s) decrypted, every hash matches the manifest\n", o.name,
+		printf("%s: OK: %llu files (%s) decrypted, every hash matches the manifest\n", res.name,
 		       (unsigned long long)res.files_checked,
 		       format_size(res.bytes_checked, size, sizeof(size)));
 	else
 		printf("%s: OK: structure, manifest and payload hash (%zu files listed; give -i to "
-		       "decrypt and check each file against the manifest)\n", o.name,
+		       "decrypt and check each file against the manifest)\n", res.name,
 		       res.manifest->nfiles);
 	ret = DIAG_EXIT_OK;
 out:
