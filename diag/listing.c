@@ -83,7 +83,8 @@ static void print_failures(FILE *out, const char *title, const struct manifest_f
 	}
 }
 
-void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
+void bundle_print_listing(FILE *out, const char *name, const struct manifest *m,
+			  const char *signature)
 {
 	struct manifest_totals t;
 	char a[32], b[32], size[32];
@@ -104,6 +105,8 @@ void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
 	       m->policy.name, b);
 	for (size_t i = 0; i < m->nrecipients; i++)
 		fprintf(out, "%s %s\n", i ? "           " : "Sealed to: ", m->recipients[i]);
+	if (signature)
+		fprintf(out, "Signed:     %s\n", signature);
 	if (m->has_payload) {
 		char hash[65];
 

@@ -459,16 +459,17 @@ static int place_parts_leniently(struct split_set *s, size_t last)
 
 		p->offset = (uint64_t)(k - 1) * s->part_size;
 		if (p->missing) {
-			warning("part '%s' is missing: its %llu bytes are lost", p->path,
-				(unsigned long long)s->part_size);
-			p->size = s->part_size;
+			warning("part '%s' is missing: its bytes are lost", p->path);
+			p->size = 0;
 		} else if ((k < last && p->size != s->part_size) || p->size > s->part_size) {
 			warning("part '%s' is %llu bytes where %llu were expected: damaged", p->path,
 				(unsigned long long)p->size, (unsigned long long)s->part_size);
-			p->size = k < last ? s->part_size : MIN(p->size, s->part_size);
+			p->size = MIN(p->size, s->part_size);
 		}
 	}
-	s->size = s->parts[last - 1].offset + s->parts[last - 1].size;
+	/* A missing last part may have been as large as any. */
+	s->size = s->parts[last - 1].offset +
+		(s->parts[last - 1].missing ? s->part_size : s->parts[last - 1].size);
 	return 0;
 }
 
@@ -643,6 +644,13 @@ ssize_t split_pread(struct split_set *s, void *buf, size_t len, uint64_t off)
 
 		if (split_locate(s, off + got, &i, &po) < 0)
 			break;
+		if (po >= s->parts[i].size && !s->parts[i].missing) {
+			/* SPLIT_LENIENT: a part shorter than its place */
+			error("cannot read part '%s' at offset %llu: it ends at %llu (truncated)",
+			      s->parts[i].path, (unsigned long long)po,
+			      (unsigned long long)s->parts[i].size);
+			return -1;
+		}
 		if (open_part(s, i) < 0)
 			return -1;
 		n = pread(s->fd, p + got, (size_t)MIN((uint64_t)(len - got), s->parts[i].size - po), (off_t)po);

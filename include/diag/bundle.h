@@ -159,14 +159,17 @@ struct bundle_backend *bundle_seal_new(const struct bundle_seal_options *o);
 struct bundle_backend *bundle_null_new(void);
 
 /*
- * The stage back end (collect --stage DIR): the redacted files at their
- * bundle paths under DIR, and at finish() manifest.json (without payload
- * or offsets), exactly the layout `diag open -o DIR` makes. DIR must not
- * exist or be empty; everything is written into a new directory beside it
- * (0700, files 0600, removed on SIGINT/SIGTERM), renamed to DIR only at
- * finish(). NULL after printing an error.
+ * The stage back end (collect --stage DIR; stage.h): the redacted files at
+ * their bundle paths under DIR, and at finish() manifest.json (without
+ * payload or offsets) and its mark under key (32 bytes, copied: the site
+ * key). DIR must not exist or be empty; everything is written into a new
+ * directory beside it (0700, files 0600, removed on SIGINT/SIGTERM),
+ * renamed to DIR only at finish(); *tmpdir is set to that directory's path
+ * (valid until finish() or abort()), for the collectors to keep out of.
+ * NULL after printing an error.
  */
-struct bundle_backend *bundle_stage_new(const char *dir);
+struct bundle_backend *bundle_stage_new(const char *dir, const unsigned char key[32],
+					const char **tmpdir);
 
 /* ------------------------------------------------------------ signatures */
 
@@ -233,9 +236,11 @@ void bundle_writer_free(struct bundle_writer *w);
  * The reviewer's table of m (diag list, diag collect --dry-run): where and
  * when it was made, whom it is sealed to, every file grouped by collector
  * with its size and redactions, totals, failures and what was not collected.
- * name is the bundle's name.
+ * name is the bundle's name; signature, when not NULL, what to say about
+ * its signature ("none", "key ... (not checked ...)").
  */
-void bundle_print_listing(FILE *out, const char *name, const struct manifest *m);
+void bundle_print_listing(FILE *out, const char *name, const struct manifest *m,
+			  const char *signature);
 
 /* ----------------------------------------------------------------- input */
 

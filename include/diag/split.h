@@ -102,9 +102,11 @@ enum split_open_flags {
 	/*
 	 * For salvage: parts that are missing, or whose size is wrong, keep
 	 * their nominal place (part n at (n-1)*S) instead of failing the
-	 * opening; each is named in a warning, and reading what they lack
-	 * fails. A missing last part counts as a full one. At least one part
-	 * other than the last must be there to give S (or the only part).
+	 * opening; each is named in a warning, its size is what it holds (0
+	 * when missing, at most S), and reading past that fails. A missing
+	 * last part counts as a full one in the size of the whole. At least
+	 * one part other than the last must be there to give S (or the only
+	 * part).
 	 */
 	SPLIT_LENIENT = 1 << 1,
 };

@@ -50,7 +50,7 @@ static void read_bundle(const uint8_t *data, size_t size, bool manifest_only)
 	if (bundle_read(&src.src, &o, &res) == 0) {
 		if (!res.manifest || !res.manifest->has_payload)
 			abort();
-		bundle_print_listing(devnull, "fuzz", res.manifest);
+		bundle_print_listing(devnull, "fuzz", res.manifest, res.has_sig ? "signed" : "none");
 	} else if (!res.exit_code) {
 		abort();
 	}
