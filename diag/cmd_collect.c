@@ -340,7 +340,9 @@ const struct diag_cmd cmd_collect = {
 	.flags = CMD_NEED_SODIUM,
 	.summary = "collect logs, configuration and system state; redact; seal to the vendor",
 	.usage = "diag collect [PATH ...] [-s SPEC] [-p POLICY] [--since TIME | --last DURATION] "
-		 "[-r RECIPIENT]... [-R FILE]... [-o OUT.diag] [--dry-run]",
+		 "[-r RECIPIENT]... [-R FILE]... [-o OUT.diag] [--sign KEY] [--split SIZE] [--dry-run]\n"
+		 "diag collect [PATH ...] [-s SPEC] [-p POLICY] [--since TIME | --last DURATION] "
+		 "--stage DIR",
 	.help =
 		"  PATH                    a file or directory to collect (recursively)\n"
 		"  -s, --spec SPEC         what to collect (YAML); with no PATH and no spec,\n"
@@ -349,10 +351,19 @@ const struct diag_cmd cmd_collect = {
 		"      --since TIME        keep log entries from TIME (RFC 3339) on\n"
 		"      --last DURATION     keep log entries from the last DURATION (48h, 7d)\n"
 		"  -r, --recipient AGE1..  seal to this age public key; repeatable (the vendor's,\n"
-		"                          and the site's own for its auditors)\n"
+		"                          and the site's own for its auditors); without -r and\n"
+		"                          -R: the recipients built in and in the configuration\n"
+		"                          file $DIAG_CONFIG/recipients (/etc/diag/recipients)\n"
 		"  -R, --recipients-file F seal to every recipient in file F; repeatable\n"
 		"  -o, --output OUT.diag   the bundle (default diag-HOST-TIME.diag), never\n"
 		"                          overwritten; '-' for the standard output\n"
+		"      --sign KEY          sign manifest.json with this minisign secret key (made\n"
+		"                          by 'diag keygen --sign' or 'minisign -G')\n"
+		"      --passphrase-file F the password of the --sign key (default: asked)\n"
+		"      --split SIZE        write OUT.diag.001, .002, ... of SIZE bytes (650M, 4G)\n"
+		"                          and OUT.diag.sha256, for removable media\n"
+		"      --stage DIR         seal nothing: write the redacted files and manifest.json\n"
+		"                          into DIR (new or empty) for review; then 'diag seal DIR'\n"
 		"      --max-file SIZE     per-file cap: keep the newest SIZE bytes (default 64M)\n"
 		"      --max-total SIZE    budget for the whole bundle, before compression (2G)\n"
 		"      --level N           compression: 1 (fastest) to 9 (smallest), default 4\n"
@@ -361,6 +372,8 @@ const struct diag_cmd cmd_collect = {
 		"                          bundle would hold\n"
 		"\n"
 		"Every byte is redacted before it is hashed, compressed and encrypted; nothing\n"
-		"unredacted or unencrypted is written to disk. Exit status 1: the bundle was\n"
-		"written but some collectors or files failed (see 'diag list').\n",
+		"unredacted or unencrypted is written to disk. Every bundle is recorded in the\n"
+		"export ledger ('diag ledger'). Exit status 1: the bundle was written but some\n"
+		"collectors or files failed (see 'diag list'); 4 also when the bundle was\n"
+		"written but could not be recorded in the ledger.\n",
 };
