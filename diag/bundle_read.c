@@ -593,12 +593,7 @@ static int read_signature(struct reader *r, struct tar_reader *t, const struct t
 		goto out;
 	}
 	r->res->has_sig = true;
-	crypto_hash_sha256((unsigned char *)sha, (const unsigned char *)mt->buf, mt->len);
-	why = bundle_sig_check_comment(r->res->sig.trusted_comment, r->m, sha);
-	if (why) {
-		bundle_bad(r, "%s does not match manifest.json: %s", BUNDLE_SIG_NAME, why);
-		goto out;
-	}
+	/* the signature first: a changed manifest is reported as what it is */
 	if (r->o->signer) {
 		char got[MINISIGN_KEY_ID_HEX], want[MINISIGN_KEY_ID_HEX];
 
@@ -617,6 +612,12 @@ static int read_signature(struct reader *r, struct tar_reader *t, const struct t
 			goto out;
 		}
 		r->res->sig_verified = true;
+	}
+	crypto_hash_sha256(sha, (const unsigned char *)mt->buf, mt->len);
+	why = bundle_sig_check_comment(r->res->sig.trusted_comment, r->m, sha);
+	if (why) {
+		bundle_bad(r, "%s does not match manifest.json: %s", BUNDLE_SIG_NAME, why);
+		goto out;
 	}
 	ret = 0;
 out:

@@ -301,8 +301,13 @@ int minisign_pubkey_load(struct minisign_pubkey *pk, const char *arg)
 	struct stat st;
 	int r;
 
-	if (stat(arg, &st) < 0 && errno == ENOENT && strlen(arg) == B64_CHARS(PUBKEY_BYTES) &&
-	    !strchr(arg, '/'))
+	unsigned char raw[PUBKEY_BYTES];
+	size_t n;
+
+	/* No such file, but the key line itself (base64 has '/' too: decode it to tell) */
+	if (stat(arg, &st) < 0 && (errno == ENOENT || errno == ENOTDIR) &&
+	    strlen(arg) == B64_CHARS(PUBKEY_BYTES) &&
+	    age_b64_decode(arg, strlen(arg), raw, sizeof(raw), &n, true) == 0 && n == PUBKEY_BYTES)
 		return minisign_pubkey_parse(pk, arg, strlen(arg), arg);
 	if (fs_read_file(arg, &sb, KEY_FILE_MAX) < 0)
 		return MINISIGN_ERR_IO;
