@@ -761,6 +761,9 @@ void bundle_read_result_release(struct bundle_read_result *res)
 	minisign_sig_release(&res->sig);
 	free(res->name);
 	res->name = NULL;
+	res->has_sig = res->sig_verified = false;
+	res->exit_code = 0;
+	res->files_checked = res->bytes_checked = res->payload_offset = 0;
 }
 
 int bundle_read_path(const char *path, struct bundle_read_options *o,

@@ -255,7 +255,7 @@ static int open_payload(struct salvage *s)
 	uint64_t at = s->r.res->payload_offset, want = MIN(max, (uint64_t)4096);
 	unsigned char *head = xmalloc(max ? max : 1);
 	char msg[512];
-	struct age_err err;
+	struct age_err err = { .code = AGE_OK };
 	size_t off = 0;
 	int r = -1;
 
