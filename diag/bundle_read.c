@@ -15,11 +15,9 @@
  * byte is written, with O_EXCL|O_NOFOLLOW; the directory is renamed into
  * place only when everything checked out, and removed otherwise.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -811,6 +809,13 @@ int bundle_load_identities(struct age_identities *ids, char *const *id_files, si
 		}
 	}
 	return 0;
+}
+
+int bundle_load_signer(struct minisign_pubkey *pk, const char *arg)
+{
+	int r = minisign_pubkey_load(pk, arg);
+
+	return !r ? 0 : r == MINISIGN_ERR_IO ? DIAG_EXIT_IO : DIAG_EXIT_CRYPTO;
 }
 
 int bundle_read_keyed(const char *path, char *const *id_files, size_t n,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd_keygen.c - diag keygen: make an age identity (as age-keygen does), or
- * print the recipients of an identity file (as age-keygen -y does)
+ * cmd_keygen.c - diag keygen: make an age identity (as age-keygen does),
+ * print the recipients of an identity file (as age-keygen -y does), or make
+ * the site's minisign signing key pair (as minisign -G does)
  *
  * Each kind of key is a mode: the options select one, and run[] maps it to
- * the function that makes it. Another kind (a signing key pair, say) is one
- * more mode, its options, and its function.
+ * the function that makes it.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -106,12 +106,8 @@ static int cmd_open_fn(int argc, char **argv)
 	if (!bundle || optind < argc || !nid || !dir || !*dir)
 		goto usage;
 	if (signer_file) {
-		int r = minisign_pubkey_load(&signer, signer_file);
-
-		if (r) {
-			ret = r == MINISIGN_ERR_IO ? DIAG_EXIT_IO : DIAG_EXIT_CRYPTO;
+		if ((ret = bundle_load_signer(&signer, signer_file)))
 			goto out;
-		}
 		o.signer = &signer;
 		o.signer_name = signer_file;
 	}

@@ -19,14 +19,6 @@
 #include "diag/split.h"
 #include "diag/util.h"
 
-/* minisign_pubkey_load() for --signer, as an exit code. */
-static int load_signer(struct minisign_pubkey *pk, const char *arg)
-{
-	int r = minisign_pubkey_load(pk, arg);
-
-	return !r ? 0 : r == MINISIGN_ERR_IO ? DIAG_EXIT_IO : DIAG_EXIT_CRYPTO;
-}
-
 /* After a failure with a key: every damaged chunk, and what salvage would recover. */
 static void damage_report(struct bundle_input *in, struct bundle_read_options *o)
 {
@@ -103,7 +95,7 @@ static int cmd_verify_fn(int argc, char **argv)
 		bundle = argv[optind++];
 	if (!bundle || optind < argc)
 		goto usage;
-	if (signer_file && (ret = load_signer(&signer, signer_file)))
+	if (signer_file && (ret = bundle_load_signer(&signer, signer_file)))
 		goto out;
 	if ((ret = bundle_load_identities(&ids, id_files, nid)))
 		goto out;

@@ -345,6 +345,11 @@ int bundle_read_path(const char *path, struct bundle_read_options *o,
  */
 int bundle_load_identities(struct age_identities *ids, char *const *id_files, size_t n);
 /*
+ * Load --signer's public key: a .pub file, or the key line itself. 0, or an
+ * exit code after printing one line.
+ */
+int bundle_load_signer(struct minisign_pubkey *pk, const char *arg);
+/*
  * What `diag open` and `diag verify` share: bundle_load_identities(), then
  * bundle_read_path() with them (o->ids is set for the call only).
  * Returns 0, or an exit code after printing one line.
