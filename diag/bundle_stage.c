@@ -3,8 +3,8 @@
  * bundle_stage.c - the stage back end: redacted files into a directory for
  * review (diag collect --stage), see stage.h for the layout
  *
- * Only redacted bytes reach this back end (the front end redacts), so the
- * stage never holds anything unredacted. The directory appears under its
+ * PROMISE: a stage never holds anything unredacted: only what the front
+ * end has redacted reaches this back end. The directory appears under its
  * name only when complete; an interrupted run leaves nothing.
  */
 #include <errno.h>

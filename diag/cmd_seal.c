@@ -142,6 +142,7 @@ static int seal_files(const struct stage *st, struct bundle_writer *w, struct ma
 			added.source = (char *)"";
 			added.description = (char *)"added by the reviewer";
 		}
+		/* PROMISE: nothing a reviewer changed or added leaves unredacted. */
 		r = bundle_writer_add_redacted(w, c ? c : &added, fd, true, in_sha);
 		close(fd);
 		if (r < 0) {

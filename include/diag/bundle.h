@@ -27,8 +27,9 @@
  *     left there back to the seal back end (bundle_writer_add_redacted()).
  *
  * Reading. bundle_read() checks a bundle from any byte source (a file, a
- * pipe, concatenated parts): the outer tar, the manifest (canonical and bound
- * to the payload by its size and hash), the age header and STREAM framing;
+ * pipe, media parts): the outer tar, the manifest (canonical and bound to
+ * the payload by its size and hash), its signature (with a signer: that
+ * key made it), the age header and STREAM framing;
  * with identities, every chunk, the gzip stream, the inner tar (refusing
  * anything hostile), every file's hash and the sealed manifest copy; with an
  * extraction directory, it also writes the files there, atomically.
