@@ -66,15 +66,6 @@ int age_header_build(const struct age_recipients *rcpts, unsigned char file_key[
 int age_header_unwrap(const struct age_header *h, const void *text, const struct age_identities *ids,
 		      unsigned char file_key[AGE_FILE_KEY_SIZE], struct age_err *err);
 
-/*
- * Decode canonical base64 (s, n bytes; padded: with '=' padding, as in the
- * armor; else without, as in the header) into out (max bytes). 0 with
- * *outlen set, or -1 for any other character, bad padding or non-zero
- * trailing bits.
- */
-int age_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen,
-		   bool padded);
-
 /* Allocate n zeroed bytes with sodium_malloc(), dying like xmalloc() when out of memory. */
 void *age_secure_alloc(size_t n);
 

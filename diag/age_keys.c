@@ -8,11 +8,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -20,6 +18,7 @@
 #include "diag/bech32.h"
 #include "diag/error.h"
 #include "diag/fsutil.h"
+#include "diag/password.h"
 #include "age_internal.h"
 
 #define IDENTITY_HRP "AGE-SECRET-KEY-"
@@ -511,65 +510,24 @@ void age_passphrase_from_file(struct age_passphrase_source *src, const char *pat
 }
 
 /*
- * The terminal, with echo off. A signal while echo is off restores the
- * terminal before the signal takes its course.
+ * The terminal, with echo off: password_tty_line(), diag's one terminal
+ * reader, into locked memory.
  */
-static volatile sig_atomic_t tty_signal;
-
-static void on_tty_signal(int sig)
-{
-	tty_signal = sig;
-}
-
-static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
-
 static int tty_read_line(int fd, const char *prompt, struct secbuf *line, struct age_err *err)
 {
-	struct sigaction sa, old[ARRAY_SIZE(tty_signals)];
-	struct termios saved, noecho;
-	bool restore = false;
-	int ret = 0;
+	size_t n;
 
-	if (dprintf(fd, "%s", prompt) < 0)
-		return age_err_set(err, AGE_ERR_IO, "cannot write to the terminal: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_tty_signal;
-	tty_signal = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++)
-		sigaction(tty_signals[i], &sa, &old[i]);
-	if (tcgetattr(fd, &saved) == 0) {
-		noecho = saved;
-		noecho.c_lflag &= ~(tcflag_t)ECHO;
-		noecho.c_lflag |= ECHONL;
-		/* TCSANOW, not TCSAFLUSH: keep what was typed ahead. */
-		restore = tcsetattr(fd, TCSANOW, &noecho) == 0;
+	secbuf_grow(line, PASSPHRASE_MAX);
+	if (password_tty_line(fd, prompt, line->p, PASSPHRASE_MAX, &n) == 0) {
+		line->len = n;
+		return 0;
 	}
-	for (;;) {
-		char c;
-		ssize_t n = read(fd, &c, 1);
-
-		if (n < 0 && errno == EINTR && !tty_signal)
-			continue;
-		if (n < 0) {
-			ret = age_err_set(err, AGE_ERR_IO, "cannot read from the terminal: %s",
-					  strerror(errno));
-			break;
-		}
-		if (n == 0 || c == '\n')
-			break;
-		if (secbuf_add(line, &c, 1, PASSPHRASE_MAX) < 0) {
-			ret = age_err_set(err, AGE_ERR_KEY, "the passphrase is longer than %d bytes",
-					  PASSPHRASE_MAX);
-			break;
-		}
-	}
-	if (restore)
-		tcsetattr(fd, TCSANOW, &saved);
-	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++)
-		sigaction(tty_signals[i], &old[i], NULL);
-	if (tty_signal)
-		raise(tty_signal);
-	return ret;
+	if (errno == EMSGSIZE)
+		return age_err_set(err, AGE_ERR_KEY, "the passphrase is longer than %d bytes",
+				   PASSPHRASE_MAX);
+	if (errno == EINTR)
+		return age_err_set(err, AGE_ERR_IO, "interrupted while reading the passphrase");
+	return age_err_set(err, AGE_ERR_IO, "cannot use the terminal: %s", strerror(errno));
 }
 
 static int passphrase_tty_get(void *ctx, const char *prompt, bool confirm, char **out,

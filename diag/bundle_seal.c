@@ -44,6 +44,7 @@
 #include "diag/error.h"
 #include "diag/fsutil.h"
 #include "diag/tar.h"
+#include "diag/util.h"
 
 #define BLOCK_SIZE (256 * 1024)
 #define DICT_SIZE 32768
@@ -131,6 +132,10 @@ struct seal {
 	unsigned char tail[DICT_SIZE];
 	size_t tail_len;
 	/* phase 2 */
+	const struct minisign_seckey *signer;
+	struct bundle_seal_result *result;
+	crypto_hash_sha256_state bundle_sha; /* of everything given to the sink */
+	uint64_t bundle_size;
 	struct bundle_sink *sink;     /* where the bundle goes */
 	bool sink_open, own_sink;
 	int payload_fd;               /* payload.age, anonymous, before it is copied out */
@@ -695,6 +700,14 @@ static void put_le32(unsigned char *p, uint32_t v)
 		p[i] = (unsigned char)(v >> (8 * i));
 }
 
+/* Give len bytes of the bundle to the sink, hashing them. */
+static int out(struct seal *s, const void *buf, size_t len)
+{
+	crypto_hash_sha256_update(&s->bundle_sha, buf, len);
+	s->bundle_size += len;
+	return s->sink->write(s->sink, buf, len);
+}
+
 /* Copy payload.age from its anonymous file to the sink. */
 static int copy_payload(struct seal *s, uint64_t size)
 {
@@ -714,13 +727,45 @@ static int copy_payload(struct seal *s, uint64_t size)
 				error("the payload file shrank while diag was running");
 			break;
 		}
-		if (s->sink->write(s->sink, buf, (size_t)n) < 0) {
+		if (out(s, buf, (size_t)n) < 0) {
 			ret = -1;
 			break;
 		}
 		off += (uint64_t)n;
 	}
 	free(buf);
+	return ret;
+}
+
+/*
+ * Sign the manifest text: the manifest.json.minisig member (header, the
+ * four lines minisign writes, padding), appended to hdrs.
+ */
+static int add_signature(struct seal *s, const struct manifest *m, const struct strbuf *text,
+			 const unsigned char manifest_sha[32], struct strbuf *hdrs)
+{
+	static const unsigned char zeros[TAR_BLOCK];
+	struct strbuf comment = STRBUF_INIT, sig = STRBUF_INIT;
+	unsigned char hash[MINISIGN_HASH_BYTES];
+	struct minisign_hash h;
+	int ret = -1;
+
+	minisign_hash_init(&h);
+	minisign_hash_update(&h, text->buf, text->len);
+	minisign_hash_final(&h, hash);
+	bundle_sig_comment(&comment, m, manifest_sha, diag_now());
+	if (minisign_sign(s->signer, hash, comment.buf, "diag bundle manifest signature", &sig) < 0)
+		goto out;
+	if (sig.len > BUNDLE_SIG_MAX)
+		BUG("seal: a signature of %zu bytes", sig.len);
+	if (tar_file_header(hdrs, BUNDLE_SIG_NAME, sig.len, m->created, BUNDLE_OUTER_MODE) < 0)
+		BUG("seal: no header for the signature");
+	strbuf_add(hdrs, sig.buf, sig.len);
+	strbuf_add(hdrs, zeros, tar_padding(sig.len));
+	ret = 0;
+out:
+	strbuf_release(&comment);
+	strbuf_release(&sig);
 	return ret;
 }
 
@@ -734,7 +779,7 @@ static int seal_finish(struct bundle_backend *be, struct manifest *m)
 	struct strbuf last = STRBUF_INIT, text = STRBUF_INIT, hdrs = STRBUF_INIT;
 	struct age_encryptor *enc = NULL;
 	struct age_err err;
-	unsigned char *buf = NULL, trailer[GZIP_TRAILER_SIZE];
+	unsigned char *buf = NULL, trailer[GZIP_TRAILER_SIZE], manifest_sha[32];
 	uint64_t off = GZIP_HEADER_SIZE, n, chunks, ulen_total = 0, last_ulen;
 	uint32_t crc = 0, last_crc;
 	size_t buf_alloc = 0;
@@ -812,25 +857,44 @@ static int seal_finish(struct bundle_backend *be, struct manifest *m)
 	m->payload_size = s->written;
 	crypto_hash_sha256_final(&s->sha, m->payload_sha256);
 
-	/* The bundle, front to back: manifest, payload, end. */
+	/* The bundle, front to back: manifest, its signature, payload, end. */
 	manifest_serialize(m, &text, true);
 	if (tar_file_header(&hdrs, MANIFEST_NAME, text.len, m->created, BUNDLE_OUTER_MODE) < 0)
 		BUG("seal: no header for the manifest");
 	strbuf_add(&hdrs, text.buf, text.len);
 	strbuf_add(&hdrs, zeros, tar_padding(text.len));
+	crypto_hash_sha256(manifest_sha, (const unsigned char *)text.buf, text.len);
+	if (s->signer && add_signature(s, m, &text, manifest_sha, &hdrs) < 0)
+		goto out;
 	if (tar_file_header(&hdrs, BUNDLE_PAYLOAD_NAME, m->payload_size, m->created,
 			    BUNDLE_OUTER_MODE) < 0)
 		BUG("seal: no header for the payload");
 	if (!s->sink && !(s->sink = bundle_sink_file(s->output)))
 		goto out;
 	s->sink_open = true;
-	if (s->sink->write(s->sink, hdrs.buf, hdrs.len) < 0 || copy_payload(s, m->payload_size) < 0 ||
-	    s->sink->write(s->sink, zeros, tar_padding(m->payload_size)) < 0 ||
-	    s->sink->write(s->sink, zeros, TAR_END_SIZE) < 0)
+	crypto_hash_sha256_init(&s->bundle_sha);
+	if (out(s, hdrs.buf, hdrs.len) < 0 || copy_payload(s, m->payload_size) < 0 ||
+	    out(s, zeros, tar_padding(m->payload_size)) < 0 || out(s, zeros, TAR_END_SIZE) < 0)
 		goto out;
 	s->sink_open = false;
 	if (s->sink->commit(s->sink) < 0)
 		goto out;
+	if (s->result) {
+		struct bundle_seal_result *r = s->result;
+
+		memset(r, 0, sizeof(*r));
+		crypto_hash_sha256_final(&s->bundle_sha, r->sha256);
+		r->size = s->bundle_size;
+		memcpy(r->manifest_sha256, manifest_sha, 32);
+		r->parts = s->sink->parts;
+		if (s->signer) {
+			struct minisign_pubkey pk;
+
+			minisign_seckey_pubkey(s->signer, &pk);
+			minisign_key_id_hex(pk.key_id, r->signer);
+			r->is_signed = true;
+		}
+	}
 	ret = 0;
 out:
 	age_encryptor_free(enc);
@@ -842,62 +906,6 @@ out:
 	strbuf_release(&text);
 	strbuf_release(&hdrs);
 	return ret;
-}
-
-/* ------------------------------------------------------------ file sink */
-
-struct file_sink {
-	struct bundle_sink sink;
-	struct atomic_file af;
-	bool open;
-};
-
-static int file_sink_write(struct bundle_sink *sink, const void *buf, size_t len)
-{
-	struct file_sink *f = (struct file_sink *)sink;
-
-	if (fs_write_all(f->af.fd, buf, len) < 0)
-		return error_errno("cannot write '%s'", f->af.path);
-	return 0;
-}
-
-static int file_sink_commit(struct bundle_sink *sink)
-{
-	struct file_sink *f = (struct file_sink *)sink;
-
-	f->open = false;
-	return atomic_file_commit(&f->af);
-}
-
-static void file_sink_abort(struct bundle_sink *sink)
-{
-	struct file_sink *f = (struct file_sink *)sink;
-
-	if (f->open)
-		atomic_file_abort(&f->af);
-	f->open = false;
-}
-
-static void file_sink_free(struct bundle_sink *sink)
-{
-	file_sink_abort(sink);
-	free(sink);
-}
-
-struct bundle_sink *bundle_sink_file(const char *path)
-{
-	struct file_sink *f = xcalloc(1, sizeof(*f));
-
-	f->sink.write = file_sink_write;
-	f->sink.commit = file_sink_commit;
-	f->sink.abort = file_sink_abort;
-	f->sink.free = file_sink_free;
-	if (atomic_file_open(&f->af, path, 0600, AF_NO_CLOBBER) < 0) {
-		free(f);
-		return NULL;
-	}
-	f->open = true;
-	return &f->sink;
 }
 
 /* ------------------------------------------------------------- life cycle */
@@ -981,6 +989,8 @@ struct bundle_backend *bundle_seal_new(const struct bundle_seal_options *o)
 	s->payload_fd = -1;
 	s->sink = o->sink;
 	s->own_sink = !o->sink;
+	s->signer = o->signer;
+	s->result = o->result;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work.cv, NULL);
 	pthread_cond_init(&s->done_cv, NULL);

@@ -554,13 +554,112 @@ struct collect_sink *bundle_writer_sink(struct bundle_writer *w)
 	return &w->sink;
 }
 
-int bundle_writer_add_redacted(struct bundle_writer *w, const struct manifest_file *f, int fd)
+/*
+ * Read fd to its end in blocks: each to feed(w, buf, n), hashed into sha
+ * when it is not NULL. 0, or -1 after printing an error (reading) or when
+ * feed() fails.
+ */
+static int pump(struct bundle_writer *w, int fd, const char *path,
+		int (*feed)(struct bundle_writer *w, const void *buf, size_t len),
+		crypto_hash_sha256_state *sha)
 {
-	unsigned char buf[65536];
+	unsigned char *buf = xmalloc(65536);
+	int ret = 0;
+
+	for (;;) {
+		ssize_t n = fs_read_full(fd, buf, 65536);
+
+		if (n < 0) {
+			ret = error_errno("cannot read '%s'", path);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (sha)
+			crypto_hash_sha256_update(sha, buf, (size_t)n);
+		if (feed(w, buf, (size_t)n) < 0) {
+			ret = -1;
+			break;
+		}
+		if (n < 65536)
+			break;
+	}
+	sodium_memzero(buf, 65536);
+	free(buf);
+	return ret;
+}
+
+static int feed_raw(struct bundle_writer *w, const void *buf, size_t len)
+{
+	w->bytes_in += len;
+	return on_redacted(w, buf, len);
+}
+
+static int feed_sink(struct bundle_writer *w, const void *buf, size_t len)
+{
+	return sink_write(&w->sink, buf, len);
+}
+
+/*
+ * Redact fd's content again through the collectors' own path (sink_begin,
+ * sink_write, sink_end), with f's metadata standing in for the collector's.
+ */
+static int add_redacting(struct bundle_writer *w, const struct manifest_file *f, int fd,
+			 crypto_hash_sha256_state *sha)
+{
+	struct collect_item it = { 0 };
+	struct collect_item_end e = { 0 };
+	size_t before = w->m->nfiles;
+	int r;
+
+	it.path = f->path;
+	it.collector = f->kind ? f->kind : "file";
+	it.entry = f->collector ? f->collector : "diag";
+	it.source = f->source;
+	it.description = f->description;
+	it.mtime = f->mtime;
+	r = sink_begin(&w->sink, &it);
+	if (r)
+		return r < 0 ? -1 : 1;
+	for (size_t i = 0; i < f->nredactions; i++)
+		manifest_file_count(&w->cur, f->redactions[i].rule, f->redactions[i].count);
+	if (pump(w, fd, f->path, feed_sink, sha) < 0) {
+		/* fatal: the run stops, and the back end is aborted with the writer */
+		w->fatal = true;
+		file_reset(w);
+		return -1;
+	}
+	e.source_bytes = f->source_size;
+	e.truncated = f->truncated;
+	e.time_filtered = f->time_filtered;
+	e.exit_status = f->exit_status;
+	e.timed_out = f->timed_out;
+	e.error = f->error;
+	e.note = f->note;
+	e.seconds = (double)f->duration_ms / 1000;
+	if (sink_end(&w->sink, &e) < 0)
+		return -1;
+	return w->m->nfiles == before ? 1 : 0;
+}
+
+int bundle_writer_add_redacted(struct bundle_writer *w, const struct manifest_file *f, int fd,
+			       bool redact_again, unsigned char in_sha256[32])
+{
+	crypto_hash_sha256_state sha;
 	const char *why;
+	int r;
 
 	if (w->state != W_IDLE)
 		BUG("bundle_writer_add_redacted inside an item");
+	if (w->fatal)
+		return -1;
+	crypto_hash_sha256_init(&sha);
+	if (redact_again) {
+		r = add_redacting(w, f, fd, in_sha256 ? &sha : NULL);
+		if (r >= 0 && in_sha256)
+			crypto_hash_sha256_final(&sha, in_sha256);
+		return r;
+	}
 	why = manifest_path_check(w->m, f->path);
 	if (why)
 		return error("cannot add '%s': %s", f->path, why);
@@ -577,30 +676,14 @@ int bundle_writer_add_redacted(struct bundle_writer *w, const struct manifest_fi
 	for (size_t i = 0; i < f->nredactions; i++)
 		manifest_file_count(&w->cur, f->redactions[i].rule, f->redactions[i].count);
 	w->cur.size = 0;
-	if (file_start(w, NULL, false) < 0)
-		goto fail;
-	for (;;) {
-		ssize_t n = fs_read_full(fd, buf, sizeof(buf));
-
-		if (n < 0) {
-			error_errno("cannot read '%s'", f->path);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		w->bytes_in += (uint64_t)n;
-		if (on_redacted(w, buf, (size_t)n) < 0)
-			goto fail;
-		if ((size_t)n < sizeof(buf))
-			break;
+	if (file_start(w, NULL, false) < 0 || pump(w, fd, f->path, feed_raw, &sha) < 0) {
+		file_reset(w);
+		w->fatal = true;
+		return -1;
 	}
-	sodium_memzero(buf, sizeof(buf));
+	if (in_sha256)
+		crypto_hash_sha256_final(&sha, in_sha256);
 	return file_keep(w);
-fail:
-	sodium_memzero(buf, sizeof(buf));
-	file_reset(w);
-	w->fatal = true;
-	return -1;
 }
 
 int bundle_writer_finish(struct bundle_writer *w)

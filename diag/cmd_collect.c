@@ -17,6 +17,7 @@
 #include "diag/cmd.h"
 #include "diag/collect.h"
 #include "diag/error.h"
+#include "diag/export.h"
 #include "diag/exit.h"
 #include "diag/fsutil.h"
 #include "diag/site.h"
@@ -25,19 +26,16 @@
 struct collect_args {
 	const char **paths;
 	size_t npaths, paths_alloc;
-	const char *spec, *policy, *output, *root, *since, *last;
-	const char **recipients, **recipient_files;
-	size_t nrecipients, recipients_alloc, nrecipient_files, recipient_files_alloc;
+	const char *spec, *policy, *output, *root, *since, *last, *stage;
+	struct export_opts x;
 	uint64_t max_file, max_total;
-	int level;
 	bool dry_run;
 };
 
 static void args_release(struct collect_args *a)
 {
 	free(a->paths);
-	free(a->recipients);
-	free(a->recipient_files);
+	export_opts_release(&a->x);
 }
 
 /* The base name of a file given on the command line: the manifest names no host paths. */
@@ -53,80 +51,6 @@ static void digest(struct manifest_digest *d, const char *name, const char *text
 	free(d->name);
 	d->name = xstrdup(name);
 	crypto_hash_sha256(d->sha256, (const unsigned char *)text, len);
-}
-
-/* Recipients from -r, -R, or those built in; each is said out loud. */
-static int load_recipients(const struct collect_args *a, struct age_recipients *rcpts,
-			   struct manifest *m)
-{
-	struct age_err err;
-	char msg[512];
-
-	for (size_t i = 0; i < a->nrecipients; i++) {
-		struct age_recipient *r = age_recipient_parse(a->recipients[i],
-							      strlen(a->recipients[i]), &err);
-
-		if (!r) {
-			error("invalid recipient '%s': %s", a->recipients[i], err.msg);
-			return age_err_exit_code(&err);
-		}
-		age_recipients_add(rcpts, r);
-	}
-	for (size_t i = 0; i < a->nrecipient_files; i++) {
-		if (age_recipients_read_file(rcpts, a->recipient_files[i], &err) < 0) {
-			error("%s", age_err_format(&err, a->recipient_files[i], msg, sizeof(msg)));
-			return age_err_exit_code(&err);
-		}
-	}
-	if (!rcpts->nr && *DIAG_VENDOR_RECIPIENTS) {
-		const char *s = DIAG_VENDOR_RECIPIENTS;
-
-		while (*s) {
-			size_t n = strcspn(s, " ,\t\n");
-
-			if (n) {
-				struct age_recipient *r = age_recipient_parse(s, n, &err);
-
-				if (!r)
-					BUG("invalid built-in recipient '%.*s'", (int)n, s);
-				age_recipients_add(rcpts, r);
-			}
-			s += n + !!s[n];
-		}
-	}
-	if (!rcpts->nr) {
-		if (a->dry_run)
-			return 0;
-		error("no recipient: give the vendor's age public key with -r age1... or -R FILE");
-		return DIAG_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < rcpts->nr; i++) {
-		char *enc = age_recipient_encode(rcpts->v[i]);
-		bool dup = false;
-
-		if (!enc) {
-			error("a passphrase cannot seal a bundle: give age X25519 recipients");
-			return DIAG_EXIT_USAGE;
-		}
-		for (size_t j = 0; j < m->nrecipients; j++)
-			dup = dup || !strcmp(m->recipients[j], enc);
-		if (dup) {
-			free(enc);
-			continue;
-		}
-		m->recipients = xrealloc(m->recipients, (m->nrecipients + 1) * sizeof(char *));
-		m->recipients[m->nrecipients++] = enc;
-	}
-	return 0;
-}
-
-/* Say whom the bundle is sealed to, before collecting anything. */
-static void say_recipients(const struct collect_args *a, const struct manifest *m)
-{
-	bool builtin = !a->nrecipients && !a->nrecipient_files;
-
-	for (size_t i = 0; i < m->nrecipients && !a->dry_run; i++)
-		note("sealing to %s%s", m->recipients[i], builtin ? " (built in)" : "");
 }
 
 /* "host-" and 12 hex digits: HMAC of the host name under the site key. */
@@ -148,58 +72,35 @@ static char *host_pseudonym(struct site *site)
 	return token;
 }
 
-static int load_policy(const char *path, struct redact_policy **policy, struct manifest *m)
-{
-	struct strbuf text = STRBUF_INIT;
-	struct redact_err err = { 0 };
-	char *name;
-
-	if (!path) {
-		digest(&m->policy, "built-in", "", 0);
-		return 0;
-	}
-	if (fs_read_file(path, &text, 16 << 20) < 0)
-		return DIAG_EXIT_IO;
-	if (redact_policy_parse(policy, text.buf, text.len, path, &err) < 0) {
-		if (err.line)
-			error("'%s':%d:%d: %s", path, err.line, err.column, err.msg);
-		else
-			error("'%s': %s", path, err.msg);
-		strbuf_release(&text);
-		return DIAG_EXIT_INPUT;
-	}
-	name = base_name(path);
-	digest(&m->policy, name, text.buf, text.len);
-	free(name);
-	strbuf_release(&text);
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct collect_args *a)
 {
 	enum { OPT_SINCE = 256, OPT_LAST, OPT_MAX_FILE, OPT_MAX_TOTAL, OPT_ROOT, OPT_DRY_RUN,
-	       OPT_LEVEL };
+	       OPT_STAGE };
 	static const struct option opts[] = {
 		{ "spec", required_argument, NULL, 's' },
 		{ "policy", required_argument, NULL, 'p' },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "last", required_argument, NULL, OPT_LAST },
-		{ "recipient", required_argument, NULL, 'r' },
-		{ "recipients-file", required_argument, NULL, 'R' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "max-file", required_argument, NULL, OPT_MAX_FILE },
 		{ "max-total", required_argument, NULL, OPT_MAX_TOTAL },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "stage", required_argument, NULL, OPT_STAGE },
+		EXPORT_LONG_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "-s:p:r:R:o:h", opts, NULL)) != -1) {
 		const char **once = NULL;
 
+		r = export_opt(&a->x, c, optarg);
+		if (r > 1)
+			return r;
+		if (r == 1)
+			continue;
 		switch (c) {
 		case 1:
 			ALLOC_GROW(a->paths, a->npaths + 1, a->paths_alloc);
@@ -211,14 +112,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case OPT_SINCE: once = &a->since; break;
 		case OPT_LAST: once = &a->last; break;
 		case OPT_ROOT: once = &a->root; break;
-		case 'r':
-			ALLOC_GROW(a->recipients, a->nrecipients + 1, a->recipients_alloc);
-			a->recipients[a->nrecipients++] = optarg;
-			break;
-		case 'R':
-			ALLOC_GROW(a->recipient_files, a->nrecipient_files + 1, a->recipient_files_alloc);
-			a->recipient_files[a->nrecipient_files++] = optarg;
-			break;
+		case OPT_STAGE: once = &a->stage; break;
 		case OPT_MAX_FILE:
 		case OPT_MAX_TOTAL:
 		{
@@ -232,13 +126,6 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		}
 		case OPT_DRY_RUN:
 			a->dry_run = true;
-			break;
-		case OPT_LEVEL:
-			if (optarg[0] < '1' || optarg[0] > '9' || optarg[1]) {
-				error("invalid compression level '%s': 1 (fastest) to 9 (smallest)", optarg);
-				return DIAG_EXIT_USAGE;
-			}
-			a->level = optarg[0] - '0';
 			break;
 		case 'h':
 			return -1;
@@ -265,8 +152,17 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		error("not writing a bundle to a terminal: redirect the standard output, or give a file");
 		return DIAG_EXIT_USAGE;
 	}
-	if (a->output && a->dry_run) {
-		error("--dry-run writes no bundle: -o makes no sense with it");
+	if ((a->dry_run || a->stage) && (a->output || export_opts_given(&a->x))) {
+		error("%s seals nothing: -o, -r, -R, --sign, --split and --level make no sense with it",
+		      a->dry_run ? "--dry-run" : "--stage");
+		return DIAG_EXIT_USAGE;
+	}
+	if (a->dry_run && a->stage) {
+		error("--dry-run and --stage cannot be used together");
+		return DIAG_EXIT_USAGE;
+	}
+	if (a->x.split && a->output && !strcmp(a->output, "-")) {
+		error("--split writes files: it cannot write to the standard output");
 		return DIAG_EXIT_USAGE;
 	}
 	return 0;
@@ -317,20 +213,17 @@ static int load_specs(const struct collect_args *a, struct spec **specs, size_t 
 static int cmd_collect_fn(int argc, char **argv)
 {
 	struct collect_args a = { 0 };
-	struct age_recipients rcpts = AGE_RECIPIENTS_INIT;
-	struct redact_policy *policy = NULL;
-	struct redact_engine *engine = NULL;
-	struct redact_config cfg = { 0 };
-	struct redact_err rerr = { 0 };
+	struct export x = EXPORT_INIT;
+	struct export_engine e = { 0 };
 	struct spec *specs[2] = { NULL, NULL };
 	struct collect_options copts = COLLECT_OPTIONS_INIT;
 	struct collect_summary sum;
 	struct bundle_backend *be = NULL;
 	struct bundle_writer *w = NULL;
-	struct site *site = NULL;
 	struct manifest *m = manifest_new();
-	char **domains = NULL, **users = NULL, *output = NULL, when[32], size[32];
-	const char *skip[2] = { NULL, NULL };
+	char *output = NULL, when[32], size[32];
+	const char *skip[3] = { NULL, NULL, NULL };
+	bool sealing;
 	int64_t since = 0;
 	size_t nspecs = 0;
 	int ret;
@@ -340,6 +233,7 @@ static int cmd_collect_fn(int argc, char **argv)
 		ret = ret < 0 ? cmd_usage(&cmd_collect, 1) : cmd_usage(&cmd_collect, 0);
 		goto out;
 	}
+	sealing = !a.dry_run && !a.stage;
 	if (a.since && parse_rfc3339(a.since, &since) < 0) {
 		error("invalid time '%s': expected RFC 3339, e.g. 2026-11-21T08:00:00Z", a.since);
 		ret = DIAG_EXIT_USAGE;
@@ -356,58 +250,36 @@ static int cmd_collect_fn(int argc, char **argv)
 		since = m->created - d;
 	}
 	/* The window ends now; entries written while diag runs are kept (until = 0). */
-	ret = load_recipients(&a, &rcpts, m);
-	if (ret)
+	if (sealing && (ret = export_prepare(&x, &a.x, m)))
 		goto out;
 	ret = load_specs(&a, specs, &nspecs, m, since != 0);
 	if (ret)
 		goto out;
-	ret = load_policy(a.policy, &policy, m);
+	ret = export_engine_open(&e, a.policy, a.root, &m->policy);
 	if (ret)
 		goto out;
-	if (site_open(&site, true) < 0) {
-		ret = DIAG_EXIT_IO;
-		goto out;
-	}
 	free(m->host);
-	m->host = host_pseudonym(site);
-	domains = site_internal_domains(a.root ? a.root : "/");
-	users = site_usernames(a.root ? a.root : "/");
-	cfg.policy = policy;
-	cfg.site_key = site_key(site);
-	cfg.internal_domains = (const char *const *)domains;
-	cfg.usernames = (const char *const *)users;
-	cfg.on_pseudonym = site_record_pseudonym;
-	cfg.pseudonym_ctx = site;
-	if (redact_engine_new(&engine, &cfg, &rerr) < 0) {
-		error("cannot set up redaction: %s", rerr.msg);
-		ret = DIAG_EXIT_INPUT;
-		goto out;
-	}
+	m->host = host_pseudonym(e.site);
 	m->file_cap = a.max_file ? a.max_file : specs[0]->settings.max_file_size;
 	m->budget = a.max_total ? a.max_total : specs[0]->settings.max_total_size;
 
 	if (a.dry_run) {
 		be = bundle_null_new();
+	} else if (a.stage) {
+		be = bundle_stage_new(a.stage, site_key(e.site), &skip[1]);
 	} else {
-		struct bundle_seal_options so = { 0 };
-
 		output = a.output ? xstrdup(a.output) :
 			xasprintf("diag-%s-%s.diag", m->host, format_rfc3339(m->created, when, sizeof(when)));
 		for (char *c = output; !a.output && *c; c++)
 			if (*c == ':')
 				*c = '-';
-		so.output = output;
-		so.recipients = &rcpts;
-		so.level = a.level;
-		be = bundle_seal_new(&so);
-		if (!be) {
-			ret = DIAG_EXIT_IO;
-			goto out;
-		}
+		be = export_backend(&x, &a.x, output);
 	}
-	say_recipients(&a, m);
-	w = bundle_writer_new(m, engine, be, isatty(2) && diag_verbosity >= 0);
+	if (!be) {
+		ret = DIAG_EXIT_IO;
+		goto out;
+	}
+	w = bundle_writer_new(m, e.engine, be, isatty(2) && diag_verbosity >= 0);
 	skip[0] = output;
 	copts.root = a.root;
 	copts.since = since;
@@ -427,34 +299,35 @@ static int cmd_collect_fn(int argc, char **argv)
 		}
 	}
 	/* The pseudonyms first: the vendor's questions need them answered. */
-	if (site_flush(site) < 0 || bundle_writer_finish(w) < 0) {
+	if (site_flush(e.site) < 0 || bundle_writer_finish(w) < 0) {
 		ret = DIAG_EXIT_IO;
 		goto out;
 	}
+	ret = m->nfailures ? DIAG_EXIT_PARTIAL : DIAG_EXIT_OK;
 	if (a.dry_run) {
-		bundle_print_listing(stdout, "(dry run: nothing written)", m);
+		bundle_print_listing(stdout, "(dry run: nothing written)", m, NULL);
 	} else {
 		struct manifest_totals t;
 
 		manifest_totals(m, &t);
-		note("wrote '%s': %llu files, %s, %llu redactions, %llu failed", output,
-		     (unsigned long long)t.files, format_size(t.bytes, size, sizeof(size)),
-		     (unsigned long long)t.redactions, (unsigned long long)t.failures);
+		note("%s '%s': %llu files, %s, %llu redactions, %llu failed", a.stage ? "staged in" :
+		     "wrote", a.stage ? a.stage : output, (unsigned long long)t.files,
+		     format_size(t.bytes, size, sizeof(size)), (unsigned long long)t.redactions,
+		     (unsigned long long)t.failures);
+		if (a.stage)
+			note("review the files there ('diag list %s'), then seal them with 'diag seal %s'",
+			     a.stage, a.stage);
+		else if (export_record(&x, output, m))
+			ret = DIAG_EXIT_IO;
 	}
-	ret = m->nfailures ? DIAG_EXIT_PARTIAL : DIAG_EXIT_OK;
 out:
 	bundle_writer_free(w);
 	if (be)
 		be->free(be);
-	redact_engine_free(engine);
-	redact_policy_free(policy);
-	strv_free(domains);
-	strv_free(users);
-	if (site)
-		site_close(site);
+	export_engine_close(&e);
+	export_release(&x);
 	for (size_t i = 0; i < nspecs; i++)
 		spec_free(specs[i]);
-	age_recipients_release(&rcpts);
 	manifest_free(m);
 	free(output);
 	args_release(&a);
@@ -467,7 +340,9 @@ const struct diag_cmd cmd_collect = {
 	.flags = CMD_NEED_SODIUM,
 	.summary = "collect logs, configuration and system state; redact; seal to the vendor",
 	.usage = "diag collect [PATH ...] [-s SPEC] [-p POLICY] [--since TIME | --last DURATION] "
-		 "[-r RECIPIENT]... [-R FILE]... [-o OUT.diag] [--dry-run]",
+		 "[-r RECIPIENT]... [-R FILE]... [-o OUT.diag] [--sign KEY] [--split SIZE] [--dry-run]\n"
+		 "diag collect [PATH ...] [-s SPEC] [-p POLICY] [--since TIME | --last DURATION] "
+		 "--stage DIR",
 	.help =
 		"  PATH                    a file or directory to collect (recursively)\n"
 		"  -s, --spec SPEC         what to collect (YAML); with no PATH and no spec,\n"
@@ -476,10 +351,19 @@ const struct diag_cmd cmd_collect = {
 		"      --since TIME        keep log entries from TIME (RFC 3339) on\n"
 		"      --last DURATION     keep log entries from the last DURATION (48h, 7d)\n"
 		"  -r, --recipient AGE1..  seal to this age public key; repeatable (the vendor's,\n"
-		"                          and the site's own for its auditors)\n"
+		"                          and the site's own for its auditors); without -r and\n"
+		"                          -R: the recipients built in and in the configuration\n"
+		"                          file $DIAG_CONFIG/recipients (/etc/diag/recipients)\n"
 		"  -R, --recipients-file F seal to every recipient in file F; repeatable\n"
 		"  -o, --output OUT.diag   the bundle (default diag-HOST-TIME.diag), never\n"
 		"                          overwritten; '-' for the standard output\n"
+		"      --sign KEY          sign manifest.json with this minisign secret key (made\n"
+		"                          by 'diag keygen --sign' or 'minisign -G')\n"
+		"      --passphrase-file F the password of the --sign key (default: asked)\n"
+		"      --split SIZE        write OUT.diag.001, .002, ... of SIZE bytes (650M, 4G)\n"
+		"                          and OUT.diag.sha256, for removable media\n"
+		"      --stage DIR         seal nothing: write the redacted files and manifest.json\n"
+		"                          into DIR (new or empty) for review; then 'diag seal DIR'\n"
 		"      --max-file SIZE     per-file cap: keep the newest SIZE bytes (default 64M)\n"
 		"      --max-total SIZE    budget for the whole bundle, before compression (2G)\n"
 		"      --level N           compression: 1 (fastest) to 9 (smallest), default 4\n"
@@ -488,6 +372,8 @@ const struct diag_cmd cmd_collect = {
 		"                          bundle would hold\n"
 		"\n"
 		"Every byte is redacted before it is hashed, compressed and encrypted; nothing\n"
-		"unredacted or unencrypted is written to disk. Exit status 1: the bundle was\n"
-		"written but some collectors or files failed (see 'diag list').\n",
+		"unredacted or unencrypted is written to disk. Every bundle is recorded in the\n"
+		"export ledger ('diag ledger'). Exit status 1: the bundle was written but some\n"
+		"collectors or files failed (see 'diag list'); 4 also when the bundle was\n"
+		"written but could not be recorded in the ledger.\n",
 };

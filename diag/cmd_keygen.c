@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd_keygen.c - diag keygen: make an age identity (as age-keygen does), or
- * print the recipients of an identity file (as age-keygen -y does)
+ * cmd_keygen.c - diag keygen: make an age identity (as age-keygen does),
+ * print the recipients of an identity file (as age-keygen -y does), or make
+ * the site's minisign signing key pair (as minisign -G does)
  *
  * Each kind of key is a mode: the options select one, and run[] maps it to
- * the function that makes it. Another kind (a signing key pair, say) is one
- * more mode, its options, and its function.
+ * the function that makes it.
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -17,13 +18,23 @@
 #include "diag/cmd.h"
 #include "diag/error.h"
 #include "diag/exit.h"
+#include "diag/minisign.h"
 #include "diag/util.h"
 
 enum keygen_mode {
 	KEYGEN_AGE,       /* a new X25519 identity */
 	KEYGEN_RECIPIENT, /* -y: the recipients of an identity file */
+	KEYGEN_SIGN,      /* --sign: a minisign key pair */
 	KEYGEN_NR_MODES,
 };
+
+/*
+ * --work-factor for a signing key: log2 of scrypt's N, as for age. The
+ * limits that libsodium maps to N = 2^wf, r = 8, p = 1; 20 gives minisign's
+ * own (opslimit 33554432, memlimit 1 GiB).
+ */
+#define SIGN_WORK_FACTOR_MIN 10
+#define SIGN_WORK_FACTOR_MAX 20
 
 struct keygen_opts {
 	enum keygen_mode mode;
@@ -33,6 +44,7 @@ struct keygen_opts {
 	bool passphrase;       /* --passphrase: encrypt the new identity */
 	const char *pass_file; /* --passphrase-file */
 	int work_factor;       /* --work-factor, 0 if not given */
+	bool unencrypted;      /* --unencrypted: a signing key without a password */
 };
 
 /* The identity file as age-keygen writes it, in locked memory (sodium_free() it). */
@@ -152,9 +164,41 @@ out:
 	return ret;
 }
 
+/* NAME.key and NAME.pub, minisign's formats: keys `minisign -S` and `-V` take as they are. */
+static int keygen_sign(const struct keygen_opts *opts)
+{
+	struct minisign_keygen_opts ko = { opts->unencrypted, opts->pass_file, 0, 0 };
+	struct minisign_pubkey pk;
+	char *sec = xasprintf("%s.key", opts->out), *pub = xasprintf("%s.pub", opts->out);
+	char id[MINISIGN_KEY_ID_HEX], b64[MINISIGN_PUBKEY_BASE64];
+	int r, ret = DIAG_EXIT_OK;
+
+	if (opts->work_factor) {
+		ko.opslimit = (uint64_t)32 << opts->work_factor;
+		ko.memlimit = (uint64_t)1024 << opts->work_factor;
+	}
+	r = minisign_keygen(pub, sec, &ko, &pk);
+	if (r) {
+		ret = r == MINISIGN_ERR_IO ? DIAG_EXIT_IO : DIAG_EXIT_CRYPTO;
+		goto out;
+	}
+	printf("%s\n", minisign_pubkey_base64(&pk, b64));
+	note("wrote '%s' (the secret key: it stays on this site) and '%s' (key %s, for whoever "
+	     "checks the bundles)", sec, pub, minisign_key_id_hex(pk.key_id, id));
+	if (fflush(stdout) != 0) {
+		error_errno("cannot write to standard output");
+		ret = DIAG_EXIT_IO;
+	}
+out:
+	free(sec);
+	free(pub);
+	return ret;
+}
+
 static int (*const run[KEYGEN_NR_MODES])(const struct keygen_opts *) = {
 	[KEYGEN_AGE] = keygen_age,
 	[KEYGEN_RECIPIENT] = keygen_recipient,
+	[KEYGEN_SIGN] = keygen_sign,
 };
 
 static int set_mode(struct keygen_opts *opts, enum keygen_mode mode)
@@ -173,10 +217,13 @@ static int cmd_keygen_fn(int argc, char **argv)
 		{ "passphrase", no_argument, NULL, 'p' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "work-factor", required_argument, NULL, 'W' },
+		{ "sign", no_argument, NULL, 'S' },
+		{ "unencrypted", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct keygen_opts opts = { KEYGEN_AGE, false, NULL, NULL, false, NULL, 0 };
+	struct keygen_opts opts = { KEYGEN_AGE, false, NULL, NULL, false, NULL, 0, false };
+	const char *work_factor = NULL;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+o:yh", options, NULL)) != -1) {
@@ -199,8 +246,16 @@ static int cmd_keygen_fn(int argc, char **argv)
 			opts.pass_file = optarg;
 			break;
 		case 'W':
-			if (opts.work_factor || (opts.work_factor = age_parse_work_factor_arg(optarg)) < 0)
+			if (work_factor)
 				goto usage;
+			work_factor = optarg;
+			break;
+		case 'S':
+			if (set_mode(&opts, KEYGEN_SIGN) < 0)
+				goto usage;
+			break;
+		case 'U':
+			opts.unencrypted = true;
 			break;
 		case 'h':
 			return cmd_usage(&cmd_keygen, 1);
@@ -208,7 +263,30 @@ static int cmd_keygen_fn(int argc, char **argv)
 			goto usage;
 		}
 	}
+	if (work_factor && opts.mode == KEYGEN_SIGN) {
+		char *end;
+		long wf = strtol(work_factor, &end, 10);
+
+		if (*end || end == work_factor || wf < SIGN_WORK_FACTOR_MIN || wf > SIGN_WORK_FACTOR_MAX) {
+			error("invalid work factor '%s' for a signing key: %d to %d", work_factor,
+			      SIGN_WORK_FACTOR_MIN, SIGN_WORK_FACTOR_MAX);
+			goto usage;
+		}
+		opts.work_factor = (int)wf;
+	} else if (work_factor && (opts.work_factor = age_parse_work_factor_arg(work_factor)) < 0) {
+		goto usage;
+	}
+	if (opts.unencrypted && opts.mode != KEYGEN_SIGN)
+		goto usage;
 	switch (opts.mode) {
+	case KEYGEN_SIGN:
+		if (argc != optind || !opts.out || opts.passphrase ||
+		    (opts.unencrypted && (opts.pass_file || opts.work_factor))) {
+			if (!opts.out)
+				error("--sign writes two files, NAME.key and NAME.pub: give -o NAME");
+			goto usage;
+		}
+		break;
 	case KEYGEN_AGE:
 		/* --passphrase-file alone means: encrypt the new identity with it. */
 		opts.passphrase = opts.passphrase || opts.pass_file;
@@ -240,9 +318,10 @@ const struct diag_cmd cmd_keygen = {
 	.name = "keygen",
 	.fn = cmd_keygen_fn,
 	.flags = CMD_NEED_SODIUM,
-	.summary = "make an age identity (key pair), or print an identity's recipient",
+	.summary = "make an age identity or a minisign signing key pair, or print a recipient",
 	.usage = "diag keygen [-o FILE] [--passphrase] [--passphrase-file FILE] [--work-factor N]\n"
-		 "diag keygen -y [--passphrase-file FILE] FILE",
+		 "diag keygen -y [--passphrase-file FILE] FILE\n"
+		 "diag keygen --sign -o NAME [--passphrase-file FILE | --unencrypted] [--work-factor N]",
 	.help =
 	"  -o, --output FILE         write the new identity to FILE (created 0600, never\n"
 	"                            overwritten) and print its recipient (age1...) on\n"
@@ -256,5 +335,14 @@ const struct diag_cmd cmd_keygen = {
 	"                            --passphrase; with -y, for an encrypted FILE)\n"
 	"  --work-factor N           scrypt work factor log2(N), 1 to 22; default 18\n"
 	"  -y FILE                   print the recipient of each identity in FILE (an\n"
-	"                            identity file, encrypted or not; '-' for stdin)\n",
+	"                            identity file, encrypted or not; '-' for stdin)\n"
+	"\n"
+	"  --sign -o NAME            make the site's signing key pair, as minisign -G\n"
+	"                            does: NAME.key (secret, 0600, encrypted with a\n"
+	"                            password asked twice on the terminal) and NAME.pub;\n"
+	"                            print the public key line (as minisign -P takes it)\n"
+	"  --passphrase-file FILE    with --sign, the password is the first line of FILE\n"
+	"  --unencrypted             with --sign, no password (minisign -W)\n"
+	"  --work-factor N           with --sign, scrypt's log2(N), 10 to 20; default 20\n"
+	"                            (minisign's own, 1 GiB); lower is weaker, for tests\n",
 };

@@ -228,6 +228,141 @@ static int rmtree_at(int dirfd, const char *name, int depth)
 	return ret;
 }
 
+int fs_newdir_begin(struct fs_newdir *d, const char *dest, const char *tag, const char *what)
+{
+	char *dup = xstrdup(dest), *base = basename(dup), *pdup = xstrdup(dest);
+	char *parent = dirname(pdup);
+	struct stat st;
+	int ret = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->dirfd = -1;
+	if (lstat(dest, &st) == 0) {
+		DIR *dir;
+		struct dirent *e;
+		bool empty = true;
+
+		if (!S_ISDIR(st.st_mode)) {
+			ret = error("'%s' exists and is not a directory", dest);
+			goto out;
+		}
+		dir = opendir(dest);
+		if (!dir) {
+			ret = error_errno("cannot open '%s'", dest);
+			goto out;
+		}
+		while ((e = readdir(dir)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				empty = false;
+		closedir(dir);
+		if (!empty) {
+			ret = error("'%s' is not empty; give a new directory to %s", dest, what);
+			goto out;
+		}
+	} else if (errno != ENOENT) {
+		ret = error_errno("cannot use '%s'", dest);
+		goto out;
+	} else if (fs_mkdir_p(parent, 0700) < 0) {
+		ret = -1;
+		goto out;
+	}
+	d->tmp = xasprintf("%s/.%s.%s.XXXXXX", parent, base, tag);
+	if (!mkdtemp(d->tmp)) {
+		ret = error_errno("cannot create a directory in '%s'", parent);
+		free(d->tmp);
+		d->tmp = NULL;
+		goto out;
+	}
+	fs_cleanup_register(d->tmp);
+	d->dest = xstrdup(dest);
+	d->dirfd = open(d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (d->dirfd < 0)
+		ret = error_errno("cannot open '%s'", d->tmp);
+out:
+	free(dup);
+	free(pdup);
+	if (ret < 0)
+		fs_newdir_abort(d);
+	return ret;
+}
+
+int fs_newdir_commit(struct fs_newdir *d)
+{
+	if (syncfs(d->dirfd) < 0 || rename(d->tmp, d->dest) < 0)
+		return error_errno("cannot move the new files to '%s'", d->dest);
+	fs_cleanup_unregister(d->tmp);
+	free(d->tmp);
+	d->tmp = NULL;
+	fs_newdir_abort(d);
+	return 0;
+}
+
+void fs_newdir_abort(struct fs_newdir *d)
+{
+	if (d->dirfd >= 0)
+		close(d->dirfd);
+	d->dirfd = -1;
+	if (d->tmp) {
+		fs_remove_tree(d->tmp);
+		fs_cleanup_unregister(d->tmp);
+		free(d->tmp);
+		d->tmp = NULL;
+	}
+	free(d->dest);
+	d->dest = NULL;
+}
+
+int fs_create_under(int dirfd, const char *path, const char *shown)
+{
+	char *p = xstrdup(path);
+	int fd;
+
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(dirfd, p, 0700) < 0 && errno != EEXIST) {
+			error_errno("cannot create '%s/%s'", shown, p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		error_errno("cannot create '%s/%s'", shown, path);
+	return fd;
+}
+
+int fs_open_beneath(int dirfd, const char *path)
+{
+	char *p = xstrdup(path), *name = p;
+	int fd = dirfd, next;
+	struct stat st;
+
+	for (char *s = strchr(name, '/'); s; s = strchr(name, '/')) {
+		*s = '\0';
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != dirfd)
+			close(fd);
+		if (next < 0) {
+			free(p);
+			return -1;
+		}
+		fd = next;
+		name = s + 1;
+	}
+	next = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd != dirfd)
+		close(fd);
+	free(p);
+	if (next >= 0 && (fstat(next, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(next);
+		errno = EINVAL;
+		return -1;
+	}
+	return next;
+}
+
 int fs_remove_tree(const char *path)
 {
 	if (rmtree_at(AT_FDCWD, path, 0) < 0)

@@ -32,6 +32,37 @@ static void print_flags(struct strbuf *sb, const struct manifest_file *f)
 		strbuf_addf(sb, " [error: %s]", f->error);
 	if (f->note)
 		strbuf_addf(sb, " [%s]", f->note);
+	if (f->review == MANIFEST_REVIEW_CHANGED)
+		strbuf_addstr(sb, " [changed by the reviewer]");
+	else if (f->review == MANIFEST_REVIEW_ADDED)
+		strbuf_addstr(sb, " [added by the reviewer]");
+}
+
+/* What the reviewer did before sealing, in one line, and the files removed. */
+static void print_review(FILE *out, const struct manifest *m, bool removed)
+{
+	char when[32], size[32], hash[65];
+	size_t changed = 0, added = 0;
+
+	if (!m->reviewed)
+		return;
+	if (!removed) {
+		for (size_t i = 0; i < m->nfiles; i++) {
+			changed += m->files[i].review == MANIFEST_REVIEW_CHANGED;
+			added += m->files[i].review == MANIFEST_REVIEW_ADDED;
+		}
+		fprintf(out, "Reviewed:   sealed from a review stage at %s: %zu changed, %zu added, "
+			"%zu removed\n", format_rfc3339(m->sealed, when, sizeof(when)), changed, added,
+			m->nremoved);
+		return;
+	}
+	if (!m->nremoved)
+		return;
+	fprintf(out, "\nRemoved by the reviewer (%zu):\n", m->nremoved);
+	for (size_t i = 0; i < m->nremoved; i++)
+		fprintf(out, "  %10s  %s  (sha256 %.16s...)\n",
+			format_size(m->removed[i].size, size, sizeof(size)), m->removed[i].path,
+			hex_encode(m->removed[i].sha256, 32, hash));
 }
 
 static void print_failures(FILE *out, const char *title, const struct manifest_failure *v, size_t n)
@@ -52,7 +83,8 @@ static void print_failures(FILE *out, const char *title, const struct manifest_f
 	}
 }
 
-void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
+void bundle_print_listing(FILE *out, const char *name, const struct manifest *m,
+			  const char *signature)
 {
 	struct manifest_totals t;
 	char a[32], b[32], size[32];
@@ -73,6 +105,8 @@ void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
 	       m->policy.name, b);
 	for (size_t i = 0; i < m->nrecipients; i++)
 		fprintf(out, "%s %s\n", i ? "           " : "Sealed to: ", m->recipients[i]);
+	if (signature)
+		fprintf(out, "Signed:     %s\n", signature);
 	if (m->has_payload) {
 		char hash[65];
 
@@ -80,6 +114,7 @@ void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
 		       format_size(m->payload_size, size, sizeof(size)),
 		       hex_encode(m->payload_sha256, 32, hash));
 	}
+	print_review(out, m, false);
 	if (m->file_cap || m->budget)
 		fprintf(out, "Limits:     %s per file, %s in all\n",
 		       m->file_cap ? format_size(m->file_cap, a, sizeof(a)) : "no limit",
@@ -111,6 +146,7 @@ void bundle_print_listing(FILE *out, const char *name, const struct manifest *m)
 		       red.buf);
 		strbuf_release(&red);
 	}
+	print_review(out, m, true);
 	print_failures(out, "Failed", m->failures, m->nfailures);
 	print_failures(out, "Not collected", m->skipped, m->nskipped);
 	manifest_file_release(merged);

@@ -26,6 +26,7 @@
 /* In the order 'diag --help' lists them; the NULL ends the table. */
 static const struct diag_cmd *const commands[] = {
 	&cmd_collect,
+	&cmd_seal,
 	&cmd_list,
 	&cmd_open,
 	&cmd_verify,

@@ -14,10 +14,12 @@
  *                 "description", "mtime": T | null, "source_size", "duration_ms",
  *                 "truncated", "time_filtered", "redactions": {RULE: N...},
  *                 ["exit_status", "timed_out"], ["error"], ["note"],
+ *                 ["review": "changed" | "added"],
  *                 ["offset", "compressed_size"]} ... ],
  *     "failures": [ {"collector", "path": STR | null, "source": STR | null,
  *                    "reason", "duration_ms"} ... ],
  *     "skipped": [ the same, for items not collected on purpose ],
+ *     ["review": {"sealed": T, "removed": [ {"path", "size", "sha256"} ... ]}],
  *     ["payload": {"size": N, "compressed_size": N, "sha256": HEX}] }
  */
 #include <errno.h>
@@ -223,6 +225,9 @@ void manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->nskipped; i++)
 		failure_release(&m->skipped[i]);
 	free(m->skipped);
+	for (size_t i = 0; i < m->nremoved; i++)
+		free(m->removed[i].path);
+	free(m->removed);
 	for (size_t i = 0; i < m->nrecipients; i++)
 		free(m->recipients[i]);
 	free(m->recipients);
@@ -338,6 +343,28 @@ void manifest_file_count(struct manifest_file *f, const char *rule, uint64_t n)
 	f->redactions[i].rule = xstrdup(rule);
 	f->redactions[i].count = n;
 	f->nredactions++;
+}
+
+void manifest_add_removed(struct manifest *m, const char *path, uint64_t size,
+			  const unsigned char sha256[32])
+{
+	struct manifest_removed *r;
+
+	ALLOC_GROW(m->removed, m->nremoved + 1, m->removed_alloc);
+	r = &m->removed[m->nremoved++];
+	r->path = xstrdup(path);
+	r->size = size;
+	memcpy(r->sha256, sha256, 32);
+}
+
+static const char *const review_names[] = {
+	[MANIFEST_REVIEW_CHANGED] = "changed",
+	[MANIFEST_REVIEW_ADDED] = "added",
+};
+
+const char *manifest_review_name(enum manifest_review r)
+{
+	return r > 0 && (size_t)r < ARRAY_SIZE(review_names) ? review_names[r] : NULL;
 }
 
 ssize_t manifest_find(const struct manifest *m, const char *path)
@@ -497,6 +524,11 @@ static void json_file(struct strbuf *out, const struct manifest_file *f)
 		json_key(out, "note");
 		json_string(out, f->note);
 	}
+	if (f->review) {
+		strbuf_addstr(out, ", ");
+		json_key(out, "review");
+		json_string(out, manifest_review_name(f->review));
+	}
 	if (f->has_offset) {
 		strbuf_addstr(out, ", ");
 		json_key(out, "offset");
@@ -630,6 +662,29 @@ void manifest_serialize(const struct manifest *m, struct strbuf *out, bool with_
 	json_failures(out, "failures", m->failures, m->nfailures);
 	strbuf_addstr(out, ",\n  ");
 	json_failures(out, "skipped", m->skipped, m->nskipped);
+	if (m->reviewed) {
+		strbuf_addstr(out, ",\n  ");
+		json_key(out, "review");
+		strbuf_addstr(out, "{");
+		json_key(out, "sealed");
+		json_time(out, m->sealed);
+		strbuf_addstr(out, ", ");
+		json_key(out, "removed");
+		strbuf_addstr(out, m->nremoved ? "[\n" : "[");
+		for (size_t i = 0; i < m->nremoved; i++) {
+			strbuf_addstr(out, "    {");
+			json_key(out, "path");
+			json_string(out, m->removed[i].path);
+			strbuf_addstr(out, ", ");
+			json_key(out, "size");
+			json_u64(out, m->removed[i].size);
+			strbuf_addstr(out, ", ");
+			json_key(out, "sha256");
+			json_hex(out, m->removed[i].sha256);
+			strbuf_addstr(out, i + 1 < m->nremoved ? "},\n" : "}\n  ");
+		}
+		strbuf_addstr(out, "]}");
+	}
 	if (with_payload && m->has_payload) {
 		strbuf_addstr(out, ",\n  ");
 		json_key(out, "payload");
@@ -872,7 +927,7 @@ static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 	static const char *const keys[] = {
 		"path", "size", "sha256", "collector", "kind", "source", "description", "mtime",
 		"source_size", "duration_ms", "truncated", "time_filtered", "redactions",
-		"exit_status", "timed_out", "error", "note", "offset", "compressed_size", NULL,
+		"exit_status", "timed_out", "error", "note", "review", "offset", "compressed_size", NULL,
 	};
 	struct manifest_file f = { 0 };
 	const cJSON *red, *v;
@@ -936,6 +991,20 @@ static int parse_file(struct parser *p, struct manifest *m, const cJSON *o)
 		goto fail;
 	if (member(o, "note") && dup_string(p, o, "note", 65536, true, false, &f.note) < 0)
 		goto fail;
+	if (member(o, "review")) {
+		const char *r;
+
+		if (get_string(p, o, "review", 16, true, false, &r) < 0)
+			goto fail;
+		if (!strcmp(r, "changed"))
+			f.review = MANIFEST_REVIEW_CHANGED;
+		else if (!strcmp(r, "added"))
+			f.review = MANIFEST_REVIEW_ADDED;
+		else {
+			perr(p, "review", "neither \"changed\" nor \"added\"");
+			goto fail;
+		}
+	}
 	if (member(o, "offset") || member(o, "compressed_size")) {
 		if (get_u64(p, o, "offset", &f.offset) < 0 ||
 		    get_u64(p, o, "compressed_size", &f.compressed_size) < 0)
@@ -1038,11 +1107,55 @@ static int parse_lists(struct parser *p, struct manifest *m, const cJSON *root)
 	return 0;
 }
 
+/* The review object: when the stage was sealed, and the files removed from it. */
+static int parse_review(struct parser *p, struct manifest *m, const cJSON *root)
+{
+	static const char *const keys[] = { "sealed", "removed", NULL };
+	static const char *const rkeys[] = { "path", "size", "sha256", NULL };
+	const cJSON *o, *list;
+	size_t i = 0;
+
+	if (get_object(p, root, "review", &o, false) < 0)
+		return -1;
+	snprintf(p->where, sizeof(p->where), "review");
+	if (check_keys(p, o, keys) < 0 || get_time(p, o, "sealed", false, &m->sealed) < 0)
+		return -1;
+	list = member(o, "removed");
+	if (!cJSON_IsArray(list))
+		return perr(p, "removed", "missing, or not an array");
+	for (const cJSON *c = list->child; c; c = c->next, i++) {
+		const char *path, *why;
+		unsigned char sha[32];
+		uint64_t size;
+
+		snprintf(p->where, sizeof(p->where), "review.removed[%zu]", i);
+		if (!cJSON_IsObject(c))
+			return perr(p, NULL, "not an object");
+		if (check_keys(p, c, rkeys) < 0 ||
+		    get_string(p, c, "path", TAR_NAME_MAX, true, false, &path) < 0 ||
+		    get_u64(p, c, "size", &size) < 0 || get_sha256(p, c, "sha256", sha) < 0)
+			return -1;
+		why = manifest_path_syntax(path);
+		if (!why && manifest_find(m, path) >= 0)
+			why = "it is also a file of the bundle";
+		for (size_t j = 0; !why && j < m->nremoved; j++)
+			if (!strcmp(m->removed[j].path, path))
+				why = "listed twice";
+		if (why)
+			return perr(p, "path", "'%.200s': %s", path, why);
+		manifest_add_removed(m, path, size, sha);
+	}
+	m->reviewed = true;
+	p->where[0] = '\0';
+	return 0;
+}
+
 static int parse_root(struct parser *p, struct manifest *m, const cJSON *root)
 {
 	static const char *const keys[] = {
 		"format", "version", "tool", "created", "host", "window", "spec", "policy",
-		"recipients", "limits", "totals", "files", "failures", "skipped", "payload", NULL,
+		"recipients", "limits", "totals", "files", "failures", "skipped", "review", "payload",
+		NULL,
 	};
 	static const char *const wkeys[] = { "since", "until", NULL };
 	static const char *const lkeys[] = { "file_cap", "budget", NULL };
@@ -1108,6 +1221,11 @@ static int parse_root(struct parser *p, struct manifest *m, const cJSON *root)
 	p->where[0] = '\0';
 	if (parse_lists(p, m, root) < 0)
 		return -1;
+	if (member(root, "review") && parse_review(p, m, root) < 0)
+		return -1;
+	for (size_t k = 0; k < m->nfiles && !m->reviewed; k++)
+		if (m->files[k].review)
+			return perr(p, NULL, "files[%zu] has a review mark, but there is no review", k);
 	if (member(root, "payload")) {
 		if (get_object(p, root, "payload", &o, false) < 0)
 			return -1;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag/age.h"
 #include "diag/error.h"
 #include "diag/exit.h"
 #include "diag/fsutil.h"
@@ -93,15 +94,18 @@ static void *secure_alloc(size_t n)
 /* Number of base64 characters (with padding) for n bytes. */
 #define B64_CHARS(n) ((((n) + 2) / 3) * 4)
 
-/* Decode exactly B64_CHARS(outlen) characters of canonical padded base64. */
+/*
+ * Decode exactly B64_CHARS(outlen) characters of canonical padded base64,
+ * with age's strict decoder: libsodium 1.0.18's sodium_base642bin() takes
+ * bytes >= 0x80 for digits.
+ */
 static int b64_exact(unsigned char *out, size_t outlen, const char *s, size_t len)
 {
 	size_t bin_len = 0;
 
 	if (len != B64_CHARS(outlen))
 		return -1;
-	if (sodium_base642bin(out, outlen, s, len, NULL, &bin_len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 || bin_len != outlen)
+	if (age_b64_decode(s, len, out, outlen, &bin_len, true) < 0 || bin_len != outlen)
 		return -1;
 	return 0;
 }
@@ -297,8 +301,13 @@ int minisign_pubkey_load(struct minisign_pubkey *pk, const char *arg)
 	struct stat st;
 	int r;
 
-	if (stat(arg, &st) < 0 && errno == ENOENT && strlen(arg) == B64_CHARS(PUBKEY_BYTES) &&
-	    !strchr(arg, '/'))
+	unsigned char raw[PUBKEY_BYTES];
+	size_t n;
+
+	/* No such file, but the key line itself (base64 has '/' too: decode it to tell) */
+	if (stat(arg, &st) < 0 && (errno == ENOENT || errno == ENOTDIR) &&
+	    strlen(arg) == B64_CHARS(PUBKEY_BYTES) &&
+	    age_b64_decode(arg, strlen(arg), raw, sizeof(raw), &n, true) == 0 && n == PUBKEY_BYTES)
 		return minisign_pubkey_parse(pk, arg, strlen(arg), arg);
 	if (fs_read_file(arg, &sb, KEY_FILE_MAX) < 0)
 		return MINISIGN_ERR_IO;

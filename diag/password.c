@@ -86,40 +86,30 @@ static void on_tty_signal(int sig)
 	tty_signal = sig;
 }
 
-static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
 
-/*
- * Prompt on fd (a terminal) and read one line with echo off. The previous
- * terminal settings and signal handlers are restored before returning; a
- * signal that arrived meanwhile is then re-raised.
- */
-static int read_from_tty(int fd, char *buf, size_t *len, const char *prompt)
+int password_tty_line(int fd, const char *prompt, char *buf, size_t max, size_t *len)
 {
-	struct sigaction sa, old_sa[ARRAY_SIZE(tty_signals)];
-	struct termios old_tio, tio;
+	struct sigaction sa, old[ARRAY_SIZE(tty_signals)];
+	struct termios saved, noecho;
+	bool restore = false, too_long = false;
 	size_t n = 0;
-	int ret = 0, too_long = 0;
-	const char *why;
+	int ret = 0, saved_errno = 0;
 
-	if (tcgetattr(fd, &old_tio) < 0)
-		return error_errno("cannot read a password: the terminal cannot be set up");
+	if (prompt && fs_write_all(fd, prompt, strlen(prompt)) < 0)
+		return -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_tty_signal; /* no SA_RESTART: read() returns EINTR */
 	sigemptyset(&sa.sa_mask);
 	tty_signal = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++)
-		sigaction(tty_signals[i], &sa, &old_sa[i]);
-
-	tio = old_tio;
-	tio.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
-	tio.c_lflag |= ECHONL | ICANON;
-	if (tcsetattr(fd, TCSAFLUSH, &tio) < 0) {
-		ret = error_errno("cannot read a password: cannot turn off echo");
-		goto restore_signals;
-	}
-	if (prompt && fs_write_all(fd, prompt, strlen(prompt)) < 0) {
-		ret = error_errno("cannot write to the terminal");
-		goto restore;
+		sigaction(tty_signals[i], &sa, &old[i]);
+	if (tcgetattr(fd, &saved) == 0) {
+		noecho = saved;
+		noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+		noecho.c_lflag |= ECHONL | ICANON;
+		/* TCSANOW, not TCSAFLUSH: keep what was typed ahead. */
+		restore = tcsetattr(fd, TCSANOW, &noecho) == 0;
 	}
 	for (;;) {
 		char c;
@@ -128,33 +118,54 @@ static int read_from_tty(int fd, char *buf, size_t *len, const char *prompt)
 		if (r < 0 && errno == EINTR && !tty_signal)
 			continue;
 		if (r < 0) {
-			if (!tty_signal)
-				ret = error_errno("cannot read a password from the terminal");
-			else
-				ret = -1;
+			saved_errno = tty_signal ? EINTR : errno;
+			ret = -1;
 			break;
 		}
 		if (r == 0 || c == '\n')
 			break;
-		if (n < PW_BUF - 2)
+		if (n < max)
 			buf[n++] = c;
 		else
-			too_long = 1;
+			too_long = true;
 	}
-restore:
-	tcsetattr(fd, TCSAFLUSH, &old_tio);
-restore_signals:
+	if (restore)
+		tcsetattr(fd, TCSANOW, &saved);
 	for (size_t i = 0; i < ARRAY_SIZE(tty_signals); i++)
-		sigaction(tty_signals[i], &old_sa[i], NULL);
+		sigaction(tty_signals[i], &old[i], NULL);
 	if (tty_signal) {
-		sodium_memzero(buf, PW_BUF);
+		sodium_memzero(buf, max + 1);
 		raise(tty_signal);
-		return error("interrupted while reading a password");
+		errno = EINTR;
+		return -1;
 	}
-	if (ret < 0)
-		return ret;
-	if (too_long)
-		return error("the password is too long (more than %d bytes)", PASSWORD_MAX);
+	if (!ret && too_long) {
+		saved_errno = EMSGSIZE;
+		ret = -1;
+	}
+	if (ret < 0) {
+		sodium_memzero(buf, max + 1);
+		errno = saved_errno;
+		return -1;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* password_tty_line() for password_read(): prints what went wrong, checks the line. */
+static int read_from_tty(int fd, char *buf, size_t *len, const char *prompt)
+{
+	const char *why;
+	size_t n;
+
+	if (password_tty_line(fd, prompt, buf, PW_BUF - 2, &n) < 0) {
+		if (errno == EINTR)
+			return error("interrupted while reading a password");
+		if (errno == EMSGSIZE)
+			return error("the password is too long (more than %d bytes)", PASSWORD_MAX);
+		return error_errno("cannot read a password from the terminal");
+	}
 	if (take_first_line(buf, n, len, &why) < 0)
 		return error("cannot use that password: %s", why);
 	return 0;

@@ -437,9 +437,45 @@ void split_close(struct split_set *s)
 	free(s);
 }
 
+/*
+ * SPLIT_LENIENT: give every part its nominal place and size; report
+ * missing and odd-sized parts as warnings. Returns the number of problems
+ * that still prevent reading (no part that gives the part size).
+ */
+static int place_parts_leniently(struct split_set *s, size_t last)
+{
+	for (size_t k = 1; k <= last; k++) {
+		struct split_part *p = &s->parts[k - 1];
+
+		if (!p->missing && k < last)
+			s->part_size = MAX(s->part_size, p->size);
+	}
+	if (last == 1 && !s->parts[0].missing)
+		s->part_size = s->parts[0].size;
+	if (!s->part_size)
+		return error("no part of '%s' tells the part size: too many parts are missing", s->base);
+	for (size_t k = 1; k <= last; k++) {
+		struct split_part *p = &s->parts[k - 1];
+
+		p->offset = (uint64_t)(k - 1) * s->part_size;
+		if (p->missing) {
+			warning("part '%s' is missing: its bytes are lost", p->path);
+			p->size = 0;
+		} else if ((k < last && p->size != s->part_size) || p->size > s->part_size) {
+			warning("part '%s' is %llu bytes where %llu were expected: damaged", p->path,
+				(unsigned long long)p->size, (unsigned long long)s->part_size);
+			p->size = MIN(p->size, s->part_size);
+		}
+	}
+	/* A missing last part may have been as large as any. */
+	s->size = s->parts[last - 1].offset +
+		(s->parts[last - 1].missing ? s->part_size : s->parts[last - 1].size);
+	return 0;
+}
+
 /* Check which parts exist and their sizes, printing every problem. Returns the number of problems. */
 static int check_parts(struct split_set *s, const char *dir, const char *name,
-		       const bool present[SPLIT_MAX_PARTS + 1], size_t nr_listed)
+		       const bool present[SPLIT_MAX_PARTS + 1], size_t nr_listed, bool lenient)
 {
 	size_t last = nr_listed;
 	int problems = 0;
@@ -470,7 +506,9 @@ static int check_parts(struct split_set *s, const char *dir, const char *name,
 		struct stat st;
 
 		p->path = xasprintf("%s/%s.%03zu", dir, name, k);
-		if (!present[k]) {
+		if (!present[k] && lenient) {
+			p->missing = true;
+		} else if (!present[k]) {
 			problems++;
 			error("part '%s' is missing", p->path);
 		} else if (stat(p->path, &st) < 0) {
@@ -487,6 +525,8 @@ static int check_parts(struct split_set *s, const char *dir, const char *name,
 	}
 	if (problems)
 		return problems;
+	if (lenient)
+		return place_parts_leniently(s, last) < 0 ? 1 : 0;
 	if (last == 1)
 		s->part_size = s->parts[0].size;
 	for (size_t k = 1; k <= last; k++) {
@@ -532,7 +572,8 @@ int split_open(struct split_set **out, const char *base, unsigned flags)
 		error("'%s' is missing: there is nothing to check the parts against", sums_path);
 		goto out;
 	}
-	if (scan_parts(dir, name, present) < 0 || check_parts(s, dir, name, present, nr_sums))
+	if (scan_parts(dir, name, present) < 0 ||
+	    check_parts(s, dir, name, present, nr_sums, flags & SPLIT_LENIENT))
 		goto out;
 	for (size_t i = 0; i < nr_sums; i++) {
 		s->parts[i].has_sha256 = true;
@@ -580,6 +621,8 @@ static int open_part(struct split_set *s, size_t i)
 {
 	if (s->fd >= 0 && s->fd_part == i)
 		return 0;
+	if (s->parts[i].missing)
+		return error("cannot read part '%s': it is missing", s->parts[i].path);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = open(s->parts[i].path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -601,6 +644,13 @@ ssize_t split_pread(struct split_set *s, void *buf, size_t len, uint64_t off)
 
 		if (split_locate(s, off + got, &i, &po) < 0)
 			break;
+		if (po >= s->parts[i].size && !s->parts[i].missing) {
+			/* SPLIT_LENIENT: a part shorter than its place */
+			error("cannot read part '%s' at offset %llu: it ends at %llu (truncated)",
+			      s->parts[i].path, (unsigned long long)po,
+			      (unsigned long long)s->parts[i].size);
+			return -1;
+		}
 		if (open_part(s, i) < 0)
 			return -1;
 		n = pread(s->fd, p + got, (size_t)MIN((uint64_t)(len - got), s->parts[i].size - po), (off_t)po);

@@ -383,6 +383,17 @@ int age_chunk_open(const struct age_payload_key *key, uint64_t counter,
 /* -------------------------------------------------------- building blocks */
 
 /*
+ * Decode canonical base64 (s, n bytes; padded: with '=' padding, as in the
+ * armor and in minisign's files; else without, as in the age header) into
+ * out (max bytes). 0 with *outlen set, or -1 for any other character (bytes
+ * >= 0x80 included, which libsodium 1.0.18's sodium_base642bin() takes for
+ * digits), bad padding or non-zero trailing bits. Every base64 decoder in
+ * diag is this one.
+ */
+int age_b64_decode(const char *s, size_t n, unsigned char *out, size_t max, size_t *outlen,
+		   bool padded) WARN_UNUSED;
+
+/*
  * HKDF-SHA-256 (RFC 5869) with L = 32, the only length age uses:
  * out = HMAC(PRK, info || 0x01), PRK = HMAC(salt, ikm). An empty salt acts
  * as 32 zero bytes.

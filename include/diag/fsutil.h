@@ -67,6 +67,37 @@ int fs_read_file(const char *path, struct strbuf *sb, size_t max) WARN_UNUSED;
 int fs_lock(int fd, int op, const char *path, int timeout_ms) WARN_UNUSED;
 /* mkdir -p with the given mode for the directories it creates. -1 after printing an error. */
 int fs_mkdir_p(const char *path, mode_t mode) WARN_UNUSED;
+/*
+ * A directory that appears whole: dest must not exist, or be an empty
+ * directory (what names it in the refusal: "open the bundle into"). A new
+ * directory beside it, ".BASE.TAG.XXXXXX" (mode 0700, registered for
+ * cleanup), is made and opened; fill it through *dirfd, then call
+ * fs_newdir_commit() (syncfs, rename onto dest) or fs_newdir_abort()
+ * (remove it). 0, or -1 after printing an error, with nothing left behind.
+ */
+struct fs_newdir {
+	char *dest, *tmp;
+	int dirfd;
+};
+int fs_newdir_begin(struct fs_newdir *d, const char *dest, const char *tag, const char *what) WARN_UNUSED;
+int fs_newdir_commit(struct fs_newdir *d) WARN_UNUSED;
+/* Safe after a commit, a failed begin, or twice. */
+void fs_newdir_abort(struct fs_newdir *d);
+/*
+ * Create path's file under dirfd (parent directories 0700 as needed; the
+ * file O_EXCL|O_NOFOLLOW, mode 0600). shown names the directory in
+ * messages. The descriptor, or -1 after printing an error.
+ */
+int fs_create_under(int dirfd, const char *path, const char *shown);
+
+/*
+ * Open the regular file at the relative path under dirfd for reading,
+ * following no symbolic link at any component. The descriptor, or -1 with
+ * errno set (ELOOP for a link, EINVAL for something not a regular file);
+ * nothing is printed.
+ */
+int fs_open_beneath(int dirfd, const char *path);
+
 /* rm -rf path, never following symlinks. Returns 0 or -1 (errors printed). */
 int fs_remove_tree(const char *path);
 

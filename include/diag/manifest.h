@@ -40,6 +40,16 @@ struct manifest_count {
 	uint64_t count;
 };
 
+/*
+ * What the reviewer did to a file of a stage before `diag seal`: nothing,
+ * changed its content, or added it (it was not collected).
+ */
+enum manifest_review {
+	MANIFEST_REVIEW_NONE,
+	MANIFEST_REVIEW_CHANGED,
+	MANIFEST_REVIEW_ADDED,
+};
+
 struct manifest_file {
 	char *path;          /* inside the payload and under `diag open -o DIR`: see manifest_path_check() */
 	uint64_t size;       /* bytes as sealed, after redaction */
@@ -60,6 +70,8 @@ struct manifest_file {
 	bool timed_out;
 	char *error;         /* NULL, or what went wrong after collection started (redacted) */
 	char *note;          /* NULL, or information for the reviewer (redacted) */
+	/* Sealed from a review stage (diag seal): what the reviewer did to it. */
+	enum manifest_review review;
 	/* Where the file's tar header starts in the payload's gzip stream, and
 	 * how many compressed bytes (header and data) it takes. Sealed bundles only. */
 	bool has_offset;
@@ -73,6 +85,13 @@ struct manifest_failure {
 	char *source;        /* NULL if none; redacted */
 	char *reason;        /* redacted */
 	uint64_t duration_ms;
+};
+
+/* A collected file the reviewer removed from a stage. */
+struct manifest_removed {
+	char *path;
+	uint64_t size;
+	unsigned char sha256[32];
 };
 
 struct manifest_digest {
@@ -97,6 +116,14 @@ struct manifest {
 	size_t nfailures, failures_alloc;
 	struct manifest_failure *skipped; /* not collected on purpose: not failures */
 	size_t nskipped, skipped_alloc;
+	/*
+	 * Bundles sealed from a review stage (diag seal): when, and the files
+	 * the reviewer removed (files[].review says which were changed or added).
+	 */
+	bool reviewed;
+	int64_t sealed;
+	struct manifest_removed *removed;
+	size_t nremoved, removed_alloc;
 	/* Sealed bundles' outer manifest only: the payload.age member. */
 	bool has_payload;
 	uint64_t payload_size, payload_compressed_size;
@@ -129,6 +156,11 @@ struct manifest_file *manifest_add_file(struct manifest *m, const struct manifes
 /* Append a failure (or a skipped item); its strings now belong to m. */
 void manifest_add_failure(struct manifest *m, const struct manifest_failure *f);
 void manifest_add_skipped(struct manifest *m, const struct manifest_failure *f);
+/* Append a removed file (reviewed manifests); path is copied. */
+void manifest_add_removed(struct manifest *m, const char *path, uint64_t size,
+			  const unsigned char sha256[32]);
+/* "changed", "added", or NULL for MANIFEST_REVIEW_NONE. */
+const char *manifest_review_name(enum manifest_review r);
 /* Add n to rule's count in f (keeps the list sorted). */
 void manifest_file_count(struct manifest_file *f, const char *rule, uint64_t n);
 /* Release the strings of a file that was never added. */

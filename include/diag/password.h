@@ -30,6 +30,22 @@
 int password_read(char **out, size_t *len, const char *file, const char *prompt,
 		  bool confirm) WARN_UNUSED;
 
+/*
+ * The one terminal reader of diag (password_read() and age's terminal
+ * passphrase source both use it). Write prompt to fd, a terminal, and read
+ * one line from it with echo off; the terminal's settings and the signal
+ * handlers are restored before returning. Typed-ahead input is kept (the
+ * settings change with TCSANOW, not TCSAFLUSH), so that a script driving a
+ * pseudo-terminal may type before the prompt appears. buf has room for max
+ * bytes and a NUL. Prints nothing. Returns 0 with the line (without its LF,
+ * NUL-terminated) in buf and its length in *len; or -1 with errno set:
+ * EMSGSIZE when the line is longer than max bytes (it is read to its end and
+ * buf wiped), EINTR when SIGINT, SIGTERM, SIGHUP, SIGQUIT or a job-control
+ * signal arrived (it is raised again once the terminal is restored), or the
+ * error of a write or a read.
+ */
+int password_tty_line(int fd, const char *prompt, char *buf, size_t max, size_t *len) WARN_UNUSED;
+
 /* Wipe and free a password from password_read(). NULL is allowed. */
 void password_free(char *pw);
 

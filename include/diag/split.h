@@ -73,6 +73,7 @@ struct split_part {
 	bool has_sha256;               /* listed in OUT.sha256 */
 	unsigned char sha256[32];
 	bool damaged;                  /* set by split_verify() */
+	bool missing;                  /* SPLIT_LENIENT: absent; size is nominal */
 };
 
 /* A set of parts read as one file. */
@@ -98,6 +99,16 @@ int split_detect(const char *path, char **base);
 
 enum split_open_flags {
 	SPLIT_NEED_SUMS = 1 << 0,      /* fail if OUT.sha256 is missing */
+	/*
+	 * For salvage: parts that are missing, or whose size is wrong, keep
+	 * their nominal place (part n at (n-1)*S) instead of failing the
+	 * opening; each is named in a warning, its size is what it holds (0
+	 * when missing, at most S), and reading past that fails. A missing
+	 * last part counts as a full one in the size of the whole. At least
+	 * one part other than the last must be there to give S (or the only
+	 * part).
+	 */
+	SPLIT_LENIENT = 1 << 1,
 };
 
 /*

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 		char *path = xasprintf("files%s%s", argv[i][0] == '/' ? "" : "/", argv[i]);
 
 		f.path = path;
-		if (fd < 0 || bundle_writer_add_redacted(w, &f, fd) < 0)
+		if (fd < 0 || bundle_writer_add_redacted(w, &f, fd, false, NULL) < 0)
 			goto out;
 		close(fd);
 		free(path);

@@ -6,31 +6,14 @@
 # age), and PAYLOAD itself, laid out exactly as diag lays out a bundle, so
 # that what diag refuses is the payload's content and nothing else.
 import hashlib
+import os
 import re
 import sys
 import tarfile
 from datetime import datetime, timezone
 
-
-def header(name, size, mtime):
-    h = bytearray(512)
-    h[0:len(name)] = name.encode()
-    h[100:108] = b"0000644\0"
-    h[108:116] = b"0000000\0"
-    h[116:124] = b"0000000\0"
-    h[124:136] = b"%011o\0" % size
-    h[136:148] = b"%011o\0" % mtime
-    h[156:157] = b"0"
-    h[257:265] = b"ustar\x0000"
-    h[329:337] = b"0000000\0"
-    h[337:345] = b"0000000\0"
-    h[148:156] = b" " * 8
-    h[148:156] = b"%06o\0 " % sum(h)
-    return bytes(h)
-
-
-def pad(n):
-    return b"\0" * (-n % 512)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tarlib import header, pad  # noqa: E402
 
 
 template, payload_path, out = sys.argv[1:4]

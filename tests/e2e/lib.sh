@@ -19,7 +19,9 @@ TEST_NAME=$(basename "$0" .sh)
 TRASH=$(mktemp -d "${TMPDIR:-/tmp}/diag-$TEST_NAME.XXXXXX")
 FIXTURES=$TOP/tests/fixtures
 export DIAG_STATE_DIR=$TRASH/state HOME=$TRASH/home
-unset DIAG_CONFIG XDG_STATE_HOME
+# No configuration directory: the host's /etc/diag/recipients must not seal test bundles.
+export DIAG_CONFIG=$TRASH/no-config
+unset XDG_STATE_HOME
 mkdir -p "$HOME"
 test_count=0
 test_failed=0

@@ -7,6 +7,9 @@
  *        the decrypted payload checked against that manifest, as `diag open`
  *        does once age has authenticated it (the fuzzer cannot forge age
  *        chunks, so the inner checks are reached this way);
+ *   'S' <bundle>: read as `diag verify --signer` reads it, with a fixed
+ *        signer (the public key of tests/fixtures/trust/ms-plain.key, which
+ *        signed the seeds), and as salvage reads its head;
  *   anything else: the whole input is a bundle, read as `diag list` and
  *        `diag verify` read it without a key, and listed.
  * Whatever the input: no crash, no leak, one error line at most, and a
@@ -15,10 +18,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "diag/bundle.h"
+#include "../../diag/bundle_internal.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
 
 static FILE *devnull;
 
@@ -40,17 +51,22 @@ static void check_payload(const uint8_t *data, size_t size)
 	manifest_free(m);
 }
 
-static void read_bundle(const uint8_t *data, size_t size, bool manifest_only)
+/* tests/fixtures/trust/ms-plain.pub */
+#define SIGNER "RWRxcuqFkYnKuwIKc3DOWkb3jQC6OA3+BQnKR04Bw+yiPk72gvmlxQDj"
+
+static void read_bundle(const uint8_t *data, size_t size, bool manifest_only,
+			const struct minisign_pubkey *signer)
 {
-	struct bundle_read_options o = { "fuzz", NULL, NULL, manifest_only };
+	struct bundle_read_options o = { .name = "fuzz", .manifest_only = manifest_only,
+					  .signer = signer };
 	struct bundle_read_result res = BUNDLE_READ_RESULT_INIT;
 	struct bytesrc_mem src;
 
 	bytesrc_mem_init(&src, data, size);
 	if (bundle_read(&src.src, &o, &res) == 0) {
-		if (!res.manifest || !res.manifest->has_payload)
+		if (!res.manifest || !res.manifest->has_payload || (signer && !res.sig_verified))
 			abort();
-		bundle_print_listing(devnull, "fuzz", res.manifest);
+		bundle_print_listing(devnull, "fuzz", res.manifest, res.has_sig ? "signed" : "none");
 	} else if (!res.exit_code) {
 		abort();
 	}
@@ -65,7 +81,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_payload(data, size);
 		return 0;
 	}
-	read_bundle(data, size, true);
-	read_bundle(data, size, false);
+	if (size && data[0] == 'S') {
+		struct minisign_pubkey pk;
+		struct bundle_read_result res = BUNDLE_READ_RESULT_INIT;
+		struct bundle_read_options o = { .name = "fuzz", .signer = &pk };
+		struct bytesrc_mem src;
+
+		if (minisign_pubkey_parse(&pk, SIGNER, strlen(SIGNER), "signer") < 0)
+			abort();
+		read_bundle(data + 1, size - 1, false, &pk);
+		bytesrc_mem_init(&src, data + 1, size - 1);
+		if (bundle_read_head(&src.src, &o, &res) == 0 && !res.sig_verified)
+			abort();
+		bundle_read_result_release(&res);
+		return 0;
+	}
+	read_bundle(data, size, true, NULL);
+	read_bundle(data, size, false, NULL);
 	return 0;
 }

@@ -142,7 +142,7 @@ static struct manifest *seal(const char *out, const struct item *items, size_t n
 
 static int read_bundle(const char *path, bool key, const char *extract, struct bundle_read_result *res)
 {
-	struct bundle_read_options o = { path, key ? &ids : NULL, extract, false };
+	struct bundle_read_options o = { .name = path, .ids = key ? &ids : NULL, .extract_dir = extract };
 	struct bytesrc_fd src;
 	int fd = open(path, O_RDONLY), ret;
 

@@ -653,6 +653,41 @@ static void rejects_malformed_keys(void **state)
 	strbuf_release(&key);
 }
 
+/*
+ * libsodium 1.0.18's sodium_base642bin() takes bytes >= 0x80 for digits: a
+ * key or signature line with one in place of a digit decodes there. Ours
+ * must refuse it: there is one base64 decoder in diag, age's, and it is strict.
+ */
+static void rejects_base64_lines_with_bytes_outside_the_alphabet(void **state)
+{
+	struct minisign_pubkey pk;
+	struct minisign_sig sig = MINISIGN_SIG_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	unsigned char bin[64];
+	size_t binlen;
+	char *line2;
+
+	slurp(FIX "ms-plain.pub", &sb);
+	line2 = strchr(sb.buf, '\n') + 1;
+	line2[10] = (char)0xc1;
+	/* The lax decoder libsodium ships takes it... */
+	assert_int_equal(sodium_base642bin(bin, sizeof(bin), line2, strcspn(line2, "\n"), NULL,
+					   &binlen, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	/* ...ours does not. */
+	capture_start();
+	assert_int_equal(minisign_pubkey_parse(&pk, sb.buf, sb.len, "k.pub"), MINISIGN_ERR_FORMAT);
+	capture_expect("not valid base64");
+	strbuf_reset(&sb);
+
+	slurp(FIX "data.txt.plain.minisig", &sb);
+	line2 = strchr(sb.buf, '\n') + 1;
+	line2[20] = (char)0xff;
+	capture_start();
+	assert_int_equal(minisign_sig_parse(&sig, sb.buf, sb.len, "x.minisig"), MINISIGN_ERR_FORMAT);
+	capture_expect("not valid base64");
+	strbuf_release(&sb);
+}
+
 static void keygen_never_overwrites_and_leaves_nothing_on_failure(void **state)
 {
 	struct stat st;
@@ -733,6 +768,7 @@ int main(void)
 		cmocka_unit_test(longest_trusted_comment_minisign_reads_round_trips),
 		cmocka_unit_test(crlf_key_and_signature_files_still_work),
 		cmocka_unit_test(rejects_malformed_keys),
+		cmocka_unit_test(rejects_base64_lines_with_bytes_outside_the_alphabet),
 		cmocka_unit_test(keygen_never_overwrites_and_leaves_nothing_on_failure),
 		cmocka_unit_test(warns_about_a_secret_key_others_can_read),
 	};

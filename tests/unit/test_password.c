@@ -104,7 +104,7 @@ static void reads_from_a_terminal_without_echo_and_restores_it(void **state)
 
 	assert_int_equal(tcgetattr(tty, &before), 0);
 	assert_true(before.c_lflag & ECHO);
-	/* Typed before the prompt: TCSAFLUSH discards it, so type from a child after a pause. */
+	/* Typed once echo is off (after a pause): typed earlier, the terminal would echo it. */
 	pid_t child = fork();
 	int status;
 
@@ -132,12 +132,33 @@ static void reads_from_a_terminal_without_echo_and_restores_it(void **state)
 	close(master);
 }
 
+static void a_terminal_line_longer_than_the_buffer_is_refused_and_wiped(void **state)
+{
+	char buf[9];
+	size_t len = 99;
+	int master, tty = open_pty(&master);
+
+	assert_int_equal(write(master, "123456789\nshort\n", 16), 16);
+	assert_int_equal(password_tty_line(tty, NULL, buf, 8, &len), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	assert_int_equal(len, 99);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0);
+	/* The next line, typed before the first was read, is still there (no TCSAFLUSH). */
+	assert_int_equal(password_tty_line(tty, NULL, buf, 8, &len), 0);
+	assert_string_equal(buf, "short");
+	assert_int_equal(len, 5);
+	close(tty);
+	close(master);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_the_first_line_of_a_password_file),
 		cmocka_unit_test(refuses_password_files_that_are_not_one_line),
 		cmocka_unit_test(reads_from_a_terminal_without_echo_and_restores_it),
+		cmocka_unit_test(a_terminal_line_longer_than_the_buffer_is_refused_and_wiped),
 	};
 
 	return cmocka_run_group_tests_name("password", tests, setup, teardown);

@@ -437,6 +437,44 @@ static void reads_sums_files_as_sha256sum_writes_them_and_no_other(void **state)
 	strbuf_release(&sb);
 }
 
+static void lenient_opening_keeps_missing_and_short_parts_in_their_place(void **state)
+{
+	struct split_set *s;
+	unsigned char buf[1000];
+
+	write_split(5000, 1000, NULL);
+	assert_int_equal(unlink(T("OUT.002")), 0);
+	assert_int_equal(truncate(T("OUT.004"), 600), 0);
+	capture_start();
+	assert_int_equal(split_open(&s, T("OUT"), 0), -1);
+	capture_expect("is missing");
+	capture_start();
+	assert_int_equal(split_open(&s, T("OUT"), SPLIT_LENIENT), 0);
+	capture_expect("part '");
+	assert_int_equal(s->nr, 5);
+	assert_int_equal(s->part_size, 1000);
+	assert_true(s->parts[1].missing);
+	assert_int_equal(s->parts[1].size, 0);
+	assert_int_equal(s->parts[3].size, 600);
+	assert_int_equal(s->parts[4].offset, 4000);
+	assert_int_equal(s->size, 5000);
+	/* what is there reads where it belongs */
+	assert_int_equal(split_pread(s, buf, 1000, 0), 1000);
+	assert_memory_equal(buf, data, 1000);
+	assert_int_equal(split_pread(s, buf, 500, 3100), 500);
+	assert_memory_equal(buf, data + 3100, 500);
+	assert_int_equal(split_pread(s, buf, 1000, 4000), 1000);
+	assert_memory_equal(buf, data + 4000, 1000);
+	/* what is not fails, naming the part */
+	capture_start();
+	assert_int_equal(split_pread(s, buf, 10, 1500), -1);
+	capture_expect("it is missing");
+	capture_start();
+	assert_int_equal(split_pread(s, buf, 10, 3700), -1);
+	capture_expect("ends at 600 (truncated)");
+	split_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup(missing_extra_and_wrongly_sized_parts_are_named, fresh),
 		cmocka_unit_test_setup(verify_names_the_damaged_part_as_sha256sum_does, fresh),
 		cmocka_unit_test_setup(reads_sums_files_as_sha256sum_writes_them_and_no_other, fresh),
+		cmocka_unit_test_setup(lenient_opening_keeps_missing_and_short_parts_in_their_place, fresh),
 	};
 
 	return cmocka_run_group_tests_name("split", tests, setup, teardown);
