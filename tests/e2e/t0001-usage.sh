@@ -32,6 +32,13 @@ test_expect_success 'an unknown global option is a usage error' '
 	grep -q "unknown option" err
 '
 
+test_expect_success 'diag --help lists every command the three users need' '
+	commands >have &&
+	printf "%s\n" collect list open verify seal redact lookup ledger keygen encrypt decrypt | sort >want &&
+	sort have >have.sorted &&
+	diff -u want have.sorted
+'
+
 test_expect_success 'diag help COMMAND and COMMAND -h print the same usage' '
 	for c in $(commands); do
 		diag help $c >a && grep -q "^usage: diag $c" a || fail "help $c";
