@@ -21,13 +21,8 @@ say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "The vendor makes a key pair (kept offline; only the public key travels)"
-if "$DIAG" help keygen >/dev/null 2>&1; then
-	run "$DIAG" keygen -o vendor.key
-	VENDOR=$("$DIAG" keygen -y vendor.key)
-else
-	run age-keygen -o vendor.key
-	VENDOR=$(age-keygen -y vendor.key)
-fi
+run "$DIAG" keygen -o vendor.key
+VENDOR=$("$DIAG" keygen -y vendor.key)
 echo "vendor's public key: $VENDOR"
 
 say "The operator collects the sample tree and this host, sealed to the vendor"
@@ -45,7 +40,7 @@ printf '$ %s\n' "$DIAG list site.diag   (an excerpt)"
 "$DIAG" list site.diag >listing
 sed -n '1,9p' listing
 sed -n '/^path-1 (file)/,/^$/p' listing
-grep -E '^(Total|Failed|Not collected)' listing
+sed -n '/^Total/,/^Not collected/p' listing | sed '$s/$/ (secret stores and binary files: see diag list)/'
 
 say "The vendor verifies the bundle, then opens it"
 run "$DIAG" verify site.diag -i vendor.key
