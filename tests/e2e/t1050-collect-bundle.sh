@@ -67,6 +67,21 @@ test_expect_success 'the manifest counts redactions; binary data and keys are no
 	grep -q "binary" why
 '
 
+test_expect_success 'a file that cannot be redacted is dropped and listed as failed (exit 1)' '
+	mkdir -p odd/log &&
+	{ head -c 2200000 /dev/zero | tr "\\0" A; printf " password=HalfwayCanary77\\n"; } >odd/log/a.log &&
+	echo "fine line" >odd/log/b.log &&
+	test_expect_code 1 diag collect odd -r "$VENDOR" -o b.diag 2>err &&
+	grep -q "1 failed" err &&
+	tar -xOf b.diag manifest.json >m.json &&
+	json m.json "[f[\"source\"] for f in j[\"failures\"]]" | grep -q "a.log" &&
+	json m.json "[f[\"path\"] for f in j[\"files\"]]" >paths &&
+	grep -q "b.log" paths && ! grep -q "a.log" paths &&
+	tar -xOf b.diag payload.age | age -d -i "$VENDOR_KEY" | tar -xOzf - >plain &&
+	grep -q "fine line" plain &&
+	! grep -q -a "AAAAAAAA" plain && ! grep -q -a HalfwayCanary77 plain
+'
+
 test_expect_success 'several recipients: each of them can open the bundle' '
 	age-keygen -o site.key 2>/dev/null &&
 	diag collect "$TREE" -r "$VENDOR" -r "$(age-keygen -y site.key)" -o b.diag 2>err &&
