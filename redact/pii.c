@@ -606,6 +606,22 @@ static bool reserved_domain(const char *d, size_t len)
 	return false;
 }
 
+/*
+ * systemd unit instances, getty@tty1.service or user@1000.slice: the
+ * "domain" ends in a unit type, which no real top-level domain is.
+ */
+static bool systemd_unit(const char *d, size_t len)
+{
+	static const char *const types[] = { "service", "socket", "target", "timer", "mount",
+					     "automount", "path", "slice", "scope", "swap",
+					     "device", NULL };
+	const char *last = d + len;
+
+	while (last > d && last[-1] != '.')
+		last--;
+	return in_list(last, (size_t)(d + len - last), types);
+}
+
 /* Length of a domain name at s (labels of [A-Za-z0-9-], dots between, TLD alphabetic), or 0. */
 static size_t domain_len(const char *s, size_t max)
 {
@@ -708,7 +724,8 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	/* git@host:org/repo.git: an ssh remote, not an address. */
 	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
 		return;
-	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls)) {
+	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
+	    systemd_unit(t + at + seplen, dl)) {
 		claim(scr, ls, de);
 		*resume = de;
 		return;
