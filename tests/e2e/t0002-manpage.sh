@@ -31,4 +31,12 @@ test_expect_success 'every command has a section in COMMANDS' '
 	done
 '
 
+test_expect_success 'make install puts the binary and the man page under DESTDIR/PREFIX' '
+	make -s -C "$TOP" -o "$B/diag" install B="$B" PREFIX=/usr DESTDIR="$PWD/root" >out 2>&1 || { cat out; false; } &&
+	test -x root/usr/bin/diag &&
+	test "$(stat -c %a root/usr/share/man/man1/diag.1)" = 644 &&
+	cmp "$MAN" root/usr/share/man/man1/diag.1 &&
+	test "$(root/usr/bin/diag --version)" = "diag $(cat "$TOP/VERSION")"
+'
+
 test_done
