@@ -440,6 +440,17 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 	r.out = r.err = r.pidfd = r.rep = -1;
 	strbuf_init(&r.errbuf, 0);
 
+	cap = MIN(cap, collect_budget_left(ctx));
+	if (cap < COLLECT_MIN_SLICE) {
+		ctx->sum->budget_exhausted = true;
+		collect_skipped(ctx, &item, "the total size budget is exhausted");
+		goto out;
+	}
+	if (!ctx->root_is_host) {
+		/* Its output would describe this host, not the one whose files are read. */
+		collect_skipped(ctx, &item, "not run: --root reads another host's files");
+		goto out;
+	}
 	prog = find_program(argv[0], env_lookup(env, "PATH"));
 	if (!prog) {
 		if (e->optional && errno == ENOENT)
@@ -448,12 +459,6 @@ static int command_collect(struct collect_ctx *ctx, const struct spec_entry *e)
 			collect_failed(ctx, &item, "'%s': command not found", argv[0]);
 		else
 			collect_failed(ctx, &item, "cannot run '%s': %s", argv[0], strerror(errno));
-		goto out;
-	}
-	cap = MIN(cap, collect_budget_left(ctx));
-	if (cap < COLLECT_MIN_SLICE) {
-		ctx->sum->budget_exhausted = true;
-		collect_skipped(ctx, &item, "the total size budget is exhausted");
 		goto out;
 	}
 	b = collect_begin(ctx, &item);
