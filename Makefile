@@ -52,7 +52,7 @@ REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/replay/%)
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 
 .SECONDARY:
-.PHONY: all test test-run check valgrind fuzz fuzzers demo bench lint install deps clean
+.PHONY: FORCE all test test-run check valgrind fuzz fuzzers demo bench lint install deps clean
 all: $(B)/diag
 
 $(B)/obj/%.o: %.c
@@ -67,6 +67,25 @@ LIBS = $(B)/libdiag.a $(B)/libredact.a
 
 $(B)/diag: $(call obj,diag/main.c) $(LIBS)
 	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)for r in $(VENDOR_RECIPIENTS); do $@ encrypt -r "$$r" </dev/null >/dev/null 2>&1 || \
+		{ rm -f $@; echo "VENDOR_RECIPIENTS: '$$r' is not an age recipient" >&2; exit 1; }; done
+
+# The built-in recipients are compiled into export.o: rebuild it when they change.
+$(B)/vendor-recipients: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VENDOR_RECIPIENTS)' | cmp -s - $@ || echo '$(VENDOR_RECIPIENTS)' >$@
+$(call obj,diag/export.c): $(B)/vendor-recipients
+FORCE:
+
+# For tests (t5020): diag with a test key built in, as make VENDOR_RECIPIENTS=... makes it.
+TEST_VENDOR := $(shell sed -n 's/^\# public key: //p' tests/fixtures/trust/builtin-vendor.key)
+$(B)/obj/tests/export-vendor.o: diag/export.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -UDIAG_VENDOR_RECIPIENTS \
+		-DDIAG_VENDOR_RECIPIENTS='"$(TEST_VENDOR)"' -c -o $@ $<
+$(B)/tests/diag-vendor: $(call obj,diag/main.c) $(B)/obj/tests/export-vendor.o $(LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(B)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 	@mkdir -p $(@D)
@@ -80,7 +99,7 @@ $(B)/fuzz/%: $(call obj,tests/fuzz/%.c) $(LIBS)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-run
-test-run: $(B)/diag $(UNIT_BIN) $(REPLAY_BIN)
+test-run: $(B)/diag $(B)/tests/diag-vendor $(UNIT_BIN) $(REPLAY_BIN)
 	$(Q)B=$(B) DIAG=$(B)/diag $(TEST_ENV) bash tests/run $(T)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

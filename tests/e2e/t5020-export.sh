@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-bundle.sh"
 
+B_ABS=$(cd "$TOP" && realpath "$B")
 SITE_KEY=$TRASH/site-auditor.key
 age-keygen -o "$SITE_KEY" 2>/dev/null
 SITE=$(age-keygen -y "$SITE_KEY")
@@ -23,6 +24,22 @@ test_expect_success 'a customer co-recipient opens the bundle with its own key, 
 	diff -r site vendor &&
 	tar -xOf b.diag payload.age | age -d -i "$SITE_KEY" | tar -tzf - >/dev/null &&
 	test "$(json site/manifest.json "\",\".join(j[\"recipients\"])")" = "$VENDOR,$SITE"
+'
+
+test_expect_success 'recipients built in (make VENDOR_RECIPIENTS=...) need no -r, and say so' '
+	BUILTIN_KEY=$TOP/tests/fixtures/trust/builtin-vendor.key &&
+	BUILTIN=$(age-keygen -y "$BUILTIN_KEY") &&
+	DIAG_CONFIG=$PWD/noconf "$B_ABS/tests/diag-vendor" collect "$TREE" -o b.diag 2>err &&
+	grep -q "^diag: sealing to $BUILTIN (built in)\$" err &&
+	test "$(grep -c "sealing to" err)" = 1 &&
+	diag open b.diag -i "$BUILTIN_KEY" -o opened 2>/dev/null &&
+	test "$(json opened/manifest.json "\",\".join(j[\"recipients\"])")" = "$BUILTIN" &&
+	make_config &&
+	DIAG_CONFIG=$PWD/conf "$B_ABS/tests/diag-vendor" collect "$TREE" -o c.diag 2>err &&
+	test "$(grep -c "sealing to" err)" = 3 &&
+	"$B_ABS/tests/diag-vendor" collect "$TREE" -r "$SITE" -o d.diag 2>err &&
+	test "$(grep -c "sealing to" err)" = 1 &&
+	test_expect_code 5 diag open d.diag -i "$BUILTIN_KEY" -o x 2>/dev/null
 '
 
 test_expect_success 'without -r, the recipients of $DIAG_CONFIG/recipients, each said with its origin' '
