@@ -160,10 +160,11 @@ static void want_helper(struct age_encryptor *e)
 	/* Signals are for the main thread (fsutil's cleanup handler). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e->nring = NSLOTS; /* the helper reads it */
 	e->has_helper = pthread_create(&e->helper, NULL, helper_main, e) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e->has_helper)
-		e->nring = NSLOTS;
+	if (!e->has_helper)
+		e->nring = 2;
 }
 
 static void helper_stop(struct age_encryptor *e)
