@@ -38,7 +38,7 @@ static void wipe_free(void *p, size_t n)
 /* -------------------------------------------------------------- encryptor */
 
 /*
- * A pipeline: plaintext goes into a ring of slots (SLOT_CHUNKS chunks each).
+ * A pipeline: plaintext goes into a ring of slots (AGE_SLOT_CHUNKS chunks each).
  * A full slot is queued once more data has come (the last chunk carries a
  * flag), and its chunks are sealed by a helper thread while the caller goes
  * on reading and filling the next slots; libsodium's ChaCha20-Poly1305 is
@@ -52,10 +52,8 @@ static void wipe_free(void *p, size_t n)
  * claimed and sealed. The helper touches only queued slots, and a slot stops
  * being queued (and may be refilled) only once all its chunks are sealed.
  */
-#define SLOT_CHUNKS 16 /* 1 MiB of plaintext */
-#define SLOT_SIZE ((size_t)SLOT_CHUNKS * AGE_CHUNK_SIZE)
-#define SLOT_CT_SIZE ((size_t)SLOT_CHUNKS * AGE_CHUNK_CT_SIZE)
-#define NSLOTS 4
+#define SLOT_SIZE ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_SIZE)
+#define SLOT_CT_SIZE ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_CT_SIZE)
 
 struct slot {
 	unsigned char *pt, *ct; /* allocated on first use */
@@ -81,7 +79,7 @@ struct age_encryptor {
 	pthread_t helper;
 	bool has_helper, helper_tried, quit;
 
-	struct slot slots[NSLOTS];
+	struct slot slots[AGE_NSLOTS];
 	size_t nring;      /* slots in the ring: fixed before a second one is used */
 	size_t head, used; /* the oldest slot in use; slots in use: queued, then held, then fill */
 	struct slot *held; /* a full slot waiting to know whether more data comes */
@@ -160,7 +158,7 @@ static void want_helper(struct age_encryptor *e)
 	/* Signals are for the main thread (fsutil's cleanup handler). */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	e->nring = NSLOTS; /* the helper reads it */
+	e->nring = AGE_NSLOTS; /* the helper reads it */
 	e->has_helper = pthread_create(&e->helper, NULL, helper_main, e) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!e->has_helper)
@@ -342,7 +340,7 @@ int age_encryptor_commit(struct age_encryptor *e, size_t n, struct age_err *err)
 /* Seal SLOT_SIZE bytes straight from the caller's buffer and write them: no helper, nothing queued. */
 static int seal_direct(struct age_encryptor *e, const unsigned char *in, struct age_err *err)
 {
-	for (size_t i = 0; i < SLOT_CHUNKS; i++)
+	for (size_t i = 0; i < AGE_SLOT_CHUNKS; i++)
 		age_chunk_seal(e->key, e->counter++, false, in + i * AGE_CHUNK_SIZE, AGE_CHUNK_SIZE,
 			       e->fill->ct + i * AGE_CHUNK_CT_SIZE);
 	return emit(e, e->fill->ct, SLOT_CT_SIZE, err);
@@ -422,7 +420,7 @@ void age_encryptor_free(struct age_encryptor *e)
 	pthread_cond_destroy(&e->ready);
 	age_armor_writer_free(e->armor);
 	age_payload_key_free(e->key);
-	for (size_t i = 0; i < NSLOTS; i++) {
+	for (size_t i = 0; i < AGE_NSLOTS; i++) {
 		wipe_free(e->slots[i].pt, SLOT_SIZE);
 		wipe_free(e->slots[i].ct, SLOT_CT_SIZE);
 	}

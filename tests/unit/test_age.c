@@ -302,7 +302,7 @@ static void unpin_cpu(const cpu_set_t *saved)
 	assert_int_equal(sched_setaffinity(0, sizeof(*saved), saved), 0);
 }
 
-#define MIB (1024 * 1024)
+#define SLOT ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_SIZE)
 
 /*
  * Feed in through the buffer API at most step bytes per commit, a zero
@@ -357,16 +357,18 @@ static void encrypt_scribbled(const struct age_recipients *r, const unsigned cha
 }
 
 /*
- * The pipeline queues 1 MiB slots, 4 of them with a helper thread, 2
- * without: sizes around one and two slots, and past a wrap of the ring,
+ * The pipeline queues slots of AGE_SLOT_CHUNKS chunks, AGE_NSLOTS of them
+ * with a helper thread, 2 without: sizes around one and two slots, and past
+ * a wrap of the ring,
  * fed whole, in odd pieces, in pieces larger than a slot, and through the
  * buffer API, on one CPU and on all.
  */
 static void stream_round_trips_at_batch_boundaries(void **state)
 {
-	static const size_t sizes[] = { MIB - 1, MIB, MIB + 1, 2 * MIB, 5 * MIB + 65537 };
-	static const size_t steps[] = { 6 * MIB, MIB + 7, 40961 };
-	const size_t max = 5 * MIB + 65537;
+	const size_t sizes[] = { SLOT - 1, SLOT, SLOT + 1, 2 * SLOT,
+				 (AGE_NSLOTS + 1) * SLOT + 65537 };
+	const size_t steps[] = { (AGE_NSLOTS + 2) * SLOT, SLOT + 7, 40961 };
+	const size_t max = (AGE_NSLOTS + 1) * SLOT + 65537;
 	struct age_identity *id = age_identity_generate();
 	struct age_recipients r = AGE_RECIPIENTS_INIT;
 	struct age_identities ids = AGE_IDENTITIES_INIT;
@@ -391,7 +393,7 @@ static void stream_round_trips_at_batch_boundaries(void **state)
 				else if (j == ARRAY_SIZE(steps))
 					encrypt_by_buffer(&r, in, n, 300007, &ct);
 				else
-					encrypt_scribbled(&r, in, n, 3 * MIB + 1, &ct);
+					encrypt_scribbled(&r, in, n, 3 * SLOT + 1, &ct);
 				assert_int_equal(ct.len, 168 + 16 + n + 16 * chunks);
 				assert_int_equal(decrypt_buf(&ids, &ct, 1 << 20, &pt, &err), 0);
 				assert_int_equal(pt.len, n);
@@ -428,7 +430,7 @@ static int to_failing_sink(void *ctx, const void *buf, size_t len)
 /* A write that fails mid-stream fails the encryption, for good, and what was written is no whole file. */
 static void a_write_error_mid_stream_fails_and_stays_failed(void **state)
 {
-	const size_t len = 5 * MIB + 5;
+	const size_t len = (AGE_NSLOTS + 3) * SLOT + 5;
 	struct age_identity *id = age_identity_generate();
 	struct age_recipients r = AGE_RECIPIENTS_INIT;
 	struct age_identities ids = AGE_IDENTITIES_INIT;
