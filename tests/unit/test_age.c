@@ -356,6 +356,32 @@ static void encrypt_scribbled(const struct age_recipients *r, const unsigned cha
 	*out = s.out;
 }
 
+/* A key pair and len random bytes to encrypt with it. */
+struct keyed_input {
+	struct age_recipients r;
+	struct age_identities ids;
+	unsigned char *in;
+};
+
+static void keyed_input_init(struct keyed_input *k, size_t len)
+{
+	struct age_identity *id = age_identity_generate();
+
+	k->r = (struct age_recipients)AGE_RECIPIENTS_INIT;
+	k->ids = (struct age_identities)AGE_IDENTITIES_INIT;
+	age_recipients_add(&k->r, age_identity_to_recipient(id));
+	age_identities_add(&k->ids, id);
+	k->in = xmalloc(len);
+	randombytes_buf(k->in, len);
+}
+
+static void keyed_input_release(struct keyed_input *k)
+{
+	free(k->in);
+	age_recipients_release(&k->r);
+	age_identities_release(&k->ids);
+}
+
 /*
  * The pipeline queues slots of AGE_SLOT_CHUNKS chunks, AGE_NSLOTS of them
  * with a helper thread, 2 without: sizes around one and two slots, and past
@@ -369,15 +395,10 @@ static void stream_round_trips_at_batch_boundaries(void **state)
 				 (AGE_NSLOTS + 1) * SLOT + 65537 };
 	const size_t steps[] = { (AGE_NSLOTS + 2) * SLOT, SLOT + 7, 40961 };
 	const size_t max = (AGE_NSLOTS + 1) * SLOT + 65537;
-	struct age_identity *id = age_identity_generate();
-	struct age_recipients r = AGE_RECIPIENTS_INIT;
-	struct age_identities ids = AGE_IDENTITIES_INIT;
-	unsigned char *in = xmalloc(max);
+	struct keyed_input k;
 	cpu_set_t saved;
 
-	randombytes_buf(in, max);
-	age_recipients_add(&r, age_identity_to_recipient(id));
-	age_identities_add(&ids, id);
+	keyed_input_init(&k, max);
 	for (int one = 0; one < 2; one++) {
 		if (one)
 			pin_to_one_cpu(&saved);
@@ -389,15 +410,15 @@ static void stream_round_trips_at_batch_boundaries(void **state)
 				struct age_err err;
 
 				if (j < ARRAY_SIZE(steps))
-					encrypt_buf(&r, 0, in, n, steps[j], &ct);
+					encrypt_buf(&k.r, 0, k.in, n, steps[j], &ct);
 				else if (j == ARRAY_SIZE(steps))
-					encrypt_by_buffer(&r, in, n, 300007, &ct);
+					encrypt_by_buffer(&k.r, k.in, n, 300007, &ct);
 				else
-					encrypt_scribbled(&r, in, n, 3 * SLOT + 1, &ct);
+					encrypt_scribbled(&k.r, k.in, n, 3 * SLOT + 1, &ct);
 				assert_int_equal(ct.len, 168 + 16 + n + 16 * chunks);
-				assert_int_equal(decrypt_buf(&ids, &ct, 1 << 20, &pt, &err), 0);
+				assert_int_equal(decrypt_buf(&k.ids, &ct, 1 << 20, &pt, &err), 0);
 				assert_int_equal(pt.len, n);
-				assert_memory_equal(pt.buf, in, n);
+				assert_memory_equal(pt.buf, k.in, n);
 				strbuf_release(&ct);
 				strbuf_release(&pt);
 			}
@@ -405,9 +426,7 @@ static void stream_round_trips_at_batch_boundaries(void **state)
 		if (one)
 			unpin_cpu(&saved);
 	}
-	free(in);
-	age_recipients_release(&r);
-	age_identities_release(&ids);
+	keyed_input_release(&k);
 }
 
 struct failing_sink {
@@ -431,15 +450,10 @@ static int to_failing_sink(void *ctx, const void *buf, size_t len)
 static void a_write_error_mid_stream_fails_and_stays_failed(void **state)
 {
 	const size_t len = (AGE_NSLOTS + 3) * SLOT + 5;
-	struct age_identity *id = age_identity_generate();
-	struct age_recipients r = AGE_RECIPIENTS_INIT;
-	struct age_identities ids = AGE_IDENTITIES_INIT;
-	unsigned char *in = xmalloc(len);
+	struct keyed_input k;
 	cpu_set_t saved;
 
-	randombytes_buf(in, len);
-	age_recipients_add(&r, age_identity_to_recipient(id));
-	age_identities_add(&ids, id);
+	keyed_input_init(&k, len);
 	for (int one = 0; one < 2; one++) {
 		if (one)
 			pin_to_one_cpu(&saved);
@@ -447,25 +461,25 @@ static void a_write_error_mid_stream_fails_and_stays_failed(void **state)
 		for (size_t fail_at = 2; fail_at <= 6; fail_at += 4) {
 			struct failing_sink s = { STRBUF_INIT, 0, fail_at };
 			struct age_err err = { 0 };
-			struct age_encryptor *e = age_encryptor_new(&r, 0, to_failing_sink, &s, &err);
+			struct age_encryptor *e = age_encryptor_new(&k.r, 0, to_failing_sink, &s, &err);
 			struct strbuf pt;
 			size_t room;
 			int ret = 0;
 
 			assert_non_null(e);
 			for (size_t pos = 0; !ret && pos < len; pos += 100003)
-				ret = age_encryptor_update(e, in + pos, MIN((size_t)100003, len - pos), &err);
+				ret = age_encryptor_update(e, k.in + pos, MIN((size_t)100003, len - pos), &err);
 			if (!ret)
 				ret = age_encryptor_finish(e, &err);
 			assert_int_equal(ret, -1);
 			assert_int_equal(err.code, AGE_ERR_IO);
 			assert_non_null(strstr(err.msg, "No space left"));
 			/* Later calls fail too. */
-			assert_int_equal(age_encryptor_update(e, in, 10, &err), -1);
+			assert_int_equal(age_encryptor_update(e, k.in, 10, &err), -1);
 			assert_null(age_encryptor_buffer(e, &room, &err));
 			assert_int_equal(age_encryptor_finish(e, &err), -1);
 			age_encryptor_free(e);
-			assert_int_equal(decrypt_buf(&ids, &s.out, 1 << 20, &pt, &err), -1);
+			assert_int_equal(decrypt_buf(&k.ids, &s.out, 1 << 20, &pt, &err), -1);
 			assert_int_not_equal(err.code, AGE_ERR_IO);
 			strbuf_release(&pt);
 			strbuf_release(&s.out);
@@ -473,9 +487,7 @@ static void a_write_error_mid_stream_fails_and_stays_failed(void **state)
 		if (one)
 			unpin_cpu(&saved);
 	}
-	free(in);
-	age_recipients_release(&r);
-	age_identities_release(&ids);
+	keyed_input_release(&k);
 }
 
 static void each_file_gets_a_fresh_file_key_nonce_and_share(void **state)
