@@ -2,9 +2,15 @@
 # tests/bench/age.sh - diag encrypt/decrypt against the stock age, same input, same run
 #
 # Prints throughput (MiB/s) of each, the ratio diag/age (above 1: diag is
-# faster), and the peak memory of each (constant whatever the size).
-# diag encrypt seals chunks on two threads when there are two CPUs: on a
-# busy machine its ratio drops towards the single-thread one (about 0.6).
+# faster), the peak memory of each (constant whatever the size) and the CPU
+# time (user + sys, all threads) of the fastest run.
+# diag encrypt reads, seals and writes at once: a helper thread seals while
+# the caller reads the next 512 KiB. Per byte it costs about 1.5x age's CPU
+# (libsodium's ChaCha20 and Poly1305 are two passes, Go's AVX2 code one), so
+# its ratio is set by the second CPU: on a 2-CPU machine (best of 3,
+# 256 MiB), 1.2-1.36 when both were free, 0.6-0.9 when another job held one
+# (it was 0.36-0.8 before the pipeline, with a synchronous split). Decrypt
+# is single-threaded and at 0.9-1.35; armored, diag is ahead (1.3x, 2.8x).
 # AGE_BENCH_MB sets the input size (default 256); the best of AGE_BENCH_RUNS
 # (default 3) runs counts.
 set -eu
