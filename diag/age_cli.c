@@ -73,6 +73,25 @@ int age_pump(int fd, int (*feed)(void *obj, const void *buf, size_t len, struct 
 	return ret;
 }
 
+int age_pump_encrypt(int fd, struct age_encryptor *e, struct age_err *err)
+{
+	for (;;) {
+		size_t room;
+		unsigned char *buf = age_encryptor_buffer(e, &room, err);
+		ssize_t n;
+
+		if (!buf)
+			return -1;
+		n = fs_read_full(fd, buf, room);
+		if (n < 0)
+			return age_err_set(err, AGE_ERR_IO, "cannot read: %s", strerror(errno));
+		if (age_encryptor_commit(e, (size_t)n, err) < 0)
+			return -1;
+		if ((size_t)n < room)
+			return 0;
+	}
+}
+
 int age_input_open(const char *path)
 {
 	int fd;

@@ -73,6 +73,14 @@ void *age_secure_alloc(size_t n);
 struct age_payload_key *age_payload_key_derive(const unsigned char file_key[AGE_FILE_KEY_SIZE],
 					       const unsigned char nonce[AGE_NONCE_SIZE]);
 
+/*
+ * The encryptor's ring: AGE_NSLOTS slots of AGE_SLOT_CHUNKS chunks (512 KiB
+ * of plaintext) each, plaintext and ciphertext: 4 MiB in all. Smaller slots
+ * cost more locking, larger ones more memory and cache; neither is faster.
+ */
+#define AGE_SLOT_CHUNKS 8
+#define AGE_NSLOTS 4
+
 /* Encrypt chunk counter (len <= AGE_CHUNK_SIZE bytes) into out (len + AGE_TAG_SIZE bytes). */
 void age_chunk_seal(const struct age_payload_key *key, uint64_t counter, bool last,
 		    const unsigned char *in, size_t len, unsigned char *out);

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 #include <string.h>
@@ -37,115 +38,144 @@ static void wipe_free(void *p, size_t n)
 /* -------------------------------------------------------------- encryptor */
 
 /*
- * Chunks are sealed BATCH at a time (1 MiB), half of them by a helper
- * thread when the host has more than one CPU: libsodium's ChaCha20-Poly1305
- * alone is slower than age's assembly, and STREAM chunks are independent.
- * The helper only seals; all output is written by the caller's thread, in
- * order.
+ * A pipeline: plaintext goes into a ring of slots (AGE_SLOT_CHUNKS chunks each).
+ * A full slot is queued once more data has come (the last chunk carries a
+ * flag), and its chunks are sealed by a helper thread while the caller goes
+ * on reading and filling the next slots; libsodium's ChaCha20-Poly1305 is
+ * slower than age's assembly, so reading, sealing and writing must overlap.
+ * Chunks are claimed one at a time, oldest first, by whichever thread is
+ * free: the caller too, when the ring is full or the input has ended. Only
+ * the caller writes, slot by slot, in order. Without a helper (one CPU) the
+ * same code runs in the caller alone, on a ring of two slots.
+ *
+ * Locking: e->lock guards the ring (head, used) and each slot's queued,
+ * claimed and sealed. The helper touches only queued slots, and a slot stops
+ * being queued (and may be refilled) only once all its chunks are sealed.
  */
-#define BATCH 16
+#define SLOT_SIZE ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_SIZE)
+#define SLOT_CT_SIZE ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_CT_SIZE)
 
-/* Seal chunks [first, first + count) of a run of len plaintext bytes starting at chunk counter0. */
-struct seal_job {
-	const struct age_payload_key *key;
-	const unsigned char *in;
-	unsigned char *out;
-	size_t len;
-	size_t first, count, nchunks;
-	uint64_t counter0;
-	bool final; /* the run ends the file */
+struct slot {
+	unsigned char *pt, *ct; /* allocated on first use */
+	size_t len;             /* plaintext bytes */
+	size_t nchunks;         /* set when queued: at least 1 */
+	size_t claimed, sealed; /* chunks taken by a thread, chunks done */
+	uint64_t counter0;      /* of its first chunk */
+	bool final;             /* its last chunk ends the file */
+	bool queued;
 };
-
-struct helper {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct seal_job job;
-	bool busy, quit;
-};
-
-static void run_job(const struct seal_job *j)
-{
-	for (size_t i = j->first; i < j->first + j->count; i++) {
-		size_t off = i * AGE_CHUNK_SIZE, n = MIN((size_t)AGE_CHUNK_SIZE, j->len - off);
-
-		age_chunk_seal(j->key, j->counter0 + i, j->final && i == j->nchunks - 1,
-			       j->in + off, n, j->out + i * AGE_CHUNK_CT_SIZE);
-	}
-}
-
-static void *helper_main(void *arg)
-{
-	struct helper *h = arg;
-
-	pthread_mutex_lock(&h->lock);
-	for (;;) {
-		while (!h->busy && !h->quit)
-			pthread_cond_wait(&h->cond, &h->lock);
-		if (h->quit)
-			break;
-		pthread_mutex_unlock(&h->lock);
-		run_job(&h->job);
-		pthread_mutex_lock(&h->lock);
-		h->busy = false;
-		pthread_cond_broadcast(&h->cond);
-	}
-	pthread_mutex_unlock(&h->lock);
-	return NULL;
-}
-
-/* A helper thread, or NULL on a single CPU or if none can be started. */
-static struct helper *helper_start(void)
-{
-	struct helper *h;
-	sigset_t all, old;
-
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return NULL;
-	h = xcalloc(1, sizeof(*h));
-	pthread_mutex_init(&h->lock, NULL);
-	pthread_cond_init(&h->cond, NULL);
-	/* Signals are for the main thread (fsutil's cleanup handler). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		pthread_mutex_destroy(&h->lock);
-		pthread_cond_destroy(&h->cond);
-		free(h);
-		return NULL;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return h;
-}
-
-static void helper_stop(struct helper *h)
-{
-	if (!h)
-		return;
-	pthread_mutex_lock(&h->lock);
-	h->quit = true;
-	pthread_cond_broadcast(&h->cond);
-	pthread_mutex_unlock(&h->lock);
-	pthread_join(h->thread, NULL);
-	pthread_mutex_destroy(&h->lock);
-	pthread_cond_destroy(&h->cond);
-	free(h);
-}
 
 struct age_encryptor {
 	age_write_fn write;
 	void *ctx;
 	struct age_armor_writer *armor;
 	struct age_payload_key *key;
-	struct helper *helper;
-	bool helper_tried;
-	uint64_t counter;
-	size_t npt;     /* plaintext bytes waiting in pt */
-	bool done;      /* finished, or failed */
-	unsigned char *pt; /* BATCH chunks */
-	unsigned char *ct;
+	uint64_t counter;   /* of the next chunk to queue */
+	bool done;          /* finished, or failed */
+
+	pthread_mutex_t lock;
+	pthread_cond_t work;  /* the helper waits for chunks to seal */
+	pthread_cond_t ready; /* the caller waits for a slot to be sealed */
+	pthread_t helper;
+	bool has_helper, helper_tried, quit;
+
+	struct slot slots[AGE_NSLOTS];
+	size_t nring;      /* slots in the ring: fixed before a second one is used */
+	size_t head, used; /* the oldest slot in use; slots in use: queued, then held, then fill */
+	struct slot *held; /* a full slot waiting to know whether more data comes */
+	struct slot *fill; /* where plaintext goes */
 };
+
+/* The next chunk to seal, oldest first (its slot, or NULL). Under e->lock. */
+static struct slot *claim(struct age_encryptor *e, size_t *chunk)
+{
+	for (size_t i = 0; i < e->used; i++) {
+		struct slot *s = &e->slots[(e->head + i) % e->nring];
+
+		if (!s->queued)
+			break;
+		if (s->claimed < s->nchunks) {
+			*chunk = s->claimed++;
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* Seal chunk i of s (claimed, so no other thread touches it); e->lock is taken and held again. */
+static void seal_claimed(struct age_encryptor *e, struct slot *s, size_t i)
+{
+	size_t off = i * AGE_CHUNK_SIZE;
+
+	pthread_mutex_unlock(&e->lock);
+	age_chunk_seal(e->key, s->counter0 + i, s->final && i == s->nchunks - 1, s->pt + off,
+		       MIN((size_t)AGE_CHUNK_SIZE, s->len - off), s->ct + i * AGE_CHUNK_CT_SIZE);
+	pthread_mutex_lock(&e->lock);
+	if (++s->sealed == s->nchunks)
+		pthread_cond_signal(&e->ready);
+}
+
+static void *helper_main(void *arg)
+{
+	struct age_encryptor *e = arg;
+	struct slot *s;
+	size_t i;
+
+	pthread_mutex_lock(&e->lock);
+	while (!e->quit) {
+		if ((s = claim(e, &i)))
+			seal_claimed(e, s, i);
+		else
+			pthread_cond_wait(&e->work, &e->lock);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+static long cpus_available(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		return CPU_COUNT(&set);
+	return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+/*
+ * Start the helper thread the first time more than one chunk is to be
+ * sealed, if there are CPUs for it, and size the ring: at the latest when a
+ * second slot is taken, so that slot 0 alone was used before.
+ */
+static void want_helper(struct age_encryptor *e)
+{
+	sigset_t all, old;
+
+	if (e->helper_tried)
+		return;
+	e->helper_tried = true;
+	if (cpus_available() < 2)
+		return;
+	/* Signals are for the main thread (fsutil's cleanup handler). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e->nring = AGE_NSLOTS; /* the helper reads it */
+	e->has_helper = pthread_create(&e->helper, NULL, helper_main, e) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!e->has_helper)
+		e->nring = 2;
+}
+
+static void helper_stop(struct age_encryptor *e)
+{
+	if (!e->has_helper)
+		return;
+	pthread_mutex_lock(&e->lock);
+	e->quit = true;
+	pthread_cond_broadcast(&e->work);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(e->helper, NULL);
+	e->has_helper = false;
+}
 
 static int emit(struct age_encryptor *e, const void *buf, size_t len, struct age_err *err)
 {
@@ -155,6 +185,90 @@ static int emit(struct age_encryptor *e, const void *buf, size_t len, struct age
 	if (e->write(e->ctx, buf, len) < 0)
 		return write_failed(err);
 	return 0;
+}
+
+/* Queue s: its chunks may now be sealed by any thread. */
+static void submit(struct age_encryptor *e, struct slot *s, bool final)
+{
+	s->nchunks = s->len ? (s->len + AGE_CHUNK_SIZE - 1) / AGE_CHUNK_SIZE : 1;
+	s->counter0 = e->counter;
+	s->final = final;
+	e->counter += s->nchunks;
+	if (s->nchunks > 1)
+		want_helper(e);
+	pthread_mutex_lock(&e->lock);
+	s->claimed = s->sealed = 0;
+	s->queued = true;
+	pthread_cond_signal(&e->work);
+	pthread_mutex_unlock(&e->lock);
+}
+
+/*
+ * Write out the oldest slot (queued), once sealed, and free it. This thread
+ * seals chunks too while it waits, the oldest first. wait: false to do
+ * nothing if the slot is not sealed yet. 1 if it was not, -1 on a write error.
+ */
+static int retire(struct age_encryptor *e, bool wait, struct age_err *err)
+{
+	struct slot *s = &e->slots[e->head], *c;
+	bool sealed;
+	size_t i;
+
+	pthread_mutex_lock(&e->lock);
+	while (s->sealed < s->nchunks && wait) {
+		if ((c = claim(e, &i)))
+			seal_claimed(e, c, i);
+		else
+			pthread_cond_wait(&e->ready, &e->lock);
+	}
+	sealed = s->sealed == s->nchunks;
+	pthread_mutex_unlock(&e->lock);
+	if (!sealed)
+		return 1;
+	if (emit(e, s->ct, s->len + s->nchunks * AGE_TAG_SIZE, err) < 0)
+		return -1;
+	pthread_mutex_lock(&e->lock);
+	s->queued = false;
+	e->head = (e->head + 1) % e->nring;
+	e->used--;
+	pthread_mutex_unlock(&e->lock);
+	return 0;
+}
+
+/* Whether the oldest slot in use is queued (everything before held and fill is). */
+static bool head_queued(const struct age_encryptor *e)
+{
+	return e->used && &e->slots[e->head] != e->held && &e->slots[e->head] != e->fill;
+}
+
+/* A free slot for plaintext, after writing out what is sealed. NULL on a write error. */
+static struct slot *acquire(struct age_encryptor *e, struct age_err *err)
+{
+	struct slot *s;
+	int ret;
+
+	if (e->used)
+		want_helper(e);
+	while (head_queued(e) && (ret = retire(e, e->used == e->nring, err)) != 1) {
+		if (ret < 0)
+			return NULL;
+	}
+	s = &e->slots[(e->head + e->used) % e->nring];
+	if (!s->pt) {
+		s->pt = xmalloc(SLOT_SIZE);
+		s->ct = xmalloc(SLOT_CT_SIZE);
+	}
+	s->len = 0;
+	pthread_mutex_lock(&e->lock);
+	e->used++;
+	pthread_mutex_unlock(&e->lock);
+	return s;
+}
+
+static int enc_fail(struct age_encryptor *e)
+{
+	e->done = true;
+	return -1;
 }
 
 struct age_encryptor *age_encryptor_new(const struct age_recipients *rcpts, unsigned flags,
@@ -168,6 +282,10 @@ struct age_encryptor *age_encryptor_new(const struct age_recipients *rcpts, unsi
 
 	e->write = write;
 	e->ctx = ctx;
+	e->nring = 2;
+	pthread_mutex_init(&e->lock, NULL);
+	pthread_cond_init(&e->work, NULL);
+	pthread_cond_init(&e->ready, NULL);
 	if (flags & AGE_ARMOR)
 		e->armor = age_armor_writer_new(write, ctx);
 	ret = age_header_build(rcpts, file_key, &hdr, err);
@@ -183,80 +301,88 @@ struct age_encryptor *age_encryptor_new(const struct age_recipients *rcpts, unsi
 		age_encryptor_free(e);
 		return NULL;
 	}
-	e->pt = xmalloc(BATCH * AGE_CHUNK_SIZE);
-	e->ct = xmalloc(BATCH * AGE_CHUNK_CT_SIZE);
+	e->fill = acquire(e, err);
 	return e;
 }
 
-/* Seal len bytes of plaintext (whole chunks, unless final) and write them out. */
-static int seal(struct age_encryptor *e, const unsigned char *in, size_t len, bool final,
-		struct age_err *err)
+void *age_encryptor_buffer(struct age_encryptor *e, size_t *room, struct age_err *err)
 {
-	size_t nchunks = len ? (len + AGE_CHUNK_SIZE - 1) / AGE_CHUNK_SIZE : 1;
-	struct seal_job job = { e->key, in, e->ct, len, 0, nchunks, nchunks, e->counter, final };
-	size_t out = len + nchunks * AGE_TAG_SIZE;
-
-	if (nchunks > 1 && !e->helper_tried) {
-		e->helper = helper_start();
-		e->helper_tried = true;
+	if (e->done) {
+		age_err_set(err, AGE_ERR_IO, "the encryption was already finished or failed");
+		return NULL;
 	}
-	if (e->helper && nchunks > 1) {
-		struct helper *h = e->helper;
-
-		/* The helper takes the second half, this thread the first. */
-		job.count = nchunks / 2;
-		pthread_mutex_lock(&h->lock);
-		h->job = job;
-		h->job.first = job.count;
-		h->job.count = nchunks - job.count;
-		h->busy = true;
-		pthread_cond_broadcast(&h->cond);
-		pthread_mutex_unlock(&h->lock);
-		run_job(&job);
-		pthread_mutex_lock(&h->lock);
-		while (h->busy)
-			pthread_cond_wait(&h->cond, &h->lock);
-		pthread_mutex_unlock(&h->lock);
-	} else {
-		run_job(&job);
+	if (e->fill->len == SLOT_SIZE) {
+		/* Queued as "not last" only once more data has come. */
+		e->held = e->fill;
+		if (!(e->fill = acquire(e, err))) {
+			enc_fail(e);
+			return NULL;
+		}
 	}
-	e->counter += nchunks;
-	return emit(e, e->ct, out, err);
+	*room = SLOT_SIZE - e->fill->len;
+	return e->fill->pt + e->fill->len;
+}
+
+int age_encryptor_commit(struct age_encryptor *e, size_t n, struct age_err *err)
+{
+	if (e->done)
+		return age_err_set(err, AGE_ERR_IO, "the encryption was already finished or failed");
+	if (n > SLOT_SIZE - e->fill->len)
+		BUG("age: %zu bytes committed, %zu were free", n, SLOT_SIZE - e->fill->len);
+	e->fill->len += n;
+	if (n && e->held) {
+		submit(e, e->held, false);
+		e->held = NULL;
+	}
+	return 0;
+}
+
+/* Seal SLOT_SIZE bytes straight from the caller's buffer and write them: no helper, nothing queued. */
+static int seal_direct(struct age_encryptor *e, const unsigned char *in, struct age_err *err)
+{
+	for (size_t i = 0; i < AGE_SLOT_CHUNKS; i++)
+		age_chunk_seal(e->key, e->counter++, false, in + i * AGE_CHUNK_SIZE, AGE_CHUNK_SIZE,
+			       e->fill->ct + i * AGE_CHUNK_CT_SIZE);
+	return emit(e, e->fill->ct, SLOT_CT_SIZE, err);
 }
 
 int age_encryptor_update(struct age_encryptor *e, const void *buf, size_t len, struct age_err *err)
 {
-	const size_t batch = BATCH * AGE_CHUNK_SIZE;
 	const unsigned char *p = buf;
 
 	if (e->done)
 		return age_err_set(err, AGE_ERR_IO, "the encryption was already finished or failed");
 	while (len) {
+		unsigned char *dst;
 		size_t n;
 
-		/* A full batch is sealed as "not last" only once more data has come. */
-		if (e->npt == batch) {
-			if (seal(e, e->pt, batch, false, err) < 0)
-				goto fail;
-			e->npt = 0;
-		}
-		if (!e->npt && len > batch) {
-			if (seal(e, p, batch, false, err) < 0)
-				goto fail;
-			p += batch;
-			len -= batch;
+		if (len > SLOT_SIZE)
+			want_helper(e);
+		/*
+		 * Alone, copying would only cost time: a whole slot with more
+		 * after it is sealed from buf, once what came before is out.
+		 */
+		if (!e->has_helper && !e->held && !e->fill->len && len > SLOT_SIZE) {
+			while (head_queued(e)) {
+				if (retire(e, true, err) < 0)
+					return enc_fail(e);
+			}
+			if (seal_direct(e, p, err) < 0)
+				return enc_fail(e);
+			p += SLOT_SIZE;
+			len -= SLOT_SIZE;
 			continue;
 		}
-		n = MIN(len, batch - e->npt);
-		memcpy(e->pt + e->npt, p, n);
-		e->npt += n;
+		if (!(dst = age_encryptor_buffer(e, &n, err)))
+			return -1;
+		n = MIN(n, len);
+		memcpy(dst, p, n);
+		if (age_encryptor_commit(e, n, err) < 0)
+			return -1;
 		p += n;
 		len -= n;
 	}
 	return 0;
-fail:
-	e->done = true;
-	return -1;
 }
 
 int age_encryptor_finish(struct age_encryptor *e, struct age_err *err)
@@ -265,8 +391,20 @@ int age_encryptor_finish(struct age_encryptor *e, struct age_err *err)
 		return age_err_set(err, AGE_ERR_IO, "the encryption was already finished or failed");
 	e->done = true;
 	/* Full chunks, then the last: empty only when the whole plaintext is. */
-	if (seal(e, e->pt, e->npt, true, err) < 0)
-		return -1;
+	if (e->held) {
+		/* fill is empty and last in the ring: give it back. */
+		pthread_mutex_lock(&e->lock);
+		e->used--;
+		pthread_mutex_unlock(&e->lock);
+		e->fill = e->held;
+		e->held = NULL;
+	}
+	submit(e, e->fill, true);
+	e->fill = NULL;
+	while (e->used) {
+		if (retire(e, true, err) < 0)
+			return -1;
+	}
 	if (e->armor)
 		return age_armor_writer_finish(e->armor, err);
 	return 0;
@@ -276,11 +414,16 @@ void age_encryptor_free(struct age_encryptor *e)
 {
 	if (!e)
 		return;
-	helper_stop(e->helper);
+	helper_stop(e);
+	pthread_mutex_destroy(&e->lock);
+	pthread_cond_destroy(&e->work);
+	pthread_cond_destroy(&e->ready);
 	age_armor_writer_free(e->armor);
 	age_payload_key_free(e->key);
-	wipe_free(e->pt, BATCH * AGE_CHUNK_SIZE);
-	wipe_free(e->ct, BATCH * AGE_CHUNK_CT_SIZE);
+	for (size_t i = 0; i < AGE_NSLOTS; i++) {
+		wipe_free(e->slots[i].pt, SLOT_SIZE);
+		wipe_free(e->slots[i].ct, SLOT_CT_SIZE);
+	}
 	free(e);
 }
 

@@ -11,11 +11,6 @@
 #include "diag/error.h"
 #include "diag/exit.h"
 
-static int feed(void *e, const void *buf, size_t len, struct age_err *err)
-{
-	return age_encryptor_update(e, buf, len, err);
-}
-
 /* The passphrase recipient: asked twice on the terminal, or read from pass_file. */
 static int add_passphrase(struct age_recipients *rcpts, const char *pass_file, int work_factor)
 {
@@ -156,7 +151,7 @@ static int cmd_encrypt_fn(int argc, char **argv)
 		goto out;
 	}
 	e = age_encryptor_new(&rcpts, armor ? AGE_ARMOR : 0, age_output_write, &out, &err);
-	if (!e || age_pump(fd, feed, e, &err) < 0 || age_encryptor_finish(e, &err) < 0) {
+	if (!e || age_pump_encrypt(fd, e, &err) < 0 || age_encryptor_finish(e, &err) < 0) {
 		age_output_abort(&out);
 		ret = age_report(&err, !in || !strcmp(in, "-") ? NULL : in, &out);
 		goto out;

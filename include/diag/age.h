@@ -265,10 +265,28 @@ struct age_encryptor;
  */
 struct age_encryptor *age_encryptor_new(const struct age_recipients *rcpts, unsigned flags,
 					age_write_fn write, void *ctx, struct age_err *err);
-/* Encrypt len more bytes of plaintext. Output is written a chunk at a time. */
+/*
+ * Encrypt len more bytes of plaintext. Output is written in order, a batch
+ * of chunks at a time, some time after: chunks are sealed while the caller
+ * goes on (on a second thread when there is a CPU for it). buf is not read
+ * once this returns. -1 if writing earlier output failed; later calls fail
+ * again.
+ */
 int age_encryptor_update(struct age_encryptor *e, const void *buf, size_t len,
 			 struct age_err *err) WARN_UNUSED;
-/* Write the final chunk (and the armor's end). Call once; then only _free(). */
+/*
+ * The same without a copy: a place inside e for up to *room (> 0) more bytes
+ * of plaintext, valid until the next call on e. Put n <= *room bytes there,
+ * then call age_encryptor_commit(e, n, err) (n may be 0). NULL if writing
+ * earlier output failed.
+ */
+void *age_encryptor_buffer(struct age_encryptor *e, size_t *room, struct age_err *err);
+int age_encryptor_commit(struct age_encryptor *e, size_t n, struct age_err *err) WARN_UNUSED;
+/*
+ * Seal and write everything left, the final chunk last (and the armor's
+ * end). Call once; then only _free(). Only a 0 here means the whole file
+ * was written.
+ */
 int age_encryptor_finish(struct age_encryptor *e, struct age_err *err) WARN_UNUSED;
 /* Wipe and free e, finished or not. NULL is allowed. */
 void age_encryptor_free(struct age_encryptor *e);

@@ -39,6 +39,12 @@ bool age_output_is_tty(const struct age_output *o);
 int age_pump(int fd, int (*feed)(void *obj, const void *buf, size_t len, struct age_err *err),
 	     void *obj, struct age_err *err) WARN_UNUSED;
 
+/*
+ * Read fd to its end straight into e (age_encryptor_buffer), in large
+ * blocks. -1 if reading fails (AGE_ERR_IO) or e does.
+ */
+int age_pump_encrypt(int fd, struct age_encryptor *e, struct age_err *err) WARN_UNUSED;
+
 /* Open path for reading (NULL or "-": standard input, fd 0). -1 after printing an error. */
 int age_input_open(const char *path);
 

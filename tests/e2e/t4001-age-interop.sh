@@ -30,6 +30,18 @@ for size in 0 1 65535 65536 65537 131072 3000000; do
 	'
 done
 
+# The encryptor seals 512 KiB slots on a second thread when it has a CPU for it.
+test_expect_success 'inputs of one slot, just over, and several: age decrypts them, piped or on one CPU' '
+	for size in 524288 524289 5308417; do
+		make_input $size in &&
+		cat in | diag encrypt -r "$(cat $K/age.pub)" >c.age &&
+		age -d -i $K/age.key c.age | cmp - in &&
+		(taskset -pc 0 $BASHPID >/dev/null && diag encrypt -r "$(cat $K/age.pub)" -o c1.age in) &&
+		age -d -i $K/age.key c1.age | cmp - in &&
+		test $(wc -c <c.age) -eq $(wc -c <c1.age) || fail "$size bytes"
+	done
+'
+
 test_expect_success 'several recipients: each identity decrypts, with either tool' '
 	make_input 70000 in &&
 	diag keygen -o third.key >third.pub &&

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* test_age.c - the age module: HKDF, the header parser, STREAM, keys and key files */
+#include <errno.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -277,6 +279,215 @@ static void stream_round_trips_at_chunk_boundaries(void **state)
 	free(in);
 	age_recipients_release(&r);
 	age_identities_release(&ids);
+}
+
+/* Run the encryptor as on a host with one CPU (no helper thread); saved is for unpin_cpu(). */
+static void pin_to_one_cpu(cpu_set_t *saved)
+{
+	cpu_set_t set;
+
+	assert_int_equal(sched_getaffinity(0, sizeof(*saved), saved), 0);
+	CPU_ZERO(&set);
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (CPU_ISSET(c, saved)) {
+			CPU_SET(c, &set);
+			break;
+		}
+	}
+	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+static void unpin_cpu(const cpu_set_t *saved)
+{
+	assert_int_equal(sched_setaffinity(0, sizeof(*saved), saved), 0);
+}
+
+#define SLOT ((size_t)AGE_SLOT_CHUNKS * AGE_CHUNK_SIZE)
+
+/*
+ * Feed in through the buffer API at most step bytes per commit, a zero
+ * commit first each time, and asking for room once more at the end, as a
+ * reader does before it sees the end of its input.
+ */
+static void encrypt_by_buffer(const struct age_recipients *r, const unsigned char *in, size_t len,
+			      size_t step, struct strbuf *out)
+{
+	struct sink s = { STRBUF_INIT, 0 };
+	struct age_err err;
+	struct age_encryptor *e = age_encryptor_new(r, 0, to_sink, &s, &err);
+
+	assert_non_null(e);
+	for (size_t pos = 0, n = 1; n; pos += n) {
+		size_t room;
+		unsigned char *p = age_encryptor_buffer(e, &room, &err);
+
+		assert_non_null(p);
+		assert_true(room > 0);
+		assert_int_equal(age_encryptor_commit(e, 0, &err), 0);
+		n = MIN(MIN(room, step), len - pos);
+		memcpy(p, in + pos, n);
+		assert_int_equal(age_encryptor_commit(e, n, &err), 0);
+	}
+	assert_int_equal(age_encryptor_finish(e, &err), 0);
+	age_encryptor_free(e);
+	*out = s.out;
+}
+
+/* Like encrypt_buf, but each piece is overwritten once update() returns: it must not be read after. */
+static void encrypt_scribbled(const struct age_recipients *r, const unsigned char *in, size_t len,
+			      size_t step, struct strbuf *out)
+{
+	struct sink s = { STRBUF_INIT, 0 };
+	struct age_err err;
+	struct age_encryptor *e = age_encryptor_new(r, 0, to_sink, &s, &err);
+	unsigned char *piece = xmalloc(step);
+
+	assert_non_null(e);
+	for (size_t pos = 0; pos < len; pos += step) {
+		size_t n = MIN(step, len - pos);
+
+		memcpy(piece, in + pos, n);
+		assert_int_equal(age_encryptor_update(e, piece, n, &err), 0);
+		memset(piece, 0xa5, n);
+	}
+	assert_int_equal(age_encryptor_finish(e, &err), 0);
+	age_encryptor_free(e);
+	free(piece);
+	*out = s.out;
+}
+
+/* A key pair and len random bytes to encrypt with it. */
+struct keyed_input {
+	struct age_recipients r;
+	struct age_identities ids;
+	unsigned char *in;
+};
+
+static void keyed_input_init(struct keyed_input *k, size_t len)
+{
+	struct age_identity *id = age_identity_generate();
+
+	k->r = (struct age_recipients)AGE_RECIPIENTS_INIT;
+	k->ids = (struct age_identities)AGE_IDENTITIES_INIT;
+	age_recipients_add(&k->r, age_identity_to_recipient(id));
+	age_identities_add(&k->ids, id);
+	k->in = xmalloc(len);
+	randombytes_buf(k->in, len);
+}
+
+static void keyed_input_release(struct keyed_input *k)
+{
+	free(k->in);
+	age_recipients_release(&k->r);
+	age_identities_release(&k->ids);
+}
+
+/*
+ * The pipeline queues slots of AGE_SLOT_CHUNKS chunks, AGE_NSLOTS of them
+ * with a helper thread, 2 without: sizes around one and two slots, and past
+ * a wrap of the ring,
+ * fed whole, in odd pieces, in pieces larger than a slot, and through the
+ * buffer API, on one CPU and on all.
+ */
+static void stream_round_trips_at_batch_boundaries(void **state)
+{
+	const size_t sizes[] = { SLOT - 1, SLOT, SLOT + 1, 2 * SLOT,
+				 (AGE_NSLOTS + 1) * SLOT + 65537 };
+	const size_t steps[] = { (AGE_NSLOTS + 2) * SLOT, SLOT + 7, 40961 };
+	const size_t max = (AGE_NSLOTS + 1) * SLOT + 65537;
+	struct keyed_input k;
+	cpu_set_t saved;
+
+	keyed_input_init(&k, max);
+	for (int one = 0; one < 2; one++) {
+		if (one)
+			pin_to_one_cpu(&saved);
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+			size_t n = sizes[i], chunks = (n + 65535) / 65536;
+
+			for (size_t j = 0; j <= ARRAY_SIZE(steps) + 1; j++) {
+				struct strbuf ct, pt;
+				struct age_err err;
+
+				if (j < ARRAY_SIZE(steps))
+					encrypt_buf(&k.r, 0, k.in, n, steps[j], &ct);
+				else if (j == ARRAY_SIZE(steps))
+					encrypt_by_buffer(&k.r, k.in, n, 300007, &ct);
+				else
+					encrypt_scribbled(&k.r, k.in, n, 3 * SLOT + 1, &ct);
+				assert_int_equal(ct.len, 168 + 16 + n + 16 * chunks);
+				assert_int_equal(decrypt_buf(&k.ids, &ct, 1 << 20, &pt, &err), 0);
+				assert_int_equal(pt.len, n);
+				assert_memory_equal(pt.buf, k.in, n);
+				strbuf_release(&ct);
+				strbuf_release(&pt);
+			}
+		}
+		if (one)
+			unpin_cpu(&saved);
+	}
+	keyed_input_release(&k);
+}
+
+struct failing_sink {
+	struct strbuf out;
+	size_t calls, fail_at;
+};
+
+static int to_failing_sink(void *ctx, const void *buf, size_t len)
+{
+	struct failing_sink *s = ctx;
+
+	if (++s->calls >= s->fail_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	strbuf_add(&s->out, buf, len);
+	return 0;
+}
+
+/* A write that fails mid-stream fails the encryption, for good, and what was written is no whole file. */
+static void a_write_error_mid_stream_fails_and_stays_failed(void **state)
+{
+	const size_t len = (AGE_NSLOTS + 3) * SLOT + 5;
+	struct keyed_input k;
+	cpu_set_t saved;
+
+	keyed_input_init(&k, len);
+	for (int one = 0; one < 2; one++) {
+		if (one)
+			pin_to_one_cpu(&saved);
+		/* Call 1 writes the header; then a slot per call. */
+		for (size_t fail_at = 2; fail_at <= 6; fail_at += 4) {
+			struct failing_sink s = { STRBUF_INIT, 0, fail_at };
+			struct age_err err = { 0 };
+			struct age_encryptor *e = age_encryptor_new(&k.r, 0, to_failing_sink, &s, &err);
+			struct strbuf pt;
+			size_t room;
+			int ret = 0;
+
+			assert_non_null(e);
+			for (size_t pos = 0; !ret && pos < len; pos += 100003)
+				ret = age_encryptor_update(e, k.in + pos, MIN((size_t)100003, len - pos), &err);
+			if (!ret)
+				ret = age_encryptor_finish(e, &err);
+			assert_int_equal(ret, -1);
+			assert_int_equal(err.code, AGE_ERR_IO);
+			assert_non_null(strstr(err.msg, "No space left"));
+			/* Later calls fail too. */
+			assert_int_equal(age_encryptor_update(e, k.in, 10, &err), -1);
+			assert_null(age_encryptor_buffer(e, &room, &err));
+			assert_int_equal(age_encryptor_finish(e, &err), -1);
+			age_encryptor_free(e);
+			assert_int_equal(decrypt_buf(&k.ids, &s.out, 1 << 20, &pt, &err), -1);
+			assert_int_not_equal(err.code, AGE_ERR_IO);
+			strbuf_release(&pt);
+			strbuf_release(&s.out);
+		}
+		if (one)
+			unpin_cpu(&saved);
+	}
+	keyed_input_release(&k);
 }
 
 static void each_file_gets_a_fresh_file_key_nonce_and_share(void **state)
@@ -557,6 +768,8 @@ int main(void)
 		cmocka_unit_test(header_rejects_bad_lines_and_binary_garbage_early),
 		cmocka_unit_test(scrypt_stanzas_are_checked_strictly),
 		cmocka_unit_test(stream_round_trips_at_chunk_boundaries),
+		cmocka_unit_test(stream_round_trips_at_batch_boundaries),
+		cmocka_unit_test(a_write_error_mid_stream_fails_and_stays_failed),
 		cmocka_unit_test(each_file_gets_a_fresh_file_key_nonce_and_share),
 		cmocka_unit_test(chunks_decrypt_on_their_own_by_index),
 		cmocka_unit_test(headers_open_from_a_file_descriptor),
