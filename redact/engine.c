@@ -448,10 +448,10 @@ int redact_engine_new(struct redact_engine **out, const struct redact_config *cf
 	if (!e)
 		goto oom;
 	e->rules = calloc(nrules, sizeof(*e->rules));
-	e->key = sodium_malloc(32);
+	e->key = sodium_malloc(sizeof(*e->key));
 	if (!e->rules || !e->key)
 		goto oom;
-	memcpy(e->key, cfg->site_key, 32);
+	pseudo_key_init(e->key, cfg->site_key);
 	e->on_pseudonym = cfg->on_pseudonym;
 	e->pseudonym_ctx = cfg->pseudonym_ctx;
 

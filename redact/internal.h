@@ -243,7 +243,7 @@ struct redact_engine {
 	struct rule *rules;
 	size_t nrules;
 	struct redact_rule_info *info;
-	unsigned char *key;   /* sodium_malloc'ed, 32 bytes */
+	struct pseudo_key *key; /* sodium_malloc'ed */
 	redact_pseudonym_fn on_pseudonym;
 	void *pseudonym_ctx;
 	struct pii_scanner *pii;

@@ -209,7 +209,7 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 		rbuf_addstr(out, slot->token);
 		return 0;
 	}
-	n = pseudo_token(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
+	n = pseudo_token_k(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
 	if (n < 0 || (size_t)n >= sizeof(tok))
 		return -1;
 	tok[n] = '\0';
