@@ -19,6 +19,7 @@
 #define LINE_BLOCK (256 * 1024)
 #define CUT_WINDOW (64 * 1024)
 #define PCACHE_SIZE 16384 /* pseudonyms remembered per stream (direct-mapped, a power of 2) */
+#define PCACHE_VMAX 54    /* longer values and tokens are not remembered */
 
 enum phase { P_SNIFF, P_LINES, P_DOC, P_BINARY, P_DONE, P_DEAD };
 
@@ -28,11 +29,11 @@ struct counter {
 	size_t nlines, alloc;
 };
 
+/* One slot, two cache lines: value is plaintext, wiped with the cache. */
 struct pcache_ent {
-	uint64_t hash;
-	char *value, *token; /* value is plaintext: wiped when dropped */
-	size_t vlen;
-	int kind;
+	uint64_t hash; /* 0: empty */
+	uint8_t kind, vlen, tlen;
+	char value[PCACHE_VMAX], token[PCACHE_VMAX + 8];
 };
 
 struct redact_stream {
@@ -49,6 +50,8 @@ struct redact_stream {
 	uint8_t *on;
 	struct counter *cnt;
 	struct pcache_ent *pcache;
+	uint16_t *pcache_slots; /* the slots in use, to wipe */
+	size_t pcache_used;
 	uint64_t lineno, newlines;
 	char last_byte;
 	bool oom;
@@ -175,20 +178,16 @@ static uint64_t fnv1a(int kind, const char *v, size_t len)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-static void pcache_drop(struct pcache_ent *p)
+/* Wipe the slots in use (the plaintext) and free. */
+static void pcache_free(struct redact_stream *s)
 {
-	if (!p->hash)
-		return;
-	sodium_memzero(p->value, p->vlen);
-	free(p->value);
-	free(p->token);
-	memset(p, 0, sizeof(*p));
-}
-
-static void pcache_clear(struct redact_stream *s)
-{
-	for (size_t i = 0; i < PCACHE_SIZE && s->pcache; i++)
-		pcache_drop(&s->pcache[i]);
+	for (size_t i = 0; i < s->pcache_used; i++)
+		sodium_memzero(&s->pcache[s->pcache_slots[i]], sizeof(*s->pcache));
+	free(s->pcache);
+	free(s->pcache_slots);
+	s->pcache = NULL;
+	s->pcache_slots = NULL;
+	s->pcache_used = 0;
 }
 
 /*
@@ -200,14 +199,23 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 {
 	const struct redact_engine *e = s->e;
 	uint64_t h = fnv1a(kind, v, len);
-	struct pcache_ent *slot = &s->pcache[h & (PCACHE_SIZE - 1)];
+	struct pcache_ent *slot = NULL;
 	char tok[PSEUDO_MAX];
 	int n;
 
-	if (slot->hash == h && slot->kind == kind && slot->vlen == len &&
-	    !memcmp(slot->value, v, len)) {
-		rbuf_addstr(out, slot->token);
-		return 0;
+	if (!s->pcache) { /* on first use: allocated, its pages touched as needed */
+		s->pcache = calloc(PCACHE_SIZE, sizeof(*s->pcache));
+		s->pcache_slots = malloc(PCACHE_SIZE * sizeof(*s->pcache_slots));
+		if (!s->pcache || !s->pcache_slots)
+			pcache_free(s); /* not remembering costs only time */
+	}
+	if (s->pcache) {
+		slot = &s->pcache[h & (PCACHE_SIZE - 1)];
+		if (slot->hash == h && slot->kind == kind && slot->vlen == len &&
+		    !memcmp(slot->value, v, len)) {
+			rbuf_add(out, slot->token, slot->tlen);
+			return 0;
+		}
 	}
 	n = pseudo_token_k(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
 	if (n < 0 || (size_t)n >= sizeof(tok))
@@ -216,18 +224,16 @@ int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t le
 	if (e->on_pseudonym)
 		e->on_pseudonym(e->pseudonym_ctx, pii_kind_name((enum pii_kind)kind), tok, v, len);
 	rbuf_add(out, tok, (size_t)n);
-	pcache_drop(slot);
-	slot->value = rstrndup(v, len);
-	slot->token = rstrndup(tok, (size_t)n);
-	if (!slot->value || !slot->token) {
-		free(slot->value);
-		free(slot->token);
-		slot->value = slot->token = NULL;
-		return 0; /* not remembering it costs only time */
-	}
+	if (!slot || len > PCACHE_VMAX || (size_t)n > sizeof(slot->token))
+		return 0;
+	if (!slot->hash)
+		s->pcache_slots[s->pcache_used++] = (uint16_t)(slot - s->pcache);
 	slot->hash = h;
-	slot->vlen = len;
-	slot->kind = kind;
+	slot->kind = (uint8_t)kind;
+	slot->vlen = (uint8_t)len;
+	slot->tlen = (uint8_t)n;
+	memcpy(slot->value, v, len);
+	memcpy(slot->token, tok, (size_t)n);
 	return 0;
 }
 
@@ -246,8 +252,7 @@ struct redact_stream *redact_stream_new(const struct redact_engine *e, const cha
 	s->lineno = 1;
 	s->on = calloc(e->nrules, 1);
 	s->cnt = calloc(e->nrules, sizeof(*s->cnt));
-	s->pcache = calloc(PCACHE_SIZE, sizeof(*s->pcache));
-	if (!s->on || !s->cnt || !s->pcache)
+	if (!s->on || !s->cnt)
 		goto fail;
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct rule *r = &e->rules[i];
@@ -273,8 +278,7 @@ void redact_stream_free(struct redact_stream *s)
 	rbuf_release(&s->in);
 	rbuf_release(&s->out);
 	scanner_release(&s->sc);
-	pcache_clear(s);
-	free(s->pcache);
+	pcache_free(s);
 	for (size_t i = 0; s->cnt && i < s->e->nrules; i++)
 		free(s->cnt[i].lines);
 	free(s->cnt);
