@@ -350,6 +350,7 @@ struct match {
 	uint16_t rule;
 	uint8_t kind;
 	uint8_t pii;
+	bool shape; /* found by its shape (a pattern), not by its place (a password field) */
 };
 
 /* What the text layer remembers between lines (multi-line constructs). */
