@@ -21,12 +21,12 @@
 #define QUOTE_MAX_LINES 200
 
 int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
-		 struct redact_stream *s)
+		 struct lane *lane)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->e = e;
 	sc->on = on;
-	sc->s = s;
+	sc->lane = lane;
 	sc->md = pcre2_match_data_create(16, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -119,7 +119,7 @@ void put_label(struct scanner *sc, struct rbuf *out, int rule)
 void report_hit(struct scanner *sc, int rule, uint64_t lineno)
 {
 	if (!sc->journal_depth) {
-		stream_count(sc->s, rule, lineno);
+		stream_count(sc->lane, rule, lineno);
 		return;
 	}
 	if (sc->njournal == sc->ajournal) {
@@ -151,7 +151,7 @@ void journal_end(struct scanner *sc, size_t mark, bool commit)
 	if (--sc->journal_depth)
 		return;
 	for (size_t i = 0; i < sc->njournal; i++)
-		stream_count(sc->s, sc->journal[i].rule, sc->journal[i].line);
+		stream_count(sc->lane, sc->journal[i].rule, sc->journal[i].line);
 	sc->njournal = 0;
 }
 
@@ -1344,7 +1344,7 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			rbuf_addch(out, '"');
 		} else if (cur.kind == RK_LABEL) {
 			put_label(sc, out, cur.rule);
-		} else if (stream_pseudonym(sc->s, cur.pii, p + cur.start, cur.end - cur.start, out)) {
+		} else if (stream_pseudonym(sc->lane, cur.pii, p + cur.start, cur.end - cur.start, out)) {
 			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
 			return -1;
 		}
