@@ -32,7 +32,8 @@
 #define OUT_FLUSH (64 * 1024)
 #define LINE_BLOCK (256 * 1024)
 #define CUT_WINDOW (64 * 1024)
-#define PCACHE_SIZE 16384 /* pseudonyms remembered per lane (direct-mapped, a power of 2) */
+#define PCACHE_MIN 1024   /* pseudonyms remembered per lane (direct-mapped, a power of 2)... */
+#define PCACHE_MAX 16384  /* ...growing to this many when half full */
 #define PCACHE_VMAX 54    /* longer values and tokens are not remembered */
 #define THREADS_MAX 16 /* as engine.c caps them */
 
@@ -53,9 +54,9 @@ struct pcache_ent {
 };
 
 struct pcache {
-	struct pcache_ent *ent; /* PCACHE_SIZE slots, allocated on first use */
+	struct pcache_ent *ent; /* size slots, allocated on first use */
 	uint16_t *used;         /* the slots in use, to wipe */
-	size_t nused;
+	size_t nused, size;
 };
 
 /*
@@ -262,8 +263,26 @@ static void pcache_free(struct pcache *pc)
 }
 
 /*
+ * (Re)allocate pc with n slots, forgetting what it held. Written at once:
+ * pages first read as zeros, then written, would cost every thread of the
+ * process a TLB flush each.
+ */
+static void pcache_alloc(struct pcache *pc, size_t n)
+{
+	pcache_free(pc);
+	pc->ent = malloc(n * sizeof(*pc->ent));
+	pc->used = malloc(n * sizeof(*pc->used));
+	if (!pc->ent || !pc->used) {
+		pcache_free(pc);
+		return;
+	}
+	sodium_memzero(pc->ent, n * sizeof(*pc->ent)); /* memset() after malloc() may become calloc() */
+	pc->size = n;
+}
+
+/*
  * The slot of (kind, v) and whether it holds it. The cache is allocated on
- * first use (its pages touched as needed); NULL if that fails: not
+ * first use, small, and grows once half full; NULL if that fails: not
  * remembering costs only time.
  */
 static struct pcache_ent *pcache_find(struct pcache *pc, uint64_t h, int kind, const char *v,
@@ -272,15 +291,11 @@ static struct pcache_ent *pcache_find(struct pcache *pc, uint64_t h, int kind, c
 	struct pcache_ent *slot;
 
 	*hit = false;
-	if (!pc->ent) {
-		pc->ent = calloc(PCACHE_SIZE, sizeof(*pc->ent));
-		pc->used = malloc(PCACHE_SIZE * sizeof(*pc->used));
-		if (!pc->ent || !pc->used) {
-			pcache_free(pc);
-			return NULL;
-		}
-	}
-	slot = &pc->ent[h & (PCACHE_SIZE - 1)];
+	if (!pc->ent || (pc->nused > pc->size / 2 && pc->size < PCACHE_MAX))
+		pcache_alloc(pc, pc->ent ? PCACHE_MAX : PCACHE_MIN);
+	if (!pc->ent)
+		return NULL;
+	slot = &pc->ent[h & (pc->size - 1)];
 	*hit = slot->hash == h && slot->kind == kind && slot->vlen == len &&
 	       !memcmp(slot->value, v, len);
 	return slot;
@@ -622,12 +637,18 @@ static int pool_start(struct redact_stream *s)
 	for (size_t i = 0; i < p->nring; i++)
 		if (!(p->ring[i].cnt = calloc(s->e->nrules, sizeof(*p->ring[i].cnt))))
 			return -1;
+	/* a file of several chunks: its pseudonym caches at full size from the start */
+	if (s->lane.pc.size < PCACHE_MAX)
+		pcache_alloc(&s->lane.pc, PCACHE_MAX);
+	pcache_alloc(&s->recorded, PCACHE_MAX);
 	/* signals stay with the caller's thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned i = 0; i + 1 < n; i++) {
 		struct lane *l = calloc(1, sizeof(*l));
 
+		if (l)
+			pcache_alloc(&l->pc, PCACHE_MAX);
 		if (!l || lane_init(l, s) || pthread_create(&p->tid[i], NULL, worker_main, l)) {
 			if (l)
 				lane_release(l);
