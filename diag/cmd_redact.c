@@ -317,6 +317,7 @@ static int cmd_redact_fn(int argc, char **argv)
 		cfg.pseudonym_ctx = site;
 	}
 	cfg.policy = policy;
+	cfg.threads = redact_default_threads(); /* large files on several cores */
 	if (redact_engine_new(&engine, &cfg, &err)) {
 		error("%s%s%s", policy_file ? policy_file : "", policy_file ? ": " : "", err.msg);
 		ret = DIAG_EXIT_INPUT;

@@ -128,6 +128,7 @@ int export_engine_open(struct export_engine *e, const char *policy_path, const c
 	cfg.usernames = (const char *const *)e->users;
 	cfg.on_pseudonym = site_record_pseudonym;
 	cfg.pseudonym_ctx = e->site;
+	cfg.threads = redact_default_threads(); /* large files on several cores */
 	if (redact_engine_new(&e->engine, &cfg, &rerr) < 0) {
 		error("cannot set up redaction: %s", rerr.msg);
 		return DIAG_EXIT_INPUT;

@@ -10,6 +10,7 @@
  * occurs, anchored at the trigger.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -448,12 +449,14 @@ int redact_engine_new(struct redact_engine **out, const struct redact_config *cf
 	if (!e)
 		goto oom;
 	e->rules = calloc(nrules, sizeof(*e->rules));
-	e->key = sodium_malloc(32);
+	e->key = sodium_malloc(sizeof(*e->key));
 	if (!e->rules || !e->key)
 		goto oom;
-	memcpy(e->key, cfg->site_key, 32);
+	pseudo_key_init(e->key, cfg->site_key);
 	e->on_pseudonym = cfg->on_pseudonym;
 	e->pseudonym_ctx = cfg->pseudonym_ctx;
+	e->threads = cfg->threads ? MIN(cfg->threads, 16u) : 1;
+	e->chunk_size = cfg->chunk_size ? MIN(cfg->chunk_size, (size_t)REDACT_LINE_MAX) : REDACT_CHUNK;
 
 	for (size_t i = 0; i < R_BUILTIN_COUNT; i++) {
 		const struct builtin_def *d = &builtin_rules[i];
@@ -566,4 +569,11 @@ const struct redact_rule_info *redact_engine_rules(const struct redact_engine *e
 {
 	*n = e->nrules;
 	return e->info;
+}
+
+unsigned redact_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
 }

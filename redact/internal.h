@@ -243,7 +243,7 @@ struct redact_engine {
 	struct rule *rules;
 	size_t nrules;
 	struct redact_rule_info *info;
-	unsigned char *key;   /* sodium_malloc'ed, 32 bytes */
+	struct pseudo_key *key; /* sodium_malloc'ed */
 	redact_pseudonym_fn on_pseudonym;
 	void *pseudonym_ctx;
 	struct pii_scanner *pii;
@@ -266,6 +266,8 @@ struct redact_engine {
 	size_t *every;        /* rules run on every record */
 	size_t nevery;
 	bool has_keys;        /* some policy rule has key names/paths */
+	unsigned threads;     /* per stream, 1 or more (see redact_config) */
+	size_t chunk_size;
 	char **exclude;
 	size_t nexclude;
 	char **allow;         /* literal values never redacted */
@@ -350,6 +352,7 @@ struct match {
 	uint16_t rule;
 	uint8_t kind;
 	uint8_t pii;
+	bool shape; /* found by its shape (a pattern), not by its place (a password field) */
 };
 
 /* What the text layer remembers between lines (multi-line constructs). */
@@ -372,6 +375,7 @@ enum fmt {
 	F_PGPASS,
 };
 
+/* The state between lines. stream.c's tc_same() weighs every field: add new ones there. */
 struct textctx {
 	enum fmt fmt;
 	enum text_state state;
@@ -396,10 +400,12 @@ struct textctx {
 	size_t k8s_indent;
 };
 
+struct lane; /* stream.c: where a scanner's counts and pseudonyms go */
+
 struct scanner {
 	const struct redact_engine *e;
 	const uint8_t *on;           /* rules enabled for this stream */
-	struct redact_stream *s;     /* for the report and pseudonyms */
+	struct lane *lane;           /* for the report and pseudonyms */
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
@@ -437,7 +443,7 @@ struct scanner {
 };
 
 int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
-		 struct redact_stream *s);
+		 struct lane *lane);
 void scanner_release(struct scanner *sc);
 
 /* Record flags for scan_record(). */
@@ -470,14 +476,13 @@ int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len
 int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
 		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno);
 /* Append the pseudonym of v (of PII kind) to out, remembering it for the site. 0 or -1. */
-int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t len,
-		     struct rbuf *out);
+int stream_pseudonym(struct lane *lane, int kind, const char *v, size_t len, struct rbuf *out);
 /* Append "[REDACTED:<id>]". */
 void put_label(struct scanner *sc, struct rbuf *out, int rule);
 /* Count a redaction by rule on a line (in the journal while one is open). */
 void report_hit(struct scanner *sc, int rule, uint64_t lineno);
 /* Count it in the stream's report (stream.c). */
-void stream_count(struct redact_stream *s, int rule, uint64_t lineno);
+void stream_count(struct lane *lane, int rule, uint64_t lineno);
 /*
  * Hold counts back while redacting something that may turn out not to parse
  * (and be redacted again another way): begin returns a mark for end, which

@@ -110,6 +110,21 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 int pseudo_token(const unsigned char key[32], enum pii_kind kind, const char *value, size_t len,
 		 char *out, size_t outlen);
 
+/*
+ * The site key with what every token derives from it (the address subkeys),
+ * computed once: pseudo_token_k() then makes the same tokens as
+ * pseudo_token() without deriving them again. Key material: keep it in
+ * sodium_malloc()'ed memory and wipe it.
+ */
+struct pseudo_key {
+	unsigned char key[32];
+	unsigned char ipv4_sub[16]; /* the IPv4 permutation's SipHash key */
+	unsigned char ipv6_sub[16]; /* the IPv6 subnet permutation's SipHash key */
+};
+void pseudo_key_init(struct pseudo_key *pk, const unsigned char key[32]);
+int pseudo_token_k(const struct pseudo_key *pk, enum pii_kind kind, const char *value, size_t len,
+		   char *out, size_t outlen);
+
 /* Shared by pii.c and pseudo.c: length of the public suffix ending name
  * (com, co.uk, internal, home.arpa, any two-letter ccTLD), 0 if unknown. */
 size_t pii_public_suffix(const char *name, size_t len);

@@ -191,19 +191,17 @@ static bool ipv4_parse(const char *s, size_t len, unsigned char a[4])
 	return true;
 }
 
-static void ipv4_token_bytes(const unsigned char key[32], const unsigned char a[4], unsigned char o[4])
+static void ipv4_token_bytes(const struct pseudo_key *pk, const unsigned char a[4], unsigned char o[4])
 {
-	unsigned char sub[16], h[8];
+	unsigned char h[8];
 	uint32_t rest = (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3], pp;
 
-	keyed(key, "ipv4-subkey", "", 0, sub, sizeof(sub));
-	crypto_shorthash(h, a, 1, sub);
+	crypto_shorthash(h, a, 1, pk->ipv4_sub);
 	o[0] = (unsigned char)(240 + h[0] % 15);
-	pp = pp_bits(sub, a, 1, rest, 24);
+	pp = pp_bits(pk->ipv4_sub, a, 1, rest, 24);
 	o[1] = (unsigned char)(pp >> 16);
 	o[2] = (unsigned char)(pp >> 8);
 	o[3] = (unsigned char)pp;
-	sodium_memzero(sub, sizeof(sub));
 }
 
 /* a[0].a[1].a[2].a[3] in decimal (without snprintf: tokens are made by the thousand). */
@@ -226,21 +224,22 @@ static void put_quad(struct out *o, const unsigned char a[4])
 	put(o, buf, n);
 }
 
-static int token_ipv4(const unsigned char key[32], const char *v, size_t len, struct out *o)
+static int token_ipv4(const struct pseudo_key *pk, const char *v, size_t len, struct out *o)
 {
 	unsigned char a[4], t[4];
 
 	if (!ipv4_parse(v, len, a))
 		return -1;
-	ipv4_token_bytes(key, a, t);
+	ipv4_token_bytes(pk, a, t);
 	put_quad(o, t);
 	return 0;
 }
 
-static int token_ipv6(const unsigned char key[32], const char *v, size_t len, struct out *o)
+static int token_ipv6(const struct pseudo_key *pk, const char *v, size_t len, struct out *o)
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-	unsigned char a[16], t[16], sub[16];
+	const unsigned char *key = pk->key;
+	unsigned char a[16], t[16];
 	char buf[64];
 	uint32_t subnet;
 
@@ -253,7 +252,7 @@ static int token_ipv6(const unsigned char key[32], const char *v, size_t len, st
 	if (!memcmp(a, mapped, 12)) {
 		unsigned char t4[4];
 
-		ipv4_token_bytes(key, a + 12, t4);
+		ipv4_token_bytes(pk, a + 12, t4);
 		puts_(o, "::ffff:");
 		put_quad(o, t4);
 		return 0;
@@ -263,12 +262,10 @@ static int token_ipv6(const unsigned char key[32], const char *v, size_t len, st
 	t[2] = 0x0d;
 	t[3] = 0xb8;
 	keyed(key, "ipv6-48", a, 6, t + 4, 2);
-	keyed(key, "ipv6-subkey", "", 0, sub, sizeof(sub));
-	subnet = pp_bits(sub, a, 6, (uint32_t)a[6] << 8 | a[7], 16);
+	subnet = pp_bits(pk->ipv6_sub, a, 6, (uint32_t)a[6] << 8 | a[7], 16);
 	t[6] = (unsigned char)(subnet >> 8);
 	t[7] = (unsigned char)subnet;
 	keyed(key, "ipv6-iid", a, 16, t + 8, 8);
-	sodium_memzero(sub, sizeof(sub));
 	if (!inet_ntop(AF_INET6, t, buf, sizeof(buf)))
 		return -1;
 	puts_(o, buf);
@@ -544,9 +541,29 @@ static int token_iban(const unsigned char key[32], const char *v, size_t len, st
 	return 0;
 }
 
+void pseudo_key_init(struct pseudo_key *pk, const unsigned char key[32])
+{
+	memcpy(pk->key, key, 32);
+	keyed(key, "ipv4-subkey", "", 0, pk->ipv4_sub, sizeof(pk->ipv4_sub));
+	keyed(key, "ipv6-subkey", "", 0, pk->ipv6_sub, sizeof(pk->ipv6_sub));
+}
+
 int pseudo_token(const unsigned char key[32], enum pii_kind kind, const char *value, size_t len,
 		 char *out, size_t outlen)
 {
+	struct pseudo_key pk;
+	int r;
+
+	pseudo_key_init(&pk, key);
+	r = pseudo_token_k(&pk, kind, value, len, out, outlen);
+	sodium_memzero(&pk, sizeof(pk));
+	return r;
+}
+
+int pseudo_token_k(const struct pseudo_key *pk, enum pii_kind kind, const char *value, size_t len,
+		   char *out, size_t outlen)
+{
+	const unsigned char *key = pk->key;
 	struct out o = { out, 0, outlen, false };
 	int r;
 
@@ -555,8 +572,8 @@ int pseudo_token(const unsigned char key[32], enum pii_kind kind, const char *va
 	out[0] = '\0';
 	switch (kind) {
 	case PII_EMAIL: r = token_email(key, value, len, &o); break;
-	case PII_IPV4: r = token_ipv4(key, value, len, &o); break;
-	case PII_IPV6: r = token_ipv6(key, value, len, &o); break;
+	case PII_IPV4: r = token_ipv4(pk, value, len, &o); break;
+	case PII_IPV6: r = token_ipv6(pk, value, len, &o); break;
 	case PII_MAC: r = token_mac(key, value, len, &o); break;
 	case PII_PHONE: r = token_phone(key, value, len, &o); break;
 	case PII_CARD: r = token_card(key, value, len, &o); break;

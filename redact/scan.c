@@ -21,12 +21,12 @@
 #define QUOTE_MAX_LINES 200
 
 int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
-		 struct redact_stream *s)
+		 struct lane *lane)
 {
 	memset(sc, 0, sizeof(*sc));
 	sc->e = e;
 	sc->on = on;
-	sc->s = s;
+	sc->lane = lane;
 	sc->md = pcre2_match_data_create(16, NULL);
 	sc->mctx = pcre2_match_context_create(NULL);
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
@@ -95,7 +95,18 @@ static void add_match(struct scanner *sc, size_t start, size_t end, int rule, en
 	sc->m[sc->nm].rule = (uint16_t)rule;
 	sc->m[sc->nm].kind = (uint8_t)kind;
 	sc->m[sc->nm].pii = (uint8_t)pii;
+	sc->m[sc->nm].shape = false;
 	sc->nm++;
+}
+
+/* A secret found by its shape: see drop_token_overlaps(). */
+static void add_shape_match(struct scanner *sc, size_t start, size_t end, int rule)
+{
+	size_t n = sc->nm;
+
+	add_match(sc, start, end, rule, RK_LABEL, 0);
+	if (sc->nm > n)
+		sc->m[n].shape = true;
 }
 
 void put_label(struct scanner *sc, struct rbuf *out, int rule)
@@ -108,7 +119,7 @@ void put_label(struct scanner *sc, struct rbuf *out, int rule)
 void report_hit(struct scanner *sc, int rule, uint64_t lineno)
 {
 	if (!sc->journal_depth) {
-		stream_count(sc->s, rule, lineno);
+		stream_count(sc->lane, rule, lineno);
 		return;
 	}
 	if (sc->njournal == sc->ajournal) {
@@ -140,7 +151,7 @@ void journal_end(struct scanner *sc, size_t mark, bool commit)
 	if (--sc->journal_depth)
 		return;
 	for (size_t i = 0; i < sc->njournal; i++)
-		stream_count(sc->s, sc->journal[i].rule, sc->journal[i].line);
+		stream_count(sc->lane, sc->journal[i].rule, sc->journal[i].line);
 	sc->njournal = 0;
 }
 
@@ -181,7 +192,7 @@ static int regex_at(struct scanner *sc, int rule, const char *p, size_t len, siz
 		ms = ov[2 * r->group];
 		me = ov[2 * r->group + 1];
 	}
-	add_match(sc, ms, me, rule, RK_LABEL, 0);
+	add_shape_match(sc, ms, me, rule);
 	return 1;
 }
 
@@ -243,11 +254,16 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 	return len;
 }
 
-/* Another "name=" after a space or tab in [p, p + len). */
+/*
+ * Another "name=" after a space or tab in [p, p + len); our label there may
+ * stand for one ("pass=x k: v" redacted once).
+ */
 static bool more_assignments(const char *p, size_t len)
 {
 	for (size_t k = 0; k + 1 < len; k++)
-		if ((p[k] == ' ' || p[k] == '\t') && assignment_at(p + k + 1, len - k - 1))
+		if ((p[k] == ' ' || p[k] == '\t') &&
+		    (assignment_at(p + k + 1, len - k - 1) ||
+		     (len - k - 1 > 10 && !memcmp(p + k + 1, "[REDACTED:", 10))))
 			return true;
 	return false;
 }
@@ -382,7 +398,11 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	case NC_NONE:
 		return;
 	}
-	if (!allowed_value(sc, val, n))
+	if (allowed_value(sc, val, n))
+		return;
+	if (v.cls == NC_WEAK) /* a secret because it looks random */
+		add_shape_match(sc, vs, ve, v.rule);
+	else
 		add_match(sc, vs, ve, v.rule, RK_LABEL, 0);
 }
 
@@ -394,8 +414,14 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 	char bare[256];
 
 	if (prule < 0 && len < sizeof(bare) && memmem(name, len, "[REDACTED:", 10)) {
-		/* a name that holds our own labels is judged without them ("[REDACTED:credential]") */
+		/*
+		 * A name that holds our own labels is judged without them
+		 * ("[REDACTED:credential]"). A label that ends it may have taken
+		 * its last word, which decides ("X_SECRET=<token>_DIGEST"): such a
+		 * name says nothing, as it may have said nothing the first time.
+		 */
 		size_t n = 0;
+		bool known_end = false;
 
 		for (size_t i = 0; i < len;) {
 			const char *close = len - i > 10 && !memcmp(name + i, "[REDACTED:", 10) ?
@@ -404,10 +430,14 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 			if (close) {
 				i = (size_t)(close - name) + 1;
 				bare[n++] = ' ';
+				known_end = false;
 			} else {
+				known_end |= is_alnum((unsigned char)name[i]);
 				bare[n++] = name[i++];
 			}
 		}
+		if (!known_end)
+			return (struct name_verdict){ NC_NONE, -1, false };
 		name = bare;
 		len = n;
 	}
@@ -469,13 +499,14 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 			return true;
 		}
 	}
+	/* ...and on to the end of the word: "${PREFIX}hunter2" is no placeholder */
 	if ((p[j] == '$' || p[j] == '%') && j + 1 < len && strchr("{(", p[j + 1]) &&
 	    (k = bracket_end(p, len, j + 1))) { /* ${VAR}, %(name)s */
-		*ve = k + (p[j] == '%' && k < len && is_alnum((unsigned char)p[k]));
+		*ve = free_value_end(p, len, k + (p[j] == '%' && k < len && is_alnum((unsigned char)p[k])));
 		return true;
 	}
 	if ((k = bracket_end(p, len, j))) {
-		*ve = k;
+		*ve = free_value_end(p, len, k);
 		return true;
 	}
 	*ve = free_value_end(p, len, j);
@@ -620,7 +651,7 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 			he++;
 		rule = mem_ifind(p + at, he - at, "sentry", 6) ? R_SENTRY_DSN : R_URL_CREDENTIALS;
 		if (sc->on[rule])
-			add_match(sc, a, at, rule, RK_LABEL, 0);
+			add_shape_match(sc, a, at, rule);
 	}
 }
 
@@ -719,7 +750,7 @@ static void bearer_hit(struct scanner *sc, const char *p, size_t len, size_t i, 
 	}
 	if (k - ts >= 8 && (digit || (upper && lower)) && !value_is_placeholder(p + ts, k - ts) &&
 	    !allowed_value(sc, p + ts, k - ts))
-		add_match(sc, ts, k, R_AUTHORIZATION, RK_LABEL, 0);
+		add_shape_match(sc, ts, k, R_AUTHORIZATION);
 }
 
 /* ---- the trigger pass ---- */
@@ -762,7 +793,7 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_LITERAL:
 		if (sc->on[t->rule] && word_edge(p, len, i, i + t->len))
-			add_match(sc, i, i + t->len, t->rule, RK_LABEL, 0);
+			add_shape_match(sc, i, i + t->len, t->rule);
 		break;
 	}
 }
@@ -1199,6 +1230,87 @@ static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
 	sc->nm = keep;
 }
 
+static bool lower_hex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+/*
+ * A pseudonym this engine made at p[i] (pii.h gives the formats): a user
+ * name or an e-mail's local part, user-<8 hex> (with the e-mail's domain);
+ * a host name whose first label is 'h' and 8 hex digits or letters g-v. Its
+ * end, or 0.
+ */
+static size_t token_end(const char *p, size_t len, size_t i)
+{
+	size_t e, k;
+
+	if (i > 0 && is_alnum((unsigned char)p[i - 1]))
+		return 0;
+	if (len - i >= 13 && !memcmp(p + i, "user-", 5)) {
+		for (k = i + 5; k < i + 13 && lower_hex((unsigned char)p[k]); k++)
+			;
+		e = i + 13;
+		if (k < e || (e < len && is_alnum((unsigned char)p[e])))
+			return 0;
+		if (e < len && p[e] == '@')
+			while (++e < len && (is_alnum((unsigned char)p[e]) || p[e] == '.' || p[e] == '-'))
+				;
+		return e;
+	}
+	if (len - i >= 9 && p[i] == 'h') {
+		bool hex = true, letters = true;
+
+		for (k = i + 1; k < i + 9; k++) {
+			hex &= lower_hex((unsigned char)p[k]);
+			letters &= p[k] >= 'g' && p[k] <= 'v';
+		}
+		e = i + 9;
+		if (!(hex || letters) || (e < len && (is_alnum((unsigned char)p[e]) || p[e] == '-')))
+			return 0;
+		if (e < len && p[e] == '.')
+			while (++e < len && (is_alnum((unsigned char)p[e]) || p[e] == '.' || p[e] == '-'))
+				;
+		return e;
+	}
+	return 0;
+}
+
+/*
+ * Redacting twice changes nothing more: a pattern that matches a pseudonym,
+ * or a span holding one, is reading this engine's own output ("Bearer
+ * user-c1591989@haef76b1e.com" where the input was an e-mail address after
+ * "Bearer", too short a token then). PII is only ever found outside the
+ * secrets, so such a match is new on a second pass: drop the secrets found by
+ * their shape that overlap a pseudonym. Those found by their place (a
+ * password field, a private key block) stay whatever they hold.
+ */
+static void drop_token_overlaps(struct scanner *sc, const char *p, size_t len)
+{
+	size_t keep = 0, i, e;
+	bool any = false;
+
+	for (i = 0; i < sc->nm && !any; i++)
+		any = sc->m[i].shape;
+	if (!any)
+		return;
+	for (i = 0; i < len; i++) {
+		if ((p[i] != 'u' && p[i] != 'h') || !(e = token_end(p, len, i)))
+			continue;
+		for (size_t k = 0; k < sc->nm; k++) {
+			struct match *m = &sc->m[k];
+
+			if (m->shape && m->start < e && m->end > i)
+				m->end = m->start; /* dropped below */
+		}
+		i = e - 1;
+	}
+	for (i = 0; i < sc->nm; i++)
+		if (sc->m[i].end > sc->m[i].start)
+			sc->m[keep++] = sc->m[i];
+	sc->nm = keep;
+}
+
 static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno)
 {
 	size_t pos = 0, i = 0;
@@ -1232,7 +1344,7 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			rbuf_addch(out, '"');
 		} else if (cur.kind == RK_LABEL) {
 			put_label(sc, out, cur.rule);
-		} else if (stream_pseudonym(sc->s, cur.pii, p + cur.start, cur.end - cur.start, out)) {
+		} else if (stream_pseudonym(sc->lane, cur.pii, p + cur.start, cur.end - cur.start, out)) {
 			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
 			return -1;
 		}
@@ -1423,6 +1535,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	for (size_t i = 0; i < e->nevery && !sc->error; i++)
 		if (sc->on[e->every[i]])
 			regex_all(sc, (int)e->every[i], p, len);
+	drop_token_overlaps(sc, p, len);
 	if (!(flags & SR_NO_PII) && !sc->error)
 		find_pii_between(sc, p, len);
 	if (sc->error)
@@ -1625,6 +1738,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	nv = classify(sc, key, klen, NULL);
 	sc->nm = 0;
 	judge_value(sc, nv, v, 0, vlen);
+	drop_token_overlaps(sc, v, vlen);
 	if (!sc->nm)
 		return -1;
 	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE) {

@@ -7,7 +7,21 @@
  * held whole (up to REDACT_DOC_MAX) and parsed; everything else goes line by
  * line, holding only the current partial line. Output is handed to the sink
  * in blocks of about OUT_FLUSH bytes.
+ *
+ * With threads (redact_config.threads > 1), lines go in chunks of about
+ * chunk_size bytes, cut at line ends. Helper threads redact the chunks ahead
+ * of the stream's own thread, each as if it started a file (the clean
+ * state: no private key block, block scalar or quoted value open, no INI
+ * section, its first line numbered by counting). The stream's thread takes
+ * the results in order: a chunk whose real start state is the clean one (the
+ * usual case for logs) is taken as it is; any other is redacted again from
+ * the real state. The output is that of one thread, byte for byte, and so is
+ * the report. Pseudonyms a chunk made are recorded when it is taken, on the
+ * stream's thread, in order. At most 2 * threads chunks are held.
  */
+#include <pthread.h>
+#include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -18,7 +32,10 @@
 #define OUT_FLUSH (64 * 1024)
 #define LINE_BLOCK (256 * 1024)
 #define CUT_WINDOW (64 * 1024)
-#define PCACHE_SIZE 16384 /* pseudonyms remembered per stream (direct-mapped, a power of 2) */
+#define PCACHE_MIN 1024   /* pseudonyms remembered per lane (direct-mapped, a power of 2)... */
+#define PCACHE_MAX 16384  /* ...growing to this many when half full */
+#define PCACHE_VMAX 54    /* longer values and tokens are not remembered */
+#define THREADS_MAX 16 /* as engine.c caps them */
 
 enum phase { P_SNIFF, P_LINES, P_DOC, P_BINARY, P_DONE, P_DEAD };
 
@@ -28,11 +45,59 @@ struct counter {
 	size_t nlines, alloc;
 };
 
+/* One slot, two cache lines: value is plaintext, wiped with the cache. */
 struct pcache_ent {
-	uint64_t hash;
-	char *value, *token; /* value is plaintext: wiped when dropped */
-	size_t vlen;
-	int kind;
+	uint64_t hash;    /* 0: empty */
+	uint32_t seq;     /* the chunk that last recorded it */
+	uint8_t kind, vlen, tlen;
+	char value[PCACHE_VMAX - 4], token[PCACHE_VMAX + 5];
+};
+
+struct pcache {
+	struct pcache_ent *ent; /* size slots, allocated on first use */
+	uint16_t *used;         /* the slots in use, to wipe */
+	size_t nused, size;
+};
+
+/*
+ * Where the scanner's counts and pseudonyms go: one lane per thread. The
+ * stream's own lane counts into the stream and calls on_pseudonym at once;
+ * a lane redacting a chunk counts into the chunk and appends to its records
+ * (each value once per chunk: seq tells the chunks apart).
+ */
+struct lane {
+	struct redact_stream *s;
+	struct scanner sc;
+	struct counter *cnt;
+	struct rbuf *records;
+	uint32_t seq;
+	struct pcache pc;
+	bool oom;
+};
+
+enum chunk_state { CH_PENDING, CH_RUNNING, CH_DONE };
+
+struct chunk {
+	enum chunk_state st;
+	uint32_t seq;
+	struct rbuf in, out, records; /* records: kind, value and token of each pseudonym */
+	uint64_t lineno, end_lineno;  /* the line it starts on if the state before is clean */
+	struct counter *cnt;
+	struct textctx end_tc;
+	char end_section[sizeof(((struct scanner *)0)->section)];
+	bool failed;
+};
+
+/* The helper threads of a stream and the chunks in flight (a ring, oldest at head). */
+struct pool {
+	pthread_mutex_t lock;
+	pthread_cond_t work, done;
+	pthread_t tid[THREADS_MAX];
+	struct lane *lanes[THREADS_MAX];
+	unsigned nthreads;
+	bool quit;
+	struct chunk *ring;
+	size_t nring, head, count;
 };
 
 struct redact_stream {
@@ -45,14 +110,20 @@ struct redact_stream {
 	bool path_known;
 	struct rbuf in, out;
 	struct textctx tc;
-	struct scanner sc;
+	struct lane lane;      /* the stream's own thread */
 	uint8_t *on;
 	struct counter *cnt;
-	struct pcache_ent *pcache;
 	uint64_t lineno, newlines;
 	char last_byte;
 	bool oom;
 	struct redact_report report;
+	/* chunks (threads > 1) */
+	bool par;              /* lines go in chunks */
+	struct textctx clean;  /* the state a chunk is redacted from ahead of time */
+	uint64_t next_lineno;  /* the line the next chunk starts on */
+	uint32_t seq;
+	struct pool *pool;
+	struct pcache recorded; /* pseudonyms recorded lately (the values only) */
 };
 
 static const char *const fmt_names[] = {
@@ -128,40 +199,46 @@ static enum fmt sniff(const char *p, size_t n)
 
 /* ---- report and pseudonyms (called by the scanner) ---- */
 
-void stream_count(struct redact_stream *s, int rule, uint64_t lineno)
+/* Add a line to c's: distinct, ascending, the first REDACT_MAX_LINES. false on out-of-memory. */
+static bool counter_line(struct counter *c, uint32_t line)
 {
-	struct counter *c = &s->cnt[rule];
-	uint32_t line = lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno;
 	size_t i;
 
-	c->count++;
 	if (c->nlines && c->lines[c->nlines - 1] == line)
-		return;
+		return true;
 	for (i = c->nlines; i > 0 && c->lines[i - 1] > line; i--)
 		;
 	if (i < c->nlines && c->lines[i] == line)
-		return;
+		return true;
 	if (i > 0 && c->lines[i - 1] == line)
-		return;
+		return true;
 	if (c->nlines == REDACT_MAX_LINES) {
 		if (i == c->nlines)
-			return; /* past the first REDACT_MAX_LINES lines */
+			return true; /* past the first REDACT_MAX_LINES lines */
 		c->nlines--;
 	}
 	if (c->nlines == c->alloc) {
 		size_t n = c->alloc ? c->alloc * 2 : 8;
 		uint32_t *l = realloc(c->lines, n * sizeof(*l));
 
-		if (!l) {
-			s->oom = true;
-			return;
-		}
+		if (!l)
+			return false;
 		c->lines = l;
 		c->alloc = n;
 	}
 	memmove(c->lines + i + 1, c->lines + i, (c->nlines - i) * sizeof(*c->lines));
 	c->lines[i] = line;
 	c->nlines++;
+	return true;
+}
+
+void stream_count(struct lane *l, int rule, uint64_t lineno)
+{
+	struct counter *c = &l->cnt[rule];
+
+	c->count++;
+	if (!counter_line(c, lineno > UINT32_MAX ? UINT32_MAX : (uint32_t)lineno))
+		l->oom = true;
 }
 
 static uint64_t fnv1a(int kind, const char *v, size_t len)
@@ -175,63 +252,144 @@ static uint64_t fnv1a(int kind, const char *v, size_t len)
 	return h | 1; /* 0 marks an empty slot */
 }
 
-static void pcache_drop(struct pcache_ent *p)
+/* Wipe the slots in use (the plaintext) and free. */
+static void pcache_free(struct pcache *pc)
 {
-	if (!p->hash)
-		return;
-	sodium_memzero(p->value, p->vlen);
-	free(p->value);
-	free(p->token);
-	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < pc->nused; i++)
+		sodium_memzero(&pc->ent[pc->used[i]], sizeof(*pc->ent));
+	free(pc->ent);
+	free(pc->used);
+	memset(pc, 0, sizeof(*pc));
 }
 
-static void pcache_clear(struct redact_stream *s)
+/*
+ * (Re)allocate pc with n slots, forgetting what it held. Written at once:
+ * pages first read as zeros, then written, would cost every thread of the
+ * process a TLB flush each.
+ */
+static void pcache_alloc(struct pcache *pc, size_t n)
 {
-	for (size_t i = 0; i < PCACHE_SIZE && s->pcache; i++)
-		pcache_drop(&s->pcache[i]);
+	pcache_free(pc);
+	pc->ent = malloc(n * sizeof(*pc->ent));
+	pc->used = malloc(n * sizeof(*pc->used));
+	if (!pc->ent || !pc->used) {
+		pcache_free(pc);
+		return;
+	}
+	sodium_memzero(pc->ent, n * sizeof(*pc->ent)); /* memset() after malloc() may become calloc() */
+	pc->size = n;
+}
+
+/*
+ * The slot of (kind, v) and whether it holds it. The cache is allocated on
+ * first use, small, and grows once half full; NULL if that fails: not
+ * remembering costs only time.
+ */
+static struct pcache_ent *pcache_find(struct pcache *pc, uint64_t h, int kind, const char *v,
+				      size_t len, bool *hit)
+{
+	struct pcache_ent *slot;
+
+	*hit = false;
+	if (!pc->ent || (pc->nused > pc->size / 2 && pc->size < PCACHE_MAX))
+		pcache_alloc(pc, pc->ent ? PCACHE_MAX : PCACHE_MIN);
+	if (!pc->ent)
+		return NULL;
+	slot = &pc->ent[h & (pc->size - 1)];
+	*hit = slot->hash == h && slot->kind == kind && slot->vlen == len &&
+	       !memcmp(slot->value, v, len);
+	return slot;
+}
+
+/* Remember (kind, v) in slot, with its token when tok is not NULL. */
+static void pcache_put(struct pcache *pc, struct pcache_ent *slot, uint64_t h, int kind,
+		       const char *v, size_t len, const char *tok, size_t tlen, uint32_t seq)
+{
+	if (!slot || len > sizeof(slot->value) || tlen > sizeof(slot->token))
+		return;
+	if (!slot->hash)
+		pc->used[pc->nused++] = (uint16_t)(slot - pc->ent);
+	slot->hash = h;
+	slot->kind = (uint8_t)kind;
+	slot->vlen = (uint8_t)len;
+	slot->tlen = (uint8_t)tlen;
+	memcpy(slot->value, v, len);
+	if (tlen)
+		memcpy(slot->token, tok, tlen);
+	slot->seq = seq;
+}
+
+/* A chunk's record of a pseudonym: kind, value length (2 bytes), token length (2), value, token. */
+static void add_record(struct rbuf *r, int kind, const char *v, size_t len, const char *tok,
+		       size_t tlen)
+{
+	unsigned char h[5] = { (unsigned char)kind, (unsigned char)(len >> 8), (unsigned char)len,
+			       (unsigned char)(tlen >> 8), (unsigned char)tlen };
+
+	if (len > 0xffff || tlen > 0xffff) { /* PII values are short: never */
+		r->oom = true;
+		return;
+	}
+	rbuf_add(r, h, sizeof(h));
+	rbuf_add(r, v, len);
+	rbuf_add(r, tok, tlen);
 }
 
 /*
  * Pseudonyms cost a keyed hash and a call into the site's map: remember the
  * recent ones. Direct-mapped: a new value takes its slot from the old one.
  */
-int stream_pseudonym(struct redact_stream *s, int kind, const char *v, size_t len,
-		     struct rbuf *out)
+int stream_pseudonym(struct lane *l, int kind, const char *v, size_t len, struct rbuf *out)
 {
-	const struct redact_engine *e = s->e;
+	const struct redact_engine *e = l->s->e;
 	uint64_t h = fnv1a(kind, v, len);
-	struct pcache_ent *slot = &s->pcache[h & (PCACHE_SIZE - 1)];
+	bool hit;
+	struct pcache_ent *slot = pcache_find(&l->pc, h, kind, v, len, &hit);
 	char tok[PSEUDO_MAX];
 	int n;
 
-	if (slot->hash == h && slot->kind == kind && slot->vlen == len &&
-	    !memcmp(slot->value, v, len)) {
-		rbuf_addstr(out, slot->token);
+	if (hit) {
+		rbuf_add(out, slot->token, slot->tlen);
+		if (l->records && slot->seq != l->seq) {
+			add_record(l->records, kind, v, len, slot->token, slot->tlen);
+			slot->seq = l->seq;
+		}
 		return 0;
 	}
-	n = pseudo_token(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
+	n = pseudo_token_k(e->key, (enum pii_kind)kind, v, len, tok, sizeof(tok));
 	if (n < 0 || (size_t)n >= sizeof(tok))
 		return -1;
 	tok[n] = '\0';
-	if (e->on_pseudonym)
+	if (l->records)
+		add_record(l->records, kind, v, len, tok, (size_t)n);
+	else if (e->on_pseudonym)
 		e->on_pseudonym(e->pseudonym_ctx, pii_kind_name((enum pii_kind)kind), tok, v, len);
 	rbuf_add(out, tok, (size_t)n);
-	pcache_drop(slot);
-	slot->value = rstrndup(v, len);
-	slot->token = rstrndup(tok, (size_t)n);
-	if (!slot->value || !slot->token) {
-		free(slot->value);
-		free(slot->token);
-		slot->value = slot->token = NULL;
-		return 0; /* not remembering it costs only time */
-	}
-	slot->hash = h;
-	slot->vlen = len;
-	slot->kind = kind;
+	pcache_put(&l->pc, slot, h, kind, v, len, tok, (size_t)n, l->seq);
 	return 0;
 }
 
 /* ---- life cycle ---- */
+
+static int lane_init(struct lane *l, struct redact_stream *s)
+{
+	l->s = s;
+	l->cnt = s->cnt;
+	return scanner_init(&l->sc, s->e, s->on, l);
+}
+
+static void lane_release(struct lane *l)
+{
+	scanner_release(&l->sc);
+	pcache_free(&l->pc);
+}
+
+static void counters_free(struct counter *c, size_t n)
+{
+	for (size_t i = 0; c && i < n; i++)
+		free(c[i].lines);
+	free(c);
+}
 
 struct redact_stream *redact_stream_new(const struct redact_engine *e, const char *path,
 					redact_sink_fn sink, void *sink_ctx)
@@ -246,8 +404,7 @@ struct redact_stream *redact_stream_new(const struct redact_engine *e, const cha
 	s->lineno = 1;
 	s->on = calloc(e->nrules, 1);
 	s->cnt = calloc(e->nrules, sizeof(*s->cnt));
-	s->pcache = calloc(PCACHE_SIZE, sizeof(*s->pcache));
-	if (!s->on || !s->cnt || !s->pcache)
+	if (!s->on || !s->cnt)
 		goto fail;
 	for (size_t i = 0; i < e->nrules; i++) {
 		const struct rule *r = &e->rules[i];
@@ -258,7 +415,7 @@ struct redact_stream *redact_stream_new(const struct redact_engine *e, const cha
 		s->on[i] = on;
 	}
 	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
-	if (scanner_init(&s->sc, e, s->on, s))
+	if (lane_init(&s->lane, s))
 		goto fail;
 	return s;
 fail:
@@ -266,18 +423,18 @@ fail:
 	return NULL;
 }
 
+static void pool_stop(struct redact_stream *s);
+
 void redact_stream_free(struct redact_stream *s)
 {
 	if (!s)
 		return;
+	pool_stop(s);
 	rbuf_release(&s->in);
 	rbuf_release(&s->out);
-	scanner_release(&s->sc);
-	pcache_clear(s);
-	free(s->pcache);
-	for (size_t i = 0; s->cnt && i < s->e->nrules; i++)
-		free(s->cnt[i].lines);
-	free(s->cnt);
+	lane_release(&s->lane);
+	pcache_free(&s->recorded);
+	counters_free(s->cnt, s->e->nrules);
 	free(s->on);
 	free(s->report.rules);
 	sodium_memzero(&s->tc, sizeof(s->tc));
@@ -295,14 +452,14 @@ static int die_stream(struct redact_stream *s, struct redact_err *err, const cha
 
 static int scan_failed(struct redact_stream *s, struct redact_err *err)
 {
-	if (s->sc.error)
-		return die_stream(s, err, s->sc.errmsg);
+	if (s->lane.sc.error)
+		return die_stream(s, err, s->lane.sc.errmsg);
 	return die_stream(s, err, "out of memory");
 }
 
 static int flush(struct redact_stream *s, struct redact_err *err, bool all)
 {
-	if (s->out.oom || s->oom)
+	if (s->out.oom || s->oom || s->lane.oom)
 		return die_stream(s, err, "out of memory");
 	if (!s->out.len || (!all && s->out.len < OUT_FLUSH))
 		return 0;
@@ -324,7 +481,7 @@ static int do_lines(struct redact_stream *s, const char *p, size_t n, struct red
 
 			take = nl ? (size_t)(nl - p) + 1 : n;
 		}
-		if (scan_lines(&s->sc, &s->tc, p, take, &s->out, &s->lineno))
+		if (scan_lines(&s->lane.sc, &s->tc, p, take, &s->out, &s->lineno))
 			return scan_failed(s, err);
 		if (flush(s, err, false))
 			return -1;
@@ -334,25 +491,374 @@ static int do_lines(struct redact_stream *s, const char *p, size_t n, struct red
 	return 0;
 }
 
+/* Where to cut a partial line longer than REDACT_LINE_MAX at p: after a separator; 0 if none. */
+static size_t cut_point(const char *p)
+{
+	for (size_t i = REDACT_LINE_MAX; i > REDACT_LINE_MAX - CUT_WINDOW; i--) {
+		char c = p[i - 1];
+
+		if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '&' || c == '}' || c == ']' ||
+		    c == '>' || c == '|')
+			return i;
+	}
+	return 0;
+}
+
+#define NO_CUT "a line longer than 1 MiB has no separator to cut it at"
+
 /* The partial line in s->in has outgrown REDACT_LINE_MAX: redact a head of it, cut at a separator. */
 static int cut_line(struct redact_stream *s, struct redact_err *err)
 {
-	size_t cut = 0;
+	size_t cut = cut_point(s->in.buf);
 
-	for (size_t i = REDACT_LINE_MAX; i > REDACT_LINE_MAX - CUT_WINDOW; i--) {
-		char c = s->in.buf[i - 1];
-
-		if (c == ' ' || c == '\t' || c == ',' || c == ';' || c == '&' || c == '}' || c == ']' ||
-		    c == '>' || c == '|') {
-			cut = i;
-			break;
-		}
-	}
 	if (!cut)
-		return die_stream(s, err, "a line longer than 1 MiB has no separator to cut it at");
+		return die_stream(s, err, NO_CUT);
 	if (do_lines(s, s->in.buf, cut, err))
 		return -1;
 	rbuf_consume(&s->in, cut);
+	return 0;
+}
+
+/* ---- chunks on several threads ---- */
+
+/*
+ * Would a line read from state a be redacted as from state b? The fields a
+ * state's lines read are set when that state is entered, so outside one
+ * (TS_NONE) they do not count, nor k8s_indent outside a Secret's data.
+ * Every field of struct textctx must be weighed here.
+ */
+static bool tc_same(const struct textctx *a, const struct textctx *b)
+{
+	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
+	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
+	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
+	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent))
+		return false;
+	return a->state == TS_NONE ||
+	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
+		a->label_done == b->label_done && a->continued == b->continued &&
+		a->quoted_label == b->quoted_label && a->qlines == b->qlines);
+}
+
+/*
+ * Redact chunk c on lane l, from the state (tc0, section) with its first line
+ * numbered lineno: its output, counts, records and end state go into c.
+ */
+static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0,
+		      const char *section, uint64_t lineno, uint32_t seq)
+{
+	const struct redact_stream *s = l->s;
+	struct textctx tc = *tc0;
+	char saved[sizeof(l->sc.section)];
+
+	for (size_t i = 0; i < s->e->nrules; i++)
+		c->cnt[i].count = c->cnt[i].nlines = 0;
+	rbuf_reset(&c->out);
+	sodium_memzero(c->records.buf, c->records.len);
+	rbuf_reset(&c->records);
+	c->out.oom = c->records.oom = false;
+	memcpy(saved, l->sc.section, sizeof(saved));
+	snprintf(l->sc.section, sizeof(l->sc.section), "%s", section);
+	l->sc.error = 0;
+	l->sc.journal_depth = 0;
+	l->sc.njournal = 0;
+	l->sc.npre = 0;
+	l->cnt = c->cnt;
+	l->records = s->e->on_pseudonym ? &c->records : NULL;
+	l->seq = seq;
+	l->oom = false;
+	c->failed = scan_lines(&l->sc, &tc, c->in.buf, c->in.len, &c->out, &lineno) || l->oom ||
+		    c->out.oom || c->records.oom;
+
+	c->end_tc = tc;
+	memcpy(c->end_section, l->sc.section, sizeof(c->end_section));
+	c->end_lineno = lineno;
+	memcpy(l->sc.section, saved, sizeof(saved));
+	l->cnt = s->cnt;
+	l->records = NULL;
+	l->seq = 0;
+}
+
+/* The oldest chunk waiting for a thread (the pool's lock held), or NULL. */
+static struct chunk *next_pending(struct pool *p)
+{
+	for (size_t i = 0; i < p->count; i++) {
+		struct chunk *c = &p->ring[(p->head + i) % p->nring];
+
+		if (c->st == CH_PENDING)
+			return c;
+	}
+	return NULL;
+}
+
+/* A helper thread: redacts chunks ahead, from the clean state, until told to quit. */
+static void *worker_main(void *arg)
+{
+	struct lane *l = arg;
+	struct redact_stream *s = l->s;
+	struct pool *p = s->pool;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->quit) {
+		struct chunk *c = next_pending(p);
+
+		if (!c) {
+			pthread_cond_wait(&p->work, &p->lock);
+			continue;
+		}
+		c->st = CH_RUNNING;
+		pthread_mutex_unlock(&p->lock);
+		run_chunk(l, c, &s->clean, "", c->lineno, c->seq);
+		pthread_mutex_lock(&p->lock);
+		c->st = CH_DONE;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Set up the ring and start threads - 1 helpers (fewer if they cannot start). -1 on out-of-memory. */
+static int pool_start(struct redact_stream *s)
+{
+	unsigned n = s->e->threads;
+	struct pool *p = calloc(1, sizeof(*p));
+	sigset_t all, old;
+
+	if (!p)
+		return -1;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	s->pool = p;
+	p->nring = 2 * (size_t)n;
+	p->ring = calloc(p->nring, sizeof(*p->ring));
+	if (!p->ring)
+		return -1;
+	for (size_t i = 0; i < p->nring; i++)
+		if (!(p->ring[i].cnt = calloc(s->e->nrules, sizeof(*p->ring[i].cnt))))
+			return -1;
+	/* a file of several chunks: its pseudonym caches at full size from the start */
+	if (s->lane.pc.size < PCACHE_MAX)
+		pcache_alloc(&s->lane.pc, PCACHE_MAX);
+	pcache_alloc(&s->recorded, PCACHE_MAX);
+	/* signals stay with the caller's thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i + 1 < n; i++) {
+		struct lane *l = calloc(1, sizeof(*l));
+
+		if (l)
+			pcache_alloc(&l->pc, PCACHE_MAX);
+		if (!l || lane_init(l, s) || pthread_create(&p->tid[i], NULL, worker_main, l)) {
+			if (l)
+				lane_release(l);
+			free(l);
+			break; /* fewer helpers: slower, the same output */
+		}
+		p->lanes[p->nthreads++] = l;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+static void pool_stop(struct redact_stream *s)
+{
+	struct pool *p = s->pool;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->quit = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (unsigned i = 0; i < p->nthreads; i++) {
+		pthread_join(p->tid[i], NULL);
+		lane_release(p->lanes[i]);
+		free(p->lanes[i]);
+	}
+	for (size_t i = 0; p->ring && i < p->nring; i++) {
+		rbuf_release(&p->ring[i].in);
+		rbuf_release(&p->ring[i].out);
+		rbuf_release(&p->ring[i].records);
+		counters_free(p->ring[i].cnt, s->e->nrules);
+	}
+	free(p->ring);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	s->pool = NULL;
+}
+
+/* Call on_pseudonym for the records of a chunk taken, but not for values recorded lately. */
+static void deliver_records(struct redact_stream *s, const struct rbuf *r)
+{
+	const struct redact_engine *e = s->e;
+	const unsigned char *q = (const unsigned char *)r->buf, *end = q + r->len;
+
+	while (end - q >= 5) {
+		int kind = q[0];
+		size_t vl = (size_t)q[1] << 8 | q[2], tl = (size_t)q[3] << 8 | q[4];
+		const char *v = (const char *)q + 5, *t = v + vl;
+		uint64_t h = fnv1a(kind, v, vl);
+		char tok[PSEUDO_MAX];
+		bool hit;
+		struct pcache_ent *slot = pcache_find(&s->recorded, h, kind, v, vl, &hit);
+
+		if (!hit && tl < sizeof(tok)) {
+			memcpy(tok, t, tl);
+			tok[tl] = '\0';
+			e->on_pseudonym(e->pseudonym_ctx, pii_kind_name((enum pii_kind)kind), tok, v, vl);
+			pcache_put(&s->recorded, slot, h, kind, v, vl, NULL, 0, 0);
+		}
+		q = (const unsigned char *)t + tl;
+	}
+}
+
+/*
+ * Take chunk c, the oldest, into the stream: as it was redacted ahead if it
+ * was redacted from the real state, else again from the real state here.
+ */
+static int take_chunk(struct redact_stream *s, struct chunk *c, struct redact_err *err)
+{
+	if (c->failed || s->lineno != c->lineno || s->lane.sc.section[0] || !tc_same(&s->tc, &s->clean)) {
+		run_chunk(&s->lane, c, &s->tc, s->lane.sc.section, s->lineno, ++s->seq);
+		if (c->failed)
+			return scan_failed(s, err);
+	}
+	for (size_t i = 0; i < s->e->nrules; i++) {
+		struct counter *from = &c->cnt[i], *to = &s->cnt[i];
+
+		to->count += from->count;
+		for (size_t k = 0; k < from->nlines; k++)
+			if (!counter_line(to, from->lines[k]))
+				s->oom = true;
+	}
+	if (c->records.len && s->e->on_pseudonym)
+		deliver_records(s, &c->records);
+	s->tc = c->end_tc;
+	memcpy(s->lane.sc.section, c->end_section, sizeof(c->end_section));
+	s->lineno = c->end_lineno;
+	if (flush(s, err, true))
+		return -1;
+	if (c->out.len) {
+		s->report.bytes_out += c->out.len;
+		if (s->sink(s->sink_ctx, c->out.buf, c->out.len))
+			return die_stream(s, err, "cannot write the redacted output");
+	}
+	return 0;
+}
+
+/*
+ * Take the chunks done at the head of the ring, in order. With wait, make
+ * progress first: take at least one, redacting the oldest chunk that waits
+ * for a thread on this one meanwhile.
+ */
+static int pump(struct redact_stream *s, bool wait, struct redact_err *err)
+{
+	struct pool *p = s->pool;
+	bool took = false;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct chunk *c = p->count ? &p->ring[p->head] : NULL;
+
+		if (c && c->st == CH_DONE) {
+			pthread_mutex_unlock(&p->lock);
+			if (take_chunk(s, c, err))
+				return -1;
+			pthread_mutex_lock(&p->lock);
+			p->head = (p->head + 1) % p->nring;
+			p->count--;
+			took = true;
+			continue;
+		}
+		if (!wait || took || !c)
+			break;
+		if ((c = next_pending(p))) {
+			c->st = CH_RUNNING;
+			pthread_mutex_unlock(&p->lock);
+			run_chunk(&s->lane, c, &s->clean, "", c->lineno, c->seq);
+			pthread_mutex_lock(&p->lock);
+			c->st = CH_DONE;
+			continue;
+		}
+		pthread_cond_wait(&p->done, &p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
+/* Hand s->in[0, n) to a chunk (the rest stays in s->in). */
+static int submit(struct redact_stream *s, size_t n, struct redact_err *err)
+{
+	struct pool *p = s->pool;
+	struct chunk *c;
+	struct rbuf t;
+
+	while (p->count == p->nring)
+		if (pump(s, true, err))
+			return -1;
+	c = &p->ring[(p->head + p->count) % p->nring]; /* free: no thread looks at it */
+	t = c->in;
+	c->in = s->in;
+	s->in = t;
+	rbuf_reset(&s->in);
+	rbuf_add(&s->in, c->in.buf + n, c->in.len - n);
+	if (s->in.oom)
+		return die_stream(s, err, "out of memory");
+	c->in.len = n;
+	c->lineno = s->next_lineno;
+	for (const char *q = c->in.buf, *end = q + n; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+		s->next_lineno++;
+	c->seq = ++s->seq;
+	pthread_mutex_lock(&p->lock);
+	c->st = CH_PENDING;
+	p->count++;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	return pump(s, false, err);
+}
+
+/*
+ * Lines held in s->in go in chunks of about chunk_size bytes, each ending
+ * with a line. A partial line longer than REDACT_LINE_MAX is cut where the
+ * one-thread engine cuts it; with final, the rest goes too.
+ */
+static int chunk_lines(struct redact_stream *s, bool final, struct redact_err *err)
+{
+	size_t cs = s->e->chunk_size;
+	const char *nl;
+
+	if (!s->pool && pool_start(s))
+		return die_stream(s, err, "out of memory");
+	while (s->in.len >= cs && (nl = memchr(s->in.buf + cs - 1, '\n', s->in.len - (cs - 1))))
+		if (submit(s, (size_t)(nl - s->in.buf) + 1, err))
+			return -1;
+	if (final)
+		return s->in.len ? submit(s, s->in.len, err) : 0;
+	nl = memrchr(s->in.buf, '\n', s->in.len);
+	if (s->in.len - (nl ? (size_t)(nl - s->in.buf) + 1 : 0) <= REDACT_LINE_MAX)
+		return 0;
+	if (nl && submit(s, (size_t)(nl - s->in.buf) + 1, err))
+		return -1;
+	while (s->in.len > REDACT_LINE_MAX) {
+		size_t cut = cut_point(s->in.buf);
+
+		if (!cut)
+			return die_stream(s, err, NO_CUT);
+		if (submit(s, cut, err))
+			return -1;
+	}
+	return 0;
+}
+
+/* Take every chunk in flight. */
+static int drain(struct redact_stream *s, struct redact_err *err)
+{
+	while (s->pool && s->pool->count)
+		if (pump(s, true, err))
+			return -1;
 	return 0;
 }
 
@@ -371,6 +877,11 @@ static int feed_lines(struct redact_stream *s, const char *p, size_t len, struct
 			return die_stream(s, err, "out of memory");
 		p += take;
 		len -= take;
+		if (s->par) { /* held until there is a chunk's worth (see redact_stream_finish()) */
+			if ((s->pool || s->in.len >= s->e->chunk_size) && chunk_lines(s, false, err))
+				return -1;
+			continue;
+		}
 		nl = memrchr(s->in.buf, '\n', s->in.len);
 		if (nl) {
 			size_t n = (size_t)(nl - s->in.buf) + 1;
@@ -392,6 +903,9 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	memset(&s->tc, 0, sizeof(s->tc));
 	s->tc.fmt = fmt;
 	s->fmt_name = fmt_names[fmt];
+	s->clean = s->tc;
+	s->par = s->e->threads > 1;
+	s->next_lineno = s->lineno;
 }
 
 /* A YAML document (up to its next "---" line) that is a Kubernetes Secret. */
@@ -424,6 +938,8 @@ static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struc
 	memset(&s->in, 0, sizeof(s->in));
 	start_lines(s, fmt);
 	s->tc.k8s_secret = -1;
+	s->clean = s->tc;
+	s->par = s->par && !whole; /* whole: a state per document, all held already */
 	while (pos < held.len && !rc) {
 		size_t end = held.len;
 
@@ -574,8 +1090,8 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 		uint64_t line = 1;
 
 		s->fmt_name = fmt_names[s->fmt];
-		rc = s->fmt == F_JSON ? json_redact_doc(&s->sc, s->in.buf, s->in.len, &s->out, line) :
-					yaml_redact_doc(&s->sc, s->in.buf, s->in.len, &s->out);
+		rc = s->fmt == F_JSON ? json_redact_doc(&s->lane.sc, s->in.buf, s->in.len, &s->out, line) :
+					yaml_redact_doc(&s->lane.sc, s->in.buf, s->in.len, &s->out);
 		if (rc < 0)
 			return scan_failed(s, err);
 		if (rc == 0 && doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
@@ -584,7 +1100,10 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 			s->fmt_name = "text"; /* it did not parse: redacted as text */
 		rbuf_reset(&s->in);
 	}
-	if (s->phase == P_LINES && s->in.len) {
+	if (s->phase == P_LINES && s->pool) {
+		if (chunk_lines(s, true, err) || drain(s, err))
+			return -1;
+	} else if (s->phase == P_LINES && s->in.len) {
 		if (do_lines(s, s->in.buf, s->in.len, err))
 			return -1;
 		rbuf_reset(&s->in);

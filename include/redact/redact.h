@@ -19,8 +19,12 @@
  *
  * Threads: an engine is read-only once built; any number of threads may run
  * streams on it at the same time, each stream used by one thread at a time.
- * The on_pseudonym callback may be called from all of them concurrently.
- * A policy may be freed once the engine is built.
+ * The on_pseudonym callback may be called from all of them concurrently
+ * (but for one stream, always from the thread that uses it). A policy may
+ * be freed once the engine is built. With config.threads > 1, a stream
+ * whose lines outgrow a chunk also redacts on threads - 1 helper threads of
+ * its own (started by the stream, joined by redact_stream_free()), with the
+ * same output and report as one thread.
  *
  * What is replaced: secrets by "[REDACTED:<rule-id>]" (never hashed, never
  * reversible); personal and site data (PII) by a pseudonym of the same shape,
@@ -91,7 +95,10 @@ struct redact_config {
 	const char *const *usernames;        /* NULL-terminated, may be NULL: known local users */
 	redact_pseudonym_fn on_pseudonym;    /* may be NULL */
 	void *pseudonym_ctx;
+	unsigned threads;                    /* per stream; 0 or 1: the caller's only (at most 16) */
+	size_t chunk_size;                   /* bytes of lines per chunk with threads; 0: REDACT_CHUNK */
 };
+#define REDACT_CHUNK (512u << 10)
 
 struct redact_engine;
 
@@ -104,6 +111,9 @@ struct redact_engine;
 int redact_engine_new(struct redact_engine **out, const struct redact_config *config,
 		      struct redact_err *err);
 void redact_engine_free(struct redact_engine *engine);
+
+/* A good config.threads for a command that redacts: the CPUs online, at most 4. */
+unsigned redact_default_threads(void);
 
 /* True if the policy excludes this logical path from collection altogether. */
 bool redact_path_excluded(const struct redact_engine *engine, const char *path);

@@ -15,6 +15,7 @@
 
 #include <yaml.h>
 
+#include "diag/common.h"
 #include "diag/strbuf.h"
 #include "redact/redact.h"
 
@@ -390,6 +391,238 @@ static void pseudonyms_are_reported_once_per_stream(void **state)
 	redact_engine_free(e);
 }
 
+/* ---- threads: the same output and report as one thread ---- */
+
+/* Every pseudonym recorded, one "kind token original" line each (callers may get repeats). */
+static void record_line(void *ctx, const char *kind, const char *token, const char *original,
+			size_t len)
+{
+	strbuf_addf(ctx, "%s\t%s\t%.*s\n", kind, token, (int)len, original);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The distinct lines of sb, sorted, into out. */
+static void distinct_lines(const struct strbuf *sb, struct strbuf *out)
+{
+	char *copy = xstrdup(sb->len ? sb->buf : ""), **v = NULL, *nl;
+	size_t n = 0, alloc = 0;
+
+	for (char *l = copy; *l; l = nl + 1) {
+		nl = strchr(l, '\n'); /* record_line() ends each with one */
+		*nl = '\0';
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n++] = l;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+	strbuf_reset(out);
+	for (size_t i = 0; i < n; i++)
+		if (!i || strcmp(v[i], v[i - 1]))
+			strbuf_addf(out, "%s\n", v[i]);
+	free(v);
+	free(copy);
+}
+
+/* Redact in with e, written step bytes at a time; out gets the output then the report as text. */
+static void redact_with_report(const struct redact_engine *e, const char *path, const char *in,
+			       size_t len, size_t step, struct strbuf *out)
+{
+	struct redact_stream *s = redact_stream_new(e, path, sink, out);
+	const struct redact_report *r;
+	struct redact_err err;
+
+	assert_non_null(s);
+	for (size_t off = 0; off < len; off += step)
+		if (redact_stream_write(s, in + off, MIN(step, len - off), &err))
+			fail_msg("%s: write: %s", path, err.msg);
+	if (redact_stream_finish(s, &err))
+		fail_msg("%s: finish: %s", path, err.msg);
+	r = redact_stream_report(s);
+	strbuf_addf(out, "\n--- %s binary %d in %llu out %llu lines %llu\n", r->format, r->binary,
+		    (unsigned long long)r->bytes_in, (unsigned long long)r->bytes_out,
+		    (unsigned long long)r->lines);
+	for (size_t i = 0; i < r->nrules; i++) {
+		strbuf_addf(out, "%s %llu:", r->rules[i].rule, (unsigned long long)r->rules[i].count);
+		for (size_t k = 0; k < r->rules[i].nlines; k++)
+			strbuf_addf(out, " %u", r->rules[i].lines[k]);
+		strbuf_addch(out, '\n');
+	}
+	redact_stream_free(s);
+}
+
+/* n lines of a mixed log: multi-line constructs everywhere, so chunks start inside them. */
+static void mixed_log(struct strbuf *sb, const char *path, int n)
+{
+	static const char *const lines[] = {
+		"2024-03-01T10:00:00Z GET /api?token=ghp_9fK2mQ8xL4pR7tV1wB3nC6hJ0gE5uZaYdXsW from 10.1.2.3",
+		"Mar  1 10:00:01 web01 sshd[42]: Accepted password for jdoe from 192.168.4.7 port 22",
+		"2024-03-01 user=alice email=alice.jones@globex.com password=Tr0ub4dor&3 ok",
+		"key -----BEGIN RSA PRIVATE KEY-----",
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+		"yT5Ff5mQ3xA9pL2kR7vB1nC6hJ0gE5uZaYdXsWqEr2Ty6Ui8Op4As1Df3Gh5Jk7",
+		"-----END RSA PRIVATE KEY-----",
+		"java.lang.IllegalStateException: db01.corp.example refused bob@corp.example",
+		"\tat com.example.orders.Repo.save(Repo.java:120)",
+		"\tat com.example.orders.Service.place(Service.java:88) ~[orders-1.2.jar:1.2]",
+		"password: |",
+		"  first line of a secret block",
+		"  second line of it",
+		"{\"ts\":\"2024-03-01\",\"user\":\"jdoe\",\"ip\":\"10.9.8.7\",\"authorization\":\"Bearer abcDEF123456789xyz\"}",
+		"[database]",
+		"password = hunter2hunter2",
+		"SECRET=\"multi",
+		"line value",
+		"\"",
+		"a.password=one\\",
+		"  two",
+		"machine h.corp.example login jdoe",
+		"password s3cr3tpass",
+		"card 4111 1111 1111 1111 phone +1 415 555 0100 mac 00:1a:2b:3c:4d:5e",
+		"",
+	};
+	unsigned seed = 7;
+
+	(void)path;
+	for (int i = 0; i < n; i++) {
+		size_t k = (size_t)rand_r(&seed) % (sizeof(lines) / sizeof(lines[0]));
+
+		/* a multi-line construct comes whole most of the time, cut short sometimes */
+		strbuf_addf(sb, "%s\n", lines[k]);
+		if (k == 3 || k == 10 || k == 16 || k == 19)
+			for (size_t j = k + 1; j < sizeof(lines) / sizeof(lines[0]) && rand_r(&seed) % 8;
+			     j++) {
+				strbuf_addf(sb, "%s\n", lines[j]);
+				if (j == 6 || j == 12 || j == 18 || j == 20)
+					break;
+			}
+	}
+	strbuf_addstr(sb, "the last line has no newline 10.0.0.1");
+}
+
+static struct redact_engine *engine_threads(unsigned threads, size_t chunk, struct strbuf *rec)
+{
+	static const char *const domains[] = { "corp.example", NULL };
+	static const char *const users[] = { "jdoe", NULL };
+	struct redact_config cfg = {
+		.site_key = key, .internal_domains = domains, .usernames = users,
+		.on_pseudonym = record_line, .pseudonym_ctx = rec,
+		.threads = threads, .chunk_size = chunk,
+	};
+	struct redact_engine *e;
+	struct redact_err err;
+
+	if (redact_engine_new(&e, &cfg, &err))
+		fail_msg("engine: %s", err.msg);
+	return e;
+}
+
+static void threads_give_the_output_and_report_of_one_thread(void **state)
+{
+	static const char *const paths[] = {
+		"var/log/app.log", "etc/app/app.ini", "etc/app/.env", "etc/app/x.properties",
+		"home/u/.netrc", "var/log/app.jsonl", NULL,
+	};
+	static const size_t chunks[] = { 1, 13, 100, 700, 4096 };
+	static const size_t steps[] = { 7, 1000, 1 << 20 };
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+	struct strbuf rec1 = STRBUF_INIT, recn = STRBUF_INIT, d1 = STRBUF_INIT, dn = STRBUF_INIT;
+	struct redact_engine *one = engine_threads(1, 0, &rec1);
+
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++) {
+		const char *path = paths[p];
+
+		strbuf_reset(&in);
+		mixed_log(&in, path, 1500);
+		strbuf_reset(&want);
+		strbuf_reset(&rec1);
+		redact_with_report(one, path, in.buf, in.len, in.len, &want);
+		distinct_lines(&rec1, &d1);
+		assert_true(d1.len > 0);
+		for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			for (unsigned t = 2; t <= 3; t++) {
+				struct redact_engine *e = engine_threads(t, chunks[c], &recn);
+				size_t step = steps[(c + t) % (sizeof(steps) / sizeof(steps[0]))];
+
+				strbuf_reset(&got);
+				strbuf_reset(&recn);
+				redact_with_report(e, path, in.buf, in.len, step, &got);
+				if (got.len != want.len || memcmp(got.buf, want.buf, want.len))
+					fail_msg("%s, %u threads, chunks of %zu: not the output of one thread",
+						 path ? path : "(sniffed)", t, chunks[c]);
+				distinct_lines(&recn, &dn);
+				if (strcmp(dn.buf, d1.buf))
+					fail_msg("%s, %u threads, chunks of %zu: other pseudonyms recorded",
+						 path ? path : "(sniffed)", t, chunks[c]);
+				redact_engine_free(e);
+			}
+		}
+	}
+	redact_engine_free(one);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	strbuf_release(&rec1);
+	strbuf_release(&recn);
+	strbuf_release(&d1);
+	strbuf_release(&dn);
+}
+
+static void threads_cut_long_lines_where_one_thread_does(void **state)
+{
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT, rec = STRBUF_INIT;
+	struct redact_engine *one = engine_threads(1, 0, &rec), *two = engine_threads(2, 4096, &rec);
+
+	for (int i = 0; i < 3000; i++)
+		strbuf_addstr(&in, "short line password=abc123xyz from 10.0.0.1\n");
+	while (in.len < 3 * REDACT_LINE_MAX)
+		strbuf_addstr(&in, "filler password=s3cr3tvalue user jdoe ");
+	strbuf_addstr(&in, "\nand after it, bob@corp.example\n");
+	for (size_t step = 65536; step <= in.len; step *= 64) {
+		strbuf_reset(&want);
+		strbuf_reset(&got);
+		redact_with_report(one, "a.log", in.buf, in.len, step, &want);
+		redact_with_report(two, "a.log", in.buf, in.len, step, &got);
+		assert_true(got.len == want.len && !memcmp(got.buf, want.buf, want.len));
+	}
+	redact_engine_free(one);
+	redact_engine_free(two);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	strbuf_release(&rec);
+}
+
+static void a_threaded_stream_fails_and_frees_cleanly(void **state)
+{
+	struct strbuf rec = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
+	struct redact_engine *e = engine_threads(3, 64, &rec);
+	struct redact_stream *s;
+	struct redact_err err;
+	int calls = 0, rc = 0;
+
+	mixed_log(&in, "a.log", 3000);
+	s = redact_stream_new(e, "a.log", failing_sink, &calls);
+	for (size_t off = 0; off < in.len && !rc; off += 4096)
+		rc = redact_stream_write(s, in.buf + off, MIN((size_t)4096, in.len - off), &err);
+	if (!rc)
+		rc = redact_stream_finish(s, &err);
+	assert_int_equal(rc, -1);
+	assert_int_equal(calls, 1);
+	redact_stream_free(s);
+	/* freed half-way: the helper threads are stopped and joined */
+	s = redact_stream_new(e, "a.log", sink, &out);
+	assert_int_equal(redact_stream_write(s, in.buf, in.len / 2, &err), 0);
+	redact_stream_free(s);
+	redact_engine_free(e);
+	strbuf_release(&rec);
+	strbuf_release(&in);
+	strbuf_release(&out);
+}
+
 static void paths_are_excluded_by_glob(void **state)
 {
 	struct redact_engine *e = engine_with("exclude: ['*.p12', 'etc/shadow', 'var/**/secret*', "
@@ -759,6 +992,9 @@ int main(void)
 		cmocka_unit_test(pseudonyms_are_reported_once_per_stream),
 		cmocka_unit_test(paths_are_excluded_by_glob),
 		cmocka_unit_test(streams_on_one_engine_run_in_parallel),
+		cmocka_unit_test(threads_give_the_output_and_report_of_one_thread),
+		cmocka_unit_test(threads_cut_long_lines_where_one_thread_does),
+		cmocka_unit_test(a_threaded_stream_fails_and_frees_cleanly),
 		cmocka_unit_test(no_planted_secret_survives_and_twice_is_once),
 		cmocka_unit_test(random_bytes_never_break_the_stream),
 		cmocka_unit_test(yaml_and_json_fixtures_keep_their_structure),
