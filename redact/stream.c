@@ -47,14 +47,15 @@ struct counter {
 
 /* One slot, two cache lines: value is plaintext, wiped with the cache. */
 struct pcache_ent {
-	uint64_t hash;    /* 0: empty */
+	uint64_t hash;
 	uint32_t seq;     /* the chunk that last recorded it */
 	uint8_t kind, vlen, tlen;
 	char value[PCACHE_VMAX - 4], token[PCACHE_VMAX + 5];
 };
 
 struct pcache {
-	struct pcache_ent *ent; /* size slots, allocated on first use */
+	struct pcache_ent *ent; /* size slots, allocated on first use, not initialised */
+	uint64_t *valid;        /* a bit per slot: written, may be read */
 	uint16_t *used;         /* the slots in use, to wipe */
 	size_t nused, size;
 };
@@ -249,7 +250,7 @@ static uint64_t fnv1a(int kind, const char *v, size_t len)
 		h ^= (unsigned char)v[i];
 		h *= 1099511628211ULL;
 	}
-	return h | 1; /* 0 marks an empty slot */
+	return h;
 }
 
 /* Wipe the slots in use (the plaintext) and free. */
@@ -258,26 +259,33 @@ static void pcache_free(struct pcache *pc)
 	for (size_t i = 0; i < pc->nused; i++)
 		sodium_memzero(&pc->ent[pc->used[i]], sizeof(*pc->ent));
 	free(pc->ent);
+	free(pc->valid);
 	free(pc->used);
 	memset(pc, 0, sizeof(*pc));
 }
 
 /*
- * (Re)allocate pc with n slots, forgetting what it held. Written at once:
- * pages first read as zeros, then written, would cost every thread of the
- * process a TLB flush each.
+ * (Re)allocate pc with n slots, forgetting what it held. A slot is read only
+ * once written (pc->valid says which are), so neither is the table cleared
+ * (2 MiB per lane and file) nor is a page of it first mapped by a read: a
+ * zero page replaced on the first write would cost every thread a TLB flush.
  */
 static void pcache_alloc(struct pcache *pc, size_t n)
 {
 	pcache_free(pc);
 	pc->ent = malloc(n * sizeof(*pc->ent));
+	pc->valid = calloc((n + 63) / 64, sizeof(*pc->valid));
 	pc->used = malloc(n * sizeof(*pc->used));
-	if (!pc->ent || !pc->used) {
+	if (!pc->ent || !pc->valid || !pc->used) {
 		pcache_free(pc);
 		return;
 	}
-	sodium_memzero(pc->ent, n * sizeof(*pc->ent)); /* memset() after malloc() may become calloc() */
 	pc->size = n;
+}
+
+static bool pcache_valid(const struct pcache *pc, size_t i)
+{
+	return pc->valid[i / 64] >> (i % 64) & 1;
 }
 
 /*
@@ -296,8 +304,8 @@ static struct pcache_ent *pcache_find(struct pcache *pc, uint64_t h, int kind, c
 	if (!pc->ent)
 		return NULL;
 	slot = &pc->ent[h & (pc->size - 1)];
-	*hit = slot->hash == h && slot->kind == kind && slot->vlen == len &&
-	       !memcmp(slot->value, v, len);
+	*hit = pcache_valid(pc, (size_t)(slot - pc->ent)) && slot->hash == h && slot->kind == kind &&
+	       slot->vlen == len && !memcmp(slot->value, v, len);
 	return slot;
 }
 
@@ -307,8 +315,12 @@ static void pcache_put(struct pcache *pc, struct pcache_ent *slot, uint64_t h, i
 {
 	if (!slot || len > sizeof(slot->value) || tlen > sizeof(slot->token))
 		return;
-	if (!slot->hash)
-		pc->used[pc->nused++] = (uint16_t)(slot - pc->ent);
+	size_t i = (size_t)(slot - pc->ent);
+
+	if (!pcache_valid(pc, i)) {
+		pc->valid[i / 64] |= (uint64_t)1 << (i % 64);
+		pc->used[pc->nused++] = (uint16_t)i;
+	}
 	slot->hash = h;
 	slot->kind = (uint8_t)kind;
 	slot->vlen = (uint8_t)len;
