@@ -10,6 +10,7 @@
  * occurs, anchored at the trigger.
  */
 #include <stdlib.h>
+#include <sched.h>
 #include <unistd.h>
 #include <string.h>
 #include <sodium.h>
@@ -573,7 +574,13 @@ const struct redact_rule_info *redact_engine_rules(const struct redact_engine *e
 
 unsigned redact_default_threads(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n;
 
+	/* The CPUs this process may run on (taskset, a container's cpuset), else those online. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	else
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 4 ? 4 : (unsigned)n;
 }

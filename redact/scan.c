@@ -1207,7 +1207,7 @@ static int cmp_match(const void *a, const void *b)
  */
 static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
 {
-	const char *l = memmem(p, len, "[REDACTED:", 10);
+	const char *l = sc->nm ? memmem(p, len, "[REDACTED:", 10) : NULL;
 	size_t keep = 0;
 
 	if (!l)

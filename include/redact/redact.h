@@ -112,7 +112,7 @@ int redact_engine_new(struct redact_engine **out, const struct redact_config *co
 		      struct redact_err *err);
 void redact_engine_free(struct redact_engine *engine);
 
-/* A good config.threads for a command that redacts: the CPUs online, at most 4. */
+/* A good config.threads for a command that redacts: the CPUs it may run on, at most 4. */
 unsigned redact_default_threads(void);
 
 /* True if the policy excludes this logical path from collection altogether. */
