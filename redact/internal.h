@@ -121,6 +121,7 @@ static inline bool is_space(int c)
 }
 bool mem_ieq(const char *a, const char *b, size_t n);
 const char *mem_ifind(const char *hay, size_t hlen, const char *needle, size_t nlen);
+const char *mem_find(const char *hay, size_t hlen, const char *needle, size_t nlen);
 
 /* ---- globs (glob.c) ---- */
 

@@ -528,7 +528,7 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	if (!len)
 		return 0;
 	w = work(sc, p, len, NULL);
-	analyse = memmem(p, len, "Secret", 6) != NULL;
+	analyse = mem_find(p, len, "Secret", 6) != NULL;
 	size_t mark = out->len, jmark;
 	int rc = 1;
 

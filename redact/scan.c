@@ -278,7 +278,7 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 	if (!o || !p[j])
 		return 0;
 	if (p[j] == '{' && j + 1 < len && p[j + 1] == '{') {
-		const char *e = memmem(p + j, MIN(len - j, (size_t)128), "}}", 2);
+		const char *e = mem_find(p + j, MIN(len - j, (size_t)128), "}}", 2);
 
 		return e ? (size_t)(e - p) + 2 : 0;
 	}
@@ -413,7 +413,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 	struct name_verdict v = { NC_STRONG, prule, false };
 	char bare[256];
 
-	if (prule < 0 && len < sizeof(bare) && memmem(name, len, "[REDACTED:", 10)) {
+	if (prule < 0 && len < sizeof(bare) && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
 		 * A name that holds our own labels is judged without them
 		 * ("[REDACTED:credential]"). A label that ends it may have taken
@@ -643,7 +643,7 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
 			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
-	} else if (!memmem(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
+	} else if (!mem_find(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
 		size_t he = at + 1;
 		int rule;
 
@@ -684,11 +684,11 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 
 	if (!sc->on[R_PRIVATE_KEY] || k >= len || p[k] != ' ')
 		return;
-	m = memmem(p + k, MIN(len - k, (size_t)80), "-----", 5);
+	m = mem_find(p + k, MIN(len - k, (size_t)80), "-----", 5);
 	if (!m || !mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11))
 		return;
 	bs = (size_t)(m - p) + 5;
-	endm = memmem(p + bs, len - bs, "-----END", 8);
+	endm = mem_find(p + bs, len - bs, "-----END", 8);
 	if (endm) { /* the whole key on one line, with escaped newlines */
 		add_match(sc, bs, (size_t)(endm - p), R_PRIVATE_KEY, RK_LABEL, 0);
 		return;
@@ -1207,7 +1207,7 @@ static int cmp_match(const void *a, const void *b)
  */
 static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
 {
-	const char *l = sc->nm ? memmem(p, len, "[REDACTED:", 10) : NULL;
+	const char *l = sc->nm ? mem_find(p, len, "[REDACTED:", 10) : NULL;
 	size_t keep = 0;
 
 	if (!l)
@@ -1222,7 +1222,7 @@ static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
 			size_t le = close ? (size_t)(close - p) + 1 : ls;
 
 			inside = m->start >= ls && m->end <= le;
-			q = close ? memmem(close, len - le + 1, "[REDACTED:", 10) : NULL;
+			q = close ? mem_find(close, len - le + 1, "[REDACTED:", 10) : NULL;
 		}
 		if (!inside)
 			sc->m[keep++] = *m;
@@ -1591,7 +1591,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 
 	switch (tc->state) {
 	case TS_PEM: {
-		const char *endm = memmem(p, len, "-----END", 8);
+		const char *endm = mem_find(p, len, "-----END", 8);
 
 		if (endm) {
 			size_t skip = (size_t)(endm - p);

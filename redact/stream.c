@@ -923,7 +923,7 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 /* A YAML document (up to its next "---" line) that is a Kubernetes Secret. */
 static bool yaml_doc_is_secret(const char *p, size_t len)
 {
-	for (const char *q = p; (q = memmem(q, len - (size_t)(q - p), "kind:", 5)); q += 5) {
+	for (const char *q = p; (q = mem_find(q, len - (size_t)(q - p), "kind:", 5)); q += 5) {
 		const char *v = q + 5;
 
 		while (v < p + len && *v == ' ')
@@ -958,7 +958,7 @@ static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struc
 		if (fmt == F_YAML && whole) {
 			const char *q = held.buf + pos;
 
-			while ((q = memmem(q + 1, held.len - (size_t)(q + 1 - held.buf), "\n---", 4)))
+			while ((q = mem_find(q + 1, held.len - (size_t)(q + 1 - held.buf), "\n---", 4)))
 				if (q + 4 == held.buf + held.len || strchr(" \t\r\n", q[4]))
 					break;
 			end = q ? (size_t)(q - held.buf) + 1 : held.len;
