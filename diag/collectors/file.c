@@ -179,32 +179,42 @@ static const char *secret_path(const char *host_path)
 	return NULL;
 }
 
-/* Why these first bytes of a file show a secret, or NULL. */
+/*
+ * Why these first bytes of a file show a secret, or NULL. A PEM-style key
+ * whose BEGIN line starts a line makes a key file (a .pem, a key and its
+ * certificates); one indented in a YAML block or quoted in JSON is a value
+ * in a configuration, which is collected with the key's body redacted.
+ */
 static const char *secret_content(const char *buf, size_t len)
 {
 	static const struct {
 		const char *marker;
 		const char *why;
 	} markers[] = {
-		{ "-----BEGIN OPENSSH PRIVATE KEY-----", "contains an OpenSSH private key" },
-		{ "-----BEGIN PGP PRIVATE KEY BLOCK-----", "contains a PGP private key" },
 		{ "AGE-SECRET-KEY-1", "contains an age secret key" },
 		{ "untrusted comment: minisign encrypted secret key", "is a minisign secret key" },
 		{ "PuTTY-User-Key-File-", "is a PuTTY private key" },
-		{ "-----BEGIN SSH2 ENCRYPTED PRIVATE KEY-----", "contains an SSH private key" },
+	}, pem[] = {
+		{ "OPENSSH PRIVATE KEY-----", "contains an OpenSSH private key" },
+		{ "PGP PRIVATE KEY BLOCK-----", "contains a PGP private key" },
+		{ "SSH2 ENCRYPTED PRIVATE KEY-----", "contains an SSH private key" },
+		/* any other "-----BEGIN <anything> PRIVATE KEY-----" (RSA, EC, DSA, ENCRYPTED, plain) */
+		{ "PRIVATE KEY-----", "contains a PEM private key" },
 	};
 	const char *p, *end = buf + len;
 
 	for (size_t i = 0; i < ARRAY_SIZE(markers); i++)
 		if (memmem(buf, len, markers[i].marker, strlen(markers[i].marker)))
 			return markers[i].why;
-	/* PEM: "-----BEGIN <anything> PRIVATE KEY-----" (RSA, EC, DSA, ENCRYPTED, plain) */
 	for (p = buf; (p = memmem(p, (size_t)(end - p), "-----BEGIN ", 11)); p += 11) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
 
-		if (n < 80 && memmem(p, n, "PRIVATE KEY-----", 16))
-			return "contains a PEM private key";
+		if (n >= 80 || (p > buf && p[-1] != '\n' && p[-1] != '\r'))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(pem); i++)
+			if (memmem(p, n, pem[i].marker, strlen(pem[i].marker)))
+				return pem[i].why;
 	}
 	return NULL;
 }

@@ -82,6 +82,21 @@ test_expect_success 'a file that cannot be redacted is dropped and listed as fai
 	! grep -q -a "AAAAAAAA" plain && ! grep -q -a HalfwayCanary77 plain
 '
 
+test_expect_success 'a key inside a configuration is redacted there; a key file is not collected' '
+	mkdir -p emb/etc/app &&
+	printf "tls:\n  cert_file: /etc/ssl/certs/server.crt\n  key: |\n    -----BEGIN EC PRIVATE KEY-----\n    MHcCAQEEIEmbeddedCanaryKeyBodyLine1xxxxxxxxxxxxxxxxxxxxxxxxxxxx\n    -----END EC PRIVATE KEY-----\nport: 8443\n" >emb/etc/app/config.yaml &&
+	printf "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCJsonCanaryKeyBody\\\\n-----END PRIVATE KEY-----\\\\n\", \"project_id\": \"demo\"}\n" >emb/etc/app/sa.json &&
+	printf "%s\n" "-----BEGIN PRIVATE KEY-----" "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCFileCanaryKeyBody" "-----END PRIVATE KEY-----" >emb/etc/app/tls.pem &&
+	diag collect emb -r "$VENDOR" -o b.diag 2>err &&
+	tar -xOf b.diag manifest.json >m.json &&
+	json m.json "[s[\"path\"] for s in j[\"skipped\"]]" | grep -q "tls.pem" &&
+	tar -xOf b.diag payload.age | age -d -i "$VENDOR_KEY" | tar -xzf - &&
+	grep -rq "port: 8443" files &&
+	grep -rq "\"project_id\": \"demo\"" files &&
+	! grep -rq -e EmbeddedCanary -e JsonCanary -e FileCanary files &&
+	grep -rq "BEGIN EC PRIVATE KEY" files
+'
+
 test_expect_success 'several recipients: each of them can open the bundle' '
 	age-keygen -o site.key 2>/dev/null &&
 	diag collect "$TREE" -r "$VENDOR" -r "$(age-keygen -y site.key)" -o b.diag 2>err &&
