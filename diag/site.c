@@ -39,13 +39,22 @@
 #define SITE_MAP_NAME "pseudonyms.map"
 #define SITE_MAP_HEADER "# diag pseudonym map v1: TOKEN<TAB>KIND<TAB>ORIGINAL, bytes escaped as \\xHH\n"
 #define SITE_MAP_MAX ((size_t)1 << 31)
+/*
+ * Map lines held in memory before they are appended to the map: memory stays
+ * flat however many values a run pseudonymises (an entry already in the map
+ * keeps only its hash, to write each line once).
+ */
+#define SITE_FLUSH_AT 4096
 
-/* One remembered pseudonym: line is the escaped map line, without its newline. */
+/*
+ * One remembered pseudonym: line is the escaped map line, without its
+ * newline, until it is in the map; then NULL, and hash and len stand for it.
+ */
 struct site_entry {
 	char *line;
 	size_t len;
 	uint64_t hash;
-	bool persisted;
+	bool used, persisted;
 };
 
 struct site {
@@ -54,6 +63,8 @@ struct site {
 	pthread_mutex_t lock;
 	struct site_entry *tab; /* open addressing, power-of-two size */
 	size_t cap, n;
+	size_t pending;         /* entries whose line is not in the map yet */
+	bool flush_failed;      /* an early flush failed: wait for site_flush() */
 };
 
 static uint64_t hash_bytes(const char *s, size_t len)
@@ -267,17 +278,17 @@ static void table_insert(struct site *site, char *line, size_t len)
 		site->cap = oldcap ? oldcap * 2 : 64;
 		site->tab = xcalloc(site->cap, sizeof(*site->tab));
 		for (size_t j = 0; j < oldcap; j++) {
-			if (!old[j].line)
+			if (!old[j].used)
 				continue;
-			for (i = old[j].hash & (site->cap - 1); site->tab[i].line; i = (i + 1) & (site->cap - 1))
+			for (i = old[j].hash & (site->cap - 1); site->tab[i].used; i = (i + 1) & (site->cap - 1))
 				;
 			site->tab[i] = old[j];
 		}
 		free(old);
 	}
-	for (i = h & (site->cap - 1); site->tab[i].line; i = (i + 1) & (site->cap - 1)) {
+	for (i = h & (site->cap - 1); site->tab[i].used; i = (i + 1) & (site->cap - 1)) {
 		if (site->tab[i].hash == h && site->tab[i].len == len &&
-		    !memcmp(site->tab[i].line, line, len)) {
+		    (!site->tab[i].line || !memcmp(site->tab[i].line, line, len))) {
 			sodium_memzero(line, len);
 			free(line);
 			return;
@@ -286,9 +297,13 @@ static void table_insert(struct site *site, char *line, size_t len)
 	site->tab[i].line = line;
 	site->tab[i].len = len;
 	site->tab[i].hash = h;
+	site->tab[i].used = true;
 	site->tab[i].persisted = false;
 	site->n++;
+	site->pending++;
 }
+
+static int flush_locked(struct site *site);
 
 void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 			   const char *original, size_t original_len)
@@ -306,13 +321,16 @@ void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 	s = strbuf_detach(&line, &len);
 	pthread_mutex_lock(&site->lock);
 	table_insert(site, s, len);
+	/* On failure the lines stay, and site_flush() fails in turn. */
+	if (site->pending >= SITE_FLUSH_AT && !site->flush_failed && flush_locked(site) < 0)
+		site->flush_failed = true;
 	pthread_mutex_unlock(&site->lock);
 }
 
 /*
  * Open the map and lock it; when writing, create it (0600) if needed. Reads
- * its whole content into sb. Returns the fd (locked), -2 if it does not
- * exist and write is false, -1 after an error.
+ * its whole content into sb, unless sb is NULL. Returns the fd (locked), -2
+ * if it does not exist and write is false, -1 after an error.
  */
 static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 {
@@ -345,7 +363,7 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 		close(fd);
 		return -1;
 	}
-	if (fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
+	if (sb && fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
 		if (errno == EFBIG)
 			error("pseudonym map '%s' is too large", site->map_path);
 		else
@@ -380,35 +398,83 @@ static void mark_persisted(const char *line, size_t len, void *ctx)
 	if (!site->cap)
 		return;
 	h = hash_bytes(line, len);
-	for (size_t i = h & (site->cap - 1); site->tab[i].line; i = (i + 1) & (site->cap - 1)) {
+	for (size_t i = h & (site->cap - 1); site->tab[i].used; i = (i + 1) & (site->cap - 1)) {
 		struct site_entry *e = &site->tab[i];
 
-		if (e->hash == h && e->len == len && !memcmp(e->line, line, len)) {
+		if (e->line && e->hash == h && e->len == len && !memcmp(e->line, line, len)) {
 			e->persisted = true;
 			return;
 		}
 	}
 }
 
-int site_flush(struct site *site)
+/*
+ * Mark the entries the map already holds, reading it a block at a time (it
+ * grows with every run: never whole in memory). *size and *last get its
+ * size and last byte. 0, or -1 after a read error.
+ */
+static int mark_map(struct site *site, int fd, off_t *size, char *last)
 {
-	struct strbuf have = STRBUF_INIT, add = STRBUF_INIT;
+	struct strbuf line = STRBUF_INIT;
+	char buf[65536];
+	ssize_t n;
+
+	*size = 0;
+	*last = '\n';
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		const char *p = buf, *end;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			strbuf_release(&line);
+			return error_errno("cannot read '%s'", site->map_path);
+		}
+		end = buf + n;
+		*size += n;
+		*last = buf[n - 1];
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (!nl) {
+				strbuf_add(&line, p, (size_t)(end - p)); /* continued in the next block */
+				break;
+			}
+			if (line.len) {
+				strbuf_add(&line, p, (size_t)(nl - p));
+				mark_persisted(line.buf, line.len, site);
+				strbuf_reset(&line);
+			} else {
+				mark_persisted(p, (size_t)(nl - p), site);
+			}
+			p = nl + 1;
+		}
+	}
+	sodium_memzero(buf, sizeof(buf));
+	strbuf_release(&line); /* a torn last line: ignored */
+	return 0;
+}
+
+/* Append the entries not in the map yet; keep only their hashes. The caller holds the lock. */
+static int flush_locked(struct site *site)
+{
+	struct strbuf add = STRBUF_INIT;
+	off_t size;
+	char last;
 	int fd, ret = 0;
 
-	pthread_mutex_lock(&site->lock);
-	if (!site->n) {
-		pthread_mutex_unlock(&site->lock);
-		return 0; /* nothing to remember: leave the map alone */
-	}
-	fd = map_open_locked(site, true, &have);
-	if (fd < 0) {
+	if (!site->pending)
+		return 0; /* nothing new: leave the map alone */
+	fd = map_open_locked(site, true, NULL);
+	if (fd < 0)
+		return -1;
+	if (mark_map(site, fd, &size, &last) < 0) {
 		ret = -1;
 		goto out;
 	}
-	for_each_line(&have, mark_persisted, site);
-	if (!have.len)
+	if (!size)
 		strbuf_addstr(&add, SITE_MAP_HEADER);
-	else if (have.buf[have.len - 1] != '\n')
+	else if (last != '\n')
 		strbuf_addch(&add, '\n'); /* end a torn line: it stays ignored */
 	for (size_t i = 0; i < site->cap; i++) {
 		struct site_entry *e = &site->tab[i];
@@ -422,15 +488,30 @@ int site_flush(struct site *site)
 		ret = error_errno("cannot write pseudonym map '%s'", site->map_path);
 		goto out;
 	}
-	for (size_t i = 0; i < site->cap; i++)
-		if (site->tab[i].line)
-			site->tab[i].persisted = true;
+	for (size_t i = 0; i < site->cap; i++) {
+		struct site_entry *e = &site->tab[i];
+
+		if (e->line) {
+			sodium_memzero(e->line, e->len);
+			free(e->line);
+			e->line = NULL;
+			e->persisted = true;
+		}
+	}
+	site->pending = 0;
 out:
-	if (fd >= 0)
-		close(fd); /* releases the lock */
-	pthread_mutex_unlock(&site->lock);
-	strbuf_release(&have);
+	close(fd); /* releases the lock */
 	strbuf_release(&add);
+	return ret;
+}
+
+int site_flush(struct site *site)
+{
+	int ret;
+
+	pthread_mutex_lock(&site->lock);
+	ret = flush_locked(site);
+	pthread_mutex_unlock(&site->lock);
 	return ret;
 }
 

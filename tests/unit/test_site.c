@@ -220,6 +220,47 @@ static void looks_up_recorded_values_with_any_bytes(void **state)
 	strbuf_release(&out);
 }
 
+/* Many values: lines go to the map as they come (memory stays flat), each once. */
+static void writes_the_map_as_it_goes_each_line_once(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct site *s;
+	char tok[32], val[32];
+	int n = 10000;
+
+	assert_int_equal(site_open(&s, true), 0);
+	for (int i = 0; i < n; i++) {
+		snprintf(tok, sizeof(tok), "240.9.%d.%d", i / 256, i % 256);
+		snprintf(val, sizeof(val), "10.9.%d.%d", i / 256, i % 256);
+		site_record_pseudonym(s, "ipv4", tok, val, strlen(val));
+		if (i == n / 2)
+			/* flushed early already, while the run goes on */
+			assert_true(count_lines_with("\tipv4\t") >= 4096);
+	}
+	/* values seen again after their line was written are not written again */
+	site_record_pseudonym(s, "ipv4", "240.9.0.1", "10.9.0.1", 8);
+	site_record_pseudonym(s, "ipv4", "240.9.0.2", "10.9.0.99", 9); /* a new value */
+	/* an early-flushed value is found, from the map */
+	assert_int_equal(site_lookup(s, "240.9.0.7", &out, NULL), 1);
+	assert_string_equal(out.buf, "10.9.0.7");
+	assert_int_equal(site_flush(s), 0);
+	site_close(s);
+	/* another run records values the map (over 64 KiB now) holds: none is written again */
+	assert_int_equal(site_open(&s, true), 0);
+	for (int i = 0; i < n; i += 3) {
+		snprintf(tok, sizeof(tok), "240.9.%d.%d", i / 256, i % 256);
+		snprintf(val, sizeof(val), "10.9.%d.%d", i / 256, i % 256);
+		site_record_pseudonym(s, "ipv4", tok, val, strlen(val));
+	}
+	assert_int_equal(site_flush(s), 0);
+	site_close(s);
+	assert_int_equal(count_lines_with("\tipv4\t"), n + 1);
+	assert_int_equal(count_lines_with("240.9.0.1\tipv4\t10.9.0.1\n"), 1);
+	assert_int_equal(count_lines_with("240.9.39.15\tipv4\t10.9.39.15\n"), 1);
+	assert_int_equal(count_lines_with("# diag pseudonym map"), 1);
+	strbuf_release(&out);
+}
+
 static void writes_each_entry_once_across_flushes_and_processes(void **state)
 {
 	struct site *a, *b;
@@ -431,6 +472,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refuses_a_symlinked_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(processes_racing_to_create_the_key_share_one, setup, teardown),
 		cmocka_unit_test_setup_teardown(looks_up_recorded_values_with_any_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(writes_the_map_as_it_goes_each_line_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(writes_each_entry_once_across_flushes_and_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(reports_every_value_behind_a_colliding_token, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_record_concurrently_without_losing_entries, setup, teardown),
