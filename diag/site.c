@@ -44,7 +44,7 @@
  * flat however many values a run pseudonymises (an entry already in the map
  * keeps only its hash, to write each line once).
  */
-#define SITE_FLUSH_AT 4096
+#define SITE_FLUSH_AT 16384
 
 /*
  * One remembered pseudonym: line is the escaped map line, without its
@@ -65,6 +65,7 @@ struct site {
 	size_t cap, n;
 	size_t pending;         /* entries whose line is not in the map yet */
 	bool flush_failed;      /* an early flush failed: wait for site_flush() */
+	bool unsynced;          /* an early flush wrote without fsync() */
 };
 
 static uint64_t hash_bytes(const char *s, size_t len)
@@ -303,7 +304,7 @@ static void table_insert(struct site *site, char *line, size_t len)
 	site->pending++;
 }
 
-static int flush_locked(struct site *site);
+static int flush_locked(struct site *site, bool sync);
 
 void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 			   const char *original, size_t original_len)
@@ -322,7 +323,7 @@ void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 	pthread_mutex_lock(&site->lock);
 	table_insert(site, s, len);
 	/* On failure the lines stay, and site_flush() fails in turn. */
-	if (site->pending >= SITE_FLUSH_AT && !site->flush_failed && flush_locked(site) < 0)
+	if (site->pending >= SITE_FLUSH_AT && !site->flush_failed && flush_locked(site, false) < 0)
 		site->flush_failed = true;
 	pthread_mutex_unlock(&site->lock);
 }
@@ -455,15 +456,19 @@ static int mark_map(struct site *site, int fd, off_t *size, char *last)
 	return 0;
 }
 
-/* Append the entries not in the map yet; keep only their hashes. The caller holds the lock. */
-static int flush_locked(struct site *site)
+/*
+ * Append the entries not in the map yet; keep only their hashes. With sync,
+ * to the disk (which takes the earlier appends along). The caller holds the
+ * lock.
+ */
+static int flush_locked(struct site *site, bool sync)
 {
 	struct strbuf add = STRBUF_INIT;
 	off_t size;
 	char last;
 	int fd, ret = 0;
 
-	if (!site->pending)
+	if (!site->pending && !(sync && site->unsynced))
 		return 0; /* nothing new: leave the map alone */
 	fd = map_open_locked(site, true, NULL);
 	if (fd < 0)
@@ -484,7 +489,7 @@ static int flush_locked(struct site *site)
 			strbuf_addch(&add, '\n');
 		}
 	}
-	if (add.len && (fs_write_all(fd, add.buf, add.len) < 0 || fsync(fd) < 0)) {
+	if ((add.len && fs_write_all(fd, add.buf, add.len) < 0) || (sync && fsync(fd) < 0)) {
 		ret = error_errno("cannot write pseudonym map '%s'", site->map_path);
 		goto out;
 	}
@@ -499,6 +504,7 @@ static int flush_locked(struct site *site)
 		}
 	}
 	site->pending = 0;
+	site->unsynced = !sync;
 out:
 	close(fd); /* releases the lock */
 	strbuf_release(&add);
@@ -510,7 +516,7 @@ int site_flush(struct site *site)
 	int ret;
 
 	pthread_mutex_lock(&site->lock);
-	ret = flush_locked(site);
+	ret = flush_locked(site, true);
 	pthread_mutex_unlock(&site->lock);
 	return ret;
 }
