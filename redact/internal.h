@@ -403,8 +403,19 @@ struct textctx {
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */
 
+/* Verdicts on key names lately judged: the same keys come back on every line. */
+#define NAME_MEMO_SLOTS 128
+#define NAME_MEMO_MAX 40
+struct name_memo {
+	uint64_t hash;   /* 0: empty */
+	uint8_t len;
+	char name[NAME_MEMO_MAX];
+	struct name_verdict v;
+};
+
 struct scanner {
 	const struct redact_engine *e;
+	struct name_memo *memo;      /* NAME_MEMO_SLOTS */
 	const uint8_t *on;           /* rules enabled for this stream */
 	struct lane *lane;           /* for the report and pseudonyms */
 	pcre2_match_data *md;

@@ -32,7 +32,8 @@ int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_
 	sc->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
 	sc->line_rules = calloc(e->nrules, 1);
 	sc->line_list = calloc(e->nrules, sizeof(*sc->line_list));
-	if (!sc->md || !sc->mctx || !sc->jit || !sc->line_rules || !sc->line_list)
+	sc->memo = calloc(NAME_MEMO_SLOTS, sizeof(*sc->memo));
+	if (!sc->md || !sc->mctx || !sc->jit || !sc->line_rules || !sc->line_list || !sc->memo)
 		return -1;
 	pcre2_jit_stack_assign(sc->mctx, NULL, sc->jit);
 	/* A policy pattern that backtracks without end fails the file instead of hanging. */
@@ -54,6 +55,7 @@ void scanner_release(struct scanner *sc)
 	free(sc->m);
 	free(sc->line_rules);
 	free(sc->line_list);
+	free(sc->memo);
 	json_release(sc);
 	free(sc->journal);
 	for (size_t i = 0; i < sizeof(sc->pre) / sizeof(sc->pre[0]); i++)
@@ -406,6 +408,27 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		add_match(sc, vs, ve, v.rule, RK_LABEL, 0);
 }
 
+/* name_classify(), remembered: a pure function of the name's bytes. */
+static struct name_verdict name_classify_memo(struct name_memo *memo, const char *name, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	struct name_memo *slot;
+
+	if (len >= NAME_MEMO_MAX)
+		return name_classify(name, len);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+	h |= 1;
+	slot = &memo[h % NAME_MEMO_SLOTS];
+	if (slot->hash == h && slot->len == len && !memcmp(slot->name, name, len))
+		return slot->v;
+	slot->v = name_classify(name, len);
+	slot->hash = h;
+	slot->len = (uint8_t)len;
+	memcpy(slot->name, name, len);
+	return slot->v;
+}
+
 static struct name_verdict classify(const struct scanner *sc, const char *name, size_t len,
 				    const char *path)
 {
@@ -442,7 +465,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 		len = n;
 	}
 	if (prule < 0)
-		v = name_classify(name, len);
+		v = name_classify_memo(sc->memo, name, len);
 	if (v.cls != NC_NONE && !sc->on[v.rule])
 		v.cls = NC_NONE;
 	return v;
