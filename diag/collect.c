@@ -184,19 +184,9 @@ int collect_read_small(const struct collect_ctx *ctx, const char *host_path, str
 	return 0;
 }
 
-/* FNV-1a, for the set of claimed bundle paths. */
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static char **claim_slot(char **table, size_t alloc, const char *path)
 {
-	size_t i = (size_t)hash_str(path) & (alloc - 1);
+	size_t i = (size_t)hash_fnv1a(path, strlen(path)) & (alloc - 1);
 
 	while (table[i] && strcmp(table[i], path))
 		i = (i + 1) & (alloc - 1);

@@ -68,17 +68,6 @@ struct site {
 	bool unsynced;          /* an early flush wrote without fsync() */
 };
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 void site_escape(struct strbuf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -269,7 +258,7 @@ const unsigned char *site_key(const struct site *site)
 /* Insert (taking ownership of line) unless present; the caller holds the lock. */
 static void table_insert(struct site *site, char *line, size_t len)
 {
-	uint64_t h = hash_bytes(line, len);
+	uint64_t h = hash_fnv1a(line, len);
 	size_t i;
 
 	if ((site->n + 1) * 2 > site->cap) {
@@ -398,7 +387,7 @@ static void mark_persisted(const char *line, size_t len, void *ctx)
 
 	if (!site->cap)
 		return;
-	h = hash_bytes(line, len);
+	h = hash_fnv1a(line, len);
 	for (size_t i = h & (site->cap - 1); site->tab[i].used; i = (i + 1) & (site->cap - 1)) {
 		struct site_entry *e = &site->tab[i];
 

@@ -181,6 +181,16 @@ char *format_size(uint64_t n, char *buf, size_t len)
 	return buf;
 }
 
+uint64_t hash_fnv1a(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
 char *hex_encode(const unsigned char *in, size_t len, char *out)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -107,6 +107,15 @@ void rerr_vset(struct redact_err *err, const char *file, int line, int column, c
 
 extern const unsigned char fold_table[256];
 
+/* FNV-1a of len bytes from h (FNV1A_INIT, or a variant of it): for in-memory tables only. */
+#define FNV1A_INIT 1469598103934665603ULL
+static inline uint64_t fnv1a(uint64_t h, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
 static inline int lower_ascii(int c)
 {
 	return (c >= 'A' && c <= 'Z') ? c + 32 : c;

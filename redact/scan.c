@@ -411,14 +411,12 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 /* name_classify(), remembered: a pure function of the name's bytes. */
 static struct name_verdict name_classify_memo(struct name_memo *memo, const char *name, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h;
 	struct name_memo *slot;
 
 	if (len >= NAME_MEMO_MAX)
 		return name_classify(name, len);
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
-	h |= 1;
+	h = fnv1a(FNV1A_INIT, name, len) | 1; /* 0 marks an empty slot */
 	slot = &memo[h % NAME_MEMO_SLOTS];
 	if (slot->hash == h && slot->len == len && !memcmp(slot->name, name, len))
 		return slot->v;

@@ -242,17 +242,6 @@ void stream_count(struct lane *l, int rule, uint64_t lineno)
 		l->oom = true;
 }
 
-static uint64_t fnv1a(int kind, const char *v, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)v[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Wipe the slots in use (the plaintext) and free. */
 static void pcache_free(struct pcache *pc)
 {
@@ -354,7 +343,7 @@ static void add_record(struct rbuf *r, int kind, const char *v, size_t len, cons
 int stream_pseudonym(struct lane *l, int kind, const char *v, size_t len, struct rbuf *out)
 {
 	const struct redact_engine *e = l->s->e;
-	uint64_t h = fnv1a(kind, v, len);
+	uint64_t h = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, len);
 	bool hit;
 	struct pcache_ent *slot = pcache_find(&l->pc, h, kind, v, len, &hit);
 	char tok[PSEUDO_MAX];
@@ -712,7 +701,7 @@ static void deliver_records(struct redact_stream *s, const struct rbuf *r)
 		int kind = q[0];
 		size_t vl = (size_t)q[1] << 8 | q[2], tl = (size_t)q[3] << 8 | q[4];
 		const char *v = (const char *)q + 5, *t = v + vl;
-		uint64_t h = fnv1a(kind, v, vl);
+		uint64_t h = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, vl);
 		char tok[PSEUDO_MAX];
 		bool hit;
 		struct pcache_ent *slot = pcache_find(&s->recorded, h, kind, v, vl, &hit);

@@ -31,6 +31,9 @@ char *format_rfc3339(int64_t t, char *buf, size_t len);
 char *format_size(uint64_t n, char *buf, size_t len);
 /* Lower-case hex of len bytes into out (2*len+1 bytes). Returns out. */
 char *hex_encode(const unsigned char *in, size_t len, char *out);
+
+/* FNV-1a of len bytes: a hash for in-memory tables (not for anything an adversary chooses to collide). */
+uint64_t hash_fnv1a(const void *p, size_t len);
 /* Decode exactly 2*outlen hex digits. 0 or -1. */
 int hex_decode(const char *in, unsigned char *out, size_t outlen) WARN_UNUSED;
 
