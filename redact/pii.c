@@ -347,6 +347,16 @@ static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t err
 	return c;
 }
 
+/* Where the last label of the name d[0, len) starts (d itself when it has no dot). */
+static const char *last_label(const char *d, size_t len)
+{
+	const char *p = d + len;
+
+	while (p > d && p[-1] != '.')
+		p--;
+	return p;
+}
+
 static int add_suffix(struct pii_scanner *sc, const char *s)
 {
 	size_t len = strlen(s);
@@ -358,9 +368,7 @@ static int add_suffix(struct pii_scanner *sc, const char *s)
 		s++, len--;
 	if (!len)
 		return 0;
-	dot = s + len;
-	while (dot > s && dot[-1] != '.')
-		dot--;
+	dot = last_label(s, len);
 	if (strset_add(&sc->suffixes, s, len) < 0 ||
 	    strset_add(&sc->last_labels, dot, (size_t)(s + len - dot)) < 0)
 		return -1;
@@ -591,10 +599,8 @@ static bool reserved_domain(const char *d, size_t len)
 {
 	static const char *const tlds[] = { "example", "invalid", "test", "localhost", NULL };
 	static const char *const doms[] = { "example.com", "example.net", "example.org", NULL };
-	const char *last = d + len;
+	const char *last = last_label(d, len);
 
-	while (last > d && last[-1] != '.')
-		last--;
 	if (in_list(last, (size_t)(d + len - last), tlds))
 		return true;
 	for (size_t i = 0; doms[i]; i++) {
@@ -615,10 +621,8 @@ static bool systemd_unit(const char *d, size_t len)
 	static const char *const types[] = { "service", "socket", "target", "timer", "mount",
 					     "automount", "path", "slice", "scope", "swap",
 					     "device", NULL };
-	const char *last = d + len;
+	const char *last = last_label(d, len);
 
-	while (last > d && last[-1] != '.')
-		last--;
 	return in_list(last, (size_t)(d + len - last), types);
 }
 
@@ -1525,7 +1529,7 @@ static bool java_like(const char *s, size_t len)
  */
 static bool host_internal(const struct pii_scanner *sc, const char *name, size_t len)
 {
-	const char *last = name + len;
+	const char *last;
 	size_t labels = 1, label = 0;
 
 	/* DNS limits: labels of 1 to 63 characters, 253 in all. */
@@ -1537,8 +1541,7 @@ static bool host_internal(const struct pii_scanner *sc, const char *name, size_t
 			return false;
 	}
 
-	while (last > name && last[-1] != '.')
-		last--;
+	last = last_label(name, len);
 	if (!strset_has(&sc->last_labels, last, (size_t)(name + len - last)))
 		return false;
 	for (size_t i = 0; i < len; i++)
