@@ -38,7 +38,6 @@
 #define SITE_KEY_NAME "site.key"
 #define SITE_MAP_NAME "pseudonyms.map"
 #define SITE_MAP_HEADER "# diag pseudonym map v1: TOKEN<TAB>KIND<TAB>ORIGINAL, bytes escaped as \\xHH\n"
-#define SITE_MAP_MAX ((size_t)1 << 31)
 /*
  * Map lines held in memory before they are appended to the map: memory stays
  * flat however many values a run pseudonymises (an entry already in the map
@@ -318,11 +317,11 @@ void site_record_pseudonym(void *ctx, const char *kind, const char *token,
 }
 
 /*
- * Open the map and lock it; when writing, create it (0600) if needed. Reads
- * its whole content into sb, unless sb is NULL. Returns the fd (locked), -2
- * if it does not exist and write is false, -1 after an error.
+ * Open the map and lock it; when writing, create it (0600) if needed.
+ * Returns the fd (locked, at its start), -2 if it does not exist and write
+ * is false, -1 after an error.
  */
-static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
+static int map_open_locked(struct site *site, bool write)
 {
 	int flags = (write ? O_RDWR | O_APPEND | O_CREAT : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC;
 	int fd = open(site->map_path, flags, 0600);
@@ -353,31 +352,7 @@ static int map_open_locked(struct site *site, bool write, struct strbuf *sb)
 		close(fd);
 		return -1;
 	}
-	if (sb && fs_read_fd(fd, sb, SITE_MAP_MAX) < 0) {
-		if (errno == EFBIG)
-			error("pseudonym map '%s' is too large", site->map_path);
-		else
-			error_errno("cannot read '%s'", site->map_path);
-		close(fd);
-		return -1;
-	}
 	return fd;
-}
-
-/* Call fn on every complete line of buf (without its newline). */
-static void for_each_line(const struct strbuf *buf,
-			  void (*fn)(const char *line, size_t len, void *ctx), void *ctx)
-{
-	const char *p = buf->buf, *end = buf->buf + buf->len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-
-		if (!nl)
-			break; /* torn last line */
-		fn(p, (size_t)(nl - p), ctx);
-		p = nl + 1;
-	}
 }
 
 static void mark_persisted(const char *line, size_t len, void *ctx)
@@ -399,18 +374,20 @@ static void mark_persisted(const char *line, size_t len, void *ctx)
 }
 
 /*
- * Mark the entries the map already holds, reading it a block at a time (it
- * grows with every run: never whole in memory). *size and *last get its
- * size and last byte. 0, or -1 after a read error.
+ * Call fn on every complete line of the map open at fd (without its newline;
+ * a torn last line is ignored), reading it a block at a time: it grows with
+ * every run, and is never whole in memory. *size and *last, when not NULL,
+ * get its size and last byte. 0, or -1 after a read error.
  */
-static int mark_map(struct site *site, int fd, off_t *size, char *last)
+static int map_lines(struct site *site, int fd, void (*fn)(const char *line, size_t len, void *ctx),
+		     void *ctx, off_t *size, char *last)
 {
 	struct strbuf line = STRBUF_INIT;
 	char buf[65536];
+	off_t total = 0;
+	char end_byte = '\n';
 	ssize_t n;
 
-	*size = 0;
-	*last = '\n';
 	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		const char *p = buf, *end;
 
@@ -421,8 +398,8 @@ static int mark_map(struct site *site, int fd, off_t *size, char *last)
 			return error_errno("cannot read '%s'", site->map_path);
 		}
 		end = buf + n;
-		*size += n;
-		*last = buf[n - 1];
+		total += n;
+		end_byte = buf[n - 1];
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -432,16 +409,20 @@ static int mark_map(struct site *site, int fd, off_t *size, char *last)
 			}
 			if (line.len) {
 				strbuf_add(&line, p, (size_t)(nl - p));
-				mark_persisted(line.buf, line.len, site);
+				fn(line.buf, line.len, ctx);
 				strbuf_reset(&line);
 			} else {
-				mark_persisted(p, (size_t)(nl - p), site);
+				fn(p, (size_t)(nl - p), ctx);
 			}
 			p = nl + 1;
 		}
 	}
 	sodium_memzero(buf, sizeof(buf));
 	strbuf_release(&line); /* a torn last line: ignored */
+	if (size)
+		*size = total;
+	if (last)
+		*last = end_byte;
 	return 0;
 }
 
@@ -459,10 +440,10 @@ static int flush_locked(struct site *site, bool sync)
 
 	if (!site->pending && !(sync && site->unsynced))
 		return 0; /* nothing new: leave the map alone */
-	fd = map_open_locked(site, true, NULL);
+	fd = map_open_locked(site, true);
 	if (fd < 0)
 		return -1;
-	if (mark_map(site, fd, &size, &last) < 0) {
+	if (map_lines(site, fd, mark_persisted, site, &size, &last) < 0) {
 		ret = -1;
 		goto out;
 	}
@@ -556,29 +537,30 @@ static void lookup_line(const char *line, size_t len, void *ctx)
 
 int site_lookup(struct site *site, const char *token, struct strbuf *out, char **kind)
 {
-	struct strbuf map = STRBUF_INIT, tok = STRBUF_INIT;
+	struct strbuf tok = STRBUF_INIT;
 	struct lookup_state st = { .out = out, .kind = kind, .seen = STRBUF_INIT };
 	int fd, ret;
 
 	if (kind)
 		*kind = NULL;
+	site_escape(&tok, token, strlen(token));
+	st.token = tok.buf;
+	st.token_len = tok.len;
 	/* Unflushed entries first, so that a process can look up what it just made. */
 	pthread_mutex_lock(&site->lock);
 	for (size_t i = 0; i < site->cap; i++)
 		if (site->tab[i].line && !site->tab[i].persisted)
-			strbuf_add(&map, site->tab[i].line, site->tab[i].len), strbuf_addch(&map, '\n');
+			lookup_line(site->tab[i].line, site->tab[i].len, &st);
 	pthread_mutex_unlock(&site->lock);
-	fd = map_open_locked(site, false, &map);
-	if (fd == -1) {
-		ret = -1;
-		goto out;
-	}
-	if (fd >= 0)
+	fd = map_open_locked(site, false);
+	if (fd >= 0) {
+		ret = map_lines(site, fd, lookup_line, &st, NULL, NULL);
 		close(fd);
-	site_escape(&tok, token, strlen(token));
-	st.token = tok.buf;
-	st.token_len = tok.len;
-	for_each_line(&map, lookup_line, &st);
+	} else {
+		ret = fd == -2 ? 0 : -1;
+	}
+	if (ret < 0)
+		goto out;
 	if (st.bad) {
 		ret = error("pseudonym map '%s' has a malformed entry for '%s'", site->map_path, token);
 		if (kind) {
@@ -589,7 +571,6 @@ int site_lookup(struct site *site, const char *token, struct strbuf *out, char *
 	}
 	ret = st.found;
 out:
-	strbuf_release(&map);
 	strbuf_release(&tok);
 	strbuf_release(&st.seen);
 	return ret;
