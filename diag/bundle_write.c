@@ -254,7 +254,11 @@ static int file_start(struct bundle_writer *w, const char *logical_path, bool re
 	w->started = monotonic();
 	w->state = W_FILE;
 	if (redact) {
-		w->rs = redact_stream_new(w->engine, logical_path, on_redacted, w);
+		/* one stream for every file: its threads and caches carry over */
+		if (w->rs)
+			redact_stream_reset(w->rs, logical_path, on_redacted, w);
+		else
+			w->rs = redact_stream_new(w->engine, logical_path, on_redacted, w);
 		if (!w->rs) {
 			w->state = W_DROPPED;
 			w->drop_reason = xstrdup("redaction failed: out of memory");
@@ -271,8 +275,6 @@ static int file_drop(struct bundle_writer *w, const char *why)
 	w->state = W_DROPPED;
 	free(w->drop_reason);
 	w->drop_reason = xstrdup(why);
-	redact_stream_free(w->rs);
-	w->rs = NULL;
 	if (w->be->file_drop(w->be) < 0) {
 		w->fatal = true;
 		return -1;
@@ -283,8 +285,6 @@ static int file_drop(struct bundle_writer *w, const char *why)
 static void file_reset(struct bundle_writer *w)
 {
 	manifest_file_release(&w->cur);
-	redact_stream_free(w->rs);
-	w->rs = NULL;
 	free(w->drop_reason);
 	w->drop_reason = NULL;
 	sodium_memzero(&w->sha, sizeof(w->sha));
@@ -711,6 +711,7 @@ void bundle_writer_free(struct bundle_writer *w)
 	if (!w->finished)
 		w->be->abort(w->be);
 	file_reset(w);
+	redact_stream_free(w->rs);
 	free(w);
 }
 

@@ -147,11 +147,12 @@ static void print_report(const char *name, const struct redact_report *r)
 }
 
 /* Redact one file (or "-") to stdout. 0 done, 1 failed (nothing written), -1 stdout broke. */
-static int redact_one(const struct redact_engine *engine, const char *name, const char *as,
-		      bool report)
+/* Redact one input to standard output on *rs (made for the first, reset for the next). */
+static int redact_one(const struct redact_engine *engine, struct redact_stream **rs,
+		      const char *name, const char *as, bool report)
 {
 	const char *path = as ? as : strcmp(name, "-") ? name : NULL;
-	struct redact_stream *s = NULL;
+	struct redact_stream *s;
 	struct spool sp;
 	struct redact_err err;
 	static char buf[READ_CHUNK];
@@ -169,11 +170,13 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 		warning("'%s' is excluded by the policy: left out", name);
 		goto out_close;
 	}
-	s = redact_stream_new(engine, path, spool_sink, &sp);
-	if (!s) {
+	if (*rs)
+		redact_stream_reset(*rs, path, spool_sink, &sp);
+	else if (!(*rs = redact_stream_new(engine, path, spool_sink, &sp))) {
 		error("cannot redact '%s': out of memory", name);
 		goto out_close;
 	}
+	s = *rs;
 	while ((n = fs_read_full(fd, buf, sizeof(buf))) > 0)
 		if (redact_stream_write(s, buf, (size_t)n, &err))
 			break;
@@ -209,7 +212,6 @@ static int redact_one(const struct redact_engine *engine, const char *name, cons
 out:
 	if (ret > 0 && spool_abort(&sp))
 		ret = -1;
-	redact_stream_free(s);
 out_close:
 	spool_release(&sp);
 	if (fd > 0)
@@ -259,6 +261,7 @@ static int cmd_redact_fn(int argc, char **argv)
 	const char *policy_file = NULL, *as = NULL, *root = "/";
 	struct redact_policy *policy = NULL;
 	struct redact_engine *engine = NULL;
+	struct redact_stream *stream = NULL;
 	struct redact_config cfg = { 0 };
 	struct redact_err err;
 	struct site *site = NULL;
@@ -328,7 +331,7 @@ static int cmd_redact_fn(int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < (argc ? argc : 1); i++) {
-		int r = redact_one(engine, argc ? argv[i] : "-", as, report);
+		int r = redact_one(engine, &stream, argc ? argv[i] : "-", as, report);
 
 		if (r < 0) {
 			error_errno("cannot write to standard output");
@@ -342,6 +345,7 @@ static int cmd_redact_fn(int argc, char **argv)
 	if (!ret && failed)
 		ret = DIAG_EXIT_PARTIAL;
 out:
+	redact_stream_free(stream);
 	redact_engine_free(engine);
 	redact_policy_free(policy);
 	strv_free(domains);

@@ -465,6 +465,7 @@ struct scanner {
 
 int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_t *on,
 		 struct lane *lane);
+void scanner_reset(struct scanner *sc);
 void scanner_release(struct scanner *sc);
 
 /* Record flags for scan_record(). */

@@ -44,6 +44,21 @@ int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_
 	return 0;
 }
 
+/* Forget the file being scanned: its INI section, open journals and prescans, any error. */
+void scanner_reset(struct scanner *sc)
+{
+	sc->section[0] = '\0';
+	sc->error = 0;
+	sc->errmsg[0] = '\0';
+	sc->journal_depth = 0;
+	sc->njournal = 0;
+	for (size_t i = 0; i < sizeof(sc->pre) / sizeof(sc->pre[0]); i++)
+		sc->pre[i].on = false;
+	sc->npre = 0;
+	sc->jnest = 0;
+	sc->probed_start = sc->probed_end = 0;
+}
+
 void scanner_release(struct scanner *sc)
 {
 	pcre2_match_data_free(sc->md);

@@ -392,6 +392,47 @@ static void counters_free(struct counter *c, size_t n)
 	free(c);
 }
 
+/*
+ * Set s up for a file: what a new stream and a reset one share. The pool,
+ * the lanes and their pseudonym caches, and the buffers' memory stay.
+ */
+static void stream_begin(struct redact_stream *s, const char *path, redact_sink_fn sink,
+			 void *sink_ctx)
+{
+	const struct redact_engine *e = s->e;
+
+	s->sink = sink;
+	s->sink_ctx = sink_ctx;
+	s->phase = P_SNIFF;
+	s->fmt_name = NULL;
+	s->lineno = 1;
+	s->newlines = 0;
+	s->last_byte = 0;
+	s->oom = false;
+	s->par = false;
+	rbuf_reset(&s->in);
+	rbuf_reset(&s->out);
+	s->in.oom = s->out.oom = false;
+	memset(&s->tc, 0, sizeof(s->tc));
+	memset(&s->clean, 0, sizeof(s->clean));
+	free(s->report.rules);
+	memset(&s->report, 0, sizeof(s->report));
+	for (size_t i = 0; i < e->nrules; i++) {
+		const struct rule *r = &e->rules[i];
+		bool on = r->enabled && !r->nglobs;
+
+		for (size_t g = 0; r->enabled && path && g < r->nglobs && !on; g++)
+			on = glob_match_path(r->globs[g], path);
+		s->on[i] = on;
+		s->cnt[i].count = s->cnt[i].nlines = 0;
+	}
+	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
+	if (!path)
+		s->path_known = false;
+	scanner_reset(&s->lane.sc);
+	s->lane.oom = false;
+}
+
 struct redact_stream *redact_stream_new(const struct redact_engine *e, const char *path,
 					redact_sink_fn sink, void *sink_ctx)
 {
@@ -400,31 +441,25 @@ struct redact_stream *redact_stream_new(const struct redact_engine *e, const cha
 	if (!s)
 		return NULL;
 	s->e = e;
-	s->sink = sink;
-	s->sink_ctx = sink_ctx;
-	s->lineno = 1;
 	s->on = calloc(e->nrules, 1);
 	s->cnt = calloc(e->nrules, sizeof(*s->cnt));
-	if (!s->on || !s->cnt)
-		goto fail;
-	for (size_t i = 0; i < e->nrules; i++) {
-		const struct rule *r = &e->rules[i];
-		bool on = r->enabled && !r->nglobs;
-
-		for (size_t g = 0; r->enabled && path && g < r->nglobs && !on; g++)
-			on = glob_match_path(r->globs[g], path);
-		s->on[i] = on;
+	if (!s->on || !s->cnt || lane_init(&s->lane, s)) {
+		redact_stream_free(s);
+		return NULL;
 	}
-	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
-	if (lane_init(&s->lane, s))
-		goto fail;
+	stream_begin(s, path, sink, sink_ctx);
 	return s;
-fail:
-	redact_stream_free(s);
-	return NULL;
 }
 
 static void pool_stop(struct redact_stream *s);
+
+void redact_stream_reset(struct redact_stream *s, const char *path, redact_sink_fn sink,
+			 void *sink_ctx)
+{
+	if (s->phase != P_DONE)
+		pool_stop(s); /* dead or unfinished: chunks may still be in flight */
+	stream_begin(s, path, sink, sink_ctx);
+}
 
 void redact_stream_free(struct redact_stream *s)
 {
@@ -550,7 +585,7 @@ static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0
 {
 	const struct redact_stream *s = l->s;
 	struct textctx tc = *tc0;
-	char saved[sizeof(l->sc.section)];
+	char saved[sizeof(l->sc.section)], start[sizeof(l->sc.section)];
 
 	for (size_t i = 0; i < s->e->nrules; i++)
 		c->cnt[i].count = c->cnt[i].nlines = 0;
@@ -558,12 +593,10 @@ static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0
 	sodium_memzero(c->records.buf, c->records.len);
 	rbuf_reset(&c->records);
 	c->out.oom = c->records.oom = false;
+	snprintf(start, sizeof(start), "%s", section); /* section may be l's own */
 	memcpy(saved, l->sc.section, sizeof(saved));
-	snprintf(l->sc.section, sizeof(l->sc.section), "%s", section);
-	l->sc.error = 0;
-	l->sc.journal_depth = 0;
-	l->sc.njournal = 0;
-	l->sc.npre = 0;
+	scanner_reset(&l->sc);
+	memcpy(l->sc.section, start, sizeof(start));
 	l->cnt = c->cnt;
 	l->records = s->e->on_pseudonym ? &c->records : NULL;
 	l->seq = seq;

@@ -10,12 +10,12 @@
  *   policy  = redact_policy_parse(yaml)            (optional; NULL = built-ins)
  *   engine  = redact_engine_new(&config)           (compiled once, immutable,
  *                                                    shared by threads)
- *   for each file:
- *     s = redact_stream_new(engine, path, sink)    (one per file, one thread)
- *     redact_stream_write(s, bytes...)             (any chunking)
- *     redact_stream_finish(s)                      (flushes the tail)
- *     report = redact_stream_report(s)             (counts per rule, lines)
- *     redact_stream_free(s)
+ *   s = redact_stream_new(engine, path, sink)      (a file, used by one thread)
+ *   redact_stream_write(s, bytes...)               (any chunking)
+ *   redact_stream_finish(s)                        (flushes the tail)
+ *   report = redact_stream_report(s)               (counts per rule, lines)
+ *   redact_stream_reset(s, path, sink)             (the next file: write...)
+ *   redact_stream_free(s)
  *
  * Threads: an engine is read-only once built; any number of threads may run
  * streams on it at the same time, each stream used by one thread at a time.
@@ -164,6 +164,15 @@ int redact_stream_write(struct redact_stream *s, const void *buf, size_t len,
 int redact_stream_finish(struct redact_stream *s, struct redact_err *err);
 /* Valid after a successful finish, until free. */
 const struct redact_report *redact_stream_report(const struct redact_stream *s);
+/*
+ * Start the next file on s, as if on a new stream: the same output and
+ * report. What it keeps makes files after the first faster: its helper
+ * threads, its buffers, and the pseudonyms it made lately (so on_pseudonym
+ * is not called again for those). Any state of s is fine; a stream that did
+ * not finish first waits for its helper threads.
+ */
+void redact_stream_reset(struct redact_stream *s, const char *path, redact_sink_fn sink,
+			 void *sink_ctx);
 /* Wipes buffered plaintext and frees. NULL is fine. */
 void redact_stream_free(struct redact_stream *s);
 

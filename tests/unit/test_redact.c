@@ -427,15 +427,13 @@ static void distinct_lines(const struct strbuf *sb, struct strbuf *out)
 	free(copy);
 }
 
-/* Redact in with e, written step bytes at a time; out gets the output then the report as text. */
-static void redact_with_report(const struct redact_engine *e, const char *path, const char *in,
-			       size_t len, size_t step, struct strbuf *out)
+/* Redact in on s, written step bytes at a time; out gets the output then the report as text. */
+static void redact_on(struct redact_stream *s, const char *path, const char *in, size_t len,
+		      size_t step, struct strbuf *out)
 {
-	struct redact_stream *s = redact_stream_new(e, path, sink, out);
 	const struct redact_report *r;
 	struct redact_err err;
 
-	assert_non_null(s);
 	for (size_t off = 0; off < len; off += step)
 		if (redact_stream_write(s, in + off, MIN(step, len - off), &err))
 			fail_msg("%s: write: %s", path, err.msg);
@@ -451,6 +449,16 @@ static void redact_with_report(const struct redact_engine *e, const char *path, 
 			strbuf_addf(out, " %u", r->rules[i].lines[k]);
 		strbuf_addch(out, '\n');
 	}
+}
+
+/* The same on a new stream of e. */
+static void redact_with_report(const struct redact_engine *e, const char *path, const char *in,
+			       size_t len, size_t step, struct strbuf *out)
+{
+	struct redact_stream *s = redact_stream_new(e, path, sink, out);
+
+	assert_non_null(s);
+	redact_on(s, path, in, len, step, out);
 	redact_stream_free(s);
 }
 
@@ -621,6 +629,78 @@ static void a_threaded_stream_fails_and_frees_cleanly(void **state)
 	strbuf_release(&rec);
 	strbuf_release(&in);
 	strbuf_release(&out);
+}
+
+/*
+ * One stream reset for file after file redacts each as a new stream would,
+ * whatever the file before it did: a document, lines on threads, binary
+ * bytes, a failure, or input left half-way. The pseudonyms it keeps from one
+ * file to the next are recorded once: together, the same as new streams'.
+ */
+static void a_reset_stream_redacts_each_file_as_a_new_one(void **state)
+{
+	static const char yaml[] = "db:\n  host: db01.corp.example\n  password: hunter2hunter2\n";
+	static const char json[] = "{\"user\": \"jdoe\", \"ip\": \"10.1.2.3\", \"token\": \"abc\"}\n";
+	static const char binary[] = "\x7f" "ELF\0\0\x01 password=hunter2 10.0.0.1";
+	static const char *const paths[] = { "var/log/a.log", "etc/app.ini", "home/u/.netrc", NULL };
+	struct strbuf log = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT, dead = STRBUF_INIT;
+	struct strbuf rec1 = STRBUF_INIT, recn = STRBUF_INIT, d1 = STRBUF_INIT, dn = STRBUF_INIT;
+
+	mixed_log(&log, "a.log", 1500);
+	for (unsigned t = 1; t <= 3; t += 2) {
+		struct redact_engine *fresh = engine_threads(t, 64, &rec1), *e = engine_threads(t, 64, &recn);
+		struct redact_stream *s = redact_stream_new(e, "first.yaml", sink, &dead);
+		struct redact_err err;
+		int calls = 0;
+
+		strbuf_reset(&rec1);
+		strbuf_reset(&recn);
+		for (int round = 0; round < 2; round++) {
+			const struct {
+				const char *path, *in;
+				size_t len;
+			} files[] = {
+				{ "etc/app.yaml", yaml, sizeof(yaml) - 1 },
+				{ paths[round], log.buf, log.len },
+				{ "x.bin", binary, sizeof(binary) - 1 },
+				{ "data.json", json, sizeof(json) - 1 },
+				{ paths[2 + round], log.buf, log.len / 3 },
+				{ NULL, json, sizeof(json) - 1 },
+			};
+
+			for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+				strbuf_reset(&want);
+				strbuf_reset(&got);
+				redact_with_report(fresh, files[f].path, files[f].in, files[f].len, 4096, &want);
+				redact_stream_reset(s, files[f].path, sink, &got);
+				redact_on(s, files[f].path, files[f].in, files[f].len, 4096, &got);
+				if (got.len != want.len || memcmp(got.buf, want.buf, want.len))
+					fail_msg("%u threads, round %d, file %zu (%s): not what a new stream gives",
+						 t, round, f, files[f].path ? files[f].path : "(sniffed)");
+			}
+			/* a file that fails, then one left half-way */
+			redact_stream_reset(s, "broken.log", failing_sink, &calls);
+			if (!redact_stream_write(s, log.buf, log.len, &err))
+				assert_int_equal(redact_stream_finish(s, &err), -1);
+			redact_stream_reset(s, "half.log", sink, &dead);
+			assert_int_equal(redact_stream_write(s, log.buf, log.len / 2, &err), 0);
+		}
+		distinct_lines(&rec1, &d1);
+		distinct_lines(&recn, &dn);
+		assert_true(d1.len > 0);
+		assert_string_equal(dn.buf, d1.buf);
+		redact_stream_free(s);
+		redact_engine_free(fresh);
+		redact_engine_free(e);
+	}
+	strbuf_release(&log);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	strbuf_release(&dead);
+	strbuf_release(&rec1);
+	strbuf_release(&recn);
+	strbuf_release(&d1);
+	strbuf_release(&dn);
 }
 
 static void paths_are_excluded_by_glob(void **state)
@@ -994,6 +1074,7 @@ int main(void)
 		cmocka_unit_test(streams_on_one_engine_run_in_parallel),
 		cmocka_unit_test(threads_give_the_output_and_report_of_one_thread),
 		cmocka_unit_test(threads_cut_long_lines_where_one_thread_does),
+		cmocka_unit_test(a_reset_stream_redacts_each_file_as_a_new_one),
 		cmocka_unit_test(a_threaded_stream_fails_and_frees_cleanly),
 		cmocka_unit_test(no_planted_secret_survives_and_twice_is_once),
 		cmocka_unit_test(random_bytes_never_break_the_stream),
