@@ -442,6 +442,9 @@ struct scanner {
 	struct jwalk *jw[4];         /* JSON work areas, one per nesting (JSON in a JSON string) */
 	int jnest;
 	bool no_triggers;            /* the record holds no trigger: only PII and patterns run */
+	struct offsets hits;         /* where the JSON line's triggers start... */
+	const char *hits_base;       /* ...in the line here (NULL: not noted) */
+	size_t hits_len;
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
 	struct jentry {
 		uint64_t line;
@@ -499,6 +502,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno);
 /* Append the pseudonym of v (of PII kind) to out, remembering it for the site. 0 or -1. */
 int stream_pseudonym(struct lane *lane, int kind, const char *v, size_t len, struct rbuf *out);
+void stream_prefetch(struct lane *lane, int kind, const char *v, size_t len);
 /* Append "[REDACTED:<id>]". */
 void put_label(struct scanner *sc, struct rbuf *out, int rule);
 /* Count a redaction by rule on a line (in the journal while one is open). */
@@ -555,6 +559,8 @@ void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size
  */
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno);
+bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
+		     const char *v, size_t vlen);
 
 /*
  * Redact a whole JSON document (or one JSON line). Returns 1 if p was valid

@@ -320,6 +320,13 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	}
 	if (w->path.oom)
 		return -1;
+	if (!t->esc) { /* most values: nothing to do, and sure of it at little cost */
+		const struct node_frame *n = f && !is_key ? &f->n : NULL;
+
+		if (value_unchanged(sc, n, n && n->key_len ? w->path.buf + n->key_off : NULL,
+				    n ? n->key_len : 0, v, vlen))
+			return 0;
+	}
 	if (!is_key) {
 		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
 		if (sc->error)

@@ -57,6 +57,8 @@ void scanner_reset(struct scanner *sc)
 	sc->npre = 0;
 	sc->jnest = 0;
 	sc->probed_start = sc->probed_end = 0;
+	sc->no_triggers = false;
+	sc->hits_base = NULL;
 }
 
 void scanner_release(struct scanner *sc)
@@ -72,6 +74,7 @@ void scanner_release(struct scanner *sc)
 	free(sc->line_list);
 	free(sc->memo);
 	json_release(sc);
+	offsets_release(&sc->hits);
 	free(sc->journal);
 	for (size_t i = 0; i < sizeof(sc->pre) / sizeof(sc->pre[0]); i++)
 		free(sc->pre[i].m);
@@ -853,10 +856,11 @@ static size_t next_candidate(const uint8_t *pair, const unsigned char *u, size_t
 /*
  * The trigger pass: a position whose three bytes pass the pair table goes
  * to the exact table (by lower-cased trigram), whose literals are compared
- * in full. With stop_at_first, only say whether any literal occurs.
+ * in full. With record, the starts of the literals found are only noted
+ * there (ascending, each once); -1 if that runs out of memory.
  */
-static bool trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
-			 bool stop_at_first)
+static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			struct offsets *record)
 {
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
@@ -879,17 +883,20 @@ static bool trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, 
 				continue;
 			if (t->caseless ? !mem_ieq(p + i, t->lit, t->len) : memcmp(p + i, t->lit, t->len))
 				continue;
-			if (stop_at_first)
-				return true;
+			if (record) {
+				if (offsets_add(record, i))
+					return -1;
+				break;
+			}
 			act(sc, tc, t, p, len, i);
 		}
 	}
-	return false;
+	return 0;
 }
 
 static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
-	trigger_pass(sc, tc, p, len, false);
+	trigger_pass(sc, tc, p, len, NULL);
 }
 
 /* ---- formats with their own record syntax ---- */
@@ -1356,6 +1363,9 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 		rbuf_add(out, p, len);
 		return 0;
 	}
+	for (size_t k = 0; k < sc->nm; k++)
+		if (sc->m[k].kind == RK_PSEUDO)
+			stream_prefetch(sc->lane, sc->m[k].pii, p + sc->m[k].start, sc->m[k].end - sc->m[k].start);
 	qsort(sc->m, sc->nm, sizeof(*sc->m), cmp_match);
 	while (i < sc->nm) {
 		struct match cur = sc->m[i++];
@@ -1682,17 +1692,26 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 	}
 	if ((tc->fmt == F_TEXT || tc->fmt == F_JSONL || tc->fmt == F_JSON) && json_like(p, len)) {
 		/*
-		 * A JSON line without escapes holds its values verbatim: if the
-		 * line has no trigger, no value has one, and only PII is looked
-		 * for in them (JSON logs are mostly such lines).
+		 * A JSON line without escapes holds its values verbatim: a value
+		 * holds a trigger only where the line does. Where the line's
+		 * triggers start is noted (see value_unchanged()); with none, only
+		 * PII is looked for in its values (JSON logs are mostly such lines).
 		 */
-		bool outer = !sc->no_triggers;
+		bool outer = !sc->no_triggers && !sc->hits_base;
 
-		if (outer && !memchr(p, '\\', len) && !trigger_pass(sc, tc, p, len, true))
-			sc->no_triggers = true;
+		if (outer && !memchr(p, '\\', len)) {
+			sc->hits.n = 0;
+			if (trigger_pass(sc, tc, p, len, &sc->hits) == 0) {
+				sc->hits_base = p;
+				sc->hits_len = len;
+				sc->no_triggers = !sc->hits.n;
+			}
+		}
 		rc = json_redact_doc(sc, p, len, out, lineno);
-		if (outer)
+		if (outer) {
 			sc->no_triggers = false;
+			sc->hits_base = NULL;
+		}
 		if (rc < 0)
 			return -1;
 		if (rc > 0)
@@ -1786,6 +1805,71 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	put_label(sc, out, rule);
 	report_hit(sc, rule, lineno);
 	return rule;
+}
+
+/* Is there no trigger in v, by what the line's trigger pass noted? False when unsure. */
+static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
+{
+	uintptr_t base = (uintptr_t)sc->hits_base, a = (uintptr_t)v;
+	size_t lo = 0, hi = sc->hits.n;
+
+	if (sc->no_triggers)
+		return true;
+	if (!base || a < base || a + vlen > base + sc->hits_len)
+		return false;
+	a -= base;
+	while (lo < hi) { /* the first trigger starting at a or after */
+		size_t mid = (lo + hi) / 2;
+
+		if (sc->hits.v[mid] < a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == sc->hits.n || sc->hits.v[lo] >= a + vlen;
+}
+
+/*
+ * Would node_value() leave v to the text scan, and would that scan change
+ * nothing and report nothing? True only when sure of it (the caller then
+ * keeps v as it is): the record holds no trigger and no rule runs on every
+ * record, the record's prescan found no PII anywhere in v, v is not JSON
+ * itself, and neither a Secret, a policy key nor the key's own name
+ * judges it. key is NULL for a key itself. Most values of JSON logs are
+ * such, and the full scan costs them far more than this.
+ */
+bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
+		     const char *v, size_t vlen)
+{
+	const struct prescan *ps = NULL;
+	size_t a, b, lo = 0, hi;
+
+	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
+	    (f && f->secret_data))
+		return false;
+	for (size_t i = 0; i < sc->e->nevery; i++)
+		if (sc->on[sc->e->every[i]])
+			return false;
+	if (key && classify(sc, key, klen, NULL).cls != NC_NONE)
+		return false;
+	if (vlen < 3)
+		return true; /* find_pii() looks at nothing shorter */
+	for (int i = MIN(sc->npre, 4) - 1; i >= 0 && !ps; i--)
+		if (sc->pre[i].on && v >= sc->pre[i].base && v + vlen <= sc->pre[i].base + sc->pre[i].len)
+			ps = &sc->pre[i];
+	if (!ps)
+		return false;
+	a = (size_t)(v - ps->base);
+	b = a + vlen;
+	for (hi = ps->n; lo < hi;) { /* the first match ending after a */
+		size_t mid = (lo + hi) / 2;
+
+		if (ps->m[mid].end <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == ps->n || ps->m[lo].start >= b;
 }
 
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,

@@ -337,6 +337,24 @@ static void add_record(struct rbuf *r, int kind, const char *v, size_t len, cons
 }
 
 /*
+ * Bring the slot of (kind, v) towards the cache: the table is larger than
+ * a core's own caches, and a record's values are known before they are
+ * looked up one by one (stream_pseudonym()).
+ */
+void stream_prefetch(struct lane *l, int kind, const char *v, size_t len)
+{
+	const struct pcache *pc = &l->pc;
+	size_t i;
+
+	if (!pc->ent)
+		return;
+	i = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, len) & (pc->size - 1);
+	__builtin_prefetch(&pc->ent[i]);
+	__builtin_prefetch((const char *)&pc->ent[i] + 64);
+	__builtin_prefetch(&pc->valid[i / 64]);
+}
+
+/*
  * Pseudonyms cost a keyed hash and a call into the site's map: remember the
  * recent ones. Direct-mapped: a new value takes its slot from the old one.
  */
