@@ -1462,24 +1462,19 @@ void pii_prescan_end(struct scanner *sc)
 		sc->pre[sc->npre].on = false;
 }
 
-/*
- * PII for [a, b) of a prescanned document: true when its matches could be
- * used (none straddles the range's edges), false to scan the range itself.
- */
-static bool pii_from_prescan(struct scanner *sc, const char *p, size_t off, size_t end)
+/* The innermost prescan holding [v, v + len), and in *first its first match ending after v; or NULL. */
+static const struct prescan *prescan_at(const struct scanner *sc, const char *v, size_t len,
+					size_t *first)
 {
 	const struct prescan *ps = NULL;
-	size_t a, b, lo = 0, hi;
+	size_t a, lo = 0, hi;
 
 	for (int i = MIN(sc->npre, 4) - 1; i >= 0 && !ps; i--)
-		if (sc->pre[i].on && p + off >= sc->pre[i].base &&
-		    p + end <= sc->pre[i].base + sc->pre[i].len)
+		if (sc->pre[i].on && v >= sc->pre[i].base && v + len <= sc->pre[i].base + sc->pre[i].len)
 			ps = &sc->pre[i];
 	if (!ps)
-		return false;
-	a = (size_t)(p + off - ps->base);
-	b = a + (end - off);
-	/* the first match ending after a */
+		return NULL;
+	a = (size_t)(v - ps->base);
 	for (hi = ps->n; lo < hi;) {
 		size_t mid = (lo + hi) / 2;
 
@@ -1488,6 +1483,23 @@ static bool pii_from_prescan(struct scanner *sc, const char *p, size_t off, size
 		else
 			hi = mid;
 	}
+	*first = lo;
+	return ps;
+}
+
+/*
+ * PII for [a, b) of a prescanned document: true when its matches could be
+ * used (none straddles the range's edges), false to scan the range itself.
+ */
+static bool pii_from_prescan(struct scanner *sc, const char *p, size_t off, size_t end)
+{
+	size_t a, b, lo;
+	const struct prescan *ps = prescan_at(sc, p + off, end - off, &lo);
+
+	if (!ps)
+		return false;
+	a = (size_t)(p + off - ps->base);
+	b = a + (end - off);
 	for (size_t i = lo; i < ps->n && ps->m[i].start < b; i++)
 		if (ps->m[i].start < a || ps->m[i].end > b)
 			return false;
@@ -1841,8 +1853,8 @@ static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
 bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
 		     const char *v, size_t vlen)
 {
-	const struct prescan *ps = NULL;
-	size_t a, b, lo = 0, hi;
+	const struct prescan *ps;
+	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
 	    (f && f->secret_data))
@@ -1854,22 +1866,8 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 		return false;
 	if (vlen < 3)
 		return true; /* find_pii() looks at nothing shorter */
-	for (int i = MIN(sc->npre, 4) - 1; i >= 0 && !ps; i--)
-		if (sc->pre[i].on && v >= sc->pre[i].base && v + vlen <= sc->pre[i].base + sc->pre[i].len)
-			ps = &sc->pre[i];
-	if (!ps)
-		return false;
-	a = (size_t)(v - ps->base);
-	b = a + vlen;
-	for (hi = ps->n; lo < hi;) { /* the first match ending after a */
-		size_t mid = (lo + hi) / 2;
-
-		if (ps->m[mid].end <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo == ps->n || ps->m[lo].start >= b;
+	ps = prescan_at(sc, v, vlen, &first);
+	return ps && (first == ps->n || ps->m[first].start >= (size_t)(v - ps->base) + vlen);
 }
 
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
