@@ -128,6 +128,7 @@ static enum jt jnext(struct jlex *lx, struct jtok *t)
 	}
 	t->s = i;
 	t->line = lx->line;
+	t->esc = false;
 	if (i >= lx->len)
 		return t->type = J_END;
 	switch (p[i]) {
