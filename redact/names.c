@@ -90,7 +90,25 @@ static bool is_lower(int c)
 	return c >= 'a' && c <= 'z';
 }
 
-/* Split a name into lower-case words; false if it is too long to judge. */
+/* End the word being read; past MAX_WORDS - 1 words the first goes (the end of a name decides). */
+static void end_word(struct words *w, size_t *k)
+{
+	if (!*k)
+		return;
+	w->w[w->n][*k] = '\0';
+	*k = 0;
+	if (++w->n == MAX_WORDS) {
+		memmove(w->w[0], w->w[1], (MAX_WORDS - 1) * sizeof(w->w[0]));
+		w->n--;
+	}
+}
+
+/*
+ * Split a name into lower-case words, keeping its last MAX_WORDS - 1: a
+ * name is judged by its end ("..._secret"), and must be judged alike when
+ * a pseudonym has replaced a part of it with fewer words. False if a word
+ * is too long to judge.
+ */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
 	size_t i = 0, k = 0;
@@ -100,30 +118,21 @@ static bool split_words(const char *name, size_t len, struct words *w)
 		unsigned char c = name[i];
 
 		if (!is_alnum(c)) {
-			if (k) {
-				w->w[w->n++][k] = '\0';
-				k = 0;
-			}
+			end_word(w, &k);
 			i++;
 			continue;
 		}
 		/* camelCase and ACRONYMWord boundaries */
 		if (k && is_upper(c) && (is_lower((unsigned char)name[i - 1]) ||
 					 (i + 1 < len && is_lower((unsigned char)name[i + 1]) &&
-					  is_upper((unsigned char)name[i - 1])))) {
-			w->w[w->n++][k] = '\0';
-			k = 0;
-		}
-		if (w->n == MAX_WORDS || k + 1 >= MAX_WORD)
-			return false;
+					  is_upper((unsigned char)name[i - 1]))))
+			end_word(w, &k);
+		if (k + 1 == MAX_WORD)
+			return false; /* a word this long is no name's (a digest, a token) */
 		w->w[w->n][k++] = (char)lower_ascii(c);
 		i++;
 	}
-	if (k) {
-		if (w->n == MAX_WORDS)
-			return false;
-		w->w[w->n++][k] = '\0';
-	}
+	end_word(w, &k);
 	return w->n > 0;
 }
 
