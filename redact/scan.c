@@ -735,6 +735,10 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	for (e = len; e > bs && (is_space((unsigned char)p[e - 1]) || p[e - 1] == '"' ||
 				 p[e - 1] == '\'' || p[e - 1] == ','); e--)
 		;
+	for (k = bs; k < e && (p[k] == '"' || p[k] == '\''); k++)
+		;
+	if (k < e && value_is_redacted(p + k, e - k))
+		return; /* our label already (redacted twice: the same) */
 	add_match(sc, bs, e, R_PRIVATE_KEY, RK_LABEL, 0);
 	if (tc->state != TS_NONE)
 		return; /* inside a quoted secret value already dropped to its end */
