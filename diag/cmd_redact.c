@@ -146,8 +146,10 @@ static void print_report(const char *name, const struct redact_report *r)
 	}
 }
 
-/* Redact one file (or "-") to stdout. 0 done, 1 failed (nothing written), -1 stdout broke. */
-/* Redact one input to standard output on *rs (made for the first, reset for the next). */
+/*
+ * Redact one file (or "-") to stdout on *rs (made for the first, reset for
+ * the next). 0 done, 1 failed (nothing written), -1 stdout broke.
+ */
 static int redact_one(const struct redact_engine *engine, struct redact_stream **rs,
 		      const char *name, const char *as, bool report)
 {

@@ -55,7 +55,7 @@ const char *mem_ifind(const char *hay, size_t hlen, const char *needle, size_t n
 
 /*
  * mem_find() for the short literals the engine looks for in every record:
- * memchr() to the first byte, then a compare. glibc's mem_find() sets up a
+ * memchr() to the first byte, then a compare. glibc's memmem() sets up a
  * general search on each call, which costs more than the search itself on
  * lines of a few hundred bytes.
  */

@@ -1713,7 +1713,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		 * triggers start is noted (see value_unchanged()); with none, only
 		 * PII is looked for in its values (JSON logs are mostly such lines).
 		 */
-		bool outer = !sc->no_triggers && !sc->hits_base;
+		bool outer = !sc->hits_base; /* else in a value of a line noted already */
 
 		if (outer && !memchr(p, '\\', len)) {
 			sc->hits.n = 0;
@@ -1848,7 +1848,7 @@ static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
 /*
  * Would node_value() leave v to the text scan, and would that scan change
  * nothing and report nothing? True only when sure of it (the caller then
- * keeps v as it is): the record holds no trigger and no rule runs on every
+ * keeps v as it is): no trigger starts in v and no rule runs on every
  * record, the record's prescan found no PII anywhere in v, v is not JSON
  * itself, and neither a Secret, a policy key nor the key's own name
  * judges it. key is NULL for a key itself. Most values of JSON logs are

@@ -272,6 +272,12 @@ static void pcache_alloc(struct pcache *pc, size_t n)
 	pc->size = n;
 }
 
+/* The hash a value is remembered under, with its kind. */
+static uint64_t pcache_hash(int kind, const char *v, size_t len)
+{
+	return fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, len);
+}
+
 static bool pcache_valid(const struct pcache *pc, size_t i)
 {
 	return pc->valid[i / 64] >> (i % 64) & 1;
@@ -348,7 +354,7 @@ void stream_prefetch(struct lane *l, int kind, const char *v, size_t len)
 
 	if (!pc->ent)
 		return;
-	i = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, len) & (pc->size - 1);
+	i = pcache_hash(kind, v, len) & (pc->size - 1);
 	__builtin_prefetch(&pc->ent[i]);
 	__builtin_prefetch((const char *)&pc->ent[i] + 64);
 	__builtin_prefetch(&pc->valid[i / 64]);
@@ -361,7 +367,7 @@ void stream_prefetch(struct lane *l, int kind, const char *v, size_t len)
 int stream_pseudonym(struct lane *l, int kind, const char *v, size_t len, struct rbuf *out)
 {
 	const struct redact_engine *e = l->s->e;
-	uint64_t h = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, len);
+	uint64_t h = pcache_hash(kind, v, len);
 	bool hit;
 	struct pcache_ent *slot = pcache_find(&l->pc, h, kind, v, len, &hit);
 	char tok[PSEUDO_MAX];
@@ -444,9 +450,8 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 		s->on[i] = on;
 		s->cnt[i].count = s->cnt[i].nlines = 0;
 	}
+	s->path_known = false;
 	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
-	if (!path)
-		s->path_known = false;
 	scanner_reset(&s->lane.sc);
 	s->lane.oom = false;
 }
@@ -752,7 +757,7 @@ static void deliver_records(struct redact_stream *s, const struct rbuf *r)
 		int kind = q[0];
 		size_t vl = (size_t)q[1] << 8 | q[2], tl = (size_t)q[3] << 8 | q[4];
 		const char *v = (const char *)q + 5, *t = v + vl;
-		uint64_t h = fnv1a(FNV1A_INIT ^ (uint64_t)kind, v, vl);
+		uint64_t h = pcache_hash(kind, v, vl);
 		char tok[PSEUDO_MAX];
 		bool hit;
 		struct pcache_ent *slot = pcache_find(&s->recorded, h, kind, v, vl, &hit);
