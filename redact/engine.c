@@ -40,7 +40,7 @@ static const struct {
 	{ "://", A_URL, R_URL_CREDENTIALS },
 	{ "~mysql|~mariadb|~sshpass", A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
-	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
+	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 };
 

@@ -288,6 +288,31 @@ static bool more_assignments(const char *p, size_t len)
 	return false;
 }
 
+/* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */
+static size_t label_len(const char *p, size_t len)
+{
+	size_t i = 10;
+
+	if (len <= 10 || memcmp(p, "[REDACTED:", 10))
+		return 0;
+	while (i < len && i < 10 + 64 && (is_alnum((unsigned char)p[i]) || p[i] == '-' ||
+					  p[i] == '_' || p[i] == '.'))
+		i++;
+	return i > 10 && i < len && p[i] == ']' ? i + 1 : 0;
+}
+
+/*
+ * Our label with more after it: the first pass took a shorter value than the
+ * rest of the line (because another "name=" followed, which it may have
+ * redacted since), or the rest would have gone whole.
+ */
+static bool label_then_more(const char *p, size_t len)
+{
+	size_t n = label_len(p, len);
+
+	return n && n < len;
+}
+
 /* A value that opens a bracket ("${X}", "{{ x }}", "<changeme>", "[REDACTED]") runs to its close. */
 static size_t bracket_end(const char *p, size_t len, size_t j)
 {
@@ -1166,8 +1191,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	}
 	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
-	    more_assignments(p + vs, ve - vs)) {
-		/* "password=x user=y" in a log: not the rest of the line */
+	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
+		/*
+		 * "password=x user=y" in a log: not the rest of the line. A
+		 * value judged by its looks (NC_WEAK) is one word too: the rest
+		 * of a line, spaces and all, never looks like a token.
+		 */
 		if (value_extent(p, len, vs, v.cls, &vs, &ve))
 			judge_value(sc, v, p, vs, ve);
 		return;
