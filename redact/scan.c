@@ -475,35 +475,15 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 {
 	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
 	struct name_verdict v = { NC_STRONG, prule, false };
-	char bare[256];
 
-	if (prule < 0 && len < sizeof(bare) && mem_find(name, len, "[REDACTED:", 10)) {
+	if (prule < 0 && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
-		 * A name that holds our own labels is judged without them
-		 * ("[REDACTED:credential]"). A label that ends it may have taken
-		 * its last word, which decides ("X_SECRET=<token>_DIGEST"): such a
-		 * name says nothing, as it may have said nothing the first time.
+		 * A name that holds our own label was judged the first time,
+		 * before the label replaced a part of it (perhaps a word too long
+		 * to judge, or its last word, which decides): its value was
+		 * redacted then, or kept. Either way it stays as it is.
 		 */
-		size_t n = 0;
-		bool known_end = false;
-
-		for (size_t i = 0; i < len;) {
-			const char *close = len - i > 10 && !memcmp(name + i, "[REDACTED:", 10) ?
-						    memchr(name + i, ']', len - i) : NULL;
-
-			if (close) {
-				i = (size_t)(close - name) + 1;
-				bare[n++] = ' ';
-				known_end = false;
-			} else {
-				known_end |= is_alnum((unsigned char)name[i]);
-				bare[n++] = name[i++];
-			}
-		}
-		if (!known_end)
-			return (struct name_verdict){ NC_NONE, -1, false };
-		name = bare;
-		len = n;
+		return (struct name_verdict){ NC_NONE, -1, false };
 	}
 	if (prule < 0)
 		v = name_classify_memo(sc->memo, name, len);
