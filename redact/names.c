@@ -340,6 +340,19 @@ static const char *const placeholder_words[] = {
 	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6", NULL,
 };
 
+/* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */
+size_t label_len(const char *p, size_t len)
+{
+	size_t i = 10;
+
+	if (len <= 10 || memcmp(p, "[REDACTED:", 10))
+		return 0;
+	while (i < len && i < 10 + 64 && (is_alnum((unsigned char)p[i]) || p[i] == '-' ||
+					  p[i] == '_' || p[i] == '.'))
+		i++;
+	return i > 10 && i < len && p[i] == ']' ? i + 1 : 0;
+}
+
 /* Nothing but our own labels, spaces and punctuation: a value redacted already. */
 static bool only_labels(const char *v, size_t len)
 {

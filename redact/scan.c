@@ -288,19 +288,6 @@ static bool more_assignments(const char *p, size_t len)
 	return false;
 }
 
-/* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */
-static size_t label_len(const char *p, size_t len)
-{
-	size_t i = 10;
-
-	if (len <= 10 || memcmp(p, "[REDACTED:", 10))
-		return 0;
-	while (i < len && i < 10 + 64 && (is_alnum((unsigned char)p[i]) || p[i] == '-' ||
-					  p[i] == '_' || p[i] == '.'))
-		i++;
-	return i > 10 && i < len && p[i] == ']' ? i + 1 : 0;
-}
-
 /*
  * Our label with more after it: the first pass took a shorter value than the
  * rest of the line (because another "name=" followed, which it may have

@@ -40,6 +40,7 @@ struct ywalk {
 	size_t copied;         /* bytes before this have been written */
 	uint64_t line;         /* line of p[copied] */
 	struct textctx gap;
+	size_t label_depth;    /* inside a flow sequence that is our label: its nesting */
 	int error;
 };
 
@@ -243,10 +244,43 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	return w->out->oom ? -1 : 0;
 }
 
+/*
+ * Our label as a plain value ("[REDACTED:x]", which text redaction may
+ * leave unquoted) reads as a flow sequence: it stays as it is, a value
+ * like any other, so that a second pass changes nothing.
+ */
+static bool in_label(struct ywalk *w, const yaml_event_t *ev)
+{
+	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
+
+	if (!w->label_depth) {
+		size_t b;
+
+		if (ev->type != YAML_SEQUENCE_START_EVENT ||
+		    ev->data.sequence_start.style != YAML_FLOW_SEQUENCE_STYLE)
+			return false;
+		b = byte_at(w, ev->start_mark.index);
+		if (b >= w->len || !label_len(w->p + b, w->len - b))
+			return false;
+	}
+	if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT)
+		w->label_depth++;
+	else if (ev->type == YAML_SEQUENCE_END_EVENT || ev->type == YAML_MAPPING_END_EVENT)
+		w->label_depth--;
+	if (!w->label_depth && f) {
+		f->kind_next = false;
+		if (f->n.map)
+			f->expect_key = !f->expect_key;
+	}
+	return true;
+}
+
 static int on_event(struct ywalk *w, const yaml_event_t *ev)
 {
 	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
 
+	if (in_label(w, ev))
+		return 0;
 	switch (ev->type) {
 	case YAML_MAPPING_START_EVENT:
 	case YAML_SEQUENCE_START_EVENT: {
@@ -306,6 +340,7 @@ static int run(struct ywalk *w)
 		return -1;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)w->p, w->len);
 	w->depth = 0;
+	w->label_depth = 0;
 	w->path.len = 0;
 	for (;;) {
 		bool end;
