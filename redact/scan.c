@@ -416,6 +416,13 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	case NC_STRONG:
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/'))
 			return;
+		/*
+		 * Our label in a value with more: the first pass kept the value
+		 * (it would have gone whole) and a rule took a part of it; what
+		 * decided then ("EXAMPLE") may be gone with that part.
+		 */
+		if (mem_find(val, n, "[REDACTED:", 10))
+			return;
 		if (v.rule == R_AWS_SECRET_ACCESS_KEY && !check_not_example(val, n))
 			return; /* the AWS documentation's example key */
 		break;
