@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -179,4 +182,32 @@ void rerr_set(struct redact_err *err, const char *file, int line, int column, co
 	va_start(ap, fmt);
 	rerr_vset(err, file, line, column, fmt, ap);
 	va_end(ap);
+}
+
+/*
+ * Sixteen bytes at a time where SSE2 is there (every x86-64): twice as fast
+ * as a memchr() per line, and the stream thread counts every byte.
+ */
+uint64_t count_newlines(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	size_t i = 0;
+
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+
+	while (n - i >= 16) {
+		__m128i acc = zero, sum;
+
+		/* each byte of acc counts up to 255 matches in its lane */
+		for (int k = 0; k < 255 && n - i >= 16; k++, i += 16)
+			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+		sum = _mm_sad_epu8(acc, zero);
+		c += (uint64_t)_mm_cvtsi128_si64(sum) +
+		     (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+	}
+#endif
+	for (; i < n; i++)
+		c += p[i] == '\n';
+	return c;
 }

@@ -79,6 +79,8 @@ void rbuf_reset(struct rbuf *b);
 void rbuf_release(struct rbuf *b);
 /* Remove the first n bytes. */
 void rbuf_consume(struct rbuf *b, size_t n);
+/* The number of '\n' in p[0, n). */
+uint64_t count_newlines(const char *p, size_t n);
 
 /* A small set of byte offsets (the Kubernetes Secret objects of a document). */
 struct offsets {

@@ -866,8 +866,7 @@ static int submit(struct redact_stream *s, size_t n, struct redact_err *err)
 		return die_stream(s, err, "out of memory");
 	c->in.len = n;
 	c->lineno = s->next_lineno;
-	for (const char *q = c->in.buf, *end = q + n; (q = memchr(q, '\n', (size_t)(end - q))); q++)
-		s->next_lineno++;
+	s->next_lineno += count_newlines(c->in.buf, n);
 	c->seq = ++s->seq;
 	pthread_mutex_lock(&p->lock);
 	c->st = CH_PENDING;
@@ -1045,12 +1044,7 @@ static int decide(struct redact_stream *s, struct redact_err *err)
 
 static void count_lines(struct redact_stream *s, const char *p, size_t len)
 {
-	const char *q = p, *end = p + len;
-
-	while ((q = memchr(q, '\n', (size_t)(end - q)))) {
-		s->newlines++;
-		q++;
-	}
+	s->newlines += count_newlines(p, len);
 	if (len)
 		s->last_byte = p[len - 1];
 }

@@ -111,15 +111,6 @@ static void pop(struct ywalk *w)
 	}
 }
 
-static uint64_t count_nl(const char *p, size_t n)
-{
-	uint64_t c = 0;
-
-	for (const char *q = p; (q = memchr(q, '\n', n - (size_t)(q - p))); q++)
-		c++;
-	return c;
-}
-
 /*
  * Redact the bytes between value scalars (keys, indicators, anchors,
  * comments) up to end. Values are never here, so "name: value" is looked
@@ -239,7 +230,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		else
 			rbuf_add(w->out, w->tmp.buf, w->tmp.len);
 	}
-	w->line += count_nl(w->p + bs, be - bs);
+	w->line += count_newlines(w->p + bs, be - bs);
 	w->copied = be;
 	return w->out->oom ? -1 : 0;
 }
