@@ -1105,6 +1105,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
 		;
 	if (j < len && p[j] == '=') {
+		if (j + 1 < len && (p[j + 1] == '=' || p[j + 1] == '~'))
+			return; /* "a == b", "x =~ re": no assignment (nor base64 padding) */
 		j++;
 		if (j < len && p[j] == '>')
 			j++;
