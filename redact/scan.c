@@ -544,6 +544,8 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 		return true;
 	}
 	if ((k = bracket_end(p, len, j))) {
+		for (size_t b; (b = bracket_end(p, len, k));) /* "[REDACTED:a][REDACTED:b]" */
+			k = b;
 		*ve = free_value_end(p, len, k);
 		return true;
 	}
