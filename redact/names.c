@@ -104,10 +104,10 @@ static void end_word(struct words *w, size_t *k)
 }
 
 /*
- * Split a name into lower-case words, keeping its last MAX_WORDS - 1: a
- * name is judged by its end ("..._secret"), and must be judged alike when
- * a pseudonym has replaced a part of it with fewer words. False if a word
- * is too long to judge.
+ * Split a name into lower-case words, keeping its last MAX_WORDS - 1, and of
+ * a longer word its last MAX_WORD - 1 letters: a name is judged by its end
+ * ("..._secret"), and must be judged alike when a pseudonym has replaced a
+ * part of it with fewer or shorter words.
  */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
@@ -127,8 +127,10 @@ static bool split_words(const char *name, size_t len, struct words *w)
 					 (i + 1 < len && is_lower((unsigned char)name[i + 1]) &&
 					  is_upper((unsigned char)name[i - 1]))))
 			end_word(w, &k);
-		if (k + 1 == MAX_WORD)
-			return false; /* a word this long is no name's (a digest, a token) */
+		if (k + 1 == MAX_WORD) { /* a long word keeps its end, as a name does */
+			memmove(w->w[w->n], w->w[w->n] + 1, MAX_WORD - 2);
+			k--;
+		}
 		w->w[w->n][k++] = (char)lower_ascii(c);
 		i++;
 	}
