@@ -336,8 +336,7 @@ struct name_verdict {
 	bool not_paths;  /* "PWD=/home/x" is a directory: absolute paths are not secrets */
 };
 
-/* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key"); a longer one says nothing. */
-#define NAME_JUDGE_MAX 200
+/* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
 struct name_verdict name_classify(const char *name, size_t len);
 /* Empty, or made only of our own labels: redacted already. */
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */

@@ -266,7 +266,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	struct words w;
 	const char *last, *prev;
 
-	if (!len || len > NAME_JUDGE_MAX || !maybe_sensitive(name, len) || !split_words(name, len, &w))
+	if (!len || !maybe_sensitive(name, len) || !split_words(name, len, &w))
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
 	prev = w.n > 1 ? w.w[w.n - 2] : "";

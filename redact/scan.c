@@ -1098,8 +1098,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			j++;
 	}
 	ne = j;
-	if (ne == ns || ne - ns > NAME_JUDGE_MAX)
-		return; /* a key too long to judge leaves the names in it to the trigger pass */
+	if (ne == ns)
+		return;
 	sc->probed_start = ns;
 	sc->probed_end = ne;
 	if (j < len && (p[j] == '"' || p[j] == '\'') && ns > 0 && p[ns - 1] == p[j])
