@@ -78,7 +78,7 @@ const char *mem_find(const char *hay, size_t hlen, const char *needle, size_t nl
 
 struct words {
 	char w[MAX_WORDS][MAX_WORD];
-	size_t n;
+	size_t n, total;
 };
 
 static bool is_upper(int c)
@@ -90,17 +90,29 @@ static bool is_lower(int c)
 	return c >= 'a' && c <= 'z';
 }
 
-/* End the word being read; past MAX_WORDS - 1 words the first goes (the end of a name decides). */
+/*
+ * Words are written round two rings, so that a name of any length costs a
+ * pass: w->total words so far, the one being read in slot total % MAX_WORDS;
+ * its k letters so far, letter j at j % (MAX_WORD - 1).
+ */
 static void end_word(struct words *w, size_t *k)
 {
+	char *word = w->w[w->total % MAX_WORDS];
+
 	if (!*k)
 		return;
-	w->w[w->n][*k] = '\0';
-	*k = 0;
-	if (++w->n == MAX_WORDS) {
-		memmove(w->w[0], w->w[1], (MAX_WORDS - 1) * sizeof(w->w[0]));
-		w->n--;
+	if (*k > MAX_WORD - 1) { /* a long word keeps its end, as a name does */
+		char tmp[MAX_WORD - 1];
+		size_t r = *k % (MAX_WORD - 1);
+
+		memcpy(tmp, word + r, MAX_WORD - 1 - r);
+		memcpy(tmp + MAX_WORD - 1 - r, word, r);
+		memcpy(word, tmp, MAX_WORD - 1);
+		*k = MAX_WORD - 1;
 	}
+	word[*k] = '\0';
+	*k = 0;
+	w->total++;
 }
 
 /*
@@ -111,9 +123,10 @@ static void end_word(struct words *w, size_t *k)
  */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
+	char ring[MAX_WORDS][MAX_WORD];
 	size_t i = 0, k = 0;
 
-	w->n = 0;
+	w->total = 0;
 	while (i < len) {
 		unsigned char c = name[i];
 
@@ -127,14 +140,17 @@ static bool split_words(const char *name, size_t len, struct words *w)
 					 (i + 1 < len && is_lower((unsigned char)name[i + 1]) &&
 					  is_upper((unsigned char)name[i - 1]))))
 			end_word(w, &k);
-		if (k + 1 == MAX_WORD) { /* a long word keeps its end, as a name does */
-			memmove(w->w[w->n], w->w[w->n] + 1, MAX_WORD - 2);
-			k--;
-		}
-		w->w[w->n][k++] = (char)lower_ascii(c);
+		w->w[w->total % MAX_WORDS][k++ % (MAX_WORD - 1)] = (char)lower_ascii(c);
 		i++;
 	}
 	end_word(w, &k);
+	/* the last words, in order, from the start of w->w */
+	w->n = MIN(w->total, (size_t)MAX_WORDS - 1);
+	if (w->total > w->n) {
+		for (size_t j = 0; j < w->n; j++)
+			memcpy(ring[j], w->w[(w->total - w->n + j) % MAX_WORDS], MAX_WORD);
+		memcpy(w->w, ring, w->n * sizeof(ring[0]));
+	}
 	return w->n > 0;
 }
 
