@@ -106,7 +106,7 @@ static void end_word(struct words *w, size_t *k)
 		size_t r = *k % (MAX_WORD - 1);
 
 		memcpy(tmp, word + r, MAX_WORD - 1 - r);
-		memcpy(tmp + MAX_WORD - 1 - r, word, r);
+		memcpy(tmp + (MAX_WORD - 1 - r), word, r);
 		memcpy(word, tmp, MAX_WORD - 1);
 		*k = MAX_WORD - 1;
 	}
