@@ -680,6 +680,13 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	if (colon) {
 		size_t ps = (size_t)(colon - p) + 1;
 
+		/*
+		 * Our label in the user part stands for what the first pass saw
+		 * there, perhaps a '/' that made this no user:password at all
+		 * ("https://host/path/TOKEN:x@y"): that pass judged it.
+		 */
+		if (mem_find(p + a, (size_t)(colon - p) - a, "[REDACTED:", 10))
+			return;
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
 			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
