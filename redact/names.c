@@ -123,7 +123,7 @@ static void end_word(struct words *w, size_t *k)
  */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
-	char ring[MAX_WORDS][MAX_WORD];
+	char ordered[MAX_WORDS][MAX_WORD];
 	size_t i = 0, k = 0;
 
 	w->total = 0;
@@ -148,8 +148,8 @@ static bool split_words(const char *name, size_t len, struct words *w)
 	w->n = MIN(w->total, (size_t)MAX_WORDS - 1);
 	if (w->total > w->n) {
 		for (size_t j = 0; j < w->n; j++)
-			memcpy(ring[j], w->w[(w->total - w->n + j) % MAX_WORDS], MAX_WORD);
-		memcpy(w->w, ring, w->n * sizeof(ring[0]));
+			memcpy(ordered[j], w->w[(w->total - w->n + j) % MAX_WORDS], MAX_WORD);
+		memcpy(w->w, ordered, w->n * sizeof(ordered[0]));
 	}
 	return w->n > 0;
 }

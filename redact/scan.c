@@ -473,9 +473,9 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 	if (prule < 0 && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
 		 * A name that holds our own label was judged the first time,
-		 * before the label replaced a part of it (perhaps a word too long
-		 * to judge, or its last word, which decides): its value was
-		 * redacted then, or kept. Either way it stays as it is.
+		 * before the label replaced a part of it (perhaps its last word,
+		 * which decides): its value was redacted then, or kept. Either
+		 * way it stays as it is.
 		 */
 		return (struct name_verdict){ NC_NONE, -1, false };
 	}
