@@ -338,9 +338,9 @@ struct name_verdict {
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
 struct name_verdict name_classify(const char *name, size_t len);
-/* Empty, or made only of our own labels: redacted already. */
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
+/* Empty, or made only of our own labels: redacted already. */
 bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
 bool value_is_placeholder(const char *v, size_t len);
