@@ -1372,7 +1372,30 @@ static void drop_token_overlaps(struct scanner *sc, const char *p, size_t len)
 	sc->nm = keep;
 }
 
-static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno)
+/*
+ * In a .pgpass record ':' separates fields and "\:" is a colon inside one: an
+ * IPv6 or MAC pseudonym written there escapes its colons, so that a second
+ * pass splits the record where the first did (the pseudonym is one field).
+ */
+static void escape_colons(struct rbuf *out, size_t from)
+{
+	char tmp[128];
+	size_t n = out->len - from;
+
+	if (n > sizeof(tmp) || !memchr(out->buf + from, ':', n))
+		return;
+	memcpy(tmp, out->buf + from, n);
+	out->len = from;
+	for (size_t i = 0; i < n; i++) {
+		if (tmp[i] == ':')
+			rbuf_addch(out, '\\');
+		rbuf_addch(out, tmp[i]);
+	}
+}
+
+/* Write p with the scanner's matches replaced; a .pgpass record escapes the colons of pseudonyms. */
+static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
+		  bool pgpass)
 {
 	size_t pos = 0, i = 0;
 
@@ -1408,9 +1431,15 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			rbuf_addch(out, '"');
 		} else if (cur.kind == RK_LABEL) {
 			put_label(sc, out, cur.rule);
-		} else if (stream_pseudonym(sc->lane, cur.pii, p + cur.start, cur.end - cur.start, out)) {
-			fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
-			return -1;
+		} else {
+			size_t at = out->len;
+
+			if (stream_pseudonym(sc->lane, cur.pii, p + cur.start, cur.end - cur.start, out)) {
+				fail(sc, "cannot make a %s pseudonym", sc->e->rules[cur.rule].id);
+				return -1;
+			}
+			if (pgpass)
+				escape_colons(out, at);
 		}
 		report_hit(sc, cur.rule, lineno);
 		pos = cur.end;
@@ -1620,7 +1649,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		quote_yaml_values(sc, p);
 	if (!sc->nm)
 		rbuf_add(out, p, len);
-	else if (splice(sc, p, len, out, lineno))
+	else if (splice(sc, p, len, out, lineno, tc->fmt == F_PGPASS))
 		return -1;
 	return out->oom ? -1 : 0;
 }
@@ -1827,7 +1856,7 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	if (!sc->nm)
 		return -1;
 	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE) {
-		if (splice(sc, v, vlen, out, lineno))
+		if (splice(sc, v, vlen, out, lineno, false))
 			return -1;
 		return nv.rule;
 	}

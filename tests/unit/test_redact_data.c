@@ -15,6 +15,7 @@
  *   ...
  *   --- out                       expected output; {{pii:KIND:VALUE}} stands
  *   ...                           for the pseudonym of VALUE under the test key
+ *                                 ({{pii\:KIND:VALUE}}: with its ':' escaped, as in .pgpass)
  *   --- report                    optional: "RULE COUNT LINE,LINE..." for every rule that fired
  *   --- error                     instead of in/out: the policy must be rejected
  *   ...                           with an error containing this "LINE:COLUMN: message"
@@ -176,22 +177,27 @@ static void parse_file(const char *dir, const char *file)
 	free(text);
 }
 
-/* Replace {{pii:KIND:VALUE}} by the pseudonym of VALUE. */
+/* Replace {{pii:KIND:VALUE}} by the pseudonym of VALUE ({{pii\:KIND:VALUE}}: colons escaped). */
 static void expand(const struct strbuf *in, struct strbuf *out)
 {
 	const char *p = in->buf, *end = in->buf + in->len;
 
 	while (p < end) {
-		const char *open = strstr(p, "{{pii:");
+		const char *open = strstr(p, "{{pii");
 		const char *colon, *close;
 		char tok[PSEUDO_MAX];
 		int kind = -1, n;
+		bool escaped;
 
 		if (!open || open >= end) {
 			strbuf_add(out, p, (size_t)(end - p));
 			return;
 		}
 		strbuf_add(out, p, (size_t)(open - p));
+		escaped = open[5] == '\\';
+		if (escaped)
+			open++;
+		assert_int_equal(open[5], ':');
 		colon = strchr(open + 6, ':');
 		close = colon ? strstr(colon, "}}") : NULL;
 		assert_non_null(close);
@@ -204,7 +210,11 @@ static void expand(const struct strbuf *in, struct strbuf *out)
 		n = pseudo_token(test_key, (enum pii_kind)kind, colon + 1, (size_t)(close - colon - 1), tok,
 				 sizeof(tok));
 		assert_true(n > 0);
-		strbuf_add(out, tok, (size_t)n);
+		for (int i = 0; i < n; i++) {
+			if (escaped && tok[i] == ':')
+				strbuf_addch(out, '\\');
+			strbuf_addch(out, tok[i]);
+		}
 		p = close + 2;
 	}
 }
