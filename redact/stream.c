@@ -1145,11 +1145,13 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 					yaml_redact_doc(&s->lane.sc, s->in.buf, s->in.len, &s->out);
 		if (rc < 0)
 			return scan_failed(s, err);
-		if (rc == 0 && doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
-			return -1;
-		if (rc == 0)
-			s->fmt_name = "text"; /* it did not parse: redacted as text */
-		rbuf_reset(&s->in);
+		if (rc == 0) { /* it did not parse: redacted as text (s->in holds a last line without '\n') */
+			if (doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
+				return -1;
+			s->fmt_name = "text";
+		} else {
+			rbuf_reset(&s->in);
+		}
 	}
 	if (s->phase == P_LINES && s->pool) {
 		if (chunk_lines(s, true, err) || drain(s, err))
