@@ -1598,6 +1598,23 @@ static bool host_maybe(const struct pii_scanner *sc, const char *t, size_t a, si
 	return b - ls < 64 && wfilter_maybe(&sc->ll_filter, t + ls, b - ls);
 }
 
+/*
+ * Where a host name in the run t[a, b) starts: after its last label that is
+ * empty or starts or ends with '-' (no label of a name does), as an
+ * address's domain stops before one. Then a pseudonym, whose labels are
+ * all good, is read on a second pass as the first pass read the name.
+ */
+static size_t host_start(const char *t, size_t a, size_t b)
+{
+	for (size_t d = b - 1; d > a; d--)
+		if (t[d] == '.' && (t[d - 1] == '.' || t[d - 1] == '-' || t[d + 1] == '-' || t[d + 1] == '.')) {
+			for (a = d + 1; a < b && (t[a] == '.' || t[a] == '-' || t[a] == '_'); a++)
+				;
+			break;
+		}
+	return a;
+}
+
 #define RUN_STARTS 16 /* word starts of a run remembered by scan_names() */
 
 /*
@@ -1704,10 +1721,14 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			b--;
 		if (a == b)
 			continue;
-		if (hosts && host_maybe(sc, t, a, b, last) && host_internal(sc, t + a, b - a) &&
-		    !java_like(t + a, b - a) && !(b < len && t[b] == '@')) {
-			add(scr, a, b, host_is_token(t + a, b - a) ? PII_CLAIM : PII_HOSTNAME);
-			continue;
+		if (hosts) {
+			size_t h = host_start(t, a, b);
+
+			if (host_maybe(sc, t, h, b, last) && host_internal(sc, t + h, b - h) &&
+			    !java_like(t + h, b - h) && !(b < len && t[b] == '@')) {
+				add(scr, h, b, host_is_token(t + h, b - h) ? PII_CLAIM : PII_HOSTNAME);
+				continue;
+			}
 		}
 		if (!users || (!ns && a == run))
 			continue;
