@@ -696,6 +696,13 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 
 		while (he < len && !url_stop((unsigned char)p[he]) && p[he] != '/')
 			he++;
+		/*
+		 * Our label after the '@' stands for what the first pass saw
+		 * there, perhaps a "user:password@" that made this part no
+		 * token but a user name: that pass judged it.
+		 */
+		if (mem_find(p + at, he - at, "[REDACTED:", 10))
+			return;
 		rule = mem_ifind(p + at, he - at, "sentry", 6) ? R_SENTRY_DSN : R_URL_CREDENTIALS;
 		if (sc->on[rule])
 			add_shape_match(sc, a, at, rule);
@@ -987,8 +994,8 @@ static void pgpass_record(struct scanner *sc, const char *p, size_t len)
 	if (len && p[0] == '#')
 		return;
 	for (size_t i = 0; i < len && n < 4; i++) {
-		if (p[i] == '\\') {
-			i++;
+		if (p[i] == '\\' && !(i + 1 < len && p[i + 1] == '[')) {
+			i++; /* an escaped byte; "\[" may start our label, and '[' is no ':' */
 		} else if (p[i] == '[' && len - i > 10 && !memcmp(p + i, "[REDACTED:", 10)) {
 			const char *close = memchr(p + i, ']', len - i);
 
