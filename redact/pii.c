@@ -586,6 +586,48 @@ bool pii_ssn_ok(const char *s, size_t len)
 
 /* ---- e-mail ---- */
 
+/*
+ * A label of our host name tokens: 'h' and eight lower-case hex digits, or
+ * eight letters g-v for a last label (see pseudo.c).
+ */
+static bool host_token_label(const char *s, size_t len)
+{
+	bool hex = true, letters = true;
+
+	if (len != 9 || s[0] != 'h')
+		return false;
+	for (size_t i = 1; i < 9; i++) {
+		hex &= is_hex(s[i]) && !is_upper(s[i]);
+		letters &= s[i] >= 'g' && s[i] <= 'v';
+	}
+	return hex || letters;
+}
+
+/* True if every label of name[0, len) before its public suffix is a token label. */
+static bool host_is_token(const char *name, size_t len)
+{
+	size_t keep, end, s = 0;
+
+	/* The first label (never part of the suffix) first: 'h' and 8 more. */
+	if (len < 9 || name[0] != 'h' || (len > 9 && name[9] != '.'))
+		return false;
+	keep = pii_public_suffix(name, len);
+	end = len > keep ? len - keep : 0;
+	if (keep && end)
+		end--; /* the dot before the suffix */
+	if (!end)
+		return false;
+	for (size_t i = 0; i <= end; i++) {
+		if (i < end && name[i] != '.')
+			continue;
+		if (!host_token_label(name + s, i - s))
+			return false;
+		s = i + 1;
+	}
+	return true;
+}
+
+
 static bool is_local_char(int c)
 {
 	return is_word(c) || c == '.' || c == '+' || c == '-';
@@ -626,7 +668,10 @@ static bool systemd_unit(const char *d, size_t len)
 	return in_list(last, (size_t)(d + len - last), types);
 }
 
-/* Length of a domain name at s (labels of [A-Za-z0-9-], dots between, TLD alphabetic), or 0. */
+/*
+ * Length of a domain name at s (labels of [A-Za-z0-9_-], as host names have
+ * them, dots between, TLD alphabetic), or 0.
+ */
 static size_t domain_len(const char *s, size_t max)
 {
 	size_t i = 0, label = 0, labels = 0, last_start = 0;
@@ -634,7 +679,7 @@ static size_t domain_len(const char *s, size_t max)
 	for (;;) {
 		size_t start = i;
 
-		while (i < max && (is_alnum(s[i]) || s[i] == '-'))
+		while (i < max && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_'))
 			i++;
 		label = i - start;
 		if (!label || label > 63 || s[start] == '-' || s[i - 1] == '-')
@@ -728,8 +773,9 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	/* git@host:org/repo.git: an ssh remote, not an address. */
 	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
 		return;
+	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
-	    systemd_unit(t + at + seplen, dl)) {
+	    host_is_token(t + at + seplen, dl) || systemd_unit(t + at + seplen, dl)) {
 		claim(scr, ls, de);
 		*resume = de;
 		return;
@@ -1470,47 +1516,6 @@ static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 static bool is_name_char(int c)
 {
 	return CLS(c) & C_NAME;
-}
-
-/*
- * A label of our host name tokens: 'h' and eight lower-case hex digits, or
- * eight letters g-v for a last label (see pseudo.c).
- */
-static bool host_token_label(const char *s, size_t len)
-{
-	bool hex = true, letters = true;
-
-	if (len != 9 || s[0] != 'h')
-		return false;
-	for (size_t i = 1; i < 9; i++) {
-		hex &= is_hex(s[i]) && !is_upper(s[i]);
-		letters &= s[i] >= 'g' && s[i] <= 'v';
-	}
-	return hex || letters;
-}
-
-/* True if every label of name[0, len) before its public suffix is a token label. */
-static bool host_is_token(const char *name, size_t len)
-{
-	size_t keep, end, s = 0;
-
-	/* The first label (never part of the suffix) first: 'h' and 8 more. */
-	if (len < 9 || name[0] != 'h' || (len > 9 && name[9] != '.'))
-		return false;
-	keep = pii_public_suffix(name, len);
-	end = len > keep ? len - keep : 0;
-	if (keep && end)
-		end--; /* the dot before the suffix */
-	if (!end)
-		return false;
-	for (size_t i = 0; i <= end; i++) {
-		if (i < end && name[i] != '.')
-			continue;
-		if (!host_token_label(name + s, i - s))
-			return false;
-		s = i + 1;
-	}
-	return true;
 }
 
 /* Reverse-domain names of Java packages and classes are not hosts. */
