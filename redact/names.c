@@ -79,7 +79,17 @@ const char *mem_find(const char *hay, size_t hlen, const char *needle, size_t nl
 struct words {
 	char w[MAX_WORDS][MAX_WORD];
 	size_t n, total;
+	unsigned has; /* W_* of every word, the first ones too */
 };
+
+/*
+ * Words that make a name secret wherever they stand in it ("db_password_
+ * for_x"): noted for all its words, not only the last ones kept, so that a
+ * name is judged alike when a pseudonym has replaced a part of it with
+ * fewer words.
+ */
+enum { W_PASSWORD = 1, W_SECRET = 2, W_TOKEN = 4, W_CREDENTIAL = 8, W_AWS = 16, W_DATADOG = 32 };
+static unsigned word_bits(const char *word);
 
 static bool is_upper(int c)
 {
@@ -112,6 +122,7 @@ static void end_word(struct words *w, size_t *k)
 	}
 	word[*k] = '\0';
 	*k = 0;
+	w->has |= word_bits(word);
 	w->total++;
 }
 
@@ -127,6 +138,7 @@ static bool split_words(const char *name, size_t len, struct words *w)
 	size_t i = 0, k = 0;
 
 	w->total = 0;
+	w->has = 0;
 	while (i < len) {
 		unsigned char c = name[i];
 
@@ -162,13 +174,6 @@ static bool in_list(const char *word, const char *const *list)
 	return false;
 }
 
-static bool has_word(const struct words *w, const char *const *list)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (in_list(w->w[i], list))
-			return true;
-	return false;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -270,6 +275,17 @@ static const char *const key_qualifiers[] = {
 	"decryption", "private", NULL,
 };
 
+static unsigned word_bits(const char *word)
+{
+	static const char *const aws[] = { "aws", NULL };
+	static const char *const datadog[] = { "dd", "datadog", NULL };
+
+	return (in_list(word, password_words) ? W_PASSWORD : 0) |
+	       (in_list(word, secret_words) ? W_SECRET : 0) | (in_list(word, token_words) ? W_TOKEN : 0) |
+	       (in_list(word, credential_words) ? W_CREDENTIAL : 0) | (in_list(word, aws) ? W_AWS : 0) |
+	       (in_list(word, datadog) ? W_DATADOG : 0);
+}
+
 static struct name_verdict verdict(enum name_class cls, int rule)
 {
 	struct name_verdict v = { cls, rule, false };
@@ -306,7 +322,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 		v.not_paths = true;
 		return v;
 	}
-	if (has_word(&w, password_words) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
+	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth"))
 		return verdict(NC_STRONG, R_PASSWORD);
@@ -315,23 +331,18 @@ struct name_verdict name_classify(const char *name, size_t len)
 				      (!strcmp(prev, "access") && w.n > 2 &&
 				       !strcmp(w.w[w.n - 3], "shared")))))
 		return verdict(NC_STRONG, R_AZURE_STORAGE_KEY);
-	{
-		static const char *const aws[] = { "aws", NULL };
-		static const char *const dd[] = { "dd", "datadog", NULL };
-
-		if (has_word(&w, secret_words) &&
-		    (has_word(&w, aws) || (!strcmp(last, "key") && !strcmp(prev, "access"))))
-			return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
-		if (!strcmp(last, "secretaccesskey"))
-			return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
-		if (has_word(&w, dd) && (ends_with(last, "key")))
-			return verdict(NC_STRONG, R_DATADOG_API_KEY);
-	}
-	if (has_word(&w, secret_words) || ends_with(last, "secret"))
+	if ((w.has & W_SECRET) &&
+	    ((w.has & W_AWS) || (!strcmp(last, "key") && !strcmp(prev, "access"))))
+		return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
+	if (!strcmp(last, "secretaccesskey"))
+		return verdict(NC_STRONG, R_AWS_SECRET_ACCESS_KEY);
+	if ((w.has & W_DATADOG) && ends_with(last, "key"))
+		return verdict(NC_STRONG, R_DATADOG_API_KEY);
+	if ((w.has & W_SECRET) || ends_with(last, "secret"))
 		return verdict(NC_STRONG, R_SECRET);
-	if (has_word(&w, token_words) || ends_with(last, "token"))
+	if ((w.has & W_TOKEN) || ends_with(last, "token"))
 		return verdict(NC_STRONG, R_TOKEN);
-	if (has_word(&w, credential_words))
+	if (w.has & W_CREDENTIAL)
 		return verdict(NC_STRONG, R_CREDENTIAL);
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))
 		return verdict(NC_STRONG, R_PRIVATE_KEY);
