@@ -158,17 +158,54 @@ static bool needs_quotes(const char *s, size_t n, bool flow)
 	return false;
 }
 
+/*
+ * Write s quoted. Double quotes escape what would not read back as itself:
+ * '"', '\\', control characters, and the line breaks NEL, LS and PS.
+ */
 static void put_quoted(struct rbuf *out, const char *s, size_t n, bool single)
 {
+	static const char hex[] = "0123456789abcdef";
+
 	rbuf_addch(out, single ? '\'' : '"');
 	for (size_t i = 0; i < n; i++) {
-		if (single && s[i] == '\'')
-			rbuf_addch(out, '\'');
-		else if (!single && (s[i] == '"' || s[i] == '\\'))
+		unsigned char c = (unsigned char)s[i];
+
+		if (single) {
+			if (c == '\'')
+				rbuf_addch(out, '\'');
+			rbuf_addch(out, (char)c);
+		} else if (c == '"' || c == '\\') {
 			rbuf_addch(out, '\\');
-		rbuf_addch(out, s[i]);
+			rbuf_addch(out, (char)c);
+		} else if (c == '\n' || c == '\t' || c == '\r') {
+			rbuf_addch(out, '\\');
+			rbuf_addch(out, c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+		} else if (c < 0x20 || c == 0x7f) {
+			rbuf_add(out, "\\x", 2);
+			rbuf_addch(out, hex[c >> 4]);
+			rbuf_addch(out, hex[c & 15]);
+		} else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] == 0x85) {
+			rbuf_add(out, "\\N", 2);
+			i++;
+		} else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			rbuf_add(out, (unsigned char)s[i + 2] == 0xa8 ? "\\L" : "\\P", 2);
+			i += 2;
+		} else {
+			rbuf_addch(out, (char)c);
+		}
 	}
 	rbuf_addch(out, single ? '\'' : '"');
+}
+
+/* Can s be written single-quoted (no line breaks or control characters to escape)? */
+static bool single_quotable(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return !mem_find(s, n, "\xc2\x85", 2) && !mem_find(s, n, "\xe2\x80\xa8", 3) &&
+	       !mem_find(s, n, "\xe2\x80\xa9", 3);
 }
 
 /* Skip a scalar's properties ("!!str", "&anchor") to where its value starts. */
@@ -216,6 +253,24 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		put_quoted(w->out, w->rep.buf, w->rep.len, style == YAML_SINGLE_QUOTED_SCALAR_STYLE);
 		if (block && be > bs && w->p[be - 1] == '\n')
 			rbuf_addch(w->out, '\n');
+	} else if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE || style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+		/*
+		 * Its value, not its source: the closing quote is no part of
+		 * a secret, and an escape ("\"", "''") is not cut in two.
+		 * Unchanged, the source stays; else the value is quoted again.
+		 */
+		struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
+		uint64_t l = line;
+
+		rbuf_reset(&w->tmp);
+		if (scan_lines(sc, &tc, v, vlen, &w->tmp, &l))
+			return -1;
+		if (w->tmp.len == vlen && !memcmp(w->tmp.buf, v, vlen))
+			rbuf_add(w->out, w->p + bs, be - bs);
+		else
+			put_quoted(w->out, w->tmp.buf, w->tmp.len,
+				   style == YAML_SINGLE_QUOTED_SCALAR_STYLE &&
+					   single_quotable(w->tmp.buf, w->tmp.len));
 	} else {
 		struct textctx tc = { .fmt = F_TEXT, .embedded = true };
 		uint64_t l = line;
