@@ -1099,8 +1099,13 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (tc->fmt == F_INI) { /* npm: //registry.example/:_authToken=... */
 		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"')
 			j++;
-	} else if (tc->fmt == F_YAML && j < len && !strchr("\"'[]{}#&*!|>%@`,", p[j])) {
-		/* a plain YAML key runs to ": " (as libyaml reads it when it can) */
+	} else if (tc->fmt == F_YAML && j < len &&
+		   (!strchr("\"'[]{}#&*!|>%@`,", p[j]) || label_len(p + j, len - j))) {
+		/*
+		 * A plain YAML key runs to ": " (as libyaml reads it when it
+		 * can); one that starts with our label was such a key the first
+		 * time (classify() then keeps its value as it is).
+		 */
 		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
 		       !(p[j] == '#' && p[j - 1] == ' '))
 			j++;
@@ -1139,7 +1144,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 								  sc->section, (int)(ne - ns),
 								  p + ns) < sizeof(path))
 		pathp = path;
-	while (j < len && (p[j] == ' ' || p[j] == '\t'))
+	while (j < len && is_space((unsigned char)p[j])) /* as the YAML key's end: "\r" too */
 		j++;
 	vs = j;
 	ve = trim_end(p, vs, len);
