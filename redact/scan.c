@@ -644,6 +644,21 @@ static const char *colon_outside_labels(const char *p, size_t s, size_t e)
 	return NULL;
 }
 
+/*
+ * A user name this engine made ("user-" and 8 hex digits, the format pii.h
+ * documents): a field known to hold a user name keeps it as it is, so that
+ * redacting twice changes nothing more.
+ */
+static bool username_token(const char *p, size_t len)
+{
+	if (len != 13 || memcmp(p, "user-", 5))
+		return false;
+	for (size_t i = 5; i < 13; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
 static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 {
 	size_t s = i, a = i + 3, e, at = SIZE_MAX;
@@ -652,8 +667,8 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	while (s > 0 && (is_alnum((unsigned char)p[s - 1]) || p[s - 1] == '+' || p[s - 1] == '.' ||
 			 p[s - 1] == '-'))
 		s--;
-	if (i - s < 2)
-		return;
+	if (i - s < 2 || username_token(p + s, i - s))
+		return; /* a one-letter scheme is none; nor is our user token (a name the first time) */
 	for (e = a; e < len && !url_stop((unsigned char)p[e]) && p[e] != '/' && p[e] != '?' &&
 		    p[e] != '#';
 	     e++)
@@ -681,11 +696,12 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		size_t ps = (size_t)(colon - p) + 1;
 
 		/*
-		 * Our label in the user part stands for what the first pass saw
-		 * there, perhaps a '/' that made this no user:password at all
-		 * ("https://host/path/TOKEN:x@y"): that pass judged it.
+		 * Our label in the user information stands for what the first
+		 * pass saw there, perhaps a '/' that made this no user:password
+		 * at all ("https://host/path/TOKEN:x@y"): that pass judged it.
+		 * (A password of labels only is a placeholder.)
 		 */
-		if (mem_find(p + a, (size_t)(colon - p) - a, "[REDACTED:", 10))
+		if (mem_find(p + a, at - a, "[REDACTED:", 10))
 			return;
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
@@ -928,20 +944,6 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
 		add_match(sc, s, e, rule, RK_PSEUDO, kind);
 }
 
-/*
- * A user name this engine made ("user-" and 8 hex digits, the format pii.h
- * documents): a field known to hold a user name keeps it as it is, so that
- * redacting twice changes nothing more.
- */
-static bool username_token(const char *p, size_t len)
-{
-	if (len != 13 || memcmp(p, "user-", 5))
-		return false;
-	for (size_t i = 5; i < 13; i++)
-		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
-			return false;
-	return true;
-}
 
 /* A field that holds a user name (.netrc login, .pgpass user), if it reads as one. */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
