@@ -400,6 +400,9 @@ struct textctx {
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
 	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
+	uint8_t pem_words;   /* TS_PEM: words before "-----BEGIN" on its line (a log line's prefix)... */
+	uint32_t pem_shape;  /* ...and their shape (scan.c prefix_shape()) */
+	uint32_t pem_key;    /* TS_PEM in JSON lines: the hash of the key whose value began it (0: none) */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
@@ -450,6 +453,15 @@ struct scanner {
 	const char *hits_base;       /* ...in the line here (NULL: not noted) */
 	size_t hits_len;
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
+	/*
+	 * JSON lines (container logs) inside a private key that a value of
+	 * an earlier line began: pem_key is the hash of that value's key
+	 * (0: none), pem_body that a value under it was a body line. Set
+	 * by scan.c's one_line() around json_redact_doc().
+	 */
+	uint32_t pem_key;
+	uint32_t pem_began;          /* a value of this line began one (the hash of its key) */
+	bool pem_body;
 	struct jentry {
 		uint64_t line;
 		uint16_t rule;
@@ -507,6 +519,13 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 /* Append the pseudonym of v (of PII kind) to out, remembering it for the site. 0 or -1. */
 int stream_pseudonym(struct lane *lane, int kind, const char *v, size_t len, struct rbuf *out);
 void stream_prefetch(struct lane *lane, int kind, const char *v, size_t len);
+/* A line inside a PEM body: base64, a header ("Proc-Type: ..."), or empty. */
+bool pem_body_line(const char *p, size_t len);
+/* The hash of a key for textctx.pem_key: never 0. */
+static inline uint32_t pem_key_hash(const char *k, size_t n)
+{
+	return (uint32_t)fnv1a(FNV1A_INIT, k, n) | 1;
+}
 /* Append "[REDACTED:<id>]". */
 void put_label(struct scanner *sc, struct rbuf *out, int rule);
 /* Count a redaction by rule on a line (in the journal while one is open). */

@@ -321,7 +321,24 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	}
 	if (w->path.oom)
 		return -1;
-	if (!t->esc) { /* most values: nothing to do, and sure of it at little cost */
+	if (sc->pem_key && !is_key && t->type == J_STR && f && f->n.key_len &&
+	    pem_key_hash(w->path.buf + f->n.key_off, f->n.key_len) == sc->pem_key &&
+	    !mem_find(v, vlen, "-----", 5) && pem_body_line(v, vlen)) {
+		/* a body line of the key a value of an earlier line began: its newline stays */
+		size_t e = vlen;
+
+		sc->pem_body = true;
+		while (e && is_space((unsigned char)v[e - 1]))
+			e--;
+		if (!e)
+			return 0;
+		put_label(sc, &w->rep, R_PRIVATE_KEY);
+		rbuf_add(&w->rep, v + e, vlen - e);
+		report_hit(sc, R_PRIVATE_KEY, line);
+		put_string(w, t, w->rep.buf, w->rep.len);
+		return w->out->oom ? -1 : 0;
+	}
+	if (!t->esc && !sc->pem_key) { /* most values: nothing to do, and sure of it at little cost */
 		const struct node_frame *n = f && !is_key ? &f->n : NULL;
 
 		if (value_unchanged(sc, n, n && n->key_len ? w->path.buf + n->key_off : NULL,
@@ -341,6 +358,8 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 		} else if (scan_lines(sc, &tc, v, vlen, &w->rep, &line)) {
 			return -1;
 		}
+		if (tc.state == TS_PEM && f && f->n.key_len) /* a key begun: its body may follow */
+			sc->pem_began = pem_key_hash(w->path.buf + f->n.key_off, f->n.key_len);
 		if (w->rep.len == vlen && (!vlen || !memcmp(w->rep.buf, v, vlen)))
 			return 0; /* unchanged: keep the original bytes, escapes and all */
 		if (t->type == J_NUM && all_digits(w->rep.buf, w->rep.len)) {

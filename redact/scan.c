@@ -725,8 +725,8 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	}
 }
 
-/* A line inside a PEM body: base64, a header ("Proc-Type: ..."), or empty. */
-static bool pem_body_line(const char *p, size_t len)
+/* The base64 of a PEM body line, without quotes, commas and a "\n" around it. */
+static void pem_core(const char *p, size_t len, size_t *sp, size_t *ep)
 {
 	size_t s = 0, e = len;
 
@@ -737,6 +737,15 @@ static bool pem_body_line(const char *p, size_t len)
 		e--;
 	if (e - s >= 2 && p[e - 2] == '\\' && p[e - 1] == 'n')
 		e -= 2;
+	*sp = s;
+	*ep = e;
+}
+
+bool pem_body_line(const char *p, size_t len)
+{
+	size_t s, e;
+
+	pem_core(p, len, &s, &e);
 	if (memchr(p + s, ':', e - s) && e - s < 100 &&
 	    (mem_ifind(p + s, e - s, "Proc-Type", 9) || mem_ifind(p + s, e - s, "DEK-Info", 8) ||
 	     mem_ifind(p + s, e - s, "Comment", 7)))
@@ -745,6 +754,29 @@ static bool pem_body_line(const char *p, size_t len)
 		if (!is_alnum((unsigned char)p[i]) && p[i] != '+' && p[i] != '/' && p[i] != '=')
 			return false;
 	return true;
+}
+
+/*
+ * The shape of a log line's prefix: digits, letters and blanks as classes,
+ * each run as one, other bytes as they are ("Mar 11 10:22:04 web01 app[1]:"
+ * and "Mar 12 09:01:00 web01 app[17]:" share one). Its hash, never 0.
+ */
+static uint32_t prefix_shape(const char *p, size_t n)
+{
+	uint64_t h = FNV1A_INIT;
+	char last = 0;
+
+	while (n && is_space((unsigned char)p[n - 1]))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		char k = (c >= '0' && c <= '9') ? '9' : is_alnum(c) ? 'a' : is_space(c) ? ' ' : (char)c;
+
+		if (k != last || !strchr("9a ", k))
+			h = fnv1a(h, &k, 1);
+		last = k;
+	}
+	return (uint32_t)h | 1;
 }
 
 static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i)
@@ -776,6 +808,65 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->state = TS_PEM;
 	tc->rule = R_PRIVATE_KEY;
 	tc->label_done = e > bs;
+	tc->pem_key = 0;
+	tc->pem_words = 0;
+	for (k = 0; k < i; tc->pem_words++) { /* a logger's prefix: "Mar 11 10:22:04 web01 app[1]:" */
+		while (k < i && !is_space((unsigned char)p[k]))
+			k++;
+		while (k < i && is_space((unsigned char)p[k]))
+			k++;
+		if (tc->pem_words == UINT8_MAX) {
+			tc->pem_words = 0; /* no prefix that long: its body lines have none */
+			break;
+		}
+	}
+	tc->pem_shape = prefix_shape(p, i);
+}
+
+/*
+ * A body line of a key that a logger wrote with a prefix on each line (a
+ * time, a host, a tag): as many words as before "-----BEGIN", of the same
+ * shape, then one word of base64, a header, or nothing. The prefix stays
+ * and the word goes: 1; 0 when the line is no such line, -1 on an error.
+ */
+static int prefixed_body(struct scanner *sc, const struct textctx *tc, const char *p, size_t len,
+			  bool nl, struct rbuf *out, uint64_t lineno)
+{
+	size_t r = 0, e = trim_end(p, 0, len), cs, ce;
+
+	for (unsigned w = 0; w < tc->pem_words; w++) {
+		while (r < e && is_space((unsigned char)p[r]))
+			r++;
+		if (r == e)
+			return 0;
+		while (r < e && !is_space((unsigned char)p[r]))
+			r++;
+	}
+	if (prefix_shape(p, r) != tc->pem_shape)
+		return 0;
+	while (r < e && is_space((unsigned char)p[r]))
+		r++;
+	pem_core(p + r, e - r, &cs, &ce);
+	if (memchr(p + r, ' ', e - r) || memchr(p + r, '\t', e - r) || !pem_body_line(p + r, e - r)) {
+		if (!mem_ifind(p + r, MIN(e - r, (size_t)10), "Proc-Type:", 10) &&
+		    !mem_ifind(p + r, MIN(e - r, (size_t)9), "DEK-Info:", 9))
+			return 0;
+		cs = ce = 0; /* a header: it stays */
+	}
+	{ /* the prefix is redacted as text (a host name, an address) */
+		struct textctx pre = { .fmt = F_TEXT, .embedded = true };
+
+		if (scan_record(sc, &pre, p, r + cs, out, lineno, 0))
+			return -1;
+	}
+	if (ce > cs) {
+		put_label(sc, out, tc->rule);
+		report_hit(sc, tc->rule, lineno);
+	}
+	rbuf_add(out, p + r + ce, len - r - ce);
+	if (nl)
+		rbuf_addch(out, '\n');
+	return out->oom ? -1 : 1;
 }
 
 /* mysql -pSECRET, mariadb -pSECRET, sshpass -p SECRET */
@@ -1716,12 +1807,19 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			size_t skip = (size_t)(endm - p);
 
 			tc->state = TS_NONE;
+			if (tc->pem_words || tc->pem_key)
+				break; /* a logger's prefix, or a JSON line: scanned as usual */
 			rbuf_add(out, p, leading_ws(p, len));
 			p += skip;
 			len -= skip;
 			break; /* the END line itself is scanned as usual */
 		}
-		if (pem_body_line(p, len)) {
+		if (tc->pem_key) {
+			if (json_like(p, len))
+				break; /* json.c judges the values (see scanner.pem_key) */
+		} else if (tc->pem_words && (rc = prefixed_body(sc, tc, p, len, nl, out, lineno))) {
+			return rc < 0 ? -1 : 0;
+		} else if (pem_body_line(p, len)) {
 			if (len - leading_ws(p, len))
 				block_label(sc, tc, p, len, out, lineno);
 			return 0;
@@ -1780,7 +1878,20 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 				sc->no_triggers = !sc->hits.n;
 			}
 		}
+		/* a private key that a value of an earlier line began (container logs) */
+		sc->pem_key = tc->state == TS_PEM ? tc->pem_key : 0;
+		sc->pem_body = false;
+		sc->pem_began = 0;
 		rc = json_redact_doc(sc, p, len, out, lineno);
+		if (sc->pem_began || (sc->pem_key && sc->pem_body)) {
+			tc->state = TS_PEM;
+			tc->rule = R_PRIVATE_KEY;
+			tc->pem_words = 0;
+			tc->pem_key = sc->pem_began ? sc->pem_began : sc->pem_key;
+		} else if (tc->state == TS_PEM) {
+			tc->state = TS_NONE;
+		}
+		sc->pem_key = sc->pem_began = 0;
 		if (outer) {
 			sc->no_triggers = false;
 			sc->hits_base = NULL;

@@ -490,6 +490,13 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 		"machine h.corp.example login jdoe",
 		"password s3cr3tpass",
 		"card 4111 1111 1111 1111 phone +1 415 555 0100 mac 00:1a:2b:3c:4d:5e",
+		"Mar 11 10:22:04 web01 app[1]: -----BEGIN PRIVATE KEY-----",
+		"Mar 11 10:22:04 web01 app[1]: MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+		"Mar 11 10:22:05 web01 app[12]: dGVzdA==",
+		"Mar 11 10:22:05 web01 app[1]: -----END PRIVATE KEY-----",
+		"{\"log\":\"-----BEGIN PRIVATE KEY-----\\n\",\"stream\":\"stdout\"}",
+		"{\"log\":\"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\\n\",\"stream\":\"stdout\"}",
+		"{\"log\":\"-----END PRIVATE KEY-----\\n\",\"stream\":\"stdout\"}",
 		"",
 	};
 	unsigned seed = 7;
@@ -500,11 +507,11 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 
 		/* a multi-line construct comes whole most of the time, cut short sometimes */
 		strbuf_addf(sb, "%s\n", lines[k]);
-		if (k == 3 || k == 10 || k == 16 || k == 19)
+		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28)
 			for (size_t j = k + 1; j < sizeof(lines) / sizeof(lines[0]) && rand_r(&seed) % 8;
 			     j++) {
 				strbuf_addf(sb, "%s\n", lines[j]);
-				if (j == 6 || j == 12 || j == 18 || j == 20)
+				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30)
 					break;
 			}
 	}
