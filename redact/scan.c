@@ -1067,6 +1067,18 @@ static bool looks_base64(const char *p, size_t len, size_t j)
 	       (p[e - 1] == '=' || digit || (upper && lower));
 }
 
+/* A plain YAML "~" (its null) from vs, perhaps with a comment after it. */
+static bool yaml_null_at(const char *p, size_t vs, size_t ve)
+{
+	size_t k = vs + 1;
+
+	if (p[vs] != '~')
+		return false;
+	while (k < ve && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	return k == ve || (k > vs + 1 && p[k] == '#');
+}
+
 /*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
@@ -1175,6 +1187,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	}
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
+	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
+		return; /* YAML's null, as "null" is */
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
 	    is_block_indicator(p + vs, ve - vs)) {
 		if (v.cls == NC_STRONG || v.cls == NC_ALL) {

@@ -244,7 +244,9 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	if (gap(w, bs))
 		return -1;
 	rbuf_reset(&w->rep);
-	r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
+	/* "~" is YAML's null, as "null" is: no value to judge */
+	if (!(style == YAML_PLAIN_SCALAR_STYLE && vlen == 1 && v[0] == '~'))
+		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
 	if (sc->error)
 		return -1;
 	if (r >= 0) {
