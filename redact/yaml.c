@@ -4,9 +4,9 @@
  *
  * libyaml gives each scalar's position (marks count characters; we convert
  * to byte offsets). Value scalars are judged by their key and key path, or
- * redacted as text and re-quoted when needed; everything between them (keys,
- * indicators, comments) is redacted as text, so comments and keys are
- * covered too. The result is the same document with only values changed:
+ * redacted as text and re-quoted when needed; keys are redacted as text
+ * within their own extent (quoted when needed too), and everything between
+ * scalars (indicators, anchors, comments) as text, so comments are covered. The result is the same document with only values changed:
  * comments, order, quoting and indentation stay. A first pass parses the
  * whole stream (anything libyaml rejects is redacted as text instead) and
  * finds the mappings with "kind: Secret", whose data and stringData values
@@ -112,9 +112,9 @@ static void pop(struct ywalk *w)
 }
 
 /*
- * Redact the bytes between value scalars (keys, indicators, anchors,
- * comments) up to end. Values are never here, so "name: value" is looked
- * for only in comments; token patterns and PII everywhere.
+ * Redact the bytes between scalars (indicators, anchors, comments) up to
+ * end. Values are never here, so "name: value" is looked for only in
+ * comments; token patterns and PII everywhere.
  */
 static int gap(struct ywalk *w, size_t end)
 {
@@ -220,7 +220,39 @@ static size_t skip_properties(const char *p, size_t s, size_t e)
 	return s;
 }
 
-static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
+/*
+ * Redact a scalar's text into w->tmp: a value's lines as text, a key's as
+ * names are (in a key "name=value" is no assignment, as between values).
+ */
+static int scan_text(struct ywalk *w, const char *s, size_t n, bool key, bool fixed, uint64_t line)
+{
+	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = fixed };
+	size_t pos = 0;
+
+	rbuf_reset(&w->tmp);
+	if (!key)
+		return scan_lines(w->sc, &tc, s, n, &w->tmp, &line);
+	while (pos < n) {
+		const char *nl = memchr(s + pos, '\n', n - pos);
+		size_t le = nl ? (size_t)(nl - s) : n;
+
+		if (scan_record(w->sc, &tc, s + pos, le - pos, &w->tmp, line, SR_NO_ASSIGN))
+			return -1;
+		if (nl) {
+			rbuf_addch(&w->tmp, '\n');
+			line += !fixed;
+		}
+		pos = le + (nl != NULL);
+	}
+	return w->tmp.oom ? -1 : 0;
+}
+
+/*
+ * A scalar, a mapping's key or a value, redacted within its own extent (what
+ * is found in a key never runs into the ':' after it). A value is judged by
+ * its key first; a key only as text.
+ */
+static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 {
 	struct scanner *sc = w->sc;
 	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
@@ -245,7 +277,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		return -1;
 	rbuf_reset(&w->rep);
 	/* "~" is YAML's null, as "null" is: no value to judge */
-	if (!(style == YAML_PLAIN_SCALAR_STYLE && vlen == 1 && v[0] == '~'))
+	if (!key && !(style == YAML_PLAIN_SCALAR_STYLE && vlen == 1 && v[0] == '~'))
 		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
 	if (sc->error)
 		return -1;
@@ -261,11 +293,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		 * a secret, and an escape ("\"", "''") is not cut in two.
 		 * Unchanged, the source stays; else the value is quoted again.
 		 */
-		struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
-		uint64_t l = line;
-
-		rbuf_reset(&w->tmp);
-		if (scan_lines(sc, &tc, v, vlen, &w->tmp, &l))
+		if (scan_text(w, v, vlen, key, true, line))
 			return -1;
 		if (w->tmp.len == vlen && !memcmp(w->tmp.buf, v, vlen))
 			rbuf_add(w->out, w->p + bs, be - bs);
@@ -274,11 +302,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 				   style == YAML_SINGLE_QUOTED_SCALAR_STYLE &&
 					   single_quotable(w->tmp.buf, w->tmp.len));
 	} else {
-		struct textctx tc = { .fmt = F_TEXT, .embedded = true };
-		uint64_t l = line;
-
-		rbuf_reset(&w->tmp);
-		if (scan_lines(sc, &tc, w->p + bs, be - bs, &w->tmp, &l))
+		if (scan_text(w, w->p + bs, be - bs, key, false, line))
 			return -1;
 		if (style == YAML_PLAIN_SCALAR_STYLE && be > bs &&
 		    (w->tmp.len != be - bs || memcmp(w->tmp.buf, w->p + bs, be - bs)) &&
@@ -357,13 +381,15 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 			node_set_key(&f->n, &w->path, k, n);
 			f->expect_key = false;
 			f->kind_next = n == 4 && !memcmp(k, "kind", 4);
-			return w->path.oom ? -1 : 0;
+			if (w->path.oom || (w->out && scalar(w, ev, true)))
+				return -1;
+			return 0;
 		}
 		if (!w->out) {
 			if (f && f->kind_next && ev->data.scalar.length == 6 &&
 			    !memcmp(ev->data.scalar.value, "Secret", 6))
 				w->error |= offsets_add(&w->secrets, f->n.start);
-		} else if (value_scalar(w, ev)) {
+		} else if (scalar(w, ev, false)) {
 			return -1;
 		}
 		if (f) {
