@@ -150,6 +150,7 @@ void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size
 	f->key_off = path->len;
 	rbuf_add(path, key, len);
 	f->key_len = len;
+	f->key_role = (uint8_t)key_role(key, len);
 	rbuf_grow(path, 1);
 }
 

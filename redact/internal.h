@@ -338,6 +338,13 @@ struct name_verdict {
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
 struct name_verdict name_classify(const char *name, size_t len);
+/*
+ * What a mapping's key says about its siblings (KR_* bits): it names a
+ * name/value pair ("name", "Key", "ParameterKey"), or it holds the pair's
+ * value ("value", "ParameterValue").
+ */
+enum { KR_NAME = 1, KR_VALUE = 2 };
+unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
 /* Empty, or made only of our own labels: redacted already. */
@@ -543,9 +550,11 @@ struct node_frame {
 	bool map;
 	bool secret_map;         /* a mapping with "kind: Secret" */
 	bool secret_data;        /* at or under a Secret's data or stringData */
+	uint8_t key_role;        /* KR_* of the current key (a mapping's) */
 	size_t path_len;         /* the path's length before this frame's key (or "*") */
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
 	size_t start;            /* where the collection starts: its identity among the Secrets */
+	struct name_verdict pair; /* lent by a pair's name ("name: DB_PASSWORD") to its value key */
 };
 
 /*
@@ -557,9 +566,17 @@ int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbu
 /* The key of a mapping's next value: the path becomes the frame's prefix, '.', the key. */
 void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len);
 /*
- * A scalar value in frame f (NULL at the top): when a Secret or its key
- * makes it go whole, append the replacement to out and return the rule;
- * -1 when it is to be redacted as text (or on error: sc->error).
+ * A pair's name ("DB_PASSWORD", "/prod/db/password"), judged as a key
+ * name: NC_NONE when it does not make its value secret, or is no name.
+ */
+struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len);
+/* Note a scalar value of frame f for its siblings, before it is judged: a pair's name. */
+void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen);
+/*
+ * A scalar value in frame f (NULL at the top): when a Secret, its key or a
+ * verdict lent by a sibling (see node_frame) makes it go whole, append the
+ * replacement to out and return the rule; -1 when it is to be redacted as
+ * text (or on error: sc->error).
  */
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno);

@@ -1860,22 +1860,12 @@ static int specific_rule(struct scanner *sc, const char *v, size_t vlen, int fal
 	return rule;
 }
 
-int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
-		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno)
+/* scan_keyed_value() for a value whose name was judged nv. */
+static int judged_value(struct scanner *sc, struct name_verdict nv, const char *v, size_t vlen,
+			struct rbuf *out, uint64_t lineno)
 {
-	struct name_verdict nv;
-	int prule = sc->e->has_keys ? policy_key_rule(sc, key, klen, path) : -1, rule;
+	int rule;
 
-	if (prule >= 0 && sc->on[prule]) {
-		if (!vlen)
-			return -1;
-		put_label(sc, out, prule);
-		report_hit(sc, prule, lineno);
-		return prule;
-	}
-	if (!key)
-		return -1;
-	nv = classify(sc, key, klen, NULL);
 	sc->nm = 0;
 	judge_value(sc, nv, v, 0, vlen);
 	drop_token_overlaps(sc, v, vlen);
@@ -1890,6 +1880,23 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	put_label(sc, out, rule);
 	report_hit(sc, rule, lineno);
 	return rule;
+}
+
+int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
+		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	int prule = sc->e->has_keys ? policy_key_rule(sc, key, klen, path) : -1;
+
+	if (prule >= 0 && sc->on[prule]) {
+		if (!vlen)
+			return -1;
+		put_label(sc, out, prule);
+		report_hit(sc, prule, lineno);
+		return prule;
+	}
+	if (!key)
+		return -1;
+	return judged_value(sc, classify(sc, key, klen, NULL), v, vlen, out, lineno);
 }
 
 /* Is there no trigger in v, by what the line's trigger pass noted? False when unsure. */
@@ -1919,8 +1926,8 @@ static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
  * nothing and report nothing? True only when sure of it (the caller then
  * keeps v as it is): no trigger starts in v and no rule runs on every
  * record, the record's prescan found no PII anywhere in v, v is not JSON
- * itself, and neither a Secret, a policy key nor the key's own name
- * judges it. key is NULL for a key itself. Most values of JSON logs are
+ * itself, and neither a Secret, a policy key, the key's own name nor a
+ * verdict lent by a sibling (see lent_verdict()) may judge it. key is NULL for a key itself. Most values of JSON logs are
  * such, and the full scan costs them far more than this.
  */
 bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
@@ -1930,7 +1937,8 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && f->secret_data))
+	    (f && (f->secret_data ||
+		   (f->map && (f->key_role & KR_VALUE) && f->pair.cls != NC_NONE))))
 		return false;
 	for (size_t i = 0; i < sc->e->nevery; i++)
 		if (sc->on[sc->e->every[i]])
@@ -1943,17 +1951,62 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	return ps && (first == ps->n || ps->m[first].start >= (size_t)(v - ps->base) + vlen);
 }
 
+/* A name made of one token of name characters ("DB_PASSWORD", "/prod/db/password", "x-api-key"). */
+static bool name_token(const char *v, size_t len)
+{
+	if (!len || len > 128)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum((unsigned char)v[i]) && !strchr("_-./:", v[i]))
+			return false;
+	return true;
+}
+
+struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len)
+{
+	static const struct name_verdict none = { NC_NONE, -1, false };
+
+	if (!name_token(v, len))
+		return none;
+	return classify(sc, v, len, NULL);
+}
+
+void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen)
+{
+	if (f->map && (f->key_role & KR_NAME))
+		f->pair = node_name_verdict(sc, v, vlen);
+}
+
+/* The verdict a sibling lends to the value in f: NC_NONE if none. */
+static struct name_verdict lent_verdict(const struct node_frame *f)
+{
+	static const struct name_verdict none = { NC_NONE, -1, false };
+
+	if (f->map && (f->key_role & KR_VALUE) && f->pair.cls != NC_NONE)
+		return f->pair;
+	return none;
+}
+
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno)
 {
+	struct name_verdict lent;
+	int r;
+
 	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_redacted(v, vlen)) {
 		put_label(sc, out, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, lineno);
 		return R_KUBERNETES_SECRET;
 	}
 	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
-	return scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
-				f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+	r = scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
+			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+	if (r >= 0 || sc->error || !f)
+		return r;
+	lent = lent_verdict(f);
+	if (lent.cls == NC_NONE)
+		return -1;
+	return judged_value(sc, lent, v, vlen, out, lineno);
 }
 
 /* Does key (or one of path's components) match a policy key name, or path a key path? */

@@ -10,7 +10,8 @@
  * comments, order, quoting and indentation stay. A first pass parses the
  * whole stream (anything libyaml rejects is redacted as text instead) and
  * finds the mappings with "kind: Secret", whose data and stringData values
- * all go.
+ * all go, and the name/value pairs whose name makes their value secret
+ * (the value may come first).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ struct ywalk {
 	struct yframe *st;
 	size_t depth, alloc;
 	struct offsets secrets;    /* character indexes of mappings with "kind: Secret" */
+	struct named {             /* mappings whose pair name is secret, by start */
+		size_t start;
+		struct name_verdict v;
+	} *named;
+	size_t nnamed, anamed, named_next;
 	size_t ci, bi;         /* character index -> byte offset cursor */
 	size_t base;           /* bytes skipped before libyaml's index 0 (a BOM) */
 	size_t copied;         /* bytes before this have been written */
@@ -89,11 +95,48 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 	if (node_enter(&f->n, parent ? &parent->n : NULL, &w->path, map, start,
 		       w->out ? &w->secrets : NULL))
 		return -1;
+	if (map && w->out) { /* its pair's name, when its value comes first */
+		while (w->named_next < w->nnamed && w->named[w->named_next].start < start)
+			w->named_next++;
+		if (w->named_next < w->nnamed && w->named[w->named_next].start == start)
+			f->n.pair = w->named[w->named_next].v;
+	}
 	f->expect_key = map;
 	f->flow = flow || (parent && parent->flow);
 	f->kind_next = false;
 	f->is_key = parent && parent->n.map && parent->expect_key;
 	return 0;
+}
+
+/* Analysis: the value of a pair's name key, for the pair's value that may come before it. */
+static int note_named(struct ywalk *w, const struct yframe *f, const yaml_event_t *ev)
+{
+	struct name_verdict v;
+
+	if (!f || !f->n.map || !(f->n.key_role & KR_NAME))
+		return 0;
+	v = node_name_verdict(w->sc, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	if (v.cls == NC_NONE)
+		return 0;
+	if (w->nnamed == w->anamed) {
+		size_t n = w->anamed ? w->anamed * 2 : 16;
+		struct named *nv = realloc(w->named, n * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		w->named = nv;
+		w->anamed = n;
+	}
+	w->named[w->nnamed].start = f->n.start;
+	w->named[w->nnamed++].v = v;
+	return 0;
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	size_t x = ((const struct named *)a)->start, y = ((const struct named *)b)->start;
+
+	return x < y ? -1 : x > y;
 }
 
 static void pop(struct ywalk *w)
@@ -276,6 +319,8 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 	if (gap(w, bs))
 		return -1;
 	rbuf_reset(&w->rep);
+	if (!key && f)
+		node_note(sc, &f->n, v, vlen);
 	/* "~" is YAML's null, as "null" is: no value to judge */
 	if (!key && !(style == YAML_PLAIN_SCALAR_STYLE && vlen == 1 && v[0] == '~'))
 		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
@@ -389,6 +434,7 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 			if (f && f->kind_next && ev->data.scalar.length == 6 &&
 			    !memcmp(ev->data.scalar.value, "Secret", 6))
 				w->error |= offsets_add(&w->secrets, f->n.start);
+			w->error |= note_named(w, f, ev);
 		} else if (scalar(w, ev, false)) {
 			return -1;
 		}
@@ -450,6 +496,8 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	if (rc > 0) {
 		size_t mark = out->len;
 
+		if (w.nnamed) /* found in the order the names came, looked up in that of the mappings */
+			qsort(w.named, w.nnamed, sizeof(*w.named), cmp_named);
 		w.out = out;
 		w.ci = 0;
 		w.bi = w.base;
@@ -470,6 +518,7 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	rbuf_release(&w.tmp);
 	rbuf_release(&w.val);
 	free(w.st);
+	free(w.named);
 	offsets_release(&w.secrets);
 	return rc;
 }
