@@ -419,6 +419,9 @@ struct textctx {
 	int8_t k8s_secret;
 	bool k8s_data;
 	size_t k8s_indent;
+	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
+	struct name_verdict pair;
+	size_t pair_col;     /* the name key's column: the value key's too */
 };
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */

@@ -1080,6 +1080,38 @@ static bool yaml_null_at(const char *p, size_t vs, size_t ve)
 }
 
 /*
+ * YAML read as lines: "- name: DB_PASSWORD" then "  value: x" at the same
+ * column (a Kubernetes env list) judges x by the name, as the document walk
+ * does. The name holds until a key left of it or a new item at its column.
+ * Returns the verdict for the value of the key at [ns, ne), judged v.
+ */
+static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, const char *p,
+				     size_t ns, size_t ne, size_t vs, size_t ve, bool item,
+				     struct name_verdict v)
+{
+	unsigned role = key_role(p + ns, ne - ns);
+
+	if (tc->pair.cls != NC_NONE && (ns < tc->pair_col || (ns == tc->pair_col && item)))
+		tc->pair.cls = NC_NONE;
+	if (role & KR_NAME) {
+		const char *c = mem_find(p + vs, ve - vs, " #", 2);
+
+		if (c)
+			ve = trim_end(p, vs, (size_t)(c - p));
+		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
+			vs++;
+			ve--;
+		}
+		tc->pair = node_name_verdict(sc, p + vs, ve - vs);
+		tc->pair_col = ns;
+	} else if ((role & KR_VALUE) && v.cls == NC_NONE && tc->pair.cls != NC_NONE &&
+		   ns == tc->pair_col) {
+		v = tc->pair;
+	}
+	return v;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -1087,7 +1119,7 @@ static bool yaml_null_at(const char *p, size_t vs, size_t ve)
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted;
+	bool quoted, item = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
@@ -1099,9 +1131,11 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	indent = j;
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
-	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ')
+	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
+		item = true;
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
+	}
 	if (len - j > 7 && !memcmp(p + j, "export ", 7))
 		for (j += 7; j < len && p[j] == ' '; j++)
 			;
@@ -1169,6 +1203,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	}
 	v = classify(sc, p + ns, ne - ns, pathp);
+	if (tc->fmt == F_YAML && !tc->embedded)
+		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
 	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
 		v.cls = NC_ALL; /* a value of a Kubernetes Secret */
