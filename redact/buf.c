@@ -130,6 +130,10 @@ int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbu
 				  (key_is(parent, path, "data") || key_is(parent, path, "stringData")));
 		f->key_off = parent->key_off; /* a sequence's items are named by its key */
 		f->key_len = parent->key_len;
+		if (map && parent->map) { /* "password": {"value": ...}, not a list's items */
+			f->held_off = parent->key_off;
+			f->held_len = parent->key_len;
+		}
 	}
 	if (map && secrets)
 		f->secret_map = offsets_has(secrets, start);

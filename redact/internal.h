@@ -340,10 +340,11 @@ struct name_verdict {
 struct name_verdict name_classify(const char *name, size_t len);
 /*
  * What a mapping's key says about its siblings (KR_* bits): it names a
- * name/value pair ("name", "Key", "ParameterKey"), or it holds the pair's
- * value ("value", "ParameterValue").
+ * name/value pair ("name", "Key", "ParameterKey"), it holds the pair's
+ * value ("value", "ParameterValue"), or it holds the value of the key that
+ * names the mapping ("password": {"value": ...}, "token": {"current": ...}).
  */
-enum { KR_NAME = 1, KR_VALUE = 2 };
+enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4 };
 unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
@@ -556,6 +557,7 @@ struct node_frame {
 	uint8_t key_role;        /* KR_* of the current key (a mapping's) */
 	size_t path_len;         /* the path's length before this frame's key (or "*") */
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
+	size_t held_off, held_len; /* the key that names this mapping, within the path */
 	size_t start;            /* where the collection starts: its identity among the Secrets */
 	struct name_verdict pair; /* lent by a pair's name ("name: DB_PASSWORD") to its value key */
 };

@@ -368,7 +368,10 @@ unsigned key_role(const char *key, size_t len)
 	} by_len[15][2] = {
 		[3] = { { "key", KR_NAME } },   /* key/value lists, tags */
 		[4] = { { "name", KR_NAME } },  /* Kubernetes env, ECS, HAR headers, SSM */
-		[5] = { { "value", KR_VALUE } },
+		[5] = { { "value", KR_VALUE | KR_HELD } },
+		[7] = { { "current", KR_HELD }, { "primary", KR_HELD } }, /* a rotated secret's */
+		[8] = { { "previous", KR_HELD } },
+		[9] = { { "secondary", KR_HELD } },
 		[10] = { { "optionname", KR_NAME } }, /* Elastic Beanstalk */
 		[11] = { { "optionvalue", KR_VALUE } },
 		[12] = { { "parameterkey", KR_NAME } }, /* CloudFormation */

@@ -1963,7 +1963,8 @@ static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
  * keeps v as it is): no trigger starts in v and no rule runs on every
  * record, the record's prescan found no PII anywhere in v, v is not JSON
  * itself, and neither a Secret, a policy key, the key's own name nor a
- * verdict lent by a sibling (see lent_verdict()) may judge it. key is NULL for a key itself. Most values of JSON logs are
+ * verdict lent by a sibling or the mapping's key (see lent_verdict()) may
+ * judge it. key is NULL for a key itself. Most values of JSON logs are
  * such, and the full scan costs them far more than this.
  */
 bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
@@ -1974,7 +1975,8 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
 	    (f && (f->secret_data ||
-		   (f->map && (f->key_role & KR_VALUE) && f->pair.cls != NC_NONE))))
+		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
+			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
 	for (size_t i = 0; i < sc->e->nevery; i++)
 		if (sc->on[sc->e->every[i]])
@@ -2013,14 +2015,23 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 		f->pair = node_name_verdict(sc, v, vlen);
 }
 
-/* The verdict a sibling lends to the value in f: NC_NONE if none. */
-static struct name_verdict lent_verdict(const struct node_frame *f)
+/* The verdict a sibling or the mapping's own key lends to the value in f: NC_NONE if none. */
+static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
+					const struct rbuf *path)
 {
-	static const struct name_verdict none = { NC_NONE, -1, false };
+	struct name_verdict v = { NC_NONE, -1, false };
 
-	if (f->map && (f->key_role & KR_VALUE) && f->pair.cls != NC_NONE)
+	if (!f->map)
+		return v;
+	if ((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE)
 		return f->pair;
-	return none;
+	if ((f->key_role & KR_HELD) && f->held_len) {
+		/* "password": {"value": x}, not "password": {"min_length": 8} */
+		v = classify(sc, path->buf + f->held_off, f->held_len, NULL);
+		if (v.cls != NC_STRONG)
+			v.cls = NC_NONE;
+	}
+	return v;
 }
 
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
@@ -2039,7 +2050,7 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
 	if (r >= 0 || sc->error || !f)
 		return r;
-	lent = lent_verdict(f);
+	lent = lent_verdict(sc, f, path);
 	if (lent.cls == NC_NONE)
 		return -1;
 	return judged_value(sc, lent, v, vlen, out, lineno);
