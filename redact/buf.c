@@ -117,7 +117,7 @@ static bool key_is(const struct node_frame *f, const struct rbuf *path, const ch
 	return f->key_len == n && !memcmp(path->buf + f->key_off, k, n);
 }
 
-int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets)
 {
 	memset(f, 0, sizeof(*f));
@@ -134,6 +134,7 @@ int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbu
 			f->held_off = parent->key_off;
 			f->held_len = parent->key_len;
 		}
+		parent->next.cls = NC_NONE; /* an item that is no scalar is no flag's value */
 	}
 	if (map && secrets)
 		f->secret_map = offsets_has(secrets, start);

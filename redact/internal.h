@@ -559,14 +559,19 @@ struct node_frame {
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
 	size_t held_off, held_len; /* the key that names this mapping, within the path */
 	size_t start;            /* where the collection starts: its identity among the Secrets */
-	struct name_verdict pair; /* lent by a pair's name ("name: DB_PASSWORD") to its value key */
+	/*
+	 * Verdicts lent by a sibling: a mapping's pair name ("name:
+	 * DB_PASSWORD") for its value key; in a sequence, a flag naming a
+	 * secret ("--db-password") for the next item, and for this one.
+	 */
+	struct name_verdict pair, next, item;
 };
 
 /*
  * Enter a collection below parent (NULL at the top). secrets, if not NULL,
  * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
  */
-int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets);
 /* The key of a mapping's next value: the path becomes the frame's prefix, '.', the key. */
 void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len);
@@ -575,7 +580,10 @@ void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size
  * name: NC_NONE when it does not make its value secret, or is no name.
  */
 struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len);
-/* Note a scalar value of frame f for its siblings, before it is judged: a pair's name. */
+/*
+ * Note a scalar value of frame f for its siblings, before it is judged: a
+ * pair's name, or a sequence's item (a flag, or the value after one).
+ */
 void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen);
 /*
  * A scalar value in frame f (NULL at the top): when a Secret, its key or a

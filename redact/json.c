@@ -12,7 +12,8 @@
  * with "kind": "Secret" (Kubernetes) lose every value under data and
  * stringData. Keys are redacted as text too (personal data used as keys).
  * A value may be judged by a sibling: the name of a name/value pair before
- * it ({"name": "DB_PASSWORD", "value": ...}); see node_note().
+ * it ({"name": "DB_PASSWORD", "value": ...}), or in an array the flag before
+ * it (["--password", ...]); see node_note().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,8 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 				w->error |= offsets_add(&w->secrets, f->n.start);
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
+			if (w->out && type == J_LIT && f) /* "--password", null, "x": x is no password */
+				node_note(w->sc, &f->n, w->p + t.s, t.e - t.s);
 			break;
 		case ST_COMMA_OR_END:
 			if (type == J_COMMA) {

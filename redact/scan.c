@@ -1974,7 +1974,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data ||
+	    (f && (f->secret_data || f->item.cls != NC_NONE ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -2009,10 +2009,35 @@ struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t 
 	return classify(sc, v, len, NULL);
 }
 
+/*
+ * A command-line flag that takes a secret as the next argument ("--password",
+ * "--db-password", "-password"), judged by its name; NC_NONE for any other
+ * item, and for "--no-password", "--password=x" (judged as text) and "-p"
+ * (a port as often as a password).
+ */
+static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len)
+{
+	static const struct name_verdict none = { NC_NONE, -1, false };
+	size_t d = len > 1 && v[0] == '-' ? 1 + (v[1] == '-') : 0;
+
+	if (!d || len - d < 2 || !is_alnum((unsigned char)v[d]) || !name_token(v + d, len - d) ||
+	    (len - d > 3 && mem_ieq(v + d, "no-", 3)))
+		return none;
+	return classify(sc, v + d, len - d, NULL);
+}
+
 void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen)
 {
-	if (f->map && (f->key_role & KR_NAME))
-		f->pair = node_name_verdict(sc, v, vlen);
+	if (f->map) {
+		if (f->key_role & KR_NAME)
+			f->pair = node_name_verdict(sc, v, vlen);
+		return;
+	}
+	/* an item that is a flag itself ("--password --stdin") is no flag's value */
+	f->item = vlen > 1 && v[0] == '-' && (v[1] == '-' || is_alnum((unsigned char)v[1])) ?
+			  (struct name_verdict){ NC_NONE, -1, false } :
+			  f->next;
+	f->next = flag_verdict(sc, v, vlen);
 }
 
 /* The verdict a sibling or the mapping's own key lends to the value in f: NC_NONE if none. */
@@ -2022,7 +2047,7 @@ static struct name_verdict lent_verdict(struct scanner *sc, const struct node_fr
 	struct name_verdict v = { NC_NONE, -1, false };
 
 	if (!f->map)
-		return v;
+		return f->item;
 	if ((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE)
 		return f->pair;
 	if ((f->key_role & KR_HELD) && f->held_len) {

@@ -379,6 +379,8 @@ static bool in_label(struct ywalk *w, const yaml_event_t *ev)
 		b = byte_at(w, ev->start_mark.index);
 		if (b >= w->len || !label_len(w->p + b, w->len - b))
 			return false;
+		if (f && !f->n.map) /* a label is no flag's value either */
+			f->n.next.cls = NC_NONE;
 	}
 	if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT)
 		w->label_depth++;
@@ -417,6 +419,8 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 	case YAML_ALIAS_EVENT:
 		if (f && f->n.map)
 			f->expect_key = !f->expect_key;
+		else if (f) /* an alias is no flag's value */
+			f->n.next.cls = NC_NONE;
 		return 0;
 	case YAML_SCALAR_EVENT:
 		if (f && f->n.map && f->expect_key) {
