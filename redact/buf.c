@@ -117,7 +117,7 @@ static bool key_is(const struct node_frame *f, const struct rbuf *path, const ch
 	return f->key_len == n && !memcmp(path->buf + f->key_off, k, n);
 }
 
-int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets)
 {
 	memset(f, 0, sizeof(*f));
@@ -130,6 +130,11 @@ int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbu
 				  (key_is(parent, path, "data") || key_is(parent, path, "stringData")));
 		f->key_off = parent->key_off; /* a sequence's items are named by its key */
 		f->key_len = parent->key_len;
+		if (map && parent->map) { /* "password": {"value": ...}, not a list's items */
+			f->held_off = parent->key_off;
+			f->held_len = parent->key_len;
+		}
+		parent->next.cls = NC_NONE; /* an item that is no scalar is no flag's value */
 	}
 	if (map && secrets)
 		f->secret_map = offsets_has(secrets, start);
@@ -150,6 +155,7 @@ void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size
 	f->key_off = path->len;
 	rbuf_add(path, key, len);
 	f->key_len = len;
+	f->key_role = (uint8_t)key_role(key, len);
 	rbuf_grow(path, 1);
 }
 

@@ -338,6 +338,14 @@ struct name_verdict {
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
 struct name_verdict name_classify(const char *name, size_t len);
+/*
+ * What a mapping's key says about its siblings (KR_* bits): it names a
+ * name/value pair ("name", "Key", "ParameterKey"), it holds the pair's
+ * value ("value", "ParameterValue"), or it holds the value of the key that
+ * names the mapping ("password": {"value": ...}, "token": {"current": ...}).
+ */
+enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4 };
+unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
 /* Empty, or made only of our own labels: redacted already. */
@@ -415,6 +423,9 @@ struct textctx {
 	int8_t k8s_secret;
 	bool k8s_data;
 	size_t k8s_indent;
+	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
+	struct name_verdict pair;
+	size_t pair_col;     /* the name key's column: the value key's too */
 };
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */
@@ -562,23 +573,42 @@ struct node_frame {
 	bool map;
 	bool secret_map;         /* a mapping with "kind: Secret" */
 	bool secret_data;        /* at or under a Secret's data or stringData */
+	uint8_t key_role;        /* KR_* of the current key (a mapping's) */
 	size_t path_len;         /* the path's length before this frame's key (or "*") */
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
+	size_t held_off, held_len; /* the key that names this mapping, within the path */
 	size_t start;            /* where the collection starts: its identity among the Secrets */
+	/*
+	 * Verdicts lent by a sibling: a mapping's pair name ("name:
+	 * DB_PASSWORD") for its value key; in a sequence, a flag naming a
+	 * secret ("--db-password") for the next item, and for this one.
+	 */
+	struct name_verdict pair, next, item;
 };
 
 /*
  * Enter a collection below parent (NULL at the top). secrets, if not NULL,
  * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
  */
-int node_enter(struct node_frame *f, const struct node_frame *parent, struct rbuf *path, bool map,
+int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets);
 /* The key of a mapping's next value: the path becomes the frame's prefix, '.', the key. */
 void node_set_key(struct node_frame *f, struct rbuf *path, const char *key, size_t len);
 /*
- * A scalar value in frame f (NULL at the top): when a Secret or its key
- * makes it go whole, append the replacement to out and return the rule;
- * -1 when it is to be redacted as text (or on error: sc->error).
+ * A pair's name ("DB_PASSWORD", "/prod/db/password"), judged as a key
+ * name: NC_NONE when it does not make its value secret, or is no name.
+ */
+struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len);
+/*
+ * Note a scalar value of frame f for its siblings, before it is judged: a
+ * pair's name, or a sequence's item (a flag, or the value after one).
+ */
+void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen);
+/*
+ * A scalar value in frame f (NULL at the top): when a Secret, its key or a
+ * verdict lent by a sibling (see node_frame) makes it go whole, append the
+ * replacement to out and return the rule; -1 when it is to be redacted as
+ * text (or on error: sc->error).
  */
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno);

@@ -11,6 +11,9 @@
  * otherwise the decoded string is redacted as text and re-encoded. Objects
  * with "kind": "Secret" (Kubernetes) lose every value under data and
  * stringData. Keys are redacted as text too (personal data used as keys).
+ * A value may be judged by a sibling: the name of a name/value pair before
+ * it ({"name": "DB_PASSWORD", "value": ...}), or in an array the flag before
+ * it (["--password", ...]); see node_note().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -295,7 +298,7 @@ static bool all_digits(const char *s, size_t n)
 
 
 /* A key, or a string or number value: replace it whole (key, Secret), or redact it as text. */
-static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, bool is_key)
+static int value(struct jwalk *w, struct jframe *f, const struct jtok *t, bool is_key)
 {
 	struct scanner *sc = w->sc;
 	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
@@ -321,6 +324,8 @@ static int value(struct jwalk *w, const struct jframe *f, const struct jtok *t, 
 	}
 	if (w->path.oom)
 		return -1;
+	if (f && !is_key)
+		node_note(sc, &f->n, v, vlen);
 	if (sc->pem_key && !is_key && t->type == J_STR && f && f->n.key_len &&
 	    pem_key_hash(w->path.buf + f->n.key_off, f->n.key_len) == sc->pem_key &&
 	    !mem_find(v, vlen, "-----", 5) && pem_body_line(v, vlen)) {
@@ -479,6 +484,8 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 				w->error |= offsets_add(&w->secrets, f->n.start);
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
+			if (w->out && type == J_LIT && f) /* "--password", null, "x": x is no password */
+				node_note(w->sc, &f->n, w->p + t.s, t.e - t.s);
 			break;
 		case ST_COMMA_OR_END:
 			if (type == J_COMMA) {
@@ -630,10 +637,13 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 				set_key(w, &frame, &t);
 				rc = value(w, &frame, &t, true);
 			} else {
-				if (prev != J_COLON)
+				if (prev != J_COLON) {
 					frame.n.key_len = 0;
+					frame.n.key_role = 0;
+				}
 				rc = value(w, &frame, &t, false);
 				frame.n.key_len = 0;
+				frame.n.key_role = 0;
 			}
 		}
 		prev = type;

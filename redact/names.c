@@ -359,6 +359,34 @@ struct name_verdict name_classify(const char *name, size_t len)
 	return verdict(NC_NONE, -1);
 }
 
+unsigned key_role(const char *key, size_t len)
+{
+	/* by length, so that most keys cost a look (JSON logs: a dozen keys a line) */
+	static const struct {
+		const char *word;
+		unsigned role;
+	} by_len[15][2] = {
+		[3] = { { "key", KR_NAME } },   /* key/value lists, tags */
+		[4] = { { "name", KR_NAME } },  /* Kubernetes env, ECS, HAR headers, SSM */
+		[5] = { { "value", KR_VALUE | KR_HELD } },
+		[7] = { { "current", KR_HELD }, { "primary", KR_HELD } }, /* a rotated secret's */
+		[8] = { { "previous", KR_HELD } },
+		[9] = { { "secondary", KR_HELD } },
+		[10] = { { "optionname", KR_NAME } }, /* Elastic Beanstalk */
+		[11] = { { "optionvalue", KR_VALUE } },
+		[12] = { { "parameterkey", KR_NAME } }, /* CloudFormation */
+		[13] = { { "parametername", KR_NAME } },
+		[14] = { { "parametervalue", KR_VALUE } },
+	};
+
+	if (len >= sizeof(by_len) / sizeof(by_len[0]))
+		return 0;
+	for (int i = 0; i < 2 && by_len[len][i].word; i++)
+		if (mem_ieq(key, by_len[len][i].word, len))
+			return by_len[len][i].role;
+	return 0;
+}
+
 /* Words that say "no value here" rather than being one. */
 static const char *const placeholder_words[] = {
 	"redacted", "hidden", "masked", "filtered", "removed", "null", "nil", "none", "undefined",

@@ -770,8 +770,12 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
-	/* git@host:org/repo.git: an ssh remote, not an address. */
-	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
+	/*
+	 * git@host:org/repo.git: an ssh remote, not an address; but an
+	 * address may end a YAML key or a log line's subject ("a@b.org: x").
+	 */
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && (unsigned char)t[de + 1] > ' ' &&
+	    seplen == 1)
 		return;
 	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||

@@ -1160,6 +1160,50 @@ static bool looks_base64(const char *p, size_t len, size_t j)
 	       (p[e - 1] == '=' || digit || (upper && lower));
 }
 
+/* A plain YAML "~" (its null) from vs, perhaps with a comment after it. */
+static bool yaml_null_at(const char *p, size_t vs, size_t ve)
+{
+	size_t k = vs + 1;
+
+	if (p[vs] != '~')
+		return false;
+	while (k < ve && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	return k == ve || (k > vs + 1 && p[k] == '#');
+}
+
+/*
+ * YAML read as lines: "- name: DB_PASSWORD" then "  value: x" at the same
+ * column (a Kubernetes env list) judges x by the name, as the document walk
+ * does. The name holds until a key left of it or a new item at its column.
+ * Returns the verdict for the value of the key at [ns, ne), judged v.
+ */
+static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, const char *p,
+				     size_t ns, size_t ne, size_t vs, size_t ve, bool item,
+				     struct name_verdict v)
+{
+	unsigned role = key_role(p + ns, ne - ns);
+
+	if (tc->pair.cls != NC_NONE && (ns < tc->pair_col || (ns == tc->pair_col && item)))
+		tc->pair.cls = NC_NONE;
+	if (role & KR_NAME) {
+		const char *c = mem_find(p + vs, ve - vs, " #", 2);
+
+		if (c)
+			ve = trim_end(p, vs, (size_t)(c - p));
+		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
+			vs++;
+			ve--;
+		}
+		tc->pair = node_name_verdict(sc, p + vs, ve - vs);
+		tc->pair_col = ns;
+	} else if ((role & KR_VALUE) && v.cls == NC_NONE && tc->pair.cls != NC_NONE &&
+		   ns == tc->pair_col) {
+		v = tc->pair;
+	}
+	return v;
+}
+
 /*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
@@ -1168,7 +1212,7 @@ static bool looks_base64(const char *p, size_t len, size_t j)
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted;
+	bool quoted, item = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
@@ -1180,9 +1224,11 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	indent = j;
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
-	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ')
+	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
+		item = true;
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
+	}
 	if (len - j > 7 && !memcmp(p + j, "export ", 7))
 		for (j += 7; j < len && p[j] == ' '; j++)
 			;
@@ -1250,6 +1296,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	}
 	v = classify(sc, p + ns, ne - ns, pathp);
+	if (tc->fmt == F_YAML && !tc->embedded)
+		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
 	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
 		v.cls = NC_ALL; /* a value of a Kubernetes Secret */
@@ -1268,6 +1316,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	}
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
+	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
+		return; /* YAML's null, as "null" is */
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
 	    is_block_indicator(p + vs, ve - vs)) {
 		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
@@ -1959,22 +2009,12 @@ static int specific_rule(struct scanner *sc, const char *v, size_t vlen, int fal
 	return rule;
 }
 
-int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
-		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno)
+/* scan_keyed_value() for a value whose name was judged nv. */
+static int judged_value(struct scanner *sc, struct name_verdict nv, const char *v, size_t vlen,
+			struct rbuf *out, uint64_t lineno)
 {
-	struct name_verdict nv;
-	int prule = sc->e->has_keys ? policy_key_rule(sc, key, klen, path) : -1, rule;
+	int rule;
 
-	if (prule >= 0 && sc->on[prule]) {
-		if (!vlen)
-			return -1;
-		put_label(sc, out, prule);
-		report_hit(sc, prule, lineno);
-		return prule;
-	}
-	if (!key)
-		return -1;
-	nv = classify(sc, key, klen, NULL);
 	sc->nm = 0;
 	judge_value(sc, nv, v, 0, vlen);
 	drop_token_overlaps(sc, v, vlen);
@@ -1989,6 +2029,23 @@ int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const cha
 	put_label(sc, out, rule);
 	report_hit(sc, rule, lineno);
 	return rule;
+}
+
+int scan_keyed_value(struct scanner *sc, const char *key, size_t klen, const char *path,
+		     const char *v, size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	int prule = sc->e->has_keys ? policy_key_rule(sc, key, klen, path) : -1;
+
+	if (prule >= 0 && sc->on[prule]) {
+		if (!vlen)
+			return -1;
+		put_label(sc, out, prule);
+		report_hit(sc, prule, lineno);
+		return prule;
+	}
+	if (!key)
+		return -1;
+	return judged_value(sc, classify(sc, key, klen, NULL), v, vlen, out, lineno);
 }
 
 /* Is there no trigger in v, by what the line's trigger pass noted? False when unsure. */
@@ -2018,8 +2075,9 @@ static bool no_trigger_in(const struct scanner *sc, const char *v, size_t vlen)
  * nothing and report nothing? True only when sure of it (the caller then
  * keeps v as it is): no trigger starts in v and no rule runs on every
  * record, the record's prescan found no PII anywhere in v, v is not JSON
- * itself, and neither a Secret, a policy key nor the key's own name
- * judges it. key is NULL for a key itself. Most values of JSON logs are
+ * itself, and neither a Secret, a policy key, the key's own name nor a
+ * verdict lent by a sibling or the mapping's key (see lent_verdict()) may
+ * judge it. key is NULL for a key itself. Most values of JSON logs are
  * such, and the full scan costs them far more than this.
  */
 bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char *key, size_t klen,
@@ -2029,7 +2087,9 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && f->secret_data))
+	    (f && (f->secret_data || f->item.cls != NC_NONE ||
+		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
+			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
 	for (size_t i = 0; i < sc->e->nevery; i++)
 		if (sc->on[sc->e->every[i]])
@@ -2042,17 +2102,96 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	return ps && (first == ps->n || ps->m[first].start >= (size_t)(v - ps->base) + vlen);
 }
 
+/* A name made of one token of name characters ("DB_PASSWORD", "/prod/db/password", "x-api-key"). */
+static bool name_token(const char *v, size_t len)
+{
+	if (!len || len > 128)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!is_alnum((unsigned char)v[i]) && !strchr("_-./:", v[i]))
+			return false;
+	return true;
+}
+
+struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len)
+{
+	static const struct name_verdict none = { NC_NONE, -1, false };
+
+	if (!name_token(v, len))
+		return none;
+	return classify(sc, v, len, NULL);
+}
+
+/*
+ * A command-line flag that takes a secret as the next argument ("--password",
+ * "--db-password", "-password"), judged by its name; NC_NONE for any other
+ * item, and for "--no-password", "--password=x" (judged as text) and "-p"
+ * (a port as often as a password).
+ */
+static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len)
+{
+	static const struct name_verdict none = { NC_NONE, -1, false };
+	size_t d = len > 1 && v[0] == '-' ? 1 + (v[1] == '-') : 0;
+
+	if (!d || len - d < 2 || !is_alnum((unsigned char)v[d]) || !name_token(v + d, len - d) ||
+	    (len - d > 3 && mem_ieq(v + d, "no-", 3)))
+		return none;
+	return classify(sc, v + d, len - d, NULL);
+}
+
+void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen)
+{
+	if (f->map) {
+		if (f->key_role & KR_NAME)
+			f->pair = node_name_verdict(sc, v, vlen);
+		return;
+	}
+	/* an item that is a flag itself ("--password --stdin") is no flag's value */
+	f->item = vlen > 1 && v[0] == '-' && (v[1] == '-' || is_alnum((unsigned char)v[1])) ?
+			  (struct name_verdict){ NC_NONE, -1, false } :
+			  f->next;
+	f->next = flag_verdict(sc, v, vlen);
+}
+
+/* The verdict a sibling or the mapping's own key lends to the value in f: NC_NONE if none. */
+static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
+					const struct rbuf *path)
+{
+	struct name_verdict v = { NC_NONE, -1, false };
+
+	if (!f->map)
+		return f->item;
+	if ((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE)
+		return f->pair;
+	if ((f->key_role & KR_HELD) && f->held_len) {
+		/* "password": {"value": x}, not "password": {"min_length": 8} */
+		v = classify(sc, path->buf + f->held_off, f->held_len, NULL);
+		if (v.cls != NC_STRONG)
+			v.cls = NC_NONE;
+	}
+	return v;
+}
+
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno)
 {
+	struct name_verdict lent;
+	int r;
+
 	if (f && f->secret_data && sc->on[R_KUBERNETES_SECRET] && !value_is_redacted(v, vlen)) {
 		put_label(sc, out, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, lineno);
 		return R_KUBERNETES_SECRET;
 	}
 	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
-	return scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
-				f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+	r = scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
+			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
+	if (r >= 0 || sc->error || !f)
+		return r;
+	lent = lent_verdict(sc, f, path);
+	if (lent.cls == NC_NONE)
+		return -1;
+	return judged_value(sc, lent, v, vlen, out, lineno);
 }
 
 /* Does key (or one of path's components) match a policy key name, or path a key path? */

@@ -591,7 +591,9 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
-	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent))
+	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
+	    a->pair.cls != b->pair.cls ||
+	    (a->pair.cls != NC_NONE && (a->pair.rule != b->pair.rule || a->pair_col != b->pair_col)))
 		return false;
 	return a->state == TS_NONE ||
 	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
@@ -1010,6 +1012,7 @@ static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struc
 			end = q ? (size_t)(q - held.buf) + 1 : held.len;
 			s->tc.k8s_secret = yaml_doc_is_secret(held.buf + pos, end - pos);
 			s->tc.k8s_data = false;
+			s->tc.pair.cls = NC_NONE;
 		}
 		rc = feed_lines(s, held.buf + pos, end - pos, err);
 		pos = end;

@@ -4,13 +4,14 @@
  *
  * libyaml gives each scalar's position (marks count characters; we convert
  * to byte offsets). Value scalars are judged by their key and key path, or
- * redacted as text and re-quoted when needed; everything between them (keys,
- * indicators, comments) is redacted as text, so comments and keys are
- * covered too. The result is the same document with only values changed:
+ * redacted as text and re-quoted when needed; keys are redacted as text
+ * within their own extent (quoted when needed too), and everything between
+ * scalars (indicators, anchors, comments) as text, so comments are covered. The result is the same document with only values changed:
  * comments, order, quoting and indentation stay. A first pass parses the
  * whole stream (anything libyaml rejects is redacted as text instead) and
  * finds the mappings with "kind: Secret", whose data and stringData values
- * all go.
+ * all go, and the name/value pairs whose name makes their value secret
+ * (the value may come first).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ struct ywalk {
 	struct yframe *st;
 	size_t depth, alloc;
 	struct offsets secrets;    /* character indexes of mappings with "kind: Secret" */
+	struct named {             /* mappings whose pair name is secret, by start */
+		size_t start;
+		struct name_verdict v;
+	} *named;
+	size_t nnamed, anamed, named_next;
 	size_t ci, bi;         /* character index -> byte offset cursor */
 	size_t base;           /* bytes skipped before libyaml's index 0 (a BOM) */
 	size_t copied;         /* bytes before this have been written */
@@ -89,11 +95,48 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 	if (node_enter(&f->n, parent ? &parent->n : NULL, &w->path, map, start,
 		       w->out ? &w->secrets : NULL))
 		return -1;
+	if (map && w->out) { /* its pair's name, when its value comes first */
+		while (w->named_next < w->nnamed && w->named[w->named_next].start < start)
+			w->named_next++;
+		if (w->named_next < w->nnamed && w->named[w->named_next].start == start)
+			f->n.pair = w->named[w->named_next].v;
+	}
 	f->expect_key = map;
 	f->flow = flow || (parent && parent->flow);
 	f->kind_next = false;
 	f->is_key = parent && parent->n.map && parent->expect_key;
 	return 0;
+}
+
+/* Analysis: the value of a pair's name key, for the pair's value that may come before it. */
+static int note_named(struct ywalk *w, const struct yframe *f, const yaml_event_t *ev)
+{
+	struct name_verdict v;
+
+	if (!f || !f->n.map || !(f->n.key_role & KR_NAME))
+		return 0;
+	v = node_name_verdict(w->sc, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+	if (v.cls == NC_NONE)
+		return 0;
+	if (w->nnamed == w->anamed) {
+		size_t n = w->anamed ? w->anamed * 2 : 16;
+		struct named *nv = realloc(w->named, n * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		w->named = nv;
+		w->anamed = n;
+	}
+	w->named[w->nnamed].start = f->n.start;
+	w->named[w->nnamed++].v = v;
+	return 0;
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	size_t x = ((const struct named *)a)->start, y = ((const struct named *)b)->start;
+
+	return x < y ? -1 : x > y;
 }
 
 static void pop(struct ywalk *w)
@@ -112,9 +155,9 @@ static void pop(struct ywalk *w)
 }
 
 /*
- * Redact the bytes between value scalars (keys, indicators, anchors,
- * comments) up to end. Values are never here, so "name: value" is looked
- * for only in comments; token patterns and PII everywhere.
+ * Redact the bytes between scalars (indicators, anchors, comments) up to
+ * end. Values are never here, so "name: value" is looked for only in
+ * comments; token patterns and PII everywhere.
  */
 static int gap(struct ywalk *w, size_t end)
 {
@@ -220,7 +263,39 @@ static size_t skip_properties(const char *p, size_t s, size_t e)
 	return s;
 }
 
-static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
+/*
+ * Redact a scalar's text into w->tmp: a value's lines as text, a key's as
+ * names are (in a key "name=value" is no assignment, as between values).
+ */
+static int scan_text(struct ywalk *w, const char *s, size_t n, bool key, bool fixed, uint64_t line)
+{
+	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = fixed };
+	size_t pos = 0;
+
+	rbuf_reset(&w->tmp);
+	if (!key)
+		return scan_lines(w->sc, &tc, s, n, &w->tmp, &line);
+	while (pos < n) {
+		const char *nl = memchr(s + pos, '\n', n - pos);
+		size_t le = nl ? (size_t)(nl - s) : n;
+
+		if (scan_record(w->sc, &tc, s + pos, le - pos, &w->tmp, line, SR_NO_ASSIGN))
+			return -1;
+		if (nl) {
+			rbuf_addch(&w->tmp, '\n');
+			line += !fixed;
+		}
+		pos = le + (nl != NULL);
+	}
+	return w->tmp.oom ? -1 : 0;
+}
+
+/*
+ * A scalar, a mapping's key or a value, redacted within its own extent (what
+ * is found in a key never runs into the ':' after it). A value is judged by
+ * its key first; a key only as text.
+ */
+static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 {
 	struct scanner *sc = w->sc;
 	struct yframe *f = w->depth ? &w->st[w->depth - 1] : NULL;
@@ -244,7 +319,11 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 	if (gap(w, bs))
 		return -1;
 	rbuf_reset(&w->rep);
-	r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
+	if (!key && f)
+		node_note(sc, &f->n, v, vlen);
+	/* "~" is YAML's null, as "null" is: no value to judge */
+	if (!key && !(style == YAML_PLAIN_SCALAR_STYLE && vlen == 1 && v[0] == '~'))
+		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
 	if (sc->error)
 		return -1;
 	if (r >= 0) {
@@ -259,11 +338,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 		 * a secret, and an escape ("\"", "''") is not cut in two.
 		 * Unchanged, the source stays; else the value is quoted again.
 		 */
-		struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
-		uint64_t l = line;
-
-		rbuf_reset(&w->tmp);
-		if (scan_lines(sc, &tc, v, vlen, &w->tmp, &l))
+		if (scan_text(w, v, vlen, key, true, line))
 			return -1;
 		if (w->tmp.len == vlen && !memcmp(w->tmp.buf, v, vlen))
 			rbuf_add(w->out, w->p + bs, be - bs);
@@ -272,11 +347,7 @@ static int value_scalar(struct ywalk *w, const yaml_event_t *ev)
 				   style == YAML_SINGLE_QUOTED_SCALAR_STYLE &&
 					   single_quotable(w->tmp.buf, w->tmp.len));
 	} else {
-		struct textctx tc = { .fmt = F_TEXT, .embedded = true };
-		uint64_t l = line;
-
-		rbuf_reset(&w->tmp);
-		if (scan_lines(sc, &tc, w->p + bs, be - bs, &w->tmp, &l))
+		if (scan_text(w, w->p + bs, be - bs, key, false, line))
 			return -1;
 		if (style == YAML_PLAIN_SCALAR_STYLE && be > bs &&
 		    (w->tmp.len != be - bs || memcmp(w->tmp.buf, w->p + bs, be - bs)) &&
@@ -308,6 +379,8 @@ static bool in_label(struct ywalk *w, const yaml_event_t *ev)
 		b = byte_at(w, ev->start_mark.index);
 		if (b >= w->len || !label_len(w->p + b, w->len - b))
 			return false;
+		if (f && !f->n.map) /* a label is no flag's value either */
+			f->n.next.cls = NC_NONE;
 	}
 	if (ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT)
 		w->label_depth++;
@@ -346,6 +419,8 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 	case YAML_ALIAS_EVENT:
 		if (f && f->n.map)
 			f->expect_key = !f->expect_key;
+		else if (f) /* an alias is no flag's value */
+			f->n.next.cls = NC_NONE;
 		return 0;
 	case YAML_SCALAR_EVENT:
 		if (f && f->n.map && f->expect_key) {
@@ -355,13 +430,16 @@ static int on_event(struct ywalk *w, const yaml_event_t *ev)
 			node_set_key(&f->n, &w->path, k, n);
 			f->expect_key = false;
 			f->kind_next = n == 4 && !memcmp(k, "kind", 4);
-			return w->path.oom ? -1 : 0;
+			if (w->path.oom || (w->out && scalar(w, ev, true)))
+				return -1;
+			return 0;
 		}
 		if (!w->out) {
 			if (f && f->kind_next && ev->data.scalar.length == 6 &&
 			    !memcmp(ev->data.scalar.value, "Secret", 6))
 				w->error |= offsets_add(&w->secrets, f->n.start);
-		} else if (value_scalar(w, ev)) {
+			w->error |= note_named(w, f, ev);
+		} else if (scalar(w, ev, false)) {
 			return -1;
 		}
 		if (f) {
@@ -422,6 +500,8 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	if (rc > 0) {
 		size_t mark = out->len;
 
+		if (w.nnamed) /* found in the order the names came, looked up in that of the mappings */
+			qsort(w.named, w.nnamed, sizeof(*w.named), cmp_named);
 		w.out = out;
 		w.ci = 0;
 		w.bi = w.base;
@@ -442,6 +522,7 @@ int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	rbuf_release(&w.tmp);
 	rbuf_release(&w.val);
 	free(w.st);
+	free(w.named);
 	offsets_release(&w.secrets);
 	return rc;
 }
