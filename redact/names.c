@@ -108,6 +108,7 @@ static bool is_lower(int c)
 static void end_word(struct words *w, size_t *k)
 {
 	char *word = w->w[w->total % MAX_WORDS];
+	size_t n;
 
 	if (!*k)
 		return;
@@ -121,7 +122,24 @@ static void end_word(struct words *w, size_t *k)
 		*k = MAX_WORD - 1;
 	}
 	word[*k] = '\0';
+	n = *k;
 	*k = 0;
+	/* "PASSWORD2", "API_KEY_2": a number does not change what a word names */
+	while (n && word[n - 1] >= '0' && word[n - 1] <= '9')
+		n--;
+	if (!n)
+		return;
+	word[n] = '\0';
+	/* "PassWord", "PASS_PHRASE": two words for one */
+	if (w->total && (!strcmp(word, "word") || !strcmp(word, "phrase"))) {
+		char *before = w->w[(w->total - 1) % MAX_WORDS];
+
+		if (!strcmp(before, "pass")) {
+			memcpy(before + 4, word, strlen(word) + 1);
+			w->has |= word_bits(before);
+			return;
+		}
+	}
 	w->has |= word_bits(word);
 	w->total++;
 }
@@ -130,7 +148,9 @@ static void end_word(struct words *w, size_t *k)
  * Split a name into lower-case words, keeping its last MAX_WORDS - 1, and of
  * a longer word its last MAX_WORD - 1 letters: a name is judged by its end
  * ("..._secret"), and must be judged alike when a pseudonym has replaced a
- * part of it with fewer or shorter words.
+ * part of it with fewer or shorter words. A word's trailing digits go, and
+ * a word of digits with them ("DB_PASSWORD1", "API_KEY_2"); "pass" then
+ * "word" or "phrase" is one word ("PassWord", "PASS_PHRASE").
  */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
@@ -238,8 +258,8 @@ static const char *const benign_last[] = {
 	"age", "alg", "algorithm", "allowed", "arn", "at", "attempts", "audience", "authenticated",
 	"authentication", "backend", "backoff", "bits", "cache", "changed", "check", "cipher",
 	"class", "complexity", "cost", "count", "created", "curve", "date", "delay", "desc",
-	"description", "dir", "directory", "disabled", "display", "duration", "enable", "enabled",
-	"encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
+	"description", "dialog", "dir", "directory", "disabled", "display", "duration", "enable",
+	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
 	"expiration", "expire", "expired", "expires", "expiry", "field", "fields", "file", "files",
 	"format", "header", "headers", "help", "hidden", "hint", "history", "holder", "host",
 	"hostname", "id", "ids", "index", "interval", "issuer", "iterations", "kind", "label",
