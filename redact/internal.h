@@ -334,6 +334,7 @@ struct name_verdict {
 	enum name_class cls;
 	int rule;        /* engine rule index */
 	bool not_paths;  /* "PWD=/home/x" is a directory: absolute paths are not secrets */
+	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
 };
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */

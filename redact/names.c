@@ -88,7 +88,10 @@ struct words {
  * name is judged alike when a pseudonym has replaced a part of it with
  * fewer words.
  */
-enum { W_PASSWORD = 1, W_SECRET = 2, W_TOKEN = 4, W_CREDENTIAL = 8, W_AWS = 16, W_DATADOG = 32 };
+enum {
+	W_PASSWORD = 1, W_SECRET = 2, W_TOKEN = 4, W_CREDENTIAL = 8, W_AWS = 16, W_DATADOG = 32,
+	W_TOKENS = 64, /* "tokens": perhaps a number of them ("max_tokens") */
+};
 static unsigned word_bits(const char *word);
 
 static bool is_upper(int c)
@@ -299,16 +302,17 @@ static unsigned word_bits(const char *word)
 {
 	static const char *const aws[] = { "aws", NULL };
 	static const char *const datadog[] = { "dd", "datadog", NULL };
+	static const char *const tokens[] = { "tokens", NULL };
 
 	return (in_list(word, password_words) ? W_PASSWORD : 0) |
 	       (in_list(word, secret_words) ? W_SECRET : 0) | (in_list(word, token_words) ? W_TOKEN : 0) |
 	       (in_list(word, credential_words) ? W_CREDENTIAL : 0) | (in_list(word, aws) ? W_AWS : 0) |
-	       (in_list(word, datadog) ? W_DATADOG : 0);
+	       (in_list(word, datadog) ? W_DATADOG : 0) | (in_list(word, tokens) ? W_TOKENS : 0);
 }
 
 static struct name_verdict verdict(enum name_class cls, int rule)
 {
-	struct name_verdict v = { cls, rule, false };
+	struct name_verdict v = { cls, rule, false, false };
 
 	return v;
 }
@@ -360,8 +364,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_STRONG, R_DATADOG_API_KEY);
 	if ((w.has & W_SECRET) || ends_with(last, "secret"))
 		return verdict(NC_STRONG, R_SECRET);
-	if ((w.has & W_TOKEN) || ends_with(last, "token"))
-		return verdict(NC_STRONG, R_TOKEN);
+	if ((w.has & W_TOKEN) || ends_with(last, "token")) {
+		static const char *const count_words[] = { "max", "min", "num", "total", NULL };
+		struct name_verdict v = verdict(NC_STRONG, R_TOKEN);
+
+		/* "max_tokens", "prompt_tokens", "max_token": a number of tokens, not one */
+		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
+		return v;
+	}
 	if (w.has & W_CREDENTIAL)
 		return verdict(NC_STRONG, R_CREDENTIAL);
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))

@@ -399,6 +399,17 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 	}
 }
 
+/* Up to nine digits: a count ("max_tokens=4096"), not a token. */
+static bool small_number(const char *v, size_t n)
+{
+	if (!n || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -414,7 +425,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		cookie_value(sc, p, vs, ve);
 		return;
 	case NC_STRONG:
-		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/'))
+		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		    (v.counts && small_number(val, n)))
 			return;
 		/*
 		 * Our label in a value with more: the first pass kept the value
@@ -468,7 +480,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 				    const char *path)
 {
 	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
-	struct name_verdict v = { NC_STRONG, prule, false };
+	struct name_verdict v = { NC_STRONG, prule, false, false };
 
 	if (prule < 0 && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
@@ -477,7 +489,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 		 * which decides): its value was redacted then, or kept. Either
 		 * way it stays as it is.
 		 */
-		return (struct name_verdict){ NC_NONE, -1, false };
+		return (struct name_verdict){ NC_NONE, -1, false, false };
 	}
 	if (prule < 0)
 		v = name_classify_memo(sc->memo, name, len);
