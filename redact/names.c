@@ -339,6 +339,11 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_WEAK, R_SESSION_ID);
 	if (in_sorted(last, benign_last, sizeof(benign_last) / sizeof(benign_last[0])))
 		return verdict(NC_NONE, -1);
+	/* a public key is no secret: "public_key", "PublicKey", "pubkey" */
+	if (!strcmp(last, "publickey") || !strcmp(last, "pubkey") ||
+	    ((!strcmp(last, "key") || !strcmp(last, "keys")) &&
+	     (!strcmp(prev, "public") || !strcmp(prev, "pub"))))
+		return verdict(NC_NONE, -1);
 
 	if (!strcmp(last, "pwd")) {
 		struct name_verdict v = verdict(NC_STRONG, R_PASSWORD);

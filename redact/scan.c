@@ -565,6 +565,25 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	return *ve > j;
 }
 
+/* Is the word before p[ns] (across spaces) one of words? */
+static const char *const public_words[] = { "public", "pub", NULL };
+
+static bool word_before(const char *p, size_t ns, const char *const *words)
+{
+	size_t e = ns, s;
+
+	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	if (e == ns)
+		return false;
+	for (s = e; s > 0 && is_alnum((unsigned char)p[s - 1]); s--)
+		;
+	for (; *words; words++)
+		if (strlen(*words) == e - s && mem_ieq(p + s, *words, e - s))
+			return true;
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
@@ -602,6 +621,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	v = classify(sc, p + ns, ne - ns, NULL);
 	if (v.cls == NC_NONE)
 		return;
+	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
+		return; /* "public key: ..." names a public key, which is no secret */
 	if (xml) {
 		while (j < len && is_space((unsigned char)p[j]))
 			j++;
