@@ -446,6 +446,28 @@ bool value_is_redacted(const char *v, size_t len)
 	return !len || only_labels(v, len);
 }
 
+/*
+ * The inside of "${env:DB_PASSWORD}": a lookup by a prefix that names where
+ * the value comes from (Log4j, Vector, Spring), then a name. A default value
+ * ("${DB_PASSWORD:hunter2}", "${env:X:-hunter2}") is no lookup.
+ */
+static bool lookup_at(const char *prefix, size_t plen, const char *name, size_t nlen)
+{
+	static const char *const prefixes[] = {
+		"env", "sys", "file", "vault", "secret", "secrets", "ssm", NULL,
+	};
+	bool known = false;
+
+	for (const char *const *q = prefixes; *q && !known; q++)
+		known = strlen(*q) == plen && mem_ieq(prefix, *q, plen);
+	if (!known || !nlen)
+		return false;
+	for (size_t i = 0; i < nlen; i++)
+		if (!is_alnum((unsigned char)name[i]) && !strchr("_./#-", name[i]))
+			return false;
+	return true;
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -469,9 +491,18 @@ bool value_is_placeholder(const char *v, size_t len)
 		if (v[0] == '*' && i >= 3) /* "***REDACTED***", "********(masked)" */
 			return true;
 	}
-	/* ${VAR} (but not ${VAR:-default}), $VAR, %VAR%, {{ template }}, <changeme>, %(name)s */
-	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}')
-		return !memchr(v, ':', len) && !memchr(v + 2, '{', len - 2);
+	/*
+	 * ${VAR}, ${env:VAR} (but not ${VAR:-default} nor ${VAR:default}), $VAR,
+	 * %VAR%, {{ template }}, <changeme>, %(name)s
+	 */
+	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
+		const char *colon = memchr(v, ':', len);
+
+		if (memchr(v + 2, '{', len - 2))
+			return false;
+		return !colon || lookup_at(v + 2, (size_t)(colon - v) - 2, colon + 1,
+					   len - 1 - (size_t)(colon + 1 - v));
+	}
 	if (len >= 2 && v[0] == '$' && (is_alnum((unsigned char)v[1]) || v[1] == '_')) {
 		for (i = 1; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
 			;
