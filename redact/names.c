@@ -298,6 +298,13 @@ static const char *const key_qualifiers[] = {
 	"decryption", "private", NULL,
 };
 
+/* Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile"). */
+static const char *const data_key_qualifiers[] = {
+	"cache", "partition", "sort", "range", "primary", "foreign", "unique", "composite",
+	"routing", "idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
+	"object", NULL,
+};
+
 static unsigned word_bits(const char *word)
 {
 	static const char *const aws[] = { "aws", NULL };
@@ -384,7 +391,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)))
 		return verdict(NC_STRONG, R_API_KEY);
 	if (!strcmp(last, "key") || !strcmp(last, "keys"))
-		return verdict(NC_WEAK, R_API_KEY);
+		return in_list(prev, data_key_qualifiers) ? verdict(NC_NONE, -1) :
+							    verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "auth"))
 		return verdict(NC_WEAK, R_CREDENTIAL);
 	if (!strcmp(last, "session"))
