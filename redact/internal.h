@@ -345,6 +345,8 @@ size_t label_len(const char *p, size_t len);
 bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
 bool value_is_placeholder(const char *v, size_t len);
+/* An AWS resource name ("arn:aws:secretsmanager:...:secret:db-AbCdEf"): an identifier, no secret. */
+bool value_is_arn(const char *v, size_t len);
 /* Random-looking enough to be a key or token (for weak names and the entropy rule). */
 bool value_looks_secret(const char *v, size_t len);
 /* Passing checks for the built-in patterns. */

@@ -540,6 +540,20 @@ bool value_is_placeholder(const char *v, size_t len)
 	return false;
 }
 
+bool value_is_arn(const char *v, size_t len)
+{
+	size_t colons = 0;
+
+	if (len < 12 || memcmp(v, "arn:aws", 7))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (is_space((unsigned char)v[i]))
+			return false;
+		colons += v[i] == ':';
+	}
+	return colons >= 5;
+}
+
 /* log2(x) for x >= 1, without libm: integer part by halving, then 12 fraction bits. */
 static double log2_pos(double x)
 {

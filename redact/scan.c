@@ -426,7 +426,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		return;
 	case NC_STRONG:
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
-		    (v.counts && small_number(val, n)))
+		    (v.counts && small_number(val, n)) || value_is_arn(val, n))
 			return;
 		/*
 		 * Our label in a value with more: the first pass kept the value
@@ -439,7 +439,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 			return; /* the AWS documentation's example key */
 		break;
 	case NC_WEAK:
-		if (value_is_placeholder(val, n) || !value_looks_secret(val, n))
+		if (value_is_placeholder(val, n) || !value_looks_secret(val, n) || value_is_arn(val, n))
 			return;
 		break;
 	case NC_ALL:
@@ -584,6 +584,20 @@ static bool word_before(const char *p, size_t ns, const char *const *words)
 	return false;
 }
 
+/*
+ * Is p[ns] inside an ARN ("arn:aws:secretsmanager:...:secret:prod/db-AbCdEf")?
+ * Its "secret:" is a part of an identifier, not an assignment.
+ */
+static bool in_arn(const char *p, size_t ns)
+{
+	size_t s = ns;
+
+	while (s > 0 && ns - s < 256 && !is_space((unsigned char)p[s - 1]) &&
+	       !strchr("\"'`=,;([{<>", p[s - 1]))
+		s--;
+	return ns - s > 4 && !memcmp(p + s, "arn:", 4);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
@@ -607,6 +621,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 			j++;
 	} else if (j < len && p[j] == ':') {
 		if (j + 1 < len && p[j + 1] == ':')
+			return;
+		if (ns > 0 && p[ns - 1] == ':' && in_arn(p, ns))
 			return;
 		if (j + 2 < len && p[j + 1] == '/' && p[j + 2] == '/')
 			return;
