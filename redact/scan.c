@@ -644,7 +644,9 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 			j++;
 		for (ve = j; ve < len && p[ve] != '<'; ve++)
 			;
-		judge_value(sc, v, p, j, trim_end(p, j, ve));
+		/* an element has its end tag on the line: "<PASSWORD>" alone is a placeholder */
+		if (ve + 1 < len && p[ve + 1] == '/')
+			judge_value(sc, v, p, j, trim_end(p, j, ve));
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
