@@ -598,16 +598,111 @@ static bool in_arn(const char *p, size_t ns)
 	return ns - s > 4 && !memcmp(p + s, "arn:", 4);
 }
 
+/*
+ * The text of an XML element from j (just after its start tag): up to its
+ * end tag, which must be on the line, or inside a CDATA section. False when
+ * it has none ("<PASSWORD>" alone is a placeholder, not an element).
+ */
+static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t k;
+
+	while (j < len && is_space((unsigned char)p[j]))
+		j++;
+	if (len - j >= 9 && !memcmp(p + j, "<![CDATA[", 9)) {
+		const char *e = mem_find(p + j + 9, len - j - 9, "]]>", 3);
+
+		*vs = j + 9;
+		*ve = e ? (size_t)(e - p) : len;
+		return true;
+	}
+	for (k = j; k < len && p[k] != '<'; k++)
+		;
+	if (k + 1 >= len || p[k + 1] != '/')
+		return false;
+	*vs = j;
+	*ve = trim_end(p, j, k);
+	return true;
+}
+
+/* Is the name at p[ns], quoted, the value of an XML attribute key= or name=? */
+static bool xml_name_attr(const char *p, size_t ns)
+{
+	size_t e = ns - 1, s;
+
+	if (ns < 3 || (p[e] != '"' && p[e] != '\'') || p[e - 1] != '=')
+		return false;
+	for (s = --e; s > 0 && is_alnum((unsigned char)p[s - 1]); s--)
+		;
+	return s > 0 && is_space((unsigned char)p[s - 1]) &&
+	       ((e - s == 3 && mem_ieq(p + s, "key", 3)) || (e - s == 4 && mem_ieq(p + s, "name", 4)));
+}
+
+/*
+ * The value that goes with a name given in an XML attribute at ns, from j
+ * (after the name's closing quote): the tag's value= attribute
+ * (<add key="SmtpPassword" value="x"/>), or else the element's text when its
+ * end tag closes the same element (<entry key="db.password">x</entry>).
+ */
+static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_t *vs, size_t *ve)
+{
+	const char *lt = memrchr(p, '<', ns);
+
+	while (j < len) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (j < len && p[j] == '>') {
+			size_t ts = lt ? (size_t)(lt - p) + 1 : ns, te = ts;
+			const char *et;
+
+			while (te < ns && name_char((unsigned char)p[te]))
+				te++;
+			if (te == ts || !element_text(p, len, j + 1, vs, ve))
+				return false;
+			et = mem_find(p + *ve, len - *ve, "</", 2);
+			return et && (size_t)(p + len - et) >= 2 + te - ts &&
+			       !memcmp(et + 2, p + ts, te - ts);
+		}
+		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
+		     j++)
+			;
+		ae = j;
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j + 1 >= len || p[j] != '=')
+			return false; /* "/>", or no attribute */
+		for (j++; j < len && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= len || (p[j] != '"' && p[j] != '\''))
+			return false;
+		close = memchr(p + j + 1, p[j], len - j - 1);
+		if (!close)
+			return false;
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+			return true;
+		}
+		j = (size_t)(close - p) + 1;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false;
+	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false;
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
-	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1])
+	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
+		quoted = true;
 		j++;
+	}
 	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
 		;
 	if (ns > 0 && p[ns - 1] == '<' && sp < len && p[sp] == '>') { /* <password>x</password> */
@@ -631,6 +726,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
+	} else if (quoted && xml_name_attr(p, ns)) {
+		attr = true; /* <add key="SmtpPassword" value="x"/> */
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
 	}
@@ -639,14 +736,9 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		return;
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
 		return; /* "public key: ..." names a public key, which is no secret */
-	if (xml) {
-		while (j < len && is_space((unsigned char)p[j]))
-			j++;
-		for (ve = j; ve < len && p[ve] != '<'; ve++)
-			;
-		/* an element has its end tag on the line: "<PASSWORD>" alone is a placeholder */
-		if (ve + 1 < len && p[ve + 1] == '/')
-			judge_value(sc, v, p, j, trim_end(p, j, ve));
+	if (xml || attr) {
+		if (xml ? element_text(p, len, j, &vs, &ve) : xml_attr_value(p, len, ns, j, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
