@@ -378,6 +378,7 @@ enum text_state {
 	TS_PEM,      /* inside a private key block: body lines go */
 	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
 	TS_QUOTE,    /* a quoted secret value spanning lines */
+	TS_XML,      /* an XML element of a secret, its text on the lines below its start tag */
 };
 
 enum fmt {
@@ -402,10 +403,12 @@ struct textctx {
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
-	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
+	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
+	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
+	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
 	/*
 	 * YAML read as lines: is this document a Kubernetes Secret (1), not one

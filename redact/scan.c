@@ -1211,6 +1211,29 @@ static bool looks_base64(const char *p, size_t len, size_t j)
 }
 
 /*
+ * A line of an XML file that is only the start tag of a secret's element
+ * ("  <password>"): its text is on the lines below, up to the end tag.
+ */
+static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			   size_t j)
+{
+	size_t ns = j + 1, ne = ns;
+	struct name_verdict v;
+
+	while (ne < len && name_char((unsigned char)p[ne]))
+		ne++;
+	if (ne == ns || ne >= len || p[ne] != '>' || trim_end(p, ne + 1, len) != ne + 1)
+		return;
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls != NC_STRONG)
+		return;
+	tc->state = TS_XML;
+	tc->rule = (uint16_t)v.rule;
+	tc->label_done = false;
+	tc->qlines = 0;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -1228,6 +1251,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	indent = j;
+	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
+		xml_start_line(sc, tc, p, len, j);
+		return;
+	}
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ')
@@ -1899,6 +1926,32 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		tc->state = TS_NONE;
 		p += k; /* the value's end goes; the line from its closing quote is scanned */
 		len -= k;
+		break;
+	}
+	case TS_XML: {
+		const char *et = mem_find(p, len, "</", 2);
+		size_t ws = leading_ws(p, len), k;
+
+		if (!et) {
+			if (++tc->qlines > QUOTE_MAX_LINES) {
+				tc->state = TS_NONE;
+				break;
+			}
+			if (ws < len && trim_end(p, ws, len) > ws)
+				block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		k = (size_t)(et - p);
+		if (trim_end(p, ws, k) > ws) { /* "  text</password>": the text goes */
+			rbuf_add(out, p, ws);
+			if (!tc->label_done) {
+				put_label(sc, out, tc->rule);
+				report_hit(sc, tc->rule, lineno);
+			}
+			p += k; /* the end tag on is scanned */
+			len -= k;
+		}
 		break;
 	}
 	case TS_NONE:
