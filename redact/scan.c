@@ -1266,8 +1266,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (j < len && (p[j] == '"' || p[j] == '\''))
 		j++;
 	ns = j;
-	if (tc->fmt == F_INI) { /* npm: //registry.example/:_authToken=... */
-		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"')
+	if (tc->fmt == F_INI) {
+		/* "name: value" too, but npm's "//registry.example/:_authToken=..." is one name */
+		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"' &&
+		       !(p[j] == ':' && j > ns && p[j - 1] != '/'))
 			j++;
 	} else if (tc->fmt == F_YAML && j < len &&
 		   (!strchr("\"'[]{}#&*!|>%@`,", p[j]) || label_len(p + j, len - j))) {
