@@ -1211,6 +1211,35 @@ static bool looks_base64(const char *p, size_t len, size_t j)
 }
 
 /*
+ * The rest of a configuration line from j, as the value of a directive
+ * ("password x", "remote_password x"): one word, not a path nor a URL.
+ */
+static bool directive_value(const char *p, size_t len, size_t j)
+{
+	size_t e = trim_end(p, j, len);
+
+	if (e == j || p[j] == '/' || p[j] == '#' || mem_find(p + j, e - j, "://", 3))
+		return false;
+	for (size_t k = j; k < e; k++)
+		if (is_space((unsigned char)p[k]))
+			return false;
+	return true;
+}
+
+/* nginx's proxy_pass, fastcgi_pass...: "pass" says where requests go, not a password. */
+static bool pass_on(const char *name, size_t n)
+{
+	static const char *const to[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
+
+	if (n < 6 || !mem_ieq(name + n - 5, "_pass", 5))
+		return false;
+	for (const char *const *w = to; *w; w++)
+		if (strlen(*w) == n - 5 && mem_ieq(name, *w, n - 5))
+			return true;
+	return false;
+}
+
+/*
  * A line of an XML file that is only the start tag of a secret's element
  * ("  <password>"): its text is on the lines below, up to the end tag.
  */
@@ -1241,7 +1270,7 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted;
+	bool quoted, directive = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
@@ -1307,9 +1336,13 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
-	} else if (!(j > sp && (tc->fmt == F_PROPERTIES ||
-				(ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
-				(ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10))))) {
+	} else if (j > sp && (tc->fmt == F_PROPERTIES ||
+			      (ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
+			      (ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10)))) {
+		; /* "name value" */
+	} else if (j > sp && (tc->conf || tc->fmt == F_INI) && directive_value(p, len, j)) {
+		directive = true; /* "password x" in a configuration file */
+	} else {
 		return;
 	}
 	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
@@ -1329,6 +1362,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	}
 	v = classify(sc, p + ns, ne - ns, pathp);
+	if (directive) {
+		if (v.cls != NC_STRONG || pass_on(p + ns, ne - ns))
+			return;
+		if (ve > vs && p[ve - 1] == ';') /* nginx */
+			ve--;
+	}
 	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
 	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
 		v.cls = NC_ALL; /* a value of a Kubernetes Secret */
