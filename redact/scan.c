@@ -1097,28 +1097,44 @@ static void username_field(struct scanner *sc, const char *p, size_t s, size_t e
 	pseudo_match(sc, s, e, PII_USERNAME);
 }
 
-/* .netrc: "machine H login U password P", words across lines. */
+/*
+ * .netrc: "machine H login U password P", words across lines. A word may be
+ * quoted, spaces and all ("P@ss word!", with \" and \\ escapes, as curl reads
+ * it): its inside goes.
+ */
 static void netrc_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		size_t ws, we;
+		size_t ws, we, is, ie;
 
 		while (i < len && is_space((unsigned char)p[i]))
 			i++;
-		for (ws = i; i < len && !is_space((unsigned char)p[i]); i++)
-			;
+		ws = i;
+		if (i < len && p[i] == '"') {
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\' && i + 1 < len)
+					i++;
+			is = ws + 1;
+			ie = i;
+			i += i < len;
+		} else {
+			while (i < len && !is_space((unsigned char)p[i]))
+				i++;
+			is = ws;
+			ie = i;
+		}
 		we = i;
 		if (we == ws)
 			break;
 		if (tc->netrc_secret) {
 			tc->netrc_secret = false;
 			if (sc->on[R_PASSWORD])
-				add_match(sc, ws, we, R_PASSWORD, RK_LABEL, 0);
+				add_match(sc, is, ie, R_PASSWORD, RK_LABEL, 0);
 		} else if (tc->netrc_login) {
 			tc->netrc_login = false;
-			username_field(sc, p, ws, we);
+			username_field(sc, p, is, ie);
 		} else if ((we - ws == 8 && !memcmp(p + ws, "password", 8)) ||
 			   (we - ws == 6 && !memcmp(p + ws, "passwd", 6)) ||
 			   (we - ws == 7 && !memcmp(p + ws, "account", 7))) {
