@@ -107,6 +107,13 @@ static int get_list(struct pctx *c, const yaml_node_t *n, const char *what, char
 	return 0;
 }
 
+#define FOR_PAIRS(c, node, pair, k, v) \
+	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start; \
+	     pair < (node)->data.mapping.pairs.top && \
+	     ((k) = yaml_document_get_node((c)->doc, pair->key), \
+	      (v) = yaml_document_get_node((c)->doc, pair->value), 1); \
+	     pair++)
+
 static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
 		     size_t *nout)
 {
@@ -118,12 +125,27 @@ static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, cha
 	return 0;
 }
 
-#define FOR_PAIRS(c, node, pair, k, v) \
-	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start; \
-	     pair < (node)->data.mapping.pairs.top && \
-	     ((k) = yaml_document_get_node((c)->doc, pair->key), \
-	      (v) = yaml_document_get_node((c)->doc, pair->value), 1); \
-	     pair++)
+/*
+ * A key given twice in a mapping: libyaml keeps both, and one would silently
+ * win over the other.
+ */
+static int unique_keys(struct pctx *c, const yaml_node_t *map)
+{
+	yaml_node_t *k, *v;
+
+	FOR_PAIRS(c, map, pair, k, v) {
+		const char *key = scalar(k);
+
+		(void)v;
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; key && q < pair; q++) {
+			const char *prev = scalar(yaml_document_get_node(c->doc, q->key));
+
+			if (prev && !strcmp(prev, key))
+				return perr(c, k, "'%s' is given twice", key);
+		}
+	}
+	return 0;
+}
 
 static bool valid_id(const char *id)
 {
@@ -171,6 +193,8 @@ static int parse_builtin(struct pctx *c, struct redact_policy *pol, const yaml_n
 		}
 		if (v->type != YAML_MAPPING_NODE)
 			return perr(c, v, "rule '%s' must be on, off or {enabled, paths}", id);
+		if (unique_keys(c, v))
+			return -1;
 		{
 			yaml_node_t *k2, *v2;
 
@@ -242,6 +266,8 @@ static int parse_rule(struct pctx *c, struct redact_policy *pol, const yaml_node
 	if (n->type != YAML_MAPPING_NODE)
 		return perr(c, n, "a rule must be a mapping with an id and a pattern, literals or keys");
 	pol->nrules++;
+	if (unique_keys(c, n))
+		return -1;
 	FOR_PAIRS(c, n, pair, k, v) {
 		const char *key = scalar(k);
 
@@ -314,6 +340,8 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 
 	if (root->type != YAML_MAPPING_NODE)
 		return perr(c, root, "a policy is a mapping (see samples/policy.yaml)");
+	if (unique_keys(c, root))
+		return -1;
 	FOR_PAIRS(c, root, pair, k, v) {
 		const char *key = scalar(k);
 
@@ -339,8 +367,6 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 			if (get_list(c, v, "allow", &pol->allow, &pol->nallow))
 				return -1;
 		} else if (!strcmp(key, "builtin")) {
-			if (pol->builtins)
-				return perr(c, k, "'%s' is given twice", key);
 			if (parse_builtin(c, pol, v))
 				return -1;
 		} else if (!strcmp(key, "rules")) {
@@ -348,8 +374,6 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 
 			if (v->type != YAML_SEQUENCE_NODE)
 				return perr(c, v, "rules must be a list");
-			if (pol->rules)
-				return perr(c, k, "'%s' is given twice", key);
 			n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 			pol->rules = calloc(n + 1, sizeof(*pol->rules));
 			if (!pol->rules)
