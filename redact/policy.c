@@ -125,6 +125,17 @@ static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, cha
 	return 0;
 }
 
+/* A list that may not be empty (a rule that would find nothing, a scope of no file). */
+static int get_some(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
+		    size_t *nout, bool globs)
+{
+	if (globs ? get_globs(c, n, what, out, nout) : get_list(c, n, what, out, nout))
+		return -1;
+	if (!*nout)
+		return perr(c, n, "%s must not be empty", what);
+	return 0;
+}
+
 /*
  * A key given twice in a mapping: libyaml keeps both, and one would silently
  * win over the other.
@@ -206,7 +217,7 @@ static int parse_builtin(struct pctx *c, struct redact_policy *pol, const yaml_n
 						return -1;
 					b->enabled = on;
 				} else if (key && !strcmp(key, "paths")) {
-					if (get_globs(c, v2, "paths", &b->paths, &b->npaths))
+					if (get_some(c, v2, "paths", &b->paths, &b->npaths, true))
 						return -1;
 				} else {
 					return perr(c, k2, "unknown key '%s' (expected enabled or paths)",
@@ -287,18 +298,18 @@ static int parse_rule(struct pctx *c, struct redact_policy *pol, const yaml_node
 			pattern_node = v;
 			kinds++;
 		} else if (!strcmp(key, "literals")) {
-			if (get_list(c, v, "literals", &r->literals, &r->nliterals))
+			if (get_some(c, v, "literals", &r->literals, &r->nliterals, false))
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keys")) {
-			if (get_list(c, v, "keys", &r->keys, &r->nkeys))
+			if (get_some(c, v, "keys", &r->keys, &r->nkeys, false))
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keywords")) {
 			if (get_list(c, v, "keywords", &r->keywords, &r->nkeywords))
 				return -1;
 		} else if (!strcmp(key, "paths")) {
-			if (get_globs(c, v, "paths", &r->paths, &r->npaths))
+			if (get_some(c, v, "paths", &r->paths, &r->npaths, true))
 				return -1;
 		} else if (!strcmp(key, "ignore_case")) {
 			if (get_bool(c, v, "ignore_case", &r->ignore_case))
