@@ -143,6 +143,8 @@ const char *mem_find(const char *hay, size_t hlen, const char *needle, size_t nl
  * that starts after a '/' (so "var/log/x*.log" matches "files/var/log/x1.log").
  */
 bool glob_match_path(const char *pattern, const char *path);
+/* Does every '[' of a glob open a class that closes? (glob_match_path() reads it as a '[' else.) */
+bool glob_valid(const char *pattern);
 
 /* ---- rules ---- */
 

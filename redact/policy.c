@@ -114,14 +114,24 @@ static int get_list(struct pctx *c, const yaml_node_t *n, const char *what, char
 	      (v) = yaml_document_get_node((c)->doc, pair->value), 1); \
 	     pair++)
 
+/* The i-th item of a sequence get_list() has read. */
+static const yaml_node_t *item(struct pctx *c, const yaml_node_t *n, size_t i)
+{
+	return yaml_document_get_node(c->doc, n->data.sequence.items.start[i]);
+}
+
 static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
 		     size_t *nout)
 {
 	if (get_list(c, n, what, out, nout))
 		return -1;
-	for (size_t i = 0; i < *nout; i++)
+	for (size_t i = 0; i < *nout; i++) {
 		if ((*out)[i][strspn((*out)[i], "/")] == '\0')
 			return perr(c, n, "%s: an empty glob matches nothing", what);
+		if (!glob_valid((*out)[i]))
+			return perr(c, item(c, n, i), "%s: '[' opens a class that does not close in "
+				    "'%s' (write [[] for a '[')", what, (*out)[i]);
+	}
 	return 0;
 }
 
