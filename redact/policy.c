@@ -146,6 +146,20 @@ static int get_some(struct pctx *c, const yaml_node_t *n, const char *what, char
 	return 0;
 }
 
+/* Key names and key paths: "a.b", "**.b"; no empty part ("a..b", ".a", "a."). */
+static int get_keys(struct pctx *c, const yaml_node_t *n, char ***out, size_t *nout)
+{
+	if (get_some(c, n, "keys", out, nout, false))
+		return -1;
+	for (size_t i = 0; i < *nout; i++) {
+		const char *k = (*out)[i];
+
+		if (k[0] == '.' || k[strlen(k) - 1] == '.' || strstr(k, ".."))
+			return perr(c, item(c, n, i), "keys: '%s' has an empty part", k);
+	}
+	return 0;
+}
+
 /*
  * A key given twice in a mapping: libyaml keeps both, and one would silently
  * win over the other.
@@ -312,7 +326,7 @@ static int parse_rule(struct pctx *c, struct redact_policy *pol, const yaml_node
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keys")) {
-			if (get_some(c, v, "keys", &r->keys, &r->nkeys, false))
+			if (get_keys(c, v, &r->keys, &r->nkeys))
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keywords")) {
