@@ -220,7 +220,8 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_PASSWORD] = {
 		.id = "password",
 		.summary = "values of password, passwd, pwd, passphrase keys (key=value, key: "
-			   "value, env, INI, properties, JSON, YAML, XML, --password X), mysql -pX, .netrc, .pgpass",
+			   "value, env, INI, properties, JSON, YAML, XML elements and key=/value= "
+			   "attributes, config directives, --password X), mysql -pX, .netrc, .pgpass",
 	},
 	[R_SECRET] = {
 		.id = "secret",
@@ -228,12 +229,14 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_TOKEN] = {
 		.id = "token",
-		.summary = "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...)",
+		.summary = "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...; "
+			   "not counts such as max_tokens=4096)",
 	},
 	[R_API_KEY] = {
 		.id = "api-key",
 		.summary = "values of keys named api key, access/signing/private key, and of "
-			   "other *key names when the value looks random",
+			   "other *key names when the value looks random (not public, cache or "
+			   "partition keys)",
 	},
 	[R_CREDENTIAL] = {
 		.id = "credential",

@@ -89,6 +89,16 @@ static bool match_here(const char *pat, const char *s, int *budget)
 	}
 }
 
+bool glob_valid(const char *pattern)
+{
+	const char *end;
+
+	for (const char *p = pattern; (p = strchr(p, '[')); p = end)
+		if (class_match(p + 1, 'x', &end) < 0)
+			return false;
+	return true;
+}
+
 bool glob_match_path(const char *pattern, const char *path)
 {
 	const char *p;

@@ -143,6 +143,8 @@ const char *mem_find(const char *hay, size_t hlen, const char *needle, size_t nl
  * that starts after a '/' (so "var/log/x*.log" matches "files/var/log/x1.log").
  */
 bool glob_match_path(const char *pattern, const char *path);
+/* Does every '[' of a glob open a class that closes? (glob_match_path() reads it as a '[' else.) */
+bool glob_valid(const char *pattern);
 
 /* ---- rules ---- */
 
@@ -334,6 +336,7 @@ struct name_verdict {
 	enum name_class cls;
 	int rule;        /* engine rule index */
 	bool not_paths;  /* "PWD=/home/x" is a directory: absolute paths are not secrets */
+	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
 };
 
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
@@ -352,6 +355,8 @@ size_t label_len(const char *p, size_t len);
 bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
 bool value_is_placeholder(const char *v, size_t len);
+/* An AWS resource name ("arn:aws:secretsmanager:...:secret:db-AbCdEf"): an identifier, no secret. */
+bool value_is_arn(const char *v, size_t len);
 /* Random-looking enough to be a key or token (for weak names and the entropy rule). */
 bool value_looks_secret(const char *v, size_t len);
 /* Passing checks for the built-in patterns. */
@@ -383,6 +388,7 @@ enum text_state {
 	TS_PEM,      /* inside a private key block: body lines go */
 	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
 	TS_QUOTE,    /* a quoted secret value spanning lines */
+	TS_XML,      /* an XML element of a secret, its text on the lines below its start tag */
 };
 
 enum fmt {
@@ -407,13 +413,15 @@ struct textctx {
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
-	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
+	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far */
 	uint8_t pem_words;   /* TS_PEM: words before "-----BEGIN" on its line (a log line's prefix)... */
 	uint32_t pem_shape;  /* ...and their shape (scan.c prefix_shape()) */
 	uint32_t pem_key;    /* TS_PEM in JSON lines: the hash of the key whose value began it (0: none) */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
+	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
+	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
 	/*
 	 * YAML read as lines: is this document a Kubernetes Secret (1), not one

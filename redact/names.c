@@ -88,7 +88,10 @@ struct words {
  * name is judged alike when a pseudonym has replaced a part of it with
  * fewer words.
  */
-enum { W_PASSWORD = 1, W_SECRET = 2, W_TOKEN = 4, W_CREDENTIAL = 8, W_AWS = 16, W_DATADOG = 32 };
+enum {
+	W_PASSWORD = 1, W_SECRET = 2, W_TOKEN = 4, W_CREDENTIAL = 8, W_AWS = 16, W_DATADOG = 32,
+	W_TOKENS = 64, /* "tokens": perhaps a number of them ("max_tokens") */
+};
 static unsigned word_bits(const char *word);
 
 static bool is_upper(int c)
@@ -108,6 +111,7 @@ static bool is_lower(int c)
 static void end_word(struct words *w, size_t *k)
 {
 	char *word = w->w[w->total % MAX_WORDS];
+	size_t n;
 
 	if (!*k)
 		return;
@@ -121,7 +125,24 @@ static void end_word(struct words *w, size_t *k)
 		*k = MAX_WORD - 1;
 	}
 	word[*k] = '\0';
+	n = *k;
 	*k = 0;
+	/* "PASSWORD2", "API_KEY_2": a number does not change what a word names */
+	while (n && word[n - 1] >= '0' && word[n - 1] <= '9')
+		n--;
+	if (!n)
+		return;
+	word[n] = '\0';
+	/* "PassWord", "PASS_PHRASE": two words for one */
+	if (w->total && (!strcmp(word, "word") || !strcmp(word, "phrase"))) {
+		char *before = w->w[(w->total - 1) % MAX_WORDS];
+
+		if (!strcmp(before, "pass")) {
+			memcpy(before + 4, word, strlen(word) + 1);
+			w->has |= word_bits(before);
+			return;
+		}
+	}
 	w->has |= word_bits(word);
 	w->total++;
 }
@@ -130,7 +151,9 @@ static void end_word(struct words *w, size_t *k)
  * Split a name into lower-case words, keeping its last MAX_WORDS - 1, and of
  * a longer word its last MAX_WORD - 1 letters: a name is judged by its end
  * ("..._secret"), and must be judged alike when a pseudonym has replaced a
- * part of it with fewer or shorter words.
+ * part of it with fewer or shorter words. A word's trailing digits go, and
+ * a word of digits with them ("DB_PASSWORD1", "API_KEY_2"); "pass" then
+ * "word" or "phrase" is one word ("PassWord", "PASS_PHRASE").
  */
 static bool split_words(const char *name, size_t len, struct words *w)
 {
@@ -238,8 +261,8 @@ static const char *const benign_last[] = {
 	"age", "alg", "algorithm", "allowed", "arn", "at", "attempts", "audience", "authenticated",
 	"authentication", "backend", "backoff", "bits", "cache", "changed", "check", "cipher",
 	"class", "complexity", "cost", "count", "created", "curve", "date", "delay", "desc",
-	"description", "dir", "directory", "disabled", "display", "duration", "enable", "enabled",
-	"encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
+	"description", "dialog", "dir", "directory", "disabled", "display", "duration", "enable",
+	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
 	"expiration", "expire", "expired", "expires", "expiry", "field", "fields", "file", "files",
 	"format", "header", "headers", "help", "hidden", "hint", "history", "holder", "host",
 	"hostname", "id", "ids", "index", "interval", "issuer", "iterations", "kind", "label",
@@ -275,20 +298,28 @@ static const char *const key_qualifiers[] = {
 	"decryption", "private", NULL,
 };
 
+/* Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile"). */
+static const char *const data_key_qualifiers[] = {
+	"cache", "partition", "sort", "range", "primary", "foreign", "unique", "composite",
+	"routing", "idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
+	"object", NULL,
+};
+
 static unsigned word_bits(const char *word)
 {
 	static const char *const aws[] = { "aws", NULL };
 	static const char *const datadog[] = { "dd", "datadog", NULL };
+	static const char *const tokens[] = { "tokens", NULL };
 
 	return (in_list(word, password_words) ? W_PASSWORD : 0) |
 	       (in_list(word, secret_words) ? W_SECRET : 0) | (in_list(word, token_words) ? W_TOKEN : 0) |
 	       (in_list(word, credential_words) ? W_CREDENTIAL : 0) | (in_list(word, aws) ? W_AWS : 0) |
-	       (in_list(word, datadog) ? W_DATADOG : 0);
+	       (in_list(word, datadog) ? W_DATADOG : 0) | (in_list(word, tokens) ? W_TOKENS : 0);
 }
 
 static struct name_verdict verdict(enum name_class cls, int rule)
 {
-	struct name_verdict v = { cls, rule, false };
+	struct name_verdict v = { cls, rule, false, false };
 
 	return v;
 }
@@ -315,6 +346,11 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_WEAK, R_SESSION_ID);
 	if (in_sorted(last, benign_last, sizeof(benign_last) / sizeof(benign_last[0])))
 		return verdict(NC_NONE, -1);
+	/* a public key is no secret: "public_key", "PublicKey", "pubkey" */
+	if (!strcmp(last, "publickey") || !strcmp(last, "pubkey") ||
+	    ((!strcmp(last, "key") || !strcmp(last, "keys")) &&
+	     (!strcmp(prev, "public") || !strcmp(prev, "pub"))))
+		return verdict(NC_NONE, -1);
 
 	if (!strcmp(last, "pwd")) {
 		struct name_verdict v = verdict(NC_STRONG, R_PASSWORD);
@@ -340,8 +376,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_STRONG, R_DATADOG_API_KEY);
 	if ((w.has & W_SECRET) || ends_with(last, "secret"))
 		return verdict(NC_STRONG, R_SECRET);
-	if ((w.has & W_TOKEN) || ends_with(last, "token"))
-		return verdict(NC_STRONG, R_TOKEN);
+	if ((w.has & W_TOKEN) || ends_with(last, "token")) {
+		static const char *const count_words[] = { "max", "min", "num", "total", NULL };
+		struct name_verdict v = verdict(NC_STRONG, R_TOKEN);
+
+		/* "max_tokens", "prompt_tokens", "max_token": a number of tokens, not one */
+		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
+		return v;
+	}
 	if (w.has & W_CREDENTIAL)
 		return verdict(NC_STRONG, R_CREDENTIAL);
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))
@@ -349,7 +391,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)))
 		return verdict(NC_STRONG, R_API_KEY);
 	if (!strcmp(last, "key") || !strcmp(last, "keys"))
-		return verdict(NC_WEAK, R_API_KEY);
+		return in_list(prev, data_key_qualifiers) ? verdict(NC_NONE, -1) :
+							    verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "auth"))
 		return verdict(NC_WEAK, R_CREDENTIAL);
 	if (!strcmp(last, "session"))
@@ -439,6 +482,28 @@ bool value_is_redacted(const char *v, size_t len)
 	return !len || only_labels(v, len);
 }
 
+/*
+ * The inside of "${env:DB_PASSWORD}": a lookup by a prefix that names where
+ * the value comes from (Log4j, Vector, Spring), then a name. A default value
+ * ("${DB_PASSWORD:hunter2}", "${env:X:-hunter2}") is no lookup.
+ */
+static bool lookup_at(const char *prefix, size_t plen, const char *name, size_t nlen)
+{
+	static const char *const prefixes[] = {
+		"env", "sys", "file", "vault", "secret", "secrets", "ssm", NULL,
+	};
+	bool known = false;
+
+	for (const char *const *q = prefixes; *q && !known; q++)
+		known = strlen(*q) == plen && mem_ieq(prefix, *q, plen);
+	if (!known || !nlen)
+		return false;
+	for (size_t i = 0; i < nlen; i++)
+		if (!is_alnum((unsigned char)name[i]) && !strchr("_./#-", name[i]))
+			return false;
+	return true;
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -462,9 +527,18 @@ bool value_is_placeholder(const char *v, size_t len)
 		if (v[0] == '*' && i >= 3) /* "***REDACTED***", "********(masked)" */
 			return true;
 	}
-	/* ${VAR} (but not ${VAR:-default}), $VAR, %VAR%, {{ template }}, <changeme>, %(name)s */
-	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}')
-		return !memchr(v, ':', len) && !memchr(v + 2, '{', len - 2);
+	/*
+	 * ${VAR}, ${env:VAR} (but not ${VAR:-default} nor ${VAR:default}), $VAR,
+	 * %VAR%, {{ template }}, <changeme>, %(name)s
+	 */
+	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
+		const char *colon = memchr(v, ':', len);
+
+		if (memchr(v + 2, '{', len - 2))
+			return false;
+		return !colon || lookup_at(v + 2, (size_t)(colon - v) - 2, colon + 1,
+					   len - 1 - (size_t)(colon + 1 - v));
+	}
 	if (len >= 2 && v[0] == '$' && (is_alnum((unsigned char)v[1]) || v[1] == '_')) {
 		for (i = 1; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
 			;
@@ -492,6 +566,20 @@ bool value_is_placeholder(const char *v, size_t len)
 			return true;
 	}
 	return false;
+}
+
+bool value_is_arn(const char *v, size_t len)
+{
+	size_t colons = 0;
+
+	if (len < 12 || memcmp(v, "arn:aws", 7))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (is_space((unsigned char)v[i]))
+			return false;
+		colons += v[i] == ':';
+	}
+	return colons >= 5;
 }
 
 /* log2(x) for x >= 1, without libm: integer part by halving, then 12 fraction bits. */

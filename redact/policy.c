@@ -107,23 +107,80 @@ static int get_list(struct pctx *c, const yaml_node_t *n, const char *what, char
 	return 0;
 }
 
-static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
-		     size_t *nout)
-{
-	if (get_list(c, n, what, out, nout))
-		return -1;
-	for (size_t i = 0; i < *nout; i++)
-		if ((*out)[i][strspn((*out)[i], "/")] == '\0')
-			return perr(c, n, "%s: an empty glob matches nothing", what);
-	return 0;
-}
-
 #define FOR_PAIRS(c, node, pair, k, v) \
 	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start; \
 	     pair < (node)->data.mapping.pairs.top && \
 	     ((k) = yaml_document_get_node((c)->doc, pair->key), \
 	      (v) = yaml_document_get_node((c)->doc, pair->value), 1); \
 	     pair++)
+
+/* The i-th item of a sequence get_list() has read. */
+static const yaml_node_t *item(struct pctx *c, const yaml_node_t *n, size_t i)
+{
+	return yaml_document_get_node(c->doc, n->data.sequence.items.start[i]);
+}
+
+static int get_globs(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
+		     size_t *nout)
+{
+	if (get_list(c, n, what, out, nout))
+		return -1;
+	for (size_t i = 0; i < *nout; i++) {
+		if ((*out)[i][strspn((*out)[i], "/")] == '\0')
+			return perr(c, n, "%s: an empty glob matches nothing", what);
+		if (!glob_valid((*out)[i]))
+			return perr(c, item(c, n, i), "%s: '[' opens a class that does not close in "
+				    "'%s' (write [[] for a '[')", what, (*out)[i]);
+	}
+	return 0;
+}
+
+/* A list that may not be empty (a rule that would find nothing, a scope of no file). */
+static int get_some(struct pctx *c, const yaml_node_t *n, const char *what, char ***out,
+		    size_t *nout, bool globs)
+{
+	if (globs ? get_globs(c, n, what, out, nout) : get_list(c, n, what, out, nout))
+		return -1;
+	if (!*nout)
+		return perr(c, n, "%s must not be empty", what);
+	return 0;
+}
+
+/* Key names and key paths: "a.b", "**.b"; no empty part ("a..b", ".a", "a."). */
+static int get_keys(struct pctx *c, const yaml_node_t *n, char ***out, size_t *nout)
+{
+	if (get_some(c, n, "keys", out, nout, false))
+		return -1;
+	for (size_t i = 0; i < *nout; i++) {
+		const char *k = (*out)[i];
+
+		if (k[0] == '.' || k[strlen(k) - 1] == '.' || strstr(k, ".."))
+			return perr(c, item(c, n, i), "keys: '%s' has an empty part", k);
+	}
+	return 0;
+}
+
+/*
+ * A key given twice in a mapping: libyaml keeps both, and one would silently
+ * win over the other.
+ */
+static int unique_keys(struct pctx *c, const yaml_node_t *map)
+{
+	yaml_node_t *k, *v;
+
+	FOR_PAIRS(c, map, pair, k, v) {
+		const char *key = scalar(k);
+
+		(void)v;
+		for (yaml_node_pair_t *q = map->data.mapping.pairs.start; key && q < pair; q++) {
+			const char *prev = scalar(yaml_document_get_node(c->doc, q->key));
+
+			if (prev && !strcmp(prev, key))
+				return perr(c, k, "'%s' is given twice", key);
+		}
+	}
+	return 0;
+}
 
 static bool valid_id(const char *id)
 {
@@ -171,6 +228,8 @@ static int parse_builtin(struct pctx *c, struct redact_policy *pol, const yaml_n
 		}
 		if (v->type != YAML_MAPPING_NODE)
 			return perr(c, v, "rule '%s' must be on, off or {enabled, paths}", id);
+		if (unique_keys(c, v))
+			return -1;
 		{
 			yaml_node_t *k2, *v2;
 
@@ -182,7 +241,7 @@ static int parse_builtin(struct pctx *c, struct redact_policy *pol, const yaml_n
 						return -1;
 					b->enabled = on;
 				} else if (key && !strcmp(key, "paths")) {
-					if (get_globs(c, v2, "paths", &b->paths, &b->npaths))
+					if (get_some(c, v2, "paths", &b->paths, &b->npaths, true))
 						return -1;
 				} else {
 					return perr(c, k2, "unknown key '%s' (expected enabled or paths)",
@@ -242,6 +301,8 @@ static int parse_rule(struct pctx *c, struct redact_policy *pol, const yaml_node
 	if (n->type != YAML_MAPPING_NODE)
 		return perr(c, n, "a rule must be a mapping with an id and a pattern, literals or keys");
 	pol->nrules++;
+	if (unique_keys(c, n))
+		return -1;
 	FOR_PAIRS(c, n, pair, k, v) {
 		const char *key = scalar(k);
 
@@ -261,18 +322,18 @@ static int parse_rule(struct pctx *c, struct redact_policy *pol, const yaml_node
 			pattern_node = v;
 			kinds++;
 		} else if (!strcmp(key, "literals")) {
-			if (get_list(c, v, "literals", &r->literals, &r->nliterals))
+			if (get_some(c, v, "literals", &r->literals, &r->nliterals, false))
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keys")) {
-			if (get_list(c, v, "keys", &r->keys, &r->nkeys))
+			if (get_keys(c, v, &r->keys, &r->nkeys))
 				return -1;
 			kinds++;
 		} else if (!strcmp(key, "keywords")) {
 			if (get_list(c, v, "keywords", &r->keywords, &r->nkeywords))
 				return -1;
 		} else if (!strcmp(key, "paths")) {
-			if (get_globs(c, v, "paths", &r->paths, &r->npaths))
+			if (get_some(c, v, "paths", &r->paths, &r->npaths, true))
 				return -1;
 		} else if (!strcmp(key, "ignore_case")) {
 			if (get_bool(c, v, "ignore_case", &r->ignore_case))
@@ -314,6 +375,8 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 
 	if (root->type != YAML_MAPPING_NODE)
 		return perr(c, root, "a policy is a mapping (see samples/policy.yaml)");
+	if (unique_keys(c, root))
+		return -1;
 	FOR_PAIRS(c, root, pair, k, v) {
 		const char *key = scalar(k);
 
@@ -339,8 +402,6 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 			if (get_list(c, v, "allow", &pol->allow, &pol->nallow))
 				return -1;
 		} else if (!strcmp(key, "builtin")) {
-			if (pol->builtins)
-				return perr(c, k, "'%s' is given twice", key);
 			if (parse_builtin(c, pol, v))
 				return -1;
 		} else if (!strcmp(key, "rules")) {
@@ -348,8 +409,6 @@ static int parse_root(struct pctx *c, struct redact_policy *pol, const yaml_node
 
 			if (v->type != YAML_SEQUENCE_NODE)
 				return perr(c, v, "rules must be a list");
-			if (pol->rules)
-				return perr(c, k, "'%s' is given twice", key);
 			n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
 			pol->rules = calloc(n + 1, sizeof(*pol->rules));
 			if (!pol->rules)

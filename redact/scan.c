@@ -399,6 +399,17 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 	}
 }
 
+/* Up to nine digits: a count ("max_tokens=4096"), not a token. */
+static bool small_number(const char *v, size_t n)
+{
+	if (!n || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return true;
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -414,7 +425,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		cookie_value(sc, p, vs, ve);
 		return;
 	case NC_STRONG:
-		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/'))
+		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		    (v.counts && small_number(val, n)) || value_is_arn(val, n))
 			return;
 		/*
 		 * Our label in a value with more: the first pass kept the value
@@ -427,7 +439,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 			return; /* the AWS documentation's example key */
 		break;
 	case NC_WEAK:
-		if (value_is_placeholder(val, n) || !value_looks_secret(val, n))
+		if (value_is_placeholder(val, n) || !value_looks_secret(val, n) || value_is_arn(val, n))
 			return;
 		break;
 	case NC_ALL:
@@ -468,7 +480,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 				    const char *path)
 {
 	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
-	struct name_verdict v = { NC_STRONG, prule, false };
+	struct name_verdict v = { NC_STRONG, prule, false, false };
 
 	if (prule < 0 && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
@@ -477,7 +489,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 		 * which decides): its value was redacted then, or kept. Either
 		 * way it stays as it is.
 		 */
-		return (struct name_verdict){ NC_NONE, -1, false };
+		return (struct name_verdict){ NC_NONE, -1, false, false };
 	}
 	if (prule < 0)
 		v = name_classify_memo(sc->memo, name, len);
@@ -553,16 +565,144 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	return *ve > j;
 }
 
+/* Is the word before p[ns] (across spaces) one of words? */
+static const char *const public_words[] = { "public", "pub", NULL };
+
+static bool word_before(const char *p, size_t ns, const char *const *words)
+{
+	size_t e = ns, s;
+
+	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	if (e == ns)
+		return false;
+	for (s = e; s > 0 && is_alnum((unsigned char)p[s - 1]); s--)
+		;
+	for (; *words; words++)
+		if (strlen(*words) == e - s && mem_ieq(p + s, *words, e - s))
+			return true;
+	return false;
+}
+
+/*
+ * Is p[ns] inside an ARN ("arn:aws:secretsmanager:...:secret:prod/db-AbCdEf")?
+ * Its "secret:" is a part of an identifier, not an assignment.
+ */
+static bool in_arn(const char *p, size_t ns)
+{
+	size_t s = ns;
+
+	while (s > 0 && ns - s < 256 && !is_space((unsigned char)p[s - 1]) &&
+	       !strchr("\"'`=,;([{<>", p[s - 1]))
+		s--;
+	return ns - s > 4 && !memcmp(p + s, "arn:", 4);
+}
+
+/*
+ * The text of an XML element from j (just after its start tag): up to its
+ * end tag, which must be on the line, or inside a CDATA section. False when
+ * it has none ("<PASSWORD>" alone is a placeholder, not an element).
+ */
+static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t k;
+
+	while (j < len && is_space((unsigned char)p[j]))
+		j++;
+	if (len - j >= 9 && !memcmp(p + j, "<![CDATA[", 9)) {
+		const char *e = mem_find(p + j + 9, len - j - 9, "]]>", 3);
+
+		*vs = j + 9;
+		*ve = e ? (size_t)(e - p) : len;
+		return true;
+	}
+	for (k = j; k < len && p[k] != '<'; k++)
+		;
+	if (k + 1 >= len || p[k + 1] != '/')
+		return false;
+	*vs = j;
+	*ve = trim_end(p, j, k);
+	return true;
+}
+
+/* Is the name at p[ns], quoted, the value of an XML attribute key= or name=? */
+static bool xml_name_attr(const char *p, size_t ns)
+{
+	size_t e = ns - 1, s;
+
+	if (ns < 3 || (p[e] != '"' && p[e] != '\'') || p[e - 1] != '=')
+		return false;
+	for (s = --e; s > 0 && is_alnum((unsigned char)p[s - 1]); s--)
+		;
+	return s > 0 && is_space((unsigned char)p[s - 1]) &&
+	       ((e - s == 3 && mem_ieq(p + s, "key", 3)) || (e - s == 4 && mem_ieq(p + s, "name", 4)));
+}
+
+/*
+ * The value that goes with a name given in an XML attribute at ns, from j
+ * (after the name's closing quote): the tag's value= attribute
+ * (<add key="SmtpPassword" value="x"/>), or else the element's text when its
+ * end tag closes the same element (<entry key="db.password">x</entry>).
+ */
+static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_t *vs, size_t *ve)
+{
+	const char *lt = memrchr(p, '<', ns);
+
+	while (j < len) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (j < len && p[j] == '>') {
+			size_t ts = lt ? (size_t)(lt - p) + 1 : ns, te = ts;
+			const char *et;
+
+			while (te < ns && name_char((unsigned char)p[te]))
+				te++;
+			if (te == ts || !element_text(p, len, j + 1, vs, ve))
+				return false;
+			et = mem_find(p + *ve, len - *ve, "</", 2);
+			return et && (size_t)(p + len - et) >= 2 + te - ts &&
+			       !memcmp(et + 2, p + ts, te - ts);
+		}
+		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
+		     j++)
+			;
+		ae = j;
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j + 1 >= len || p[j] != '=')
+			return false; /* "/>", or no attribute */
+		for (j++; j < len && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= len || (p[j] != '"' && p[j] != '\''))
+			return false;
+		close = memchr(p + j + 1, p[j], len - j - 1);
+		if (!close)
+			return false;
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+			return true;
+		}
+		j = (size_t)(close - p) + 1;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false;
+	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false;
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
-	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1])
+	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
+		quoted = true;
 		j++;
+	}
 	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
 		;
 	if (ns > 0 && p[ns - 1] == '<' && sp < len && p[sp] == '>') { /* <password>x</password> */
@@ -577,6 +717,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	} else if (j < len && p[j] == ':') {
 		if (j + 1 < len && p[j + 1] == ':')
 			return;
+		if (ns > 0 && p[ns - 1] == ':' && in_arn(p, ns))
+			return;
 		if (j + 2 < len && p[j + 1] == '/' && p[j + 2] == '/')
 			return;
 		if (ns >= 3 && !memcmp(p + ns - 3, "://", 3))
@@ -584,18 +726,19 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
+	} else if (quoted && xml_name_attr(p, ns)) {
+		attr = true; /* <add key="SmtpPassword" value="x"/> */
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
 	if (v.cls == NC_NONE)
 		return;
-	if (xml) {
-		while (j < len && is_space((unsigned char)p[j]))
-			j++;
-		for (ve = j; ve < len && p[ve] != '<'; ve++)
-			;
-		judge_value(sc, v, p, j, trim_end(p, j, ve));
+	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
+		return; /* "public key: ..." names a public key, which is no secret */
+	if (xml || attr) {
+		if (xml ? element_text(p, len, j, &vs, &ve) : xml_attr_value(p, len, ns, j, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
@@ -1047,28 +1190,44 @@ static void username_field(struct scanner *sc, const char *p, size_t s, size_t e
 	pseudo_match(sc, s, e, PII_USERNAME);
 }
 
-/* .netrc: "machine H login U password P", words across lines. */
+/*
+ * .netrc: "machine H login U password P", words across lines. A word may be
+ * quoted, spaces and all ("P@ss word!", with \" and \\ escapes, as curl reads
+ * it): its inside goes.
+ */
 static void netrc_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		size_t ws, we;
+		size_t ws, we, is, ie;
 
 		while (i < len && is_space((unsigned char)p[i]))
 			i++;
-		for (ws = i; i < len && !is_space((unsigned char)p[i]); i++)
-			;
+		ws = i;
+		if (i < len && p[i] == '"') {
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\' && i + 1 < len)
+					i++;
+			is = ws + 1;
+			ie = i;
+			i += i < len;
+		} else {
+			while (i < len && !is_space((unsigned char)p[i]))
+				i++;
+			is = ws;
+			ie = i;
+		}
 		we = i;
 		if (we == ws)
 			break;
 		if (tc->netrc_secret) {
 			tc->netrc_secret = false;
 			if (sc->on[R_PASSWORD])
-				add_match(sc, ws, we, R_PASSWORD, RK_LABEL, 0);
+				add_match(sc, is, ie, R_PASSWORD, RK_LABEL, 0);
 		} else if (tc->netrc_login) {
 			tc->netrc_login = false;
-			username_field(sc, p, ws, we);
+			username_field(sc, p, is, ie);
 		} else if ((we - ws == 8 && !memcmp(p + ws, "password", 8)) ||
 			   (we - ws == 6 && !memcmp(p + ws, "passwd", 6)) ||
 			   (we - ws == 7 && !memcmp(p + ws, "account", 7))) {
@@ -1205,6 +1364,58 @@ static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, con
 }
 
 /*
+ * The rest of a configuration line from j, as the value of a directive
+ * ("password x", "remote_password x"): one word, not a path nor a URL.
+ */
+static bool directive_value(const char *p, size_t len, size_t j)
+{
+	size_t e = trim_end(p, j, len);
+
+	if (e == j || p[j] == '/' || p[j] == '#' || mem_find(p + j, e - j, "://", 3))
+		return false;
+	for (size_t k = j; k < e; k++)
+		if (is_space((unsigned char)p[k]))
+			return false;
+	return true;
+}
+
+/* nginx's proxy_pass, fastcgi_pass...: "pass" says where requests go, not a password. */
+static bool pass_on(const char *name, size_t n)
+{
+	static const char *const to[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
+
+	if (n < 6 || !mem_ieq(name + n - 5, "_pass", 5))
+		return false;
+	for (const char *const *w = to; *w; w++)
+		if (strlen(*w) == n - 5 && mem_ieq(name, *w, n - 5))
+			return true;
+	return false;
+}
+
+/*
+ * A line of an XML file that is only the start tag of a secret's element
+ * ("  <password>"): its text is on the lines below, up to the end tag.
+ */
+static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			   size_t j)
+{
+	size_t ns = j + 1, ne = ns;
+	struct name_verdict v;
+
+	while (ne < len && name_char((unsigned char)p[ne]))
+		ne++;
+	if (ne == ns || ne >= len || p[ne] != '>' || trim_end(p, ne + 1, len) != ne + 1)
+		return;
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls != NC_STRONG)
+		return;
+	tc->state = TS_XML;
+	tc->rule = (uint16_t)v.rule;
+	tc->label_done = false;
+	tc->qlines = 0;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -1212,7 +1423,7 @@ static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, con
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted, item = false;
+	bool quoted, item = false, directive = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
@@ -1222,6 +1433,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	indent = j;
+	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
+		xml_start_line(sc, tc, p, len, j);
+		return;
+	}
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
@@ -1235,8 +1450,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (j < len && (p[j] == '"' || p[j] == '\''))
 		j++;
 	ns = j;
-	if (tc->fmt == F_INI) { /* npm: //registry.example/:_authToken=... */
-		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"')
+	if (tc->fmt == F_INI) {
+		/* "name: value" too, but npm's "//registry.example/:_authToken=..." is one name */
+		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"' &&
+		       !(p[j] == ':' && j > ns && p[j - 1] != '/'))
 			j++;
 	} else if (tc->fmt == F_YAML && j < len &&
 		   (!strchr("\"'[]{}#&*!|>%@`,", p[j]) || label_len(p + j, len - j))) {
@@ -1274,9 +1491,13 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
-	} else if (!(j > sp && (tc->fmt == F_PROPERTIES ||
-				(ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
-				(ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10))))) {
+	} else if (j > sp && (tc->fmt == F_PROPERTIES ||
+			      (ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
+			      (ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10)))) {
+		; /* "name value" */
+	} else if (j > sp && (tc->conf || tc->fmt == F_INI) && directive_value(p, len, j)) {
+		directive = true; /* "password x" in a configuration file */
+	} else {
 		return;
 	}
 	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
@@ -1298,6 +1519,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if (tc->fmt == F_YAML && !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
+	if (directive) {
+		if (v.cls != NC_STRONG || pass_on(p + ns, ne - ns))
+			return;
+		if (ve > vs && p[ve - 1] == ';') /* nginx */
+			ve--;
+	}
 	if (tc->k8s_data && ns > tc->k8s_indent && sc->on[R_KUBERNETES_SECRET] &&
 	    (tc->k8s_secret == 1 || (tc->k8s_secret < 0 && looks_base64(p, len, vs)))) {
 		v.cls = NC_ALL; /* a value of a Kubernetes Secret */
@@ -1908,6 +2135,32 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		len -= k;
 		break;
 	}
+	case TS_XML: {
+		const char *et = mem_find(p, len, "</", 2);
+		size_t ws = leading_ws(p, len), k;
+
+		if (!et) {
+			if (++tc->qlines > QUOTE_MAX_LINES) {
+				tc->state = TS_NONE;
+				break;
+			}
+			if (ws < len && trim_end(p, ws, len) > ws)
+				block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		k = (size_t)(et - p);
+		if (trim_end(p, ws, k) > ws) { /* "  text</password>": the text goes */
+			rbuf_add(out, p, ws);
+			if (!tc->label_done) {
+				put_label(sc, out, tc->rule);
+				report_hit(sc, tc->rule, lineno);
+			}
+			p += k; /* the end tag on is scanned */
+			len -= k;
+		}
+		break;
+	}
 	case TS_NONE:
 		break;
 	}
@@ -2115,7 +2368,7 @@ static bool name_token(const char *v, size_t len)
 
 struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len)
 {
-	static const struct name_verdict none = { NC_NONE, -1, false };
+	static const struct name_verdict none = { .cls = NC_NONE, .rule = -1 };
 
 	if (!name_token(v, len))
 		return none;
@@ -2130,7 +2383,7 @@ struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t 
  */
 static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len)
 {
-	static const struct name_verdict none = { NC_NONE, -1, false };
+	static const struct name_verdict none = { .cls = NC_NONE, .rule = -1 };
 	size_t d = len > 1 && v[0] == '-' ? 1 + (v[1] == '-') : 0;
 
 	if (!d || len - d < 2 || !is_alnum((unsigned char)v[d]) || !name_token(v + d, len - d) ||
@@ -2148,7 +2401,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 	}
 	/* an item that is a flag itself ("--password --stdin") is no flag's value */
 	f->item = vlen > 1 && v[0] == '-' && (v[1] == '-' || is_alnum((unsigned char)v[1])) ?
-			  (struct name_verdict){ NC_NONE, -1, false } :
+			  (struct name_verdict){ .cls = NC_NONE, .rule = -1 } :
 			  f->next;
 	f->next = flag_verdict(sc, v, vlen);
 }
@@ -2157,7 +2410,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
 					const struct rbuf *path)
 {
-	struct name_verdict v = { NC_NONE, -1, false };
+	struct name_verdict v = { .cls = NC_NONE, .rule = -1 };
 
 	if (!f->map)
 		return f->item;

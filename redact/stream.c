@@ -107,6 +107,7 @@ struct redact_stream {
 	void *sink_ctx;
 	enum phase phase;
 	enum fmt fmt;          /* as chosen from the path (or sniffed) */
+	bool xml, conf;        /* text of an XML or configuration file, by its path */
 	const char *fmt_name;  /* as actually redacted, for the report */
 	bool path_known;
 	struct rbuf in, out;
@@ -452,6 +453,9 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	}
 	s->path_known = false;
 	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
+	s->xml = path && (has_suffix(path, ".xml") || has_suffix(path, ".config"));
+	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
+			   has_suffix(path, "_config"));
 	scanner_reset(&s->lane.sc);
 	s->lane.oom = false;
 }
@@ -589,6 +593,7 @@ static int cut_line(struct redact_stream *s, struct redact_err *err)
 static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
+	    a->xml != b->xml || a->conf != b->conf ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
@@ -962,6 +967,8 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->phase = P_LINES;
 	memset(&s->tc, 0, sizeof(s->tc));
 	s->tc.fmt = fmt;
+	s->tc.xml = fmt == F_TEXT && s->xml;
+	s->tc.conf = fmt == F_TEXT && s->conf;
 	s->fmt_name = fmt_names[fmt];
 	s->clean = s->tc;
 	s->par = s->e->threads > 1;
