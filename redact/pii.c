@@ -2013,6 +2013,20 @@ static bool clf_user_at(const char *t, size_t len, size_t f, size_t *ua, size_t 
 	return true;
 }
 
+/*
+ * Log levels, which stand where a syslog header has its host
+ * ("2024-03-11T10:22:01Z INFO aws: retry"): no host is named so.
+ */
+static bool log_level(const char *s, size_t len)
+{
+	static const char *const levels[] = {
+		"trace", "debug", "dbg", "info", "notice", "note", "warn", "warning", "error", "err",
+		"crit", "critical", "alert", "emerg", "emergency", "fatal", "severe", "verbose", NULL,
+	};
+
+	return len >= 3 && len <= 9 && in_list(s, len, levels);
+}
+
 static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 			 uint32_t enabled)
 {
@@ -2041,7 +2055,7 @@ static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, 
 			alpha |= (CLS(t[k]) & C_ALPHA) != 0;
 		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
 			claim(scr, a, b);
-		else if (alpha && !eq_nocase(t + a, b - a, "localhost") &&
+		else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !log_level(t + a, b - a) &&
 			 !(memchr(t + a, ':', b - a) && parse_ipv6(t + a, b - a, ip)))
 			add_name(scr, a, b, PII_HOSTNAME);
 	}

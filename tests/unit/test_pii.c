@@ -265,6 +265,11 @@ static void finds_the_host_of_a_syslog_header(void **state)
 	expect_found(*state, "2024-03-01T00:00:01.5+01:00 mailhost postfix/smtp[9]: connect from mailhost[x]",
 		     "hostname:mailhost\nhostname:mailhost\n");
 	expect_found(*state, "Mar  1 00:00:01 localhost kernel: x", "");
+	/* a log level where the host would stand is no host */
+	expect_found(*state, "2024-03-11T10:22:01Z INFO aws: retry", "");
+	expect_found(*state, "Mar 11 10:22:01 NOTICE nginx: x", "");
+	expect_found(*state, "2024-03-11T10:22:01.5Z warn app[7]: x", "");
+	expect_found(*state, "Mar 11 10:22:01 ERROR x: y", "");
 }
 
 static void finds_user_names_by_context(void **state)
