@@ -86,6 +86,11 @@ static bool is_upper(int c)
 	return CLS(c) & C_UPPER;
 }
 
+static bool is_name_char(int c)
+{
+	return CLS(c) & C_NAME;
+}
+
 static int lower(int c)
 {
 	return c + (((unsigned)c - 'A' < 26u) << 5);
@@ -847,22 +852,78 @@ static bool ipv4_is_special(const unsigned char a[4])
 	return (~v & (~v + 1)) == 0;
 }
 
-/* The word just before position s (skipping spaces and = : " ' ( [), compared to words that
- * announce a version rather than an address. */
-static bool after_version_word(const char *t, size_t s)
+/* Words that announce a version rather than an address ("version 4.2.0.17"). */
+static const char *const version_words[] = {
+	"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
+	"bios", "driver", "patch", "agent", NULL,
+};
+
+/*
+ * Software named just before its four-part version ("openssl 3.0.2.1",
+ * "dotnet 6.0.1.100"): only names that never stand before a host's address
+ * (not node, edge, redis...).
+ */
+static const char *const version_products[] = {
+	"openssl", "libressl", "dotnet", ".net", "aspnetcore", "nuget", "msbuild", "powershell",
+	"pwsh", "java", "jdk", "jre", "openjdk", "python", "python3", "php", "perl", "ruby", "gcc",
+	"glibc", "clang", "llvm", "chrome", "chromium", "firefox", "msedge", "safari", "vmtools", NULL,
+};
+
+/* A .NET assembly or NuGet package id: "Newtonsoft.Json", "System.Text.Json" (a capital after each dot). */
+static bool dotted_pascal(const char *s, size_t len)
 {
-	static const char *const words[] = {
-		"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
-		"bios", "driver", "patch", "agent", "server version", NULL,
-	};
+	bool dot = false;
+
+	if (!len || !is_upper(s[0]) || s[len - 1] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (!is_upper(s[i + 1]))
+				return false;
+			dot = true;
+		} else if (!is_alnum(s[i])) {
+			return false;
+		}
+	}
+	return dot;
+}
+
+/*
+ * Does what stands before the dotted quad at t[s] make it a version? A key
+ * or element named "...version" ("contentVersion":"1.0.0.0", <Version>,
+ * AssemblyFileVersion=), a word that announces one (version, build,
+ * firmware...), a product and its version as a User-Agent has them
+ * (Agent/5.0.10.2), or a product's name (openssl 3.0.2.1, Newtonsoft.Json
+ * 13.0.1.0). Only called on an address already found.
+ */
+static bool version_context(const char *t, size_t s)
+{
 	size_t e = s, b;
 
-	while (e > 0 && s - e < 4 && strchr(" \t=:\"'([", t[e - 1]))
+	while (e > 0 && s - e < 4 && strchr(" \t=:\"'([>", t[e - 1]))
 		e--;
 	b = e;
-	while (b > 0 && e - b < 16 && ((t[b - 1] >= 'a' && t[b - 1] <= 'z') || (t[b - 1] >= 'A' && t[b - 1] <= 'Z')))
+	while (b > 0 && e - b < 64 && (CLS(t[b - 1]) & C_ALPHA))
 		b--;
-	return b < e && in_list(t + b, e - b, words);
+	if (b < e && (in_list(t + b, e - b, version_words) ||
+		      (e - b >= 7 && eq_nocase(t + e - 7, 7, "version"))))
+		return true;
+	if (s < 2 || (t[s - 1] != '/' && t[s - 1] != ' '))
+		return false;
+	/* The word before '/' or a space: a product, not part of a path, URL or address. */
+	e = s - 1;
+	for (b = e; b > 0 && e - b < 64 && (is_name_char(t[b - 1]) || t[b - 1] == '+'); b--)
+		;
+	if (b == e || (b > 0 && t[b - 1] && strchr("/\\:@%", t[b - 1])))
+		return false;
+	if (t[s - 1] == '/') {
+		bool upper = false;
+
+		for (size_t k = b; k < e; k++)
+			upper |= is_upper(t[k]);
+		return (CLS(t[b]) & C_ALPHA) && upper;
+	}
+	return in_list(t + b, e - b, version_products) || dotted_pascal(t + b, e - b);
 }
 
 /* An IPv4 address at t[i] (a digit at a word start): where it ends, or i. */
@@ -885,7 +946,7 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		claim(scr, i, e);
 		return e;
 	}
-	if (after_version_word(t, i))
+	if (version_context(t, i))
 		return i;
 	add(scr, i, e, PII_IPV4);
 	return e;
@@ -1512,11 +1573,6 @@ static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 }
 
 /* ---- names: internal host names, known users ---- */
-
-static bool is_name_char(int c)
-{
-	return CLS(c) & C_NAME;
-}
 
 /* Reverse-domain names of Java packages and classes are not hosts. */
 static bool java_like(const char *s, size_t len)

@@ -131,6 +131,16 @@ static void leaves_versions_oids_masks_and_special_addresses_alone(void **state)
 		     "1.3.6.1.4.1.2021 netmask 255.255.255.0 mask 255.255.240.0 0.0.0.0 127.0.0.1 "
 		     "169.254.169.254 224.0.0.251 240.1.2.3 192.0.2.7 198.51.100.7 203.0.113.7 1.2.3 "
 		     "4.18.0-513.5.1.el8_9.x86_64 1.2.3.4a", "");
+	/* four-part versions by their key, element, product or User-Agent token */
+	expect_found(*state, "{\"contentVersion\":\"1.0.0.0\",\"AssemblyVersion\": \"1.2.3.4\"} "
+		     "<Version>1.0.0.0</Version> <FileVersion>2.0.0.0</FileVersion> AssemblyFileVersion=2.0.0.0 "
+		     "app_version=3.1.0.2 Agent/5.0.10.2 (Windows-Agent/6.1.0.4) openssl 3.0.2.1 "
+		     "dotnet 6.0.1.100 Newtonsoft.Json 13.0.1.0 System.Text.Json 6.0.0.0", "");
+	/* but an address after any other word, in a path or after a lower-case one is one */
+	expect_found(*state, "client 10.1.2.3 node 10.1.2.4 GET /hosts/10.1.2.5 via gw/10.1.2.6 "
+		     "http://10.1.2.7/x Json 10.1.2.8 ip_versions 10.1.2.9",
+		     "ipv4:10.1.2.3\nipv4:10.1.2.4\nipv4:10.1.2.5\nipv4:10.1.2.6\nipv4:10.1.2.7\n"
+		     "ipv4:10.1.2.8\nipv4:10.1.2.9\n");
 	/* the reduced User-Agent of every Chromium browser */
 	expect_found(*state, "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
 		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/8 via 10.1.2.3/24",
