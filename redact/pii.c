@@ -674,36 +674,58 @@ static bool systemd_unit(const char *d, size_t len)
 }
 
 /*
+ * File name extensions that are no top-level domain: "logo@2x.png",
+ * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
+ * country codes, .md .py .sh .rs .pl, stay domains.)
+ */
+static const char *const file_exts[] = {
+	"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "avif",
+	"css", "scss", "less", "js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "jsonl", "xml", "yaml",
+	"yml", "toml", "ini", "cfg", "conf", "txt", "log", "rst", "csv", "tsv", "html", "htm",
+	"xhtml", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "gz", "tgz", "xz", "zst", "tar",
+	"rar", "jar", "war", "ear", "class", "pyc", "rb", "php", "java", "kt", "go", "cs", "cpp",
+	"hpp", "bat", "exe", "dll", "dylib", "iso", "dmg", "deb", "rpm", "apk", "msi", "lock",
+	"pid", "sock", "swp", "tmp", "bak", "orig", "pem", "crt", "cer", "der", "pfx", "csr", "jks",
+	"woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "avi", "sql", "sqlite", NULL,
+};
+
+/* Can s[0, len) end a domain: letters only, two or more, and no file name extension? */
+static bool tld_ok(const char *s, size_t len)
+{
+	if (len < 2)
+		return false;
+	for (size_t k = 0; k < len; k++)
+		if (!(CLS(s[k]) & C_ALPHA))
+			return false;
+	return !in_list(s, len, file_exts);
+}
+
+/*
  * Length of a domain name at s (labels of [A-Za-z0-9_-], as host names have
- * them, dots between, TLD alphabetic), or 0.
+ * them, dots between), or 0: its longest run of labels from the start, two
+ * or more, that ends in a top-level domain tld_ok() takes ("lodash@4.17.21"
+ * and "deploy@10.1.2.3" have none).
  */
 static size_t domain_len(const char *s, size_t max)
 {
-	size_t i = 0, label = 0, labels = 0, last_start = 0;
+	size_t i = 0, labels = 0, best = 0;
 
 	for (;;) {
 		size_t start = i;
 
 		while (i < max && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_'))
 			i++;
-		label = i - start;
-		if (!label || label > 63 || s[start] == '-' || s[i - 1] == '-')
-			return labels >= 2 ? last_start : 0;
-		labels++;
-		if (i + 1 < max && s[i] == '.' && (is_alnum(s[i + 1]))) {
-			last_start = i; /* length up to the end of this label */
+		if (i == start || i - start > 63 || s[start] == '-' || s[i - 1] == '-')
+			break;
+		if (++labels >= 2 && tld_ok(s + start, i - start))
+			best = i;
+		if (i + 1 < max && s[i] == '.' && is_alnum(s[i + 1])) {
 			i++;
 			continue;
 		}
 		break;
 	}
-	if (labels < 2)
-		return 0;
-	/* The TLD: letters only, two or more. */
-	for (size_t k = i - label; k < i; k++)
-		if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z')))
-			return labels > 2 ? last_start : 0;
-	return label >= 2 ? i : (labels > 2 ? last_start : 0);
+	return best;
 }
 
 /* True if s has the shape of our user and e-mail local-part tokens: user-<8 hex>. */

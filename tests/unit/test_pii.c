@@ -104,6 +104,17 @@ static void finds_email_addresses(void **state)
 		     "email:jane.doe+tag@gmail.com\nemail:bob_smith@mail.acme-corp.co.uk\n");
 	expect_found(*state, "GET /lookup?email=jane.doe%40gmail.com&x=1 mailto:ann@x.org",
 		     "email:jane.doe%40gmail.com\nemail:ann@x.org\n");
+	expect_found(*state, "jane.doe@corp.acme.com x@mail.co.uk a@b.io bob@acme.consulting c@163.com d@x.org.",
+		     "email:jane.doe@corp.acme.com\nemail:x@mail.co.uk\nemail:a@b.io\n"
+		     "email:bob@acme.consulting\nemail:c@163.com\nemail:d@x.org\n");
+}
+
+static void leaves_packages_and_image_names_alone_and_finds_an_address_after_at(void **state)
+{
+	/* npm's name@version, images at 2x: no top-level domain, no address (nor half of one) */
+	expect_found(*state, "npm install lodash@4.17.21 @babel/core@7.24.0 react@18.2.0-rc.1 "
+		     "logo@2x.png icon@3x.webp x@1.2.3.x", "");
+	expect_found(*state, "ssh deploy@10.1.2.3 -p 22", "ipv4:10.1.2.3\n");
 }
 
 static void leaves_urls_examples_and_annotations_alone(void **state)
@@ -599,6 +610,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_email_addresses),
 		cmocka_unit_test(leaves_urls_examples_and_annotations_alone),
+		cmocka_unit_test(leaves_packages_and_image_names_alone_and_finds_an_address_after_at),
 		cmocka_unit_test(finds_ipv4_addresses),
 		cmocka_unit_test(leaves_versions_oids_masks_and_special_addresses_alone),
 		cmocka_unit_test(finds_ipv6_addresses),
