@@ -91,6 +91,12 @@ static bool is_name_char(int c)
 	return CLS(c) & C_NAME;
 }
 
+/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static int lower(int c)
 {
 	return c + (((unsigned)c - 'A' < 26u) << 5);
@@ -797,8 +803,11 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
-	/* git@host:org/repo.git: an ssh remote, not an address. */
-	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && seplen == 1)
+	/*
+	 * git@host:org/repo.git: an ssh remote, not an address; a path follows
+	 * its ':' ("alice@x.org: admin" is an address, a YAML key or a message).
+	 */
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1)
 		return;
 	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
@@ -1853,12 +1862,6 @@ static bool starts_nocase(const char *t, size_t len, size_t i, const char *w)
 		if (i + k >= len || lower((unsigned char)t[i + k]) != w[k])
 			return false;
 	return true;
-}
-
-/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
-static bool is_space(int c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 static bool is_name_start(int c)

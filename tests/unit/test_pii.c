@@ -107,6 +107,9 @@ static void finds_email_addresses(void **state)
 	expect_found(*state, "jane.doe@corp.acme.com x@mail.co.uk a@b.io bob@acme.consulting c@163.com d@x.org.",
 		     "email:jane.doe@corp.acme.com\nemail:x@mail.co.uk\nemail:a@b.io\n"
 		     "email:bob@acme.consulting\nemail:c@163.com\nemail:d@x.org\n");
+	/* an address before ": " is no ssh remote (git@host:org/repo) */
+	expect_found(*state, "alice@acme-corp.com: admin; mail from bob@x.org:\tok git@github.com:org/r",
+		     "email:alice@acme-corp.com\nemail:bob@x.org\n");
 }
 
 static void leaves_packages_and_image_names_alone_and_finds_an_address_after_at(void **state)
