@@ -328,14 +328,16 @@ const char *pii_kind_name(enum pii_kind kind)
  * "for", "by", "of", "invalid"...: checked in C), key/value forms (user=X,
  * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs; not owner= or
  * account=, too often teams and cloud accounts), sshd's
- * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories.
+ * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories. The
+ * blanks between are spaces and tabs, never a line break: in a YAML
+ * document the key under "user:" ("client-certificate-data:") is no name.
  */
 static const char ctx_user_re[] =
 	"(?:"
-	"r?user(?:_?name)?(?:[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?|\\s+)"
-	"|for\\s+(?=[A-Za-z_][\\w.-]*\\s+from\\s+[0-9A-Fa-f:.]{3,})"
-	"|sudo(?:\\[\\d+\\])?:\\s+(?=\\S+\\s+:\\s)"
-	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
+	"r?user(?:_?name)?(?:[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?|[ \\t]+)"
+	"|for[ \\t]+(?=[A-Za-z_][\\w.-]*[ \\t]+from[ \\t]+[0-9A-Fa-f:.]{3,})"
+	"|sudo(?:\\[\\d+\\])?:[ \\t]+(?=\\S+[ \\t]+:[ \\t])"
+	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?"
 	"|/home/|/users/"
 	")"
 	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";

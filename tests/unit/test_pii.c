@@ -308,6 +308,9 @@ static void finds_user_names_by_context(void **state)
 		     "username:pparker\nusername:tstark\nusername:drose\nusername:jgordon\n");
 	expect_found(*state, "81.2.69.160 - hquinn [01/Mar/2024:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
 		     "ipv4:81.2.69.160\nusername:hquinn\n");
+	/* the context stays on its line: under "user:" in YAML stands a key */
+	expect_found(*state, "users:\n- name: x\n  user:\n    auth-provider:\n      name: oidc\n"
+		     "  user:\n    client-certificate-data: AAAA\n", "");
 }
 
 static void finds_every_name_again_in_a_long_record(void **state)
