@@ -2261,15 +2261,19 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 #define NO_NAME SIZE_MAX
 #define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
 
-/* Add every other occurrence of the name o in t that starts and ends on a word boundary. */
-static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, const struct span *o)
+/*
+ * Add every other occurrence of the name o in t[lo, hi) that starts and
+ * ends on a word boundary (of t[0, len)).
+ */
+static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
+			  const struct span *o)
 {
 	size_t nl = o->end - o->start;
 	const char *name = t + o->start, *p;
 
 	if (!is_word(name[0]))
 		return; /* names start with a letter, a digit or '_' */
-	for (size_t s = 0; s + nl <= len && (p = memchr(t + s, name[0], len - nl + 1 - s)); s++) {
+	for (size_t s = lo; s + nl <= hi && (p = memchr(t + s, name[0], hi - nl + 1 - s)); s++) {
 		s = (size_t)(p - t);
 		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
 		    (s + nl == len || !is_word(t[s + nl])))
@@ -2280,24 +2284,27 @@ static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, co
 /*
  * Names found by context stand for the same thing elsewhere in the record
  * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
- * boundary is added. The names are first made distinct with a hash table
+ * boundary is added, here the names names[k0, k1) within t[lo, hi) (the
+ * whole record, or a part of a document: see propagate_doc()). The names
+ * are first made distinct with a hash table
  * (which hashes ignoring case and compares exactly; among equal names the
  * lowest kind is kept, as the overlap resolution would). A few names are
  * then each looked for with memchr(); more, in one pass over the word starts
  * with the table, so the cost stays linear in the record (a search per name
  * was quadratic: minutes on a long line full of "user=" fields).
  */
-static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
+static void propagate_names(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
+			    size_t k0, size_t k1)
 {
 	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
 	uint64_t first[4] = { 0 };                /* bit c: some name starts with byte c */
 	size_t cap = 16, maxlen = 0, *tab, few[FEW_NAMES], nfew = 0;
 
-	if (!scr->nnames)
+	if (k0 == k1)
 		return;
-	if (scr->nnames <= FEW_NAMES) {
+	if (k1 - k0 <= FEW_NAMES) {
 		/* Distinct by comparing them all: no table. */
-		for (size_t k = 0; k < scr->nnames; k++) {
+		for (size_t k = k0; k < k1; k++) {
 			const struct span *n = &scr->names[k];
 			size_t nl = n->end - n->start, j;
 
@@ -2316,10 +2323,10 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 				few[nfew++] = k;
 		}
 		for (size_t k = 0; k < nfew; k++)
-			propagate_one(scr, t, len, &scr->names[few[k]]);
+			propagate_one(scr, t, len, lo, hi, &scr->names[few[k]]);
 		return;
 	}
-	while (cap < 2 * scr->nnames)
+	while (cap < 2 * (k1 - k0))
 		cap *= 2;
 	if (cap > scr->name_tab_alloc) {
 		tab = realloc(scr->name_tab, cap * sizeof(*tab));
@@ -2333,7 +2340,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 	tab = scr->name_tab;
 	for (size_t i = 0; i < cap; i++)
 		tab[i] = NO_NAME;
-	for (size_t k = 0; k < scr->nnames; k++) {
+	for (size_t k = k0; k < k1; k++) {
 		const struct span *n = &scr->names[k];
 		size_t nl = n->end - n->start, i;
 
@@ -2362,15 +2369,15 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 	}
 	if (nfew <= FEW_NAMES) {
 		for (size_t k = 0; k < nfew; k++)
-			propagate_one(scr, t, len, &scr->names[few[k]]);
+			propagate_one(scr, t, len, lo, hi, &scr->names[few[k]]);
 		return;
 	}
-	for (size_t s = 0; s < len; s++) {
+	for (size_t s = lo; s < hi; s++) {
 		unsigned char c = (unsigned char)t[s];
 
 		if (!((first[c / 64] >> (c % 64)) & 1) || !is_word(c) || (s > 0 && is_word(t[s - 1])))
 			continue;
-		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
+		for (size_t e = s + 1; e <= hi && e - s <= maxlen; e++) {
 			size_t nl = e - s, i;
 
 			if ((e < len && is_word(t[e])) || !((lens[nl / 64] >> (nl % 64)) & 1))
@@ -2422,8 +2429,35 @@ static void sort_spans(struct span *v, size_t n)
 	}
 }
 
-int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
-	     struct pii_match *out, size_t max)
+/*
+ * propagate_names() for a whole document (a JSON line, a YAML file), whose
+ * values stand for different things: a name stands for the same thing only
+ * within the piece of text where it was found, up to the nearest '"' or
+ * line break on either side (one string value, one line of YAML). So
+ * "user": "orders" leaves "service": "orders" alone, and a name found in a
+ * log message stored as a value is found again in that message.
+ */
+static void propagate_doc(struct pii_scratch *scr, const char *t, size_t len)
+{
+	size_t k = 0, n = scr->nnames;
+
+	sort_spans(scr->names, n);
+	while (k < n) {
+		size_t lo = scr->names[k].start, hi = scr->names[k].end, k1 = k + 1;
+
+		while (lo > 0 && t[lo - 1] != '"' && t[lo - 1] != '\n')
+			lo--;
+		while (hi < len && t[hi] != '"' && t[hi] != '\n')
+			hi++;
+		while (k1 < n && scr->names[k1].start < hi)
+			k1++;
+		propagate_names(scr, t, len, lo, hi, k, k1);
+		k = k1;
+	}
+}
+
+static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		struct pii_match *out, size_t max, bool doc)
 {
 	uint32_t en = sc->enabled;
 	size_t n = 0, last_end = 0;
@@ -2440,7 +2474,10 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 	scan_context(sc, scr, text, len, en);
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
-	propagate_names(scr, text, len);
+	if (!doc)
+		propagate_names(scr, text, len, 0, len, 0, scr->nnames);
+	else
+		propagate_doc(scr, text, len);
 	if (en & ((1u << PII_HOSTNAME) | (1u << PII_USERNAME)))
 		scan_names(sc, scr, text, len, en);
 	if (scr->oom)
@@ -2459,4 +2496,16 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		n++;
 	}
 	return (int)n;
+}
+
+int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+	     struct pii_match *out, size_t max)
+{
+	return scan(sc, scr, text, len, out, max, false);
+}
+
+int pii_scan_doc(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		 struct pii_match *out, size_t max)
+{
+	return scan(sc, scr, text, len, out, max, true);
 }

@@ -76,6 +76,14 @@ void pii_scratch_free(struct pii_scratch *scr);
  */
 int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
 	     struct pii_match *out, size_t max);
+/*
+ * The same for a whole structured document (a JSON line, a YAML file),
+ * whose values stand for different things: a name found by its context
+ * ("user": "orders") is found there only, not at every other occurrence of
+ * the word in the document ("service": "orders").
+ */
+int pii_scan_doc(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		 struct pii_match *out, size_t max);
 
 #define PSEUDO_MAX 320
 /*

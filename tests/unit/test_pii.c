@@ -341,6 +341,28 @@ static void finds_every_name_again_in_a_long_record(void **state)
 	strbuf_release(&sb);
 }
 
+/* In a document a name learnt by its context stands for itself within its string value or line only. */
+static void a_document_finds_a_learnt_name_again_only_near_where_it_was_learnt(void **state)
+{
+	struct fx *fx = *state;
+	const char *doc = "{\"service\": \"orders\", \"user\": \"orders\", "
+			  "\"msg\": \"sudo: mjones : PWD=/srv x mjones\", \"by\": \"mjones\"}\n"
+			  "owner: orders\n";
+	static const char *const want[] = { "orders", "mjones", "mjones" };
+	struct pii_match m[8];
+	int n = pii_scan_doc(fx->sc, fx->scr, doc, strlen(doc), m, 8);
+
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(m[i].kind, PII_USERNAME);
+		assert_int_equal(m[i].end - m[i].start, strlen(want[i]));
+		assert_memory_equal(doc + m[i].start, want[i], strlen(want[i]));
+	}
+	assert_memory_equal(doc + m[0].start - 9, "\"user\": \"", 9);
+	/* a record (a line of a log) is one piece: found everywhere in it */
+	assert_int_equal(pii_scan(fx->sc, fx->scr, doc, strlen(doc), m, 8), 6);
+}
+
 static void finds_known_users_anywhere_and_spares_role_accounts(void **state)
 {
 	expect_found(*state, "owner jdoe, files of a.nguyen in /srv/jdoe/x; jdoe2 xjdoe",
@@ -635,6 +657,7 @@ int main(void)
 		cmocka_unit_test(finds_the_host_of_a_syslog_header),
 		cmocka_unit_test(finds_user_names_by_context),
 		cmocka_unit_test(finds_every_name_again_in_a_long_record),
+		cmocka_unit_test(a_document_finds_a_learnt_name_again_only_near_where_it_was_learnt),
 		cmocka_unit_test(finds_known_users_anywhere_and_spares_role_accounts),
 		cmocka_unit_test(leaves_diagnostic_values_alone),
 		cmocka_unit_test(writes_at_most_max_matches_and_can_resume),
