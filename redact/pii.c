@@ -308,6 +308,9 @@ static const char *const not_user[] = {
 	"local", "remote", "current", "specified", "given", "requested", "logs", "log", "success",
 	"successful", "succeeded", "failed", "failure", "ok", "error", "denied", "allowed", "enabled",
 	"disabled", "required", "attempt", "attempts", "ldap", "pam", "sssd", "kerberos", "sso", "oauth",
+	"interface", "traffic", "connection", "connections", "logins", "input", "activity", "access",
+	"event", "events", "message", "messages", "details", "config", "configuration", "permissions",
+	"credentials", "directory", "database", "query", "object", "record", "records", "context",
 	NULL,
 };
 
@@ -328,19 +331,26 @@ const char *pii_kind_name(enum pii_kind kind)
  * "for", "by", "of", "invalid"...: checked in C), key/value forms (user=X,
  * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs; not owner= or
  * account=, too often teams and cloud accounts), sshd's
- * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories. The
- * blanks between are spaces and tabs, never a line break: in a YAML
- * document the key under "user:" ("client-certificate-data:") is no name.
+ * "for X from 10.0.0.1", Windows' "for DOMAIN\X" (the domain in capitals;
+ * it stays, and a name may have one wherever it stands), sudo's
+ * "sudo: X : ", and home directories. No name goes on with '\' (a path's
+ * Windows\System32), and one before '@' and a domain is an address's (a
+ * Kerberos principal's "X@REALM" is a name). The blanks between are spaces
+ * and tabs, never a line break: in a YAML document the key under "user:"
+ * ("client-certificate-data:") is no name.
  */
 static const char ctx_user_re[] =
 	"(?:"
-	"r?user(?:_?name)?(?:[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?|[ \\t]+)"
+	"r?user(?:_?name)?(?:[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?|[ \\t]+[\"']?)"
 	"|for[ \\t]+(?=[A-Za-z_][\\w.-]*[ \\t]+from[ \\t]+[0-9A-Fa-f:.]{3,})"
+	"|for[ \\t]+(?=(?-i:[A-Z][A-Z0-9_.-]{0,14})\\\\[A-Za-z_])"
 	"|sudo(?:\\[\\d+\\])?:[ \\t]+(?=\\S+[ \\t]+:[ \\t])"
 	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?"
 	"|/home/|/users/"
 	")"
-	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
+	"(?:[A-Za-z][\\w.-]{0,14}\\\\)?"
+	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_\\\\]|[.-]+[A-Za-z0-9_])"
+	"(?![\\w.-]*@[\\w-]+\\.[A-Za-z])";
 
 static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t errlen)
 {
@@ -1917,6 +1927,54 @@ static bool for_x_from(const char *t, size_t len, size_t i)
 	return n == 3;
 }
 
+/* Windows' "for DOMAIN\X" at t[i] ("for "), the domain in capitals: ctx_user_re's lookahead, in C. */
+static bool for_domain_user(const char *t, size_t len, size_t i)
+{
+	size_t k = i + 4, s;
+
+	while (k < len && is_space(t[k]))
+		k++;
+	if (k == len || !is_upper(t[k]))
+		return false;
+	for (s = k; k < len && k - s < 16 && (is_upper(t[k]) || is_digit(t[k]) || t[k] == '_' || t[k] == '.' ||
+					      t[k] == '-'); k++)
+		;
+	return k + 1 < len && t[k] == '\\' && is_name_start(t[k + 1]);
+}
+
+/*
+ * What follows "user X" (at t[b], after X) that says X names somebody:
+ * "from" and an address, or "logged in" (out, on, off).
+ */
+static bool user_event_after(const char *t, size_t len, size_t b)
+{
+	size_t k = b + (b < len && (t[b] == '\'' || t[b] == '"')), s;
+
+	for (s = k; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+		;
+	if (k == s)
+		return false;
+	if (starts_nocase(t, len, k, "from") && k + 4 < len && (t[k + 4] == ' ' || t[k + 4] == '\t')) {
+		size_t n = 0;
+
+		for (k += 4; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		while (n < 3 && k + n < len && is_v6_char(t[k + n]))
+			n++;
+		return n == 3;
+	}
+	if (!starts_nocase(t, len, k, "logged"))
+		return false;
+	for (s = k += 6; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+		;
+	if (k == s)
+		return false;
+	for (s = k; k < len && is_alnum(t[k]); k++)
+		;
+	return (k - s == 2 && (starts_nocase(t, len, s, "in") || starts_nocase(t, len, s, "on"))) ||
+	       (k - s == 3 && (starts_nocase(t, len, s, "out") || starts_nocase(t, len, s, "off")));
+}
+
 /*
  * The second letter of a trigger word at t[i] (a C_TRIG character), the
  * first test of user_trigger(): us ui ru fo lo su /h /u in any case
@@ -1954,7 +2012,7 @@ static bool user_trigger(const char *t, size_t len, size_t i)
 		return (starts_nocase(t, len, i, "user") && name_follows_key(t, len, i + 4)) ||
 		       (starts_nocase(t, len, i, "uid") && name_follows(t, len, i + 3));
 	case 'r': return starts_nocase(t, len, i, "ruser") && name_follows_key(t, len, i + 5);
-	case 'f': return starts_nocase(t, len, i, "for ") && for_x_from(t, len, i);
+	case 'f': return starts_nocase(t, len, i, "for ") && (for_x_from(t, len, i) || for_domain_user(t, len, i));
 	case 's': return starts_nocase(t, len, i, "sudo") && i + 4 < len && (t[i + 4] == '[' || t[i + 4] == ':');
 	case 'l':
 		return (starts_nocase(t, len, i, "login") && name_follows_key(t, len, i + 5)) ||
@@ -2170,7 +2228,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	a = ov[2];
 	b = ov[3];
 	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
-	    !after_word(t, i, user_lead))
+	    !after_word(t, i, user_lead) && !user_event_after(t, len, b))
 		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
 	if (is_user_token(t + a, b - a))
 		claim(scr, a, b);

@@ -311,6 +311,18 @@ static void finds_user_names_by_context(void **state)
 	/* the context stays on its line: under "user:" in YAML stands a key */
 	expect_found(*state, "users:\n- name: x\n  user:\n    auth-provider:\n      name: oidc\n"
 		     "  user:\n    client-certificate-data: AAAA\n", "");
+	/* "user X" then "from ADDR" or "logged in"; quoted after "for user"; DOMAIN\X; X@REALM */
+	expect_found(*state, "user alice from 10.9.8.7 port 22; login: user carol logged in; "
+		     "User kwilliams logged out; user interface from 10.9.8.8; user data logged in",
+		     "username:alice\nipv4:10.9.8.7\nusername:carol\nusername:kwilliams\nipv4:10.9.8.8\n");
+	expect_found(*state, "Login failed for user 'mjones'. password authentication failed for user \"pgjohn\"",
+		     "username:mjones\nusername:pgjohn\n");
+	expect_found(*state, "Logon failure for CORP\\jdoe4; for user jdoe7@CORP; for user 'CORP\\sqlsvc'",
+		     "username:jdoe4\nusername:jdoe7\nusername:sqlsvc\n");
+	/* but not a path, an address, or what follows "for" without a name's context */
+	expect_found(*state, "for Windows\\System32; for C:\\Users; for user bob@x.org; for details; "
+		     "for the user; Settings for user interface",
+		     "email:bob@x.org\n");
 }
 
 static void finds_every_name_again_in_a_long_record(void **state)
@@ -368,7 +380,7 @@ static void finds_known_users_anywhere_and_spares_role_accounts(void **state)
 	expect_found(*state, "owner jdoe, files of a.nguyen in /srv/jdoe/x; jdoe2 xjdoe",
 		     "username:jdoe\nusername:a.nguyen\nusername:jdoe\n");
 	expect_found(*state, "Failed password for invalid user admin from x; for user root; USER=root; "
-		     "user agent; user-agent: curl; User jsmith logged in; waiting for data from upstream; "
+		     "user agent; user-agent: curl; User session logged in; waiting for data from upstream; "
 		     "/home/app/.cache user=bob@x.org", "email:bob@x.org\n");
 }
 
