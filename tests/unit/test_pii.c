@@ -522,6 +522,7 @@ static bool all_digits_kept_except(const char *tok, const char *orig)
 
 static void number_tokens_keep_format_and_are_never_valid(void **state)
 {
+	char a[PSEUDO_MAX];
 	const char *t;
 
 	t = token(PII_CARD, "4111 1111 1111 1111");
@@ -536,6 +537,18 @@ static void number_tokens_keep_format_and_are_never_valid(void **state)
 	assert_memory_equal(t, "+44 00 0", 8);
 	t = token(PII_PHONE, "(415) 555-2671");
 	assert_memory_equal(t, "(000) ", 6);
+	/* one number written two ways: the same digits after the national number's first three */
+	snprintf(a, sizeof(a), "%s", t);
+	t = token(PII_PHONE, "+1 415-555-2671");
+	assert_memory_equal(t, "+1 000-", 7);
+	assert_string_equal(t + 7, a + 6);
+	t = token(PII_PHONE, "+14155552671");
+	assert_memory_equal(t + 5, a + 6, 3);
+	assert_memory_equal(t + 8, a + 10, 4);
+	snprintf(a, sizeof(a), "%s", token(PII_PHONE, "+44 20 7946 0958"));
+	t = token(PII_PHONE, "020 7946 0958");
+	assert_memory_equal(t, "000 0", 5);
+	assert_string_equal(t + 5, a + 8);
 	t = token(PII_IBAN, "DE89 3704 0044 0532 0130 00");
 	assert_int_equal(strlen(t), 27);
 	assert_memory_equal(t, "DE0", 3);
