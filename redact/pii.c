@@ -1309,10 +1309,17 @@ static bool same_seps(const struct numtok *nt, bool allow_dot)
 	return nt->ngroups < 2 || allow_dot || nt->sep[1] != '.';
 }
 
+/*
+ * Issuer prefixes (IIN ranges) and lengths of the card schemes in use:
+ * Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro,
+ * Dankort, Mir, BORICA, RuPay, Troy, Verve, Elo, InterPayment,
+ * InstaPayment, Humo, Uzcard, China T-Union.
+ */
 static bool card_prefix_ok(const char *d, unsigned n)
 {
 	int two = (d[0] - '0') * 10 + (d[1] - '0');
-	int four = two * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	int three = two * 10 + (d[2] - '0');
+	int four = three * 10 + (d[3] - '0');
 
 	if (d[0] == '4')
 		return n == 13 || n == 16 || n == 19;
@@ -1322,12 +1329,31 @@ static bool card_prefix_ok(const char *d, unsigned n)
 		return n == 16;
 	if (two == 34 || two == 37)
 		return n == 15;
-	if (two == 36 || two == 38 || (four >= 3000 && four <= 3059))
+	if (two == 36 || two == 38 || two == 39 || (four >= 3000 && four <= 3059) || four == 3095)
 		return n == 14 || n == 16;
 	if (two == 35)
 		return n >= 16 && n <= 19;
 	if (four == 6011 || two == 65 || (two == 64 && d[2] >= '4') || two == 62)
 		return n >= 16 && n <= 19;
+	/* Maestro, from 12 digits (fewer than 13 are never read as a card) */
+	if (four == 5018 || four == 5020 || four == 5038 || four == 5893 || four == 6304 ||
+	    four == 6759 || (four >= 6761 && four <= 6763))
+		return n >= 12 && n <= 19;
+	/* Mir; UnionPay and RuPay in 81, 82; RuPay, Hipercard, UkrCard in 60; InterPayment */
+	if ((four >= 2200 && four <= 2204) || two == 81 || two == 82 || two == 60 || three == 636)
+		return n >= 16 && n <= 19;
+	/* Verve */
+	if (four == 5060 || four == 5061 || four == 5078 || four == 5079)
+		return n == 16 || n == 18 || n == 19;
+	/* Dankort, BORICA, RuPay, Elo, InstaPayment, Troy, Humo, Uzcard */
+	if (four == 5019 || four == 2205 || three == 508 || four == 6521 || four == 6522 ||
+	    three == 509 || four == 5041 || four == 5066 || four == 5067 || four == 6277 ||
+	    four == 6362 || four == 6363 || (three >= 637 && three <= 639) || four == 9792 ||
+	    four == 9860 || four == 8600)
+		return n == 16;
+	/* China T-Union */
+	if (two == 31)
+		return n == 19;
 	return false;
 }
 
