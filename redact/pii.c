@@ -86,6 +86,17 @@ static bool is_upper(int c)
 	return CLS(c) & C_UPPER;
 }
 
+static bool is_name_char(int c)
+{
+	return CLS(c) & C_NAME;
+}
+
+/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static int lower(int c)
 {
 	return c + (((unsigned)c - 'A' < 26u) << 5);
@@ -297,6 +308,9 @@ static const char *const not_user[] = {
 	"local", "remote", "current", "specified", "given", "requested", "logs", "log", "success",
 	"successful", "succeeded", "failed", "failure", "ok", "error", "denied", "allowed", "enabled",
 	"disabled", "required", "attempt", "attempts", "ldap", "pam", "sssd", "kerberos", "sso", "oauth",
+	"interface", "traffic", "connection", "connections", "logins", "input", "activity", "access",
+	"event", "events", "message", "messages", "details", "config", "configuration", "permissions",
+	"credentials", "directory", "database", "query", "object", "record", "records", "context",
 	NULL,
 };
 
@@ -317,17 +331,26 @@ const char *pii_kind_name(enum pii_kind kind)
  * "for", "by", "of", "invalid"...: checked in C), key/value forms (user=X,
  * "username": "X", ruser=X, login: X, uid=X as in LDAP DNs; not owner= or
  * account=, too often teams and cloud accounts), sshd's
- * "for X from 10.0.0.1", sudo's "sudo: X : ", and home directories.
+ * "for X from 10.0.0.1", Windows' "for DOMAIN\X" (the domain in capitals;
+ * it stays, and a name may have one wherever it stands), sudo's
+ * "sudo: X : ", and home directories. No name goes on with '\' (a path's
+ * Windows\System32), and one before '@' and a domain is an address's (a
+ * Kerberos principal's "X@REALM" is a name). The blanks between are spaces
+ * and tabs, never a line break: in a YAML document the key under "user:"
+ * ("client-certificate-data:") is no name.
  */
 static const char ctx_user_re[] =
 	"(?:"
-	"r?user(?:_?name)?(?:[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?|\\s+)"
-	"|for\\s+(?=[A-Za-z_][\\w.-]*\\s+from\\s+[0-9A-Fa-f:.]{3,})"
-	"|sudo(?:\\[\\d+\\])?:\\s+(?=\\S+\\s+:\\s)"
-	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|\\s*:\\s*|\\s+=\\s+)[\"']?"
+	"r?user(?:_?name)?(?:[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?|[ \\t]+[\"']?)"
+	"|for[ \\t]+(?=[A-Za-z_][\\w.-]*[ \\t]+from[ \\t]+[0-9A-Fa-f:.]{3,})"
+	"|for[ \\t]+(?=(?-i:[A-Z][A-Z0-9_.-]{0,14})\\\\[A-Za-z_])"
+	"|sudo(?:\\[\\d+\\])?:[ \\t]+(?=\\S+[ \\t]+:[ \\t])"
+	"|(?:login(?:_?name)?|logname|uid)[\"']?(?:=|[ \\t]*:[ \\t]*|[ \\t]+=[ \\t]+)[\"']?"
 	"|/home/|/users/"
 	")"
-	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_]|[.-]+[A-Za-z0-9_])(?![\\w.-]*@)";
+	"(?:[A-Za-z][\\w.-]{0,14}\\\\)?"
+	"([A-Za-z_][A-Za-z0-9._-]{0,31})(?<![.-])(?![A-Za-z0-9_\\\\]|[.-]+[A-Za-z0-9_])"
+	"(?![\\w.-]*@[\\w-]+\\.[A-Za-z])";
 
 static pcre2_code *compile(const char *re, uint32_t flags, char *err, size_t errlen)
 {
@@ -669,36 +692,58 @@ static bool systemd_unit(const char *d, size_t len)
 }
 
 /*
+ * File name extensions that are no top-level domain: "logo@2x.png",
+ * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
+ * country codes, .md .py .sh .rs .pl, stay domains.)
+ */
+static const char *const file_exts[] = {
+	"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "avif",
+	"css", "scss", "less", "js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "jsonl", "xml", "yaml",
+	"yml", "toml", "ini", "cfg", "conf", "txt", "log", "rst", "csv", "tsv", "html", "htm",
+	"xhtml", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "gz", "tgz", "xz", "zst", "tar",
+	"rar", "jar", "war", "ear", "class", "pyc", "rb", "php", "java", "kt", "go", "cs", "cpp",
+	"hpp", "bat", "exe", "dll", "dylib", "iso", "dmg", "deb", "rpm", "apk", "msi", "lock",
+	"pid", "sock", "swp", "tmp", "bak", "orig", "pem", "crt", "cer", "der", "pfx", "csr", "jks",
+	"woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "avi", "sql", "sqlite", NULL,
+};
+
+/* Can s[0, len) end a domain: letters only, two or more, and no file name extension? */
+static bool tld_ok(const char *s, size_t len)
+{
+	if (len < 2)
+		return false;
+	for (size_t k = 0; k < len; k++)
+		if (!(CLS(s[k]) & C_ALPHA))
+			return false;
+	return !in_list(s, len, file_exts);
+}
+
+/*
  * Length of a domain name at s (labels of [A-Za-z0-9_-], as host names have
- * them, dots between, TLD alphabetic), or 0.
+ * them, dots between), or 0: its longest run of labels from the start, two
+ * or more, that ends in a top-level domain tld_ok() takes ("lodash@4.17.21"
+ * and "deploy@10.1.2.3" have none).
  */
 static size_t domain_len(const char *s, size_t max)
 {
-	size_t i = 0, label = 0, labels = 0, last_start = 0;
+	size_t i = 0, labels = 0, best = 0;
 
 	for (;;) {
 		size_t start = i;
 
 		while (i < max && (is_alnum(s[i]) || s[i] == '-' || s[i] == '_'))
 			i++;
-		label = i - start;
-		if (!label || label > 63 || s[start] == '-' || s[i - 1] == '-')
-			return labels >= 2 ? last_start : 0;
-		labels++;
-		if (i + 1 < max && s[i] == '.' && (is_alnum(s[i + 1]))) {
-			last_start = i; /* length up to the end of this label */
+		if (i == start || i - start > 63 || s[start] == '-' || s[i - 1] == '-')
+			break;
+		if (++labels >= 2 && tld_ok(s + start, i - start))
+			best = i;
+		if (i + 1 < max && s[i] == '.' && is_alnum(s[i + 1])) {
 			i++;
 			continue;
 		}
 		break;
 	}
-	if (labels < 2)
-		return 0;
-	/* The TLD: letters only, two or more. */
-	for (size_t k = i - label; k < i; k++)
-		if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z')))
-			return labels > 2 ? last_start : 0;
-	return label >= 2 ? i : (labels > 2 ? last_start : 0);
+	return best;
 }
 
 /* True if s has the shape of our user and e-mail local-part tokens: user-<8 hex>. */
@@ -771,11 +816,10 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
 	/*
-	 * git@host:org/repo.git: an ssh remote, not an address; but an
-	 * address may end a YAML key or a log line's subject ("a@b.org: x").
+	 * git@host:org/repo.git: an ssh remote, not an address; a path follows
+	 * its ':' ("alice@x.org: admin" is an address, a YAML key or a message).
 	 */
-	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && (unsigned char)t[de + 1] > ' ' &&
-	    seplen == 1)
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1)
 		return;
 	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
@@ -851,22 +895,78 @@ static bool ipv4_is_special(const unsigned char a[4])
 	return (~v & (~v + 1)) == 0;
 }
 
-/* The word just before position s (skipping spaces and = : " ' ( [), compared to words that
- * announce a version rather than an address. */
-static bool after_version_word(const char *t, size_t s)
+/* Words that announce a version rather than an address ("version 4.2.0.17"). */
+static const char *const version_words[] = {
+	"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
+	"bios", "driver", "patch", "agent", NULL,
+};
+
+/*
+ * Software named just before its four-part version ("openssl 3.0.2.1",
+ * "dotnet 6.0.1.100"): only names that never stand before a host's address
+ * (not node, edge, redis...).
+ */
+static const char *const version_products[] = {
+	"openssl", "libressl", "dotnet", ".net", "aspnetcore", "nuget", "msbuild", "powershell",
+	"pwsh", "java", "jdk", "jre", "openjdk", "python", "python3", "php", "perl", "ruby", "gcc",
+	"glibc", "clang", "llvm", "chrome", "chromium", "firefox", "msedge", "safari", "vmtools", NULL,
+};
+
+/* A .NET assembly or NuGet package id: "Newtonsoft.Json", "System.Text.Json" (a capital after each dot). */
+static bool dotted_pascal(const char *s, size_t len)
 {
-	static const char *const words[] = {
-		"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
-		"bios", "driver", "patch", "agent", "server version", NULL,
-	};
+	bool dot = false;
+
+	if (!len || !is_upper(s[0]) || s[len - 1] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (!is_upper(s[i + 1]))
+				return false;
+			dot = true;
+		} else if (!is_alnum(s[i])) {
+			return false;
+		}
+	}
+	return dot;
+}
+
+/*
+ * Does what stands before the dotted quad at t[s] make it a version? A key
+ * or element named "...version" ("contentVersion":"1.0.0.0", <Version>,
+ * AssemblyFileVersion=), a word that announces one (version, build,
+ * firmware...), a product and its version as a User-Agent has them
+ * (Agent/5.0.10.2), or a product's name (openssl 3.0.2.1, Newtonsoft.Json
+ * 13.0.1.0). Only called on an address already found.
+ */
+static bool version_context(const char *t, size_t s)
+{
 	size_t e = s, b;
 
-	while (e > 0 && s - e < 4 && strchr(" \t=:\"'([", t[e - 1]))
+	while (e > 0 && s - e < 4 && strchr(" \t=:\"'([>", t[e - 1]))
 		e--;
 	b = e;
-	while (b > 0 && e - b < 16 && ((t[b - 1] >= 'a' && t[b - 1] <= 'z') || (t[b - 1] >= 'A' && t[b - 1] <= 'Z')))
+	while (b > 0 && e - b < 64 && (CLS(t[b - 1]) & C_ALPHA))
 		b--;
-	return b < e && in_list(t + b, e - b, words);
+	if (b < e && (in_list(t + b, e - b, version_words) ||
+		      (e - b >= 7 && eq_nocase(t + e - 7, 7, "version"))))
+		return true;
+	if (s < 2 || (t[s - 1] != '/' && t[s - 1] != ' '))
+		return false;
+	/* The word before '/' or a space: a product, not part of a path, URL or address. */
+	e = s - 1;
+	for (b = e; b > 0 && e - b < 64 && (is_name_char(t[b - 1]) || t[b - 1] == '+'); b--)
+		;
+	if (b == e || (b > 0 && t[b - 1] && strchr("/\\:@%", t[b - 1])))
+		return false;
+	if (t[s - 1] == '/') {
+		bool upper = false;
+
+		for (size_t k = b; k < e; k++)
+			upper |= is_upper(t[k]);
+		return (CLS(t[b]) & C_ALPHA) && upper;
+	}
+	return in_list(t + b, e - b, version_products) || dotted_pascal(t + b, e - b);
 }
 
 /* An IPv4 address at t[i] (a digit at a word start): where it ends, or i. */
@@ -889,7 +989,7 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		claim(scr, i, e);
 		return e;
 	}
-	if (after_version_word(t, i))
+	if (version_context(t, i))
 		return i;
 	add(scr, i, e, PII_IPV4);
 	return e;
@@ -1209,10 +1309,17 @@ static bool same_seps(const struct numtok *nt, bool allow_dot)
 	return nt->ngroups < 2 || allow_dot || nt->sep[1] != '.';
 }
 
+/*
+ * Issuer prefixes (IIN ranges) and lengths of the card schemes in use:
+ * Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro,
+ * Dankort, Mir, BORICA, RuPay, Troy, Verve, Elo, InterPayment,
+ * InstaPayment, Humo, Uzcard, China T-Union.
+ */
 static bool card_prefix_ok(const char *d, unsigned n)
 {
 	int two = (d[0] - '0') * 10 + (d[1] - '0');
-	int four = two * 100 + (d[2] - '0') * 10 + (d[3] - '0');
+	int three = two * 10 + (d[2] - '0');
+	int four = three * 10 + (d[3] - '0');
 
 	if (d[0] == '4')
 		return n == 13 || n == 16 || n == 19;
@@ -1222,12 +1329,31 @@ static bool card_prefix_ok(const char *d, unsigned n)
 		return n == 16;
 	if (two == 34 || two == 37)
 		return n == 15;
-	if (two == 36 || two == 38 || (four >= 3000 && four <= 3059))
+	if (two == 36 || two == 38 || two == 39 || (four >= 3000 && four <= 3059) || four == 3095)
 		return n == 14 || n == 16;
 	if (two == 35)
 		return n >= 16 && n <= 19;
 	if (four == 6011 || two == 65 || (two == 64 && d[2] >= '4') || two == 62)
 		return n >= 16 && n <= 19;
+	/* Maestro, from 12 digits (fewer than 13 are never read as a card) */
+	if (four == 5018 || four == 5020 || four == 5038 || four == 5893 || four == 6304 ||
+	    four == 6759 || (four >= 6761 && four <= 6763))
+		return n >= 12 && n <= 19;
+	/* Mir; UnionPay and RuPay in 81, 82; RuPay, Hipercard, UkrCard in 60; InterPayment */
+	if ((four >= 2200 && four <= 2204) || two == 81 || two == 82 || two == 60 || three == 636)
+		return n >= 16 && n <= 19;
+	/* Verve */
+	if (four == 5060 || four == 5061 || four == 5078 || four == 5079)
+		return n == 16 || n == 18 || n == 19;
+	/* Dankort, BORICA, RuPay, Elo, InstaPayment, Troy, Humo, Uzcard */
+	if (four == 5019 || four == 2205 || three == 508 || four == 6521 || four == 6522 ||
+	    three == 509 || four == 5041 || four == 5066 || four == 5067 || four == 6277 ||
+	    four == 6362 || four == 6363 || (three >= 637 && three <= 639) || four == 9792 ||
+	    four == 9860 || four == 8600)
+		return n == 16;
+	/* China T-Union */
+	if (two == 31)
+		return n == 19;
 	return false;
 }
 
@@ -1517,11 +1643,6 @@ static size_t iban_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 
 /* ---- names: internal host names, known users ---- */
 
-static bool is_name_char(int c)
-{
-	return CLS(c) & C_NAME;
-}
-
 /* Reverse-domain names of Java packages and classes are not hosts. */
 static bool java_like(const char *s, size_t len)
 {
@@ -1781,12 +1902,6 @@ static bool starts_nocase(const char *t, size_t len, size_t i, const char *w)
 	return true;
 }
 
-/* \s of PCRE2 (without UCP): space, \t \n \v \f \r */
-static bool is_space(int c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 static bool is_name_start(int c)
 {
 	return (CLS(c) & C_ALPHA) || c == '_';
@@ -1838,6 +1953,54 @@ static bool for_x_from(const char *t, size_t len, size_t i)
 	return n == 3;
 }
 
+/* Windows' "for DOMAIN\X" at t[i] ("for "), the domain in capitals: ctx_user_re's lookahead, in C. */
+static bool for_domain_user(const char *t, size_t len, size_t i)
+{
+	size_t k = i + 4, s;
+
+	while (k < len && is_space(t[k]))
+		k++;
+	if (k == len || !is_upper(t[k]))
+		return false;
+	for (s = k; k < len && k - s < 16 && (is_upper(t[k]) || is_digit(t[k]) || t[k] == '_' || t[k] == '.' ||
+					      t[k] == '-'); k++)
+		;
+	return k + 1 < len && t[k] == '\\' && is_name_start(t[k + 1]);
+}
+
+/*
+ * What follows "user X" (at t[b], after X) that says X names somebody:
+ * "from" and an address, or "logged in" (out, on, off).
+ */
+static bool user_event_after(const char *t, size_t len, size_t b)
+{
+	size_t k = b + (b < len && (t[b] == '\'' || t[b] == '"')), s;
+
+	for (s = k; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+		;
+	if (k == s)
+		return false;
+	if (starts_nocase(t, len, k, "from") && k + 4 < len && (t[k + 4] == ' ' || t[k + 4] == '\t')) {
+		size_t n = 0;
+
+		for (k += 4; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+			;
+		while (n < 3 && k + n < len && is_v6_char(t[k + n]))
+			n++;
+		return n == 3;
+	}
+	if (!starts_nocase(t, len, k, "logged"))
+		return false;
+	for (s = k += 6; k < len && (t[k] == ' ' || t[k] == '\t'); k++)
+		;
+	if (k == s)
+		return false;
+	for (s = k; k < len && is_alnum(t[k]); k++)
+		;
+	return (k - s == 2 && (starts_nocase(t, len, s, "in") || starts_nocase(t, len, s, "on"))) ||
+	       (k - s == 3 && (starts_nocase(t, len, s, "out") || starts_nocase(t, len, s, "off")));
+}
+
 /*
  * The second letter of a trigger word at t[i] (a C_TRIG character), the
  * first test of user_trigger(): us ui ru fo lo su /h /u in any case
@@ -1875,7 +2038,7 @@ static bool user_trigger(const char *t, size_t len, size_t i)
 		return (starts_nocase(t, len, i, "user") && name_follows_key(t, len, i + 4)) ||
 		       (starts_nocase(t, len, i, "uid") && name_follows(t, len, i + 3));
 	case 'r': return starts_nocase(t, len, i, "ruser") && name_follows_key(t, len, i + 5);
-	case 'f': return starts_nocase(t, len, i, "for ") && for_x_from(t, len, i);
+	case 'f': return starts_nocase(t, len, i, "for ") && (for_x_from(t, len, i) || for_domain_user(t, len, i));
 	case 's': return starts_nocase(t, len, i, "sudo") && i + 4 < len && (t[i + 4] == '[' || t[i + 4] == ':');
 	case 'l':
 		return (starts_nocase(t, len, i, "login") && name_follows_key(t, len, i + 5)) ||
@@ -2017,6 +2180,20 @@ static bool clf_user_at(const char *t, size_t len, size_t f, size_t *ua, size_t 
 	return true;
 }
 
+/*
+ * Log levels, which stand where a syslog header has its host
+ * ("2024-03-11T10:22:01Z INFO aws: retry"): no host is named so.
+ */
+static bool log_level(const char *s, size_t len)
+{
+	static const char *const levels[] = {
+		"trace", "debug", "dbg", "info", "notice", "note", "warn", "warning", "error", "err",
+		"crit", "critical", "alert", "emerg", "emergency", "fatal", "severe", "verbose", NULL,
+	};
+
+	return len >= 3 && len <= 9 && in_list(s, len, levels);
+}
+
 static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 			 uint32_t enabled)
 {
@@ -2045,7 +2222,7 @@ static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, 
 			alpha |= (CLS(t[k]) & C_ALPHA) != 0;
 		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
 			claim(scr, a, b);
-		else if (alpha && !eq_nocase(t + a, b - a, "localhost") &&
+		else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !log_level(t + a, b - a) &&
 			 !(memchr(t + a, ':', b - a) && parse_ipv6(t + a, b - a, ip)))
 			add_name(scr, a, b, PII_HOSTNAME);
 	}
@@ -2077,7 +2254,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	a = ov[2];
 	b = ov[3];
 	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
-	    !after_word(t, i, user_lead))
+	    !after_word(t, i, user_lead) && !user_event_after(t, len, b))
 		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
 	if (is_user_token(t + a, b - a))
 		claim(scr, a, b);
@@ -2168,15 +2345,19 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 #define NO_NAME SIZE_MAX
 #define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
 
-/* Add every other occurrence of the name o in t that starts and ends on a word boundary. */
-static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, const struct span *o)
+/*
+ * Add every other occurrence of the name o in t[lo, hi) that starts and
+ * ends on a word boundary (of t[0, len)).
+ */
+static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
+			  const struct span *o)
 {
 	size_t nl = o->end - o->start;
 	const char *name = t + o->start, *p;
 
 	if (!is_word(name[0]))
 		return; /* names start with a letter, a digit or '_' */
-	for (size_t s = 0; s + nl <= len && (p = memchr(t + s, name[0], len - nl + 1 - s)); s++) {
+	for (size_t s = lo; s + nl <= hi && (p = memchr(t + s, name[0], hi - nl + 1 - s)); s++) {
 		s = (size_t)(p - t);
 		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
 		    (s + nl == len || !is_word(t[s + nl])))
@@ -2187,24 +2368,27 @@ static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, co
 /*
  * Names found by context stand for the same thing elsewhere in the record
  * ("sudo: X : PWD=/home/X"): every occurrence that starts and ends on a word
- * boundary is added. The names are first made distinct with a hash table
+ * boundary is added, here the names names[k0, k1) within t[lo, hi) (the
+ * whole record, or a part of a document: see propagate_doc()). The names
+ * are first made distinct with a hash table
  * (which hashes ignoring case and compares exactly; among equal names the
  * lowest kind is kept, as the overlap resolution would). A few names are
  * then each looked for with memchr(); more, in one pass over the word starts
  * with the table, so the cost stays linear in the record (a search per name
  * was quadratic: minutes on a long line full of "user=" fields).
  */
-static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
+static void propagate_names(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
+			    size_t k0, size_t k1)
 {
 	uint64_t lens[NAME_MAX_LEN / 64] = { 0 }; /* bit n: some name is n bytes long */
 	uint64_t first[4] = { 0 };                /* bit c: some name starts with byte c */
 	size_t cap = 16, maxlen = 0, *tab, few[FEW_NAMES], nfew = 0;
 
-	if (!scr->nnames)
+	if (k0 == k1)
 		return;
-	if (scr->nnames <= FEW_NAMES) {
+	if (k1 - k0 <= FEW_NAMES) {
 		/* Distinct by comparing them all: no table. */
-		for (size_t k = 0; k < scr->nnames; k++) {
+		for (size_t k = k0; k < k1; k++) {
 			const struct span *n = &scr->names[k];
 			size_t nl = n->end - n->start, j;
 
@@ -2223,10 +2407,10 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 				few[nfew++] = k;
 		}
 		for (size_t k = 0; k < nfew; k++)
-			propagate_one(scr, t, len, &scr->names[few[k]]);
+			propagate_one(scr, t, len, lo, hi, &scr->names[few[k]]);
 		return;
 	}
-	while (cap < 2 * scr->nnames)
+	while (cap < 2 * (k1 - k0))
 		cap *= 2;
 	if (cap > scr->name_tab_alloc) {
 		tab = realloc(scr->name_tab, cap * sizeof(*tab));
@@ -2240,7 +2424,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 	tab = scr->name_tab;
 	for (size_t i = 0; i < cap; i++)
 		tab[i] = NO_NAME;
-	for (size_t k = 0; k < scr->nnames; k++) {
+	for (size_t k = k0; k < k1; k++) {
 		const struct span *n = &scr->names[k];
 		size_t nl = n->end - n->start, i;
 
@@ -2269,15 +2453,15 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len)
 	}
 	if (nfew <= FEW_NAMES) {
 		for (size_t k = 0; k < nfew; k++)
-			propagate_one(scr, t, len, &scr->names[few[k]]);
+			propagate_one(scr, t, len, lo, hi, &scr->names[few[k]]);
 		return;
 	}
-	for (size_t s = 0; s < len; s++) {
+	for (size_t s = lo; s < hi; s++) {
 		unsigned char c = (unsigned char)t[s];
 
 		if (!((first[c / 64] >> (c % 64)) & 1) || !is_word(c) || (s > 0 && is_word(t[s - 1])))
 			continue;
-		for (size_t e = s + 1; e <= len && e - s <= maxlen; e++) {
+		for (size_t e = s + 1; e <= hi && e - s <= maxlen; e++) {
 			size_t nl = e - s, i;
 
 			if ((e < len && is_word(t[e])) || !((lens[nl / 64] >> (nl % 64)) & 1))
@@ -2329,8 +2513,35 @@ static void sort_spans(struct span *v, size_t n)
 	}
 }
 
-int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
-	     struct pii_match *out, size_t max)
+/*
+ * propagate_names() for a whole document (a JSON line, a YAML file), whose
+ * values stand for different things: a name stands for the same thing only
+ * within the piece of text where it was found, up to the nearest '"' or
+ * line break on either side (one string value, one line of YAML). So
+ * "user": "orders" leaves "service": "orders" alone, and a name found in a
+ * log message stored as a value is found again in that message.
+ */
+static void propagate_doc(struct pii_scratch *scr, const char *t, size_t len)
+{
+	size_t k = 0, n = scr->nnames;
+
+	sort_spans(scr->names, n);
+	while (k < n) {
+		size_t lo = scr->names[k].start, hi = scr->names[k].end, k1 = k + 1;
+
+		while (lo > 0 && t[lo - 1] != '"' && t[lo - 1] != '\n')
+			lo--;
+		while (hi < len && t[hi] != '"' && t[hi] != '\n')
+			hi++;
+		while (k1 < n && scr->names[k1].start < hi)
+			k1++;
+		propagate_names(scr, t, len, lo, hi, k, k1);
+		k = k1;
+	}
+}
+
+static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		struct pii_match *out, size_t max, bool doc)
 {
 	uint32_t en = sc->enabled;
 	size_t n = 0, last_end = 0;
@@ -2347,7 +2558,10 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 	scan_context(sc, scr, text, len, en);
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
-	propagate_names(scr, text, len);
+	if (!doc)
+		propagate_names(scr, text, len, 0, len, 0, scr->nnames);
+	else
+		propagate_doc(scr, text, len);
 	if (en & ((1u << PII_HOSTNAME) | (1u << PII_USERNAME)))
 		scan_names(sc, scr, text, len, en);
 	if (scr->oom)
@@ -2366,4 +2580,16 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
 		n++;
 	}
 	return (int)n;
+}
+
+int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+	     struct pii_match *out, size_t max)
+{
+	return scan(sc, scr, text, len, out, max, false);
+}
+
+int pii_scan_doc(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		 struct pii_match *out, size_t max)
+{
+	return scan(sc, scr, text, len, out, max, true);
 }

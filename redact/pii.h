@@ -76,6 +76,14 @@ void pii_scratch_free(struct pii_scratch *scr);
  */
 int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
 	     struct pii_match *out, size_t max);
+/*
+ * The same for a whole structured document (a JSON line, a YAML file),
+ * whose values stand for different things: a name found by its context
+ * ("user": "orders") is found there only, not at every other occurrence of
+ * the word in the document ("service": "orders").
+ */
+int pii_scan_doc(const struct pii_scanner *sc, struct pii_scratch *scr, const char *text, size_t len,
+		 struct pii_match *out, size_t max);
 
 #define PSEUDO_MAX 320
 /*
@@ -100,8 +108,11 @@ int pii_scan(const struct pii_scanner *sc, struct pii_scratch *scr, const char *
  *             hex, hashed with its parents, so siblings share parents), the
  *             public suffix kept (com, co.uk, internal, lan...)
  *   username  user-hhhhhhhh
- *   phone     separators, '+' and country code kept; the next three digits
- *             000 (never assigned), the rest d
+ *   phone     separators, '+' and country code (or a trunk prefix) kept;
+ *             the national number's first three digits 000 (never
+ *             assigned), the rest d from the national number alone, so one
+ *             number written two ways ("+1 415-555-0132", "(415) 555-0132")
+ *             keeps the same last digits
  *   card      separators kept; 0000 then d, last digit making Luhn fail
  *   ssn       separators kept; area 000 (never issued), then d
  *   iban      country kept, check digits 00 or 01 (never valid), rest h/d

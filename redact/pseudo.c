@@ -457,26 +457,49 @@ static int token_digits(const unsigned char key[32], const char *kind, const cha
 	return 0;
 }
 
+/*
+ * Phone numbers: every non-digit kept, and what comes before the national
+ * number (the country code after '+', a trunk prefix: 0, or 1 before ten
+ * digits). The national number's first three digits become 0, the rest
+ * come from the hash of the national number alone, so that one number
+ * written in two ways ("+1 415-555-0132", "(415) 555-0132"; "+44 20 7946
+ * 0958", "020 7946 0958") ends in the same digits.
+ */
 static int token_phone(const unsigned char key[32], const char *v, size_t len, struct out *o)
 {
-	size_t keep = 0;
+	unsigned char h[64];
+	char digits[64];
+	size_t nd = 0, k = 0, nat = 0;
+	bool plus = false;
 
 	for (size_t i = 0; i < len; i++) {
-		if (v[i] == '+') {
-			char d[4] = { 0 };
-			size_t n = 0;
-
-			for (size_t k = i + 1; k < len && n < 3; k++)
-				if (v[k] >= '0' && v[k] <= '9')
-					d[n++] = v[k];
-			if (n == 3 || (n && (d[0] == '1' || d[0] == '7')))
-				keep = (size_t)pii_phone_cc_length(d);
-			break;
-		}
-		if (v[i] >= '0' && v[i] <= '9')
-			break;
+		if (v[i] == '+' && !nd)
+			plus = true;
+		if (v[i] >= '0' && v[i] <= '9' && nd < sizeof(digits))
+			digits[nd++] = v[i];
 	}
-	return token_digits(key, "phone", v, len, keep, 3, o);
+	if (!nd || nd >= sizeof(digits))
+		return -1;
+	digits[nd] = '\0';
+	if (plus && nd >= 3)
+		nat = (size_t)pii_phone_cc_length(digits);
+	else if (!plus && (digits[0] == '0' || (digits[0] == '1' && nd == 11)))
+		nat = 1;
+	keyed(key, "phone", digits + nat, nd - nat, h, sizeof(h));
+	sodium_memzero(digits, sizeof(digits));
+	for (size_t i = 0; i < len; i++) {
+		char c = v[i];
+
+		if (c >= '0' && c <= '9') {
+			if (k >= nat + 3)
+				c = (char)('0' + h[k - nat] % 10);
+			else if (k >= nat)
+				c = '0';
+			k++;
+		}
+		put(o, &c, 1);
+	}
+	return 0;
 }
 
 static int token_card(const unsigned char key[32], const char *v, size_t len, struct out *o)

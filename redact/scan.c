@@ -1830,8 +1830,11 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 	return 0;
 }
 
-/* Run the PII scanner over [p, p + len) into a growing array. -1 on error. */
-static int pii_run(struct scanner *sc, const char *p, size_t len, struct pii_match **m,
+/*
+ * Run the PII scanner over [p, p + len) into a growing array, over a record
+ * or a whole document (doc: see pii_scan_doc()). -1 on error.
+ */
+static int pii_run(struct scanner *sc, const char *p, size_t len, bool doc, struct pii_match **m,
 		   size_t *alloc, size_t *n)
 {
 	int got;
@@ -1843,7 +1846,8 @@ static int pii_run(struct scanner *sc, const char *p, size_t len, struct pii_mat
 			return -1;
 	}
 	for (;;) {
-		got = pii_scan(sc->e->pii, sc->pii, p, len, *m, *alloc);
+		got = doc ? pii_scan_doc(sc->e->pii, sc->pii, p, len, *m, *alloc)
+			  : pii_scan(sc->e->pii, sc->pii, p, len, *m, *alloc);
 		if (got < 0)
 			return -1;
 		if ((size_t)got < *alloc)
@@ -1875,7 +1879,7 @@ int pii_prescan(struct scanner *sc, const char *p, size_t len)
 	ps->base = p;
 	ps->len = len;
 	ps->on = false;
-	if (pii_run(sc, p, len, &ps->m, &ps->alloc, &ps->n)) {
+	if (pii_run(sc, p, len, true, &ps->m, &ps->alloc, &ps->n)) {
 		fail(sc, "the PII scanner failed");
 		return -1;
 	}
@@ -1946,7 +1950,7 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
 
 	if (!sc->pii || end - off < 3 || pii_from_prescan(sc, p, off, end))
 		return;
-	if (pii_run(sc, p + off, end - off, &sc->pm, &sc->pm_alloc, &n)) {
+	if (pii_run(sc, p + off, end - off, false, &sc->pm, &sc->pm_alloc, &n)) {
 		fail(sc, "the PII scanner failed");
 		return;
 	}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_pii.c - pii_scan() and pseudo_token() on raw bytes
+ * fuzz_pii.c - pii_scan(), pii_scan_doc() and pseudo_token() on raw bytes
  *
  * Checks, besides memory safety: matches are in order, inside the input and
  * do not overlap; every token fits and is not the original; and redacting
@@ -99,6 +99,20 @@ static size_t redact(const char *text, size_t len, char **out)
 	return olen;
 }
 
+/* pii_scan_doc() over text: its matches in order, inside the text, apart. */
+static void check_doc(const char *text, size_t len)
+{
+	struct pii_match m[64];
+	int n = pii_scan_doc(sc, scr, text, len, m, 64);
+
+	if (n < 0)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (m[i].start >= m[i].end || m[i].end > len || (i && m[i].start < m[i - 1].end) ||
+		    (unsigned)m[i].kind >= PII_KIND_COUNT)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *once, *twice, *in;
@@ -107,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 4096 || !(in = calloc(1, size + 64)))
 		return 0;
 	memcpy(in, data, size);
+	check_doc(in, size);
 	n1 = redact(in, size, &once);
 	free(in);
 	n2 = redact(once, n1, &twice);

@@ -104,6 +104,20 @@ static void finds_email_addresses(void **state)
 		     "email:jane.doe+tag@gmail.com\nemail:bob_smith@mail.acme-corp.co.uk\n");
 	expect_found(*state, "GET /lookup?email=jane.doe%40gmail.com&x=1 mailto:ann@x.org",
 		     "email:jane.doe%40gmail.com\nemail:ann@x.org\n");
+	expect_found(*state, "jane.doe@corp.acme.com x@mail.co.uk a@b.io bob@acme.consulting c@163.com d@x.org.",
+		     "email:jane.doe@corp.acme.com\nemail:x@mail.co.uk\nemail:a@b.io\n"
+		     "email:bob@acme.consulting\nemail:c@163.com\nemail:d@x.org\n");
+	/* an address before ": " is no ssh remote (git@host:org/repo) */
+	expect_found(*state, "alice@acme-corp.com: admin; mail from bob@x.org:\tok git@github.com:org/r",
+		     "email:alice@acme-corp.com\nemail:bob@x.org\n");
+}
+
+static void leaves_packages_and_image_names_alone_and_finds_an_address_after_at(void **state)
+{
+	/* npm's name@version, images at 2x: no top-level domain, no address (nor half of one) */
+	expect_found(*state, "npm install lodash@4.17.21 @babel/core@7.24.0 react@18.2.0-rc.1 "
+		     "logo@2x.png icon@3x.webp x@1.2.3.x", "");
+	expect_found(*state, "ssh deploy@10.1.2.3 -p 22", "ipv4:10.1.2.3\n");
 }
 
 static void leaves_urls_examples_and_annotations_alone(void **state)
@@ -131,6 +145,16 @@ static void leaves_versions_oids_masks_and_special_addresses_alone(void **state)
 		     "1.3.6.1.4.1.2021 netmask 255.255.255.0 mask 255.255.240.0 0.0.0.0 127.0.0.1 "
 		     "169.254.169.254 224.0.0.251 240.1.2.3 192.0.2.7 198.51.100.7 203.0.113.7 1.2.3 "
 		     "4.18.0-513.5.1.el8_9.x86_64 1.2.3.4a", "");
+	/* four-part versions by their key, element, product or User-Agent token */
+	expect_found(*state, "{\"contentVersion\":\"1.0.0.0\",\"AssemblyVersion\": \"1.2.3.4\"} "
+		     "<Version>1.0.0.0</Version> <FileVersion>2.0.0.0</FileVersion> AssemblyFileVersion=2.0.0.0 "
+		     "app_version=3.1.0.2 Agent/5.0.10.2 (Windows-Agent/6.1.0.4) openssl 3.0.2.1 "
+		     "dotnet 6.0.1.100 Newtonsoft.Json 13.0.1.0 System.Text.Json 6.0.0.0", "");
+	/* but an address after any other word, in a path or after a lower-case one is one */
+	expect_found(*state, "client 10.1.2.3 node 10.1.2.4 GET /hosts/10.1.2.5 via gw/10.1.2.6 "
+		     "http://10.1.2.7/x Json 10.1.2.8 ip_versions 10.1.2.9",
+		     "ipv4:10.1.2.3\nipv4:10.1.2.4\nipv4:10.1.2.5\nipv4:10.1.2.6\nipv4:10.1.2.7\n"
+		     "ipv4:10.1.2.8\nipv4:10.1.2.9\n");
 	/* the reduced User-Agent of every Chromium browser */
 	expect_found(*state, "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
 		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/8 via 10.1.2.3/24",
@@ -173,6 +197,12 @@ static void finds_luhn_valid_cards_only(void **state)
 		     "card:4111 1111 1111 1111\ncard:5500-0000-0000-0004\ncard:378282246310005\n"
 		     "card:3782 822463 10005\n");
 	expect_found(*state, "order 4111111111111112 ts 1709251200123456 id 1234567812345670", "");
+	/* Maestro, Dankort, Mir, Maestro (19), UnionPay 81, Troy, RuPay, Elo, InstaPayment */
+	expect_found(*state, "6759649826438453 5019717010103742 2200102248078782 6304309173006041415 "
+		     "8100691950584779 9792437287544966 6521216916603748 5090682918787461 6370066614917623",
+		     "card:6759649826438453\ncard:5019717010103742\ncard:2200102248078782\n"
+		     "card:6304309173006041415\ncard:8100691950584779\ncard:9792437287544966\n"
+		     "card:6521216916603748\ncard:5090682918787461\ncard:6370066614917623\n");
 }
 
 static void validates_luhn_iban_and_ssn(void **state)
@@ -265,6 +295,11 @@ static void finds_the_host_of_a_syslog_header(void **state)
 	expect_found(*state, "2024-03-01T00:00:01.5+01:00 mailhost postfix/smtp[9]: connect from mailhost[x]",
 		     "hostname:mailhost\nhostname:mailhost\n");
 	expect_found(*state, "Mar  1 00:00:01 localhost kernel: x", "");
+	/* a log level where the host would stand is no host */
+	expect_found(*state, "2024-03-11T10:22:01Z INFO aws: retry", "");
+	expect_found(*state, "Mar 11 10:22:01 NOTICE nginx: x", "");
+	expect_found(*state, "2024-03-11T10:22:01.5Z warn app[7]: x", "");
+	expect_found(*state, "Mar 11 10:22:01 ERROR x: y", "");
 }
 
 static void finds_user_names_by_context(void **state)
@@ -279,6 +314,21 @@ static void finds_user_names_by_context(void **state)
 		     "username:pparker\nusername:tstark\nusername:drose\nusername:jgordon\n");
 	expect_found(*state, "81.2.69.160 - hquinn [01/Mar/2024:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
 		     "ipv4:81.2.69.160\nusername:hquinn\n");
+	/* the context stays on its line: under "user:" in YAML stands a key */
+	expect_found(*state, "users:\n- name: x\n  user:\n    auth-provider:\n      name: oidc\n"
+		     "  user:\n    client-certificate-data: AAAA\n", "");
+	/* "user X" then "from ADDR" or "logged in"; quoted after "for user"; DOMAIN\X; X@REALM */
+	expect_found(*state, "user alice from 10.9.8.7 port 22; login: user carol logged in; "
+		     "User kwilliams logged out; user interface from 10.9.8.8; user data logged in",
+		     "username:alice\nipv4:10.9.8.7\nusername:carol\nusername:kwilliams\nipv4:10.9.8.8\n");
+	expect_found(*state, "Login failed for user 'mjones'. password authentication failed for user \"pgjohn\"",
+		     "username:mjones\nusername:pgjohn\n");
+	expect_found(*state, "Logon failure for CORP\\jdoe4; for user jdoe7@CORP; for user 'CORP\\sqlsvc'",
+		     "username:jdoe4\nusername:jdoe7\nusername:sqlsvc\n");
+	/* but not a path, an address, or what follows "for" without a name's context */
+	expect_found(*state, "for Windows\\System32; for C:\\Users; for user bob@x.org; for details; "
+		     "for the user; Settings for user interface",
+		     "email:bob@x.org\n");
 }
 
 static void finds_every_name_again_in_a_long_record(void **state)
@@ -309,12 +359,34 @@ static void finds_every_name_again_in_a_long_record(void **state)
 	strbuf_release(&sb);
 }
 
+/* In a document a name learnt by its context stands for itself within its string value or line only. */
+static void a_document_finds_a_learnt_name_again_only_near_where_it_was_learnt(void **state)
+{
+	struct fx *fx = *state;
+	const char *doc = "{\"service\": \"orders\", \"user\": \"orders\", "
+			  "\"msg\": \"sudo: mjones : PWD=/srv x mjones\", \"by\": \"mjones\"}\n"
+			  "owner: orders\n";
+	static const char *const want[] = { "orders", "mjones", "mjones" };
+	struct pii_match m[8];
+	int n = pii_scan_doc(fx->sc, fx->scr, doc, strlen(doc), m, 8);
+
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(m[i].kind, PII_USERNAME);
+		assert_int_equal(m[i].end - m[i].start, strlen(want[i]));
+		assert_memory_equal(doc + m[i].start, want[i], strlen(want[i]));
+	}
+	assert_memory_equal(doc + m[0].start - 9, "\"user\": \"", 9);
+	/* a record (a line of a log) is one piece: found everywhere in it */
+	assert_int_equal(pii_scan(fx->sc, fx->scr, doc, strlen(doc), m, 8), 6);
+}
+
 static void finds_known_users_anywhere_and_spares_role_accounts(void **state)
 {
 	expect_found(*state, "owner jdoe, files of a.nguyen in /srv/jdoe/x; jdoe2 xjdoe",
 		     "username:jdoe\nusername:a.nguyen\nusername:jdoe\n");
 	expect_found(*state, "Failed password for invalid user admin from x; for user root; USER=root; "
-		     "user agent; user-agent: curl; User jsmith logged in; waiting for data from upstream; "
+		     "user agent; user-agent: curl; User session logged in; waiting for data from upstream; "
 		     "/home/app/.cache user=bob@x.org", "email:bob@x.org\n");
 }
 
@@ -456,6 +528,7 @@ static bool all_digits_kept_except(const char *tok, const char *orig)
 
 static void number_tokens_keep_format_and_are_never_valid(void **state)
 {
+	char a[PSEUDO_MAX];
 	const char *t;
 
 	t = token(PII_CARD, "4111 1111 1111 1111");
@@ -470,6 +543,18 @@ static void number_tokens_keep_format_and_are_never_valid(void **state)
 	assert_memory_equal(t, "+44 00 0", 8);
 	t = token(PII_PHONE, "(415) 555-2671");
 	assert_memory_equal(t, "(000) ", 6);
+	/* one number written two ways: the same digits after the national number's first three */
+	snprintf(a, sizeof(a), "%s", t);
+	t = token(PII_PHONE, "+1 415-555-2671");
+	assert_memory_equal(t, "+1 000-", 7);
+	assert_string_equal(t + 7, a + 6);
+	t = token(PII_PHONE, "+14155552671");
+	assert_memory_equal(t + 5, a + 6, 3);
+	assert_memory_equal(t + 8, a + 10, 4);
+	snprintf(a, sizeof(a), "%s", token(PII_PHONE, "+44 20 7946 0958"));
+	t = token(PII_PHONE, "020 7946 0958");
+	assert_memory_equal(t, "000 0", 5);
+	assert_string_equal(t + 5, a + 8);
 	t = token(PII_IBAN, "DE89 3704 0044 0532 0130 00");
 	assert_int_equal(strlen(t), 27);
 	assert_memory_equal(t, "DE0", 3);
@@ -584,6 +669,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(finds_email_addresses),
 		cmocka_unit_test(leaves_urls_examples_and_annotations_alone),
+		cmocka_unit_test(leaves_packages_and_image_names_alone_and_finds_an_address_after_at),
 		cmocka_unit_test(finds_ipv4_addresses),
 		cmocka_unit_test(leaves_versions_oids_masks_and_special_addresses_alone),
 		cmocka_unit_test(finds_ipv6_addresses),
@@ -602,6 +688,7 @@ int main(void)
 		cmocka_unit_test(finds_the_host_of_a_syslog_header),
 		cmocka_unit_test(finds_user_names_by_context),
 		cmocka_unit_test(finds_every_name_again_in_a_long_record),
+		cmocka_unit_test(a_document_finds_a_learnt_name_again_only_near_where_it_was_learnt),
 		cmocka_unit_test(finds_known_users_anywhere_and_spares_role_accounts),
 		cmocka_unit_test(leaves_diagnostic_values_alone),
 		cmocka_unit_test(writes_at_most_max_matches_and_can_resume),
