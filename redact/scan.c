@@ -1451,10 +1451,13 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 	ns = j;
 	if (tc->fmt == F_INI) {
-		/* "name: value" too, but npm's "//registry.example/:_authToken=..." is one name */
+		/*
+		 * "name: value" too, but npm's "//registry.example/:_authToken=..."
+		 * is one name, and our label's ':' is no separator
+		 */
 		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"' &&
 		       !(p[j] == ':' && j > ns && p[j - 1] != '/'))
-			j++;
+			j += p[j] == '[' && label_len(p + j, len - j) ? label_len(p + j, len - j) : 1;
 	} else if (tc->fmt == F_YAML && j < len &&
 		   (!strchr("\"'[]{}#&*!|>%@`,", p[j]) || label_len(p + j, len - j))) {
 		/*
@@ -1982,6 +1985,36 @@ static void find_pii_between(struct scanner *sc, const char *p, size_t len)
 }
 
 /*
+ * Does a plain YAML value start at s: after the line's indentation and
+ * sequence indicators ("- "), or after a key and ": ", the key plain (no
+ * quotes, no ": ", no comment) or one quoted string? Elsewhere a quote
+ * put around a label would pair with the line's own quotes.
+ */
+static bool yaml_value_start(const char *p, size_t s)
+{
+	size_t k = 0, ke;
+
+	if (s < 2 || p[s - 1] != ' ' || (p[s - 2] != ':' && p[s - 2] != '-'))
+		return false;
+	for (;;) {
+		while (k < s && p[k] == ' ')
+			k++;
+		if (k + 1 < s && p[k] == '-' && p[k + 1] == ' ')
+			k += 2;
+		else
+			break;
+	}
+	if (k == s)
+		return true; /* "- [REDACTED:x]" */
+	ke = s - 2;
+	if (p[ke] != ':' || ke == k || p[k] == '#' || mem_find(p + k, ke - k, ": ", 2))
+		return false;
+	if (p[k] == '"' || p[k] == '\'')
+		return ke - k >= 2 && p[ke - 1] == p[k] && !memchr(p + k + 1, p[k], ke - k - 2);
+	return !memchr(p + k, '"', ke - k) && !memchr(p + k, '\'', ke - k);
+}
+
+/*
  * YAML read as lines: a label that starts a plain value ("key: [REDACTED:x]")
  * would read as a flow sequence; quote it.
  */
@@ -1989,9 +2022,8 @@ static void quote_yaml_values(struct scanner *sc, const char *p)
 {
 	for (size_t i = 0; i < sc->nm; i++) {
 		struct match *m = &sc->m[i];
-		size_t s = m->start;
 
-		if (m->kind == RK_LABEL && s >= 2 && p[s - 1] == ' ' && (p[s - 2] == ':' || p[s - 2] == '-'))
+		if (m->kind == RK_LABEL && yaml_value_start(p, m->start))
 			m->kind = RK_QLABEL;
 	}
 }
