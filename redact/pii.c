@@ -2256,9 +2256,16 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
 	    !after_word(t, i, user_lead) && !user_event_after(t, len, b))
 		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
-	if (is_user_token(t + a, b - a))
+	/*
+	 * Our token, or one that starts a longer name ("user-bd154663.acme.lan":
+	 * the first pass found no name there, for length, and put the token in
+	 * for a name it knew).
+	 */
+	if (b - a >= 13 && is_user_token(t + a, 13)) {
 		claim(scr, a, b);
-	if (strset_has(&sc->not_user, t + a, b - a) || is_user_token(t + a, b - a))
+		return (ssize_t)i;
+	}
+	if (strset_has(&sc->not_user, t + a, b - a))
 		return (ssize_t)i;
 	add_name(scr, a, b, PII_USERNAME);
 	return (ssize_t)b;

@@ -932,6 +932,9 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	m = mem_find(p + k, MIN(len - k, (size_t)80), "-----", 5);
 	if (!m || !mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11))
 		return;
+	for (size_t h = k; h < (size_t)(m - p); h++)
+		if (!is_alnum((unsigned char)p[h]) && p[h] != ' ')
+			return; /* "RSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK": words only */
 	bs = (size_t)(m - p) + 5;
 	endm = mem_find(p + bs, len - bs, "-----END", 8);
 	if (endm) { /* the whole key on one line, with escaped newlines */
@@ -941,6 +944,8 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	for (e = len; e > bs && (is_space((unsigned char)p[e - 1]) || p[e - 1] == '"' ||
 				 p[e - 1] == '\'' || p[e - 1] == ','); e--)
 		;
+	if (e > bs && p[e - 1] == ':')
+		e--; /* no base64 ends in ':': a YAML key's (read as lines), which stays */
 	for (k = bs; k < e && (p[k] == '"' || p[k] == '\''); k++)
 		;
 	if (k < e && value_is_redacted(p + k, e - k))
