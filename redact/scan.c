@@ -435,8 +435,19 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		 */
 		if (mem_find(val, n, "[REDACTED:", 10))
 			return;
-		if (v.rule == R_AWS_SECRET_ACCESS_KEY && !check_not_example(val, n))
-			return; /* the AWS documentation's example key */
+		/*
+		 * The AWS documentation's example key, in the value's first
+		 * word: further on, EXAMPLE may be another name's value, which a
+		 * rule then takes (and a second pass would judge without it).
+		 */
+		if (v.rule == R_AWS_SECRET_ACCESS_KEY) {
+			size_t w = 0;
+
+			while (w < n && !is_space((unsigned char)val[w]) && val[w] != ';' && val[w] != ',')
+				w++;
+			if (!check_not_example(val, w))
+				return;
+		}
 		break;
 	case NC_WEAK:
 		if (value_is_placeholder(val, n) || !value_looks_secret(val, n) || value_is_arn(val, n))
@@ -1421,6 +1432,22 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
 }
 
 /*
+ * Does the value start with a name of a secret and ": " ("token: x")? Then
+ * it is that name's, not the outer one's: the first pass judged "token: x"
+ * whole under the outer name, a second pass, with x now a label after a
+ * space, only "token:".
+ */
+static bool inner_secret_name(const struct scanner *sc, const char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
+		i++;
+	return i && i + 1 < len && p[i] == ':' && p[i + 1] == ' ' &&
+	       classify(sc, p, i, NULL).cls != NC_NONE;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -1565,6 +1592,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		}
 		return;
 	}
+	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
+		return; /* "a:token: x": the inner name takes its value (in the trigger pass) */
 	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
 	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
 		/*
