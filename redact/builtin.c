@@ -185,6 +185,15 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.triggers = "hvs.|hvb.|hvr.",
 		.check = check_token_body,
 	},
+	[R_AGE_SECRET_KEY] = {
+		.id = "age-secret-key",
+		.summary = "age identities (AGE-SECRET-KEY-1..., AGE-SECRET-KEY-PQ-1...); "
+			   "recipients (age1...) stay",
+		/* bech32, upper case as age writes it (a lower-case copy is the same key) */
+		.pattern = B "(?i:AGE-SECRET-KEY-(?:PQ-)?1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{20,})" E,
+		.triggers = "~AGE-SECRET-KEY-",
+		.check = check_token_body,
+	},
 	[R_JWT] = {
 		.id = "jwt",
 		.summary = "JSON Web Tokens, Kubernetes service-account tokens included (eyJ...)",
