@@ -95,9 +95,9 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_SLACK_TOKEN] = {
 		.id = "slack-token",
-		.summary = "Slack tokens (xoxb-, xoxp-, xoxa-, ...)",
-		.pattern = B "xox[abposre](?:\\.xox[abposre])?-[0-9A-Za-z-]{10,250}" E,
-		.triggers = "xox",
+		.summary = "Slack tokens (xoxb-, xoxp-, xoxa-, ..., app-level xapp-)",
+		.pattern = B "(?:xox[abposre](?:\\.xox[abposre])?|xapp-[0-9])-[0-9A-Za-z-]{10,250}" E,
+		.triggers = "xox|xapp-",
 		.check = check_token_body,
 	},
 	[R_SLACK_WEBHOOK] = {
