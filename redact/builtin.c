@@ -180,10 +180,19 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_VAULT_TOKEN] = {
 		.id = "vault-token",
-		.summary = "HashiCorp Vault tokens (hvs., hvb., hvr.)",
-		.pattern = B "hv[sbr]\\.[A-Za-z0-9_-]{24,}" E,
-		.triggers = "hvs.|hvb.|hvr.",
-		.check = check_token_body,
+		.summary = "HashiCorp Vault tokens (hvs., hvb., hvr.; legacy s. and b. after "
+			   "vault login or token)",
+		/*
+		 * A legacy token ("s." and 24 letters and digits) is too short
+		 * and too plain to find alone: only where "vault login" or
+		 * "token" names it. Both forms are group 1.
+		 */
+		.pattern = "(?|" B "(hv[sbr]\\.[A-Za-z0-9_-]{24,})"
+			   "|(?i:vault\\s+login(?:\\s+-\\S+)*\\s+|token[:=]?\\s*)([sb]\\.[A-Za-z0-9]{24,}))" E,
+		.group = 1,
+		.triggers = "hvs.|hvb.|hvr.|~vault login|~token s.|~token: s.|~token=s.|~token b.|~token: b.|"
+			    "~token=b.",
+		.check = check_vault_token,
 	},
 	[R_AGE_SECRET_KEY] = {
 		.id = "age-secret-key",

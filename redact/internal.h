@@ -352,6 +352,7 @@ bool check_not_example(const char *s, size_t len);
 bool check_token_body(const char *s, size_t len);
 bool check_b64_private_key(const char *s, size_t len);
 bool check_mixed_token(const char *s, size_t len);
+bool check_vault_token(const char *s, size_t len);
 bool check_high_entropy(const char *s, size_t len);
 
 /* ---- scanning (scan.c) ---- */

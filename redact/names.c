@@ -590,6 +590,27 @@ bool check_mixed_token(const char *s, size_t len)
 	return k.upper && k.lower && k.digit && check_token_body(s, len);
 }
 
+/*
+ * A Vault token, perhaps after "vault login" or "token": its body (after the
+ * last '.') has variety; a legacy one, with no "hv" prefix to tell it from a
+ * word, mixes cases too ("token s.propertyname..." is code).
+ */
+bool check_vault_token(const char *s, size_t len)
+{
+	const char *body = s;
+	struct char_classes k;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '.')
+			body = s + i + 1;
+	if (body == s)
+		return false;
+	if (len >= 2 && !memcmp(s, "hv", 2))
+		return check_token_body(body, len - (size_t)(body - s));
+	k = classes(body, len - (size_t)(body - s));
+	return k.upper && k.lower && check_token_body(body, len - (size_t)(body - s));
+}
+
 static int b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')
