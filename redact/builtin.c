@@ -216,6 +216,10 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.triggers = "LS0tLS1CRUdJTi",
 		.check = check_b64_private_key,
 	},
+	[R_PUTTY_PRIVATE_KEY] = {
+		.id = "putty-private-key",
+		.summary = "PuTTY private keys (.ppk: the Private-Lines body and the Private-MAC)",
+	},
 	[R_KUBERNETES_SECRET] = {
 		.id = "kubernetes-secret",
 		.summary = "values under data and stringData of a Kubernetes Secret (YAML or JSON)",

@@ -40,6 +40,7 @@ static const struct {
 	{ "://", A_URL, R_URL_CREDENTIALS },
 	{ "~mysql|~mariadb|~sshpass", A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
+	{ "Private-Lines:|Private-MAC:|Private-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 };

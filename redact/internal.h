@@ -179,6 +179,7 @@ enum builtin_rule {
 	R_AGE_SECRET_KEY,
 	R_JWT,
 	R_PRIVATE_KEY,
+	R_PUTTY_PRIVATE_KEY,
 	R_KUBERNETES_SECRET,
 	R_URL_CREDENTIALS,
 	R_AUTHORIZATION,
@@ -201,6 +202,7 @@ enum trig_action {
 	A_URL,       /* "://": credentials in the authority */
 	A_PEM,       /* "-----BEGIN": a private key block */
 	A_CLI_PASS,  /* mysql -pSECRET, sshpass -p SECRET */
+	A_PPK,       /* PuTTY's "Private-Lines: N", "Private-MAC:" */
 	A_BEARER,    /* a bare "Bearer <token>" */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */
@@ -377,6 +379,7 @@ enum text_state {
 	TS_PEM,      /* inside a private key block: body lines go */
 	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
 	TS_QUOTE,    /* a quoted secret value spanning lines */
+	TS_COUNTED,  /* a counted body (PuTTY's "Private-Lines: N"): its base64 lines go */
 };
 
 enum fmt {
@@ -402,6 +405,7 @@ struct textctx {
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
 	unsigned qlines;     /* TS_QUOTE: lines dropped so far */
+	unsigned left;       /* TS_COUNTED: body lines still to come */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */

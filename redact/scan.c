@@ -762,6 +762,92 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->label_done = e > bs;
 }
 
+static bool hex_digit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool b64_char(int c)
+{
+	return is_alnum(c) || c == '+' || c == '/' || c == '=';
+}
+
+/* A line of base64 alone, indented or not. */
+static bool b64_line(const char *p, size_t len)
+{
+	size_t s = 0, e = len;
+
+	while (s < e && (p[s] == ' ' || p[s] == '\t'))
+		s++;
+	while (e > s && is_space((unsigned char)p[e - 1]))
+		e--;
+	for (size_t i = s; i < e; i++)
+		if (!b64_char((unsigned char)p[i]))
+			return false;
+	return e > s;
+}
+
+/*
+ * PuTTY's .ppk: the N lines of base64 after "Private-Lines: N" go (on this
+ * line when a JSON string holds the file, "\n"-escaped), and so does the
+ * "Private-MAC:" (version 1: "Private-Hash:") that checks them. The public
+ * lines stay.
+ */
+static void ppk_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i,
+		    size_t n)
+{
+	size_t k = i + n, vs, body = 0, e = 0;
+	unsigned lines = 0;
+
+	if (!sc->on[R_PUTTY_PRIVATE_KEY] ||
+	    (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '-') &&
+	     !(i > 1 && p[i - 2] == '\\' && p[i - 1] == 'n'))) /* after "\n": a new line */
+		return;
+	while (k < len && p[k] == ' ')
+		k++;
+	if (p[i + 8] != 'L') { /* the MAC or hash */
+		for (vs = k; k < len && hex_digit((unsigned char)p[k]); k++)
+			;
+		if (k - vs >= 20 && (k == len || !is_alnum((unsigned char)p[k])))
+			add_match(sc, vs, k, R_PUTTY_PRIVATE_KEY, RK_LABEL, 0);
+		return;
+	}
+	for (; k < len && p[k] >= '0' && p[k] <= '9' && lines < 100000; k++)
+		lines = lines * 10 + (unsigned)(p[k] - '0');
+	if (!lines)
+		return;
+	if (k + 1 < len && p[k] == '\\' && (p[k + 1] == 'n' || p[k + 1] == 'r')) {
+		for (unsigned l = 0; l < lines; l++) { /* "\n" (or "\r\n"), then a line of base64 */
+			size_t b;
+
+			if (k + 3 < len && !memcmp(p + k, "\\r\\n", 4))
+				k += 4;
+			else if (k + 1 < len && !memcmp(p + k, "\\n", 2))
+				k += 2;
+			else
+				break;
+			for (b = k; k < len && b64_char((unsigned char)p[k]); k++)
+				;
+			if (k == b)
+				break;
+			if (!body)
+				body = b;
+			e = k;
+		}
+		if (body)
+			add_match(sc, body, e, R_PUTTY_PRIVATE_KEY, RK_LABEL, 0);
+		return;
+	}
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k < len || tc->state != TS_NONE)
+		return; /* not the line of a key file, or inside a value dropped already */
+	tc->state = TS_COUNTED;
+	tc->left = lines;
+	tc->rule = R_PUTTY_PRIVATE_KEY;
+	tc->label_done = false;
+}
+
 /* mysql -pSECRET, mariadb -pSECRET, sshpass -p SECRET */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -842,6 +928,9 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_BEARER:
 		bearer_hit(sc, p, len, i, t->len);
+		break;
+	case A_PPK:
+		ppk_hit(sc, tc, p, len, i, t->len);
 		break;
 	case A_LINE:
 		if (sc->on[t->rule] && !sc->line_rules[t->rule]) {
@@ -1736,6 +1825,15 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
 		if (leading_ws(p, len) > tc->indent) {
+			block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		break;
+	case TS_COUNTED:
+		if (tc->left && b64_line(p, len)) {
+			if (!--tc->left)
+				tc->state = TS_NONE;
 			block_label(sc, tc, p, len, out, lineno);
 			return 0;
 		}
