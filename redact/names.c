@@ -324,7 +324,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 	}
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
-	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth"))
+	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
+	    ends_with(last, "storepass") || ends_with(last, "keypass")) /* keytool, jarsigner */
 		return verdict(NC_STRONG, R_PASSWORD);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||

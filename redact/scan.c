@@ -581,6 +581,9 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 			return;
 		if (ns >= 3 && !memcmp(p + ns - 3, "://", 3))
 			return; /* scheme://user:password@ is the URL rule's */
+		if (cli && ((len - j > 4 && !memcmp(p + j + 1, "env", 3) && p[j + 4] == ' ') ||
+			    (len - j > 5 && !memcmp(p + j + 1, "file", 4) && p[j + 5] == ' ')))
+			return; /* keytool -storepass:env VAR, -keypass:file PATH: where it is */
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
