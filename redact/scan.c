@@ -1230,6 +1230,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	} else if (!(j > sp && (tc->fmt == F_PROPERTIES ||
 				(ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
 				(ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10))))) {
+		/* no "name = rest of line": the text's probes may still find "--password X" */
+		sc->probed_start = sc->probed_end = 0;
 		return;
 	}
 	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
