@@ -553,12 +553,40 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	return *ve > j;
 }
 
+static bool hex_digit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * 32 hex digits, letters and digits both, as a word at j: the shape of an
+ * API key or auth token (Datadog, Twilio) written after its name and a space.
+ */
+static bool hex32_at(const char *p, size_t len, size_t j)
+{
+	bool digit = false, letter = false;
+
+	if (len - j < 32)
+		return false;
+	if (len - j > 32 && name_char((unsigned char)p[j + 32]) &&
+	    ((p[j + 32] != '.' && p[j + 32] != '-') ||
+	     (len - j > 33 && name_char((unsigned char)p[j + 33]))))
+		return false; /* a longer word ("...abcdef.json"); a full stop is no part of it */
+	for (size_t k = j; k < j + 32; k++) {
+		if (!hex_digit((unsigned char)p[k]))
+			return false;
+		digit |= p[k] <= '9';
+		letter |= p[k] > '9';
+	}
+	return digit && letter;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false;
+	bool cli = p[ns] == '-', xml = false, spaced = false;
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1])
@@ -587,10 +615,25 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
+	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
+		spaced = true; /* "api_key 0123...": a key's shape after its name */
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
+	if (spaced) {
+		size_t ps = ns - 1;
+
+		/* a weak name may be the end of a strong one: "api key 0123..." */
+		if (v.cls == NC_WEAK && ns >= 2 && p[ps] == ' ' && name_char((unsigned char)p[ps - 1])) {
+			while (ps > 0 && name_char((unsigned char)p[ps - 1]))
+				ps--;
+			v = classify(sc, p + ps, ne - ps, NULL);
+		}
+		if (v.cls == NC_STRONG)
+			judge_value(sc, v, p, j, j + 32);
+		return;
+	}
 	if (v.cls == NC_NONE)
 		return;
 	if (xml) {
@@ -763,11 +806,6 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->state = TS_PEM;
 	tc->rule = R_PRIVATE_KEY;
 	tc->label_done = e > bs;
-}
-
-static bool hex_digit(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static bool b64_char(int c)
