@@ -38,7 +38,8 @@ static const struct {
 } extra_triggers[] = {
 	{ "-----BEGIN", A_PEM, R_PRIVATE_KEY },
 	{ "://", A_URL, R_URL_CREDENTIALS },
-	{ "~mysql|~mariadb|~sshpass", A_CLI_PASS, R_PASSWORD },
+	{ "~mysql|~mariadb|~sshpass|~curl|~redis-cli|~smbclient|~rpcclient|~openssl|~keytool",
+	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	{ "Private-Lines:|Private-MAC:|Private-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",

@@ -889,32 +889,136 @@ static void ppk_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->label_done = false;
 }
 
-/* mysql -pSECRET, mariadb -pSECRET, sshpass -p SECRET */
+/*
+ * Commands that take a password on their command line, and the options that
+ * carry it: attached ("-pSECRET", "--user=u:SECRET") or as the next word
+ * ("-p SECRET"), all of the value or what follows the user name in it
+ * ("-u user:SECRET", Samba's "-U user%SECRET"). Other passwords on command
+ * lines are found by their option's name ("--password X", "-storepass X").
+ */
+enum {
+	CO_ATTACHED = 1,    /* -pSECRET, or --opt=SECRET for a long option */
+	CO_NEXT = 2,        /* -p SECRET */
+	CO_COLON = 4,       /* the value is user:SECRET */
+	CO_PERCENT = 8,     /* the value is user%SECRET */
+};
+
+struct cli_opt {
+	const char *name;
+	unsigned how;
+};
+
+static const struct cli_tool {
+	const char *name;
+	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
+	struct cli_opt opts[4];
+} cli_tools[] = {
+	{ "mysql", true, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
+	{ "mariadb", true, { { "-p", CO_ATTACHED } } },
+	{ "sshpass", false, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "curl", false, {
+		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
+	} },
+	{ "redis-cli", false, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	{ "smbclient", false, {
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+	} },
+	{ "rpcclient", false, {
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+	} },
+	{ "openssl", false, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
+	{ "keytool", false, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
+};
+
+static bool cmd_sep(int c)
+{
+	return c == ';' || c == '|' || c == '&';
+}
+
+/*
+ * The next word of a command line from *k: its extent in [*ws, *we), quoted
+ * parts whole. False at the line's end or the next command (an unquoted
+ * ';', '|' or '&' alone or before a space: "a; b", "a && b", "a | b").
+ */
+static bool cli_word(const char *p, size_t len, size_t *k, size_t *ws, size_t *we)
+{
+	size_t i = *k;
+
+	while (i < len && is_space((unsigned char)p[i]))
+		i++;
+	*ws = i;
+	while (i < len && !is_space((unsigned char)p[i])) {
+		if (p[i] == '"' || p[i] == '\'') {
+			const char *q = memchr(p + i + 1, p[i], len - i - 1);
+
+			i = q ? (size_t)(q - p) + 1 : len;
+		} else if (cmd_sep(p[i]) && (i == *ws || i + 1 == len ||
+					     is_space((unsigned char)p[i + 1]) || cmd_sep(p[i + 1]))) {
+			break;
+		} else {
+			i++;
+		}
+	}
+	*we = i;
+	*k = i;
+	return i > *ws;
+}
+
+/* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
+static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
+{
+	size_t ve;
+	const char *sep;
+
+	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
+		return;
+	if (how & (CO_COLON | CO_PERCENT)) {
+		sep = memchr(p + vs, how & CO_COLON ? ':' : '%', ve - vs);
+		if (!sep)
+			return; /* a user name alone: the command asks for the password */
+		vs = (size_t)(sep - p) + 1;
+	}
+	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+}
+
+/* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
-	bool sshpass = lower_ascii((unsigned char)p[i]) == 's';
+	const struct cli_tool *tool = NULL;
+	size_t k = i + n, ws, we;
 
-	if (!sc->on[R_PASSWORD] || (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')))
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
-	for (size_t k = i + n; k + 2 < len; k++) {
-		size_t vs, ve;
+	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++)
+		if (strlen(cli_tools[t].name) == n && mem_ieq(p + i, cli_tools[t].name, n))
+			tool = &cli_tools[t];
+	if (!tool || (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
+		return; /* "curl/8.5.0" is a user agent */
+	while (cli_word(p, len, &k, &ws, &we)) {
+		for (const struct cli_opt *o = tool->opts; o < tool->opts + 4 && o->name; o++) {
+			size_t on = strlen(o->name);
 
-		if (p[k] == '|' || p[k] == ';' || p[k] == '&')
-			return; /* next command */
-		if (p[k] != '-' || p[k + 1] != 'p' || !is_space((unsigned char)p[k - 1]))
-			continue;
-		vs = k + 2;
-		if (is_space((unsigned char)p[vs])) {
-			if (!sshpass)
-				continue; /* "mysql -p" alone prompts */
-			while (vs < len && p[vs] == ' ')
-				vs++;
+			if (we - ws < on || memcmp(p + ws, o->name, on))
+				continue;
+			if (we - ws == on && (o->how & CO_NEXT)) {
+				size_t vs, ve;
+
+				if (cli_word(p, len, &k, &vs, &ve))
+					cli_value(sc, p, vs, ve, o->how);
+			} else if (we - ws > on && (o->how & CO_ATTACHED)) {
+				if (o->name[1] != '-')
+					cli_value(sc, p, ws + on, we, o->how);
+				else if (p[ws + on] == '=')
+					cli_value(sc, p, ws + on + 1, we, o->how);
+			}
+			break;
 		}
-		if (!value_extent(p, len, vs, NC_STRONG, &vs, &ve))
-			continue;
-		if (!value_is_placeholder(p + vs, ve - vs))
-			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
-		k = ve;
 	}
 }
 
