@@ -38,7 +38,8 @@ static const struct {
 } extra_triggers[] = {
 	{ "-----BEGIN", A_PEM, R_PRIVATE_KEY },
 	{ "://", A_URL, R_URL_CREDENTIALS },
-	{ "~mysql|~mariadb|~sshpass|~curl|~redis-cli|~smbclient|~rpcclient|~openssl|~keytool",
+	{ "~mysql|~mariadb|~sshpass|~curl|~redis-cli|~smbclient|~rpcclient|~openssl|~keytool|~htpasswd|"
+	  "~config set|~configure set",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	{ "Private-Lines:|Private-MAC:|Private-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },

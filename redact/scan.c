@@ -908,31 +908,38 @@ struct cli_opt {
 	unsigned how;
 };
 
+static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void config_set_args(struct scanner *sc, const char *p, size_t len, size_t k);
+
 static const struct cli_tool {
 	const char *name;
 	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
+	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
 	struct cli_opt opts[4];
 } cli_tools[] = {
-	{ "mysql", true, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
-	{ "mariadb", true, { { "-p", CO_ATTACHED } } },
-	{ "sshpass", false, { { "-p", CO_ATTACHED | CO_NEXT } } },
-	{ "curl", false, {
+	{ "mysql", true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
+	{ "mariadb", true, NULL, { { "-p", CO_ATTACHED } } },
+	{ "sshpass", false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "curl", false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
 	} },
-	{ "redis-cli", false, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
-	{ "smbclient", false, {
+	{ "redis-cli", false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	{ "smbclient", false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 	} },
-	{ "rpcclient", false, {
+	{ "rpcclient", false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 	} },
-	{ "openssl", false, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
-	{ "keytool", false, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
+	{ "openssl", false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
+	{ "keytool", false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
+	{ "htpasswd", false, htpasswd_args, { { NULL, 0 } } },
+	{ "config set", false, config_set_args, { { NULL, 0 } } },    /* npm, redis-cli CONFIG SET */
+	{ "configure set", false, config_set_args, { { NULL, 0 } } }, /* aws */
 };
 
 static bool cmd_sep(int c)
@@ -987,6 +994,55 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
 }
 
+/*
+ * htpasswd -b FILE USER PASSWORD, htpasswd -nb USER PASSWORD: in batch mode
+ * (a 'b' among the flags) the last argument is the password.
+ */
+static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, args = 0;
+	bool batch = false, nofile = false, skip = false;
+
+	while (cli_word(p, len, &k, &ws, &we)) {
+		if (skip) {
+			skip = false;
+		} else if (p[ws] == '-' && we - ws > 1 && !args) {
+			for (size_t f = ws + 1; f < we; f++) {
+				batch |= p[f] == 'b';
+				nofile |= p[f] == 'n';
+			}
+			skip = p[we - 1] == 'C' || p[we - 1] == 'r'; /* -C cost, -r rounds */
+		} else if (++args == (nofile ? 2u : 3u)) {
+			if (batch)
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+	}
+}
+
+/*
+ * aws configure set NAME VALUE, npm config set NAME VALUE, redis CONFIG SET
+ * NAME VALUE: the value of a secret's name goes ("--profile p" may come
+ * between).
+ */
+static void config_set_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, vs, ve;
+
+	for (int n = 0; n < 6 && cli_word(p, len, &k, &ws, &we); n++) {
+		struct name_verdict v;
+
+		if (p[ws] == '-' || memchr(p + ws, '=', we - ws))
+			continue; /* an option, or NAME=VALUE (an assignment) */
+		v = classify(sc, p + ws, we - ws, NULL);
+		if (v.cls != NC_STRONG)
+			continue;
+		if (cli_word(p, len, &k, &vs, &we) && value_extent(p, we, vs, NC_STRONG, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1000,6 +1056,10 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 			tool = &cli_tools[t];
 	if (!tool || (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
 		return; /* "curl/8.5.0" is a user agent */
+	if (tool->args) {
+		tool->args(sc, p, len, k);
+		return;
+	}
 	while (cli_word(p, len, &k, &ws, &we)) {
 		for (const struct cli_opt *o = tool->opts; o < tool->opts + 4 && o->name; o++) {
 			size_t on = strlen(o->name);
