@@ -242,7 +242,9 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_PASSWORD] = {
 		.id = "password",
 		.summary = "values of password, passwd, pwd, passphrase keys (key=value, key: "
-			   "value, env, INI, properties, JSON, YAML, XML, --password X), mysql -pX, .netrc, .pgpass",
+			   "value, env, INI, properties, JSON, YAML, XML, --password X), .netrc, .pgpass; "
+			   "command lines (mysql -pX, curl -u user:X, redis-cli -a X, smbclient -U user%X, "
+			   "htpasswd -b, config set NAME X); SQL (IDENTIFIED BY 'X', PASSWORD 'X')",
 	},
 	[R_SECRET] = {
 		.id = "secret",

@@ -43,6 +43,8 @@ static const struct {
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	{ "Private-Lines:|Private-MAC:|Private-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
+	{ "~identified by|~identified with|~password '|~password(|~set password", A_SQL,
+	  R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 };

@@ -203,6 +203,7 @@ enum trig_action {
 	A_PEM,       /* "-----BEGIN": a private key block */
 	A_CLI_PASS,  /* mysql -pSECRET, sshpass -p SECRET */
 	A_PPK,       /* PuTTY's "Private-Lines: N", "Private-MAC:" */
+	A_SQL,       /* IDENTIFIED BY 'SECRET', PASSWORD 'SECRET', SET PASSWORD = 'SECRET' */
 	A_BEARER,    /* a bare "Bearer <token>" */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */

@@ -1082,6 +1082,120 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	}
 }
 
+/* ---- SQL ---- */
+
+static size_t skip_blanks(const char *p, size_t len, size_t k)
+{
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	return k;
+}
+
+/* The keyword kw (lower case) as a word at k: the position after it, or 0. */
+static size_t sql_word(const char *p, size_t len, size_t k, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (len - k < n || !mem_ieq(p + k, kw, n) ||
+	    (k + n < len && (is_alnum((unsigned char)p[k + n]) || p[k + n] == '_')))
+		return 0;
+	return k + n;
+}
+
+/*
+ * The SQL string literal at k ('...' or "...", quotes doubled or
+ * backslash-escaped inside) goes as a password; then "REPLACE 'old'" (the
+ * current password, MySQL 8) does too. An unquoted word goes only when
+ * bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
+ */
+static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k, bool bare)
+{
+	size_t vs, ve;
+
+	for (int n = 0; n < 2 && k < len; n++) {
+		char q = p[k];
+
+		if (q == '\'' || q == '"') {
+			for (ve = vs = k + 1; ve < len; ve++) {
+				if (p[ve] == '\\' || (p[ve] == q && ve + 1 < len && p[ve + 1] == q))
+					ve++; /* an escaped or doubled quote */
+				else if (p[ve] == q)
+					break;
+			}
+		} else if (bare && n == 0) {
+			vs = k;
+			for (ve = k; ve < len && !is_space((unsigned char)p[ve]) && p[ve] != ';'; ve++)
+				;
+		} else {
+			return;
+		}
+		ve = MIN(ve, len);
+		if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+		k = skip_blanks(p, len, ve + (ve < len && (q == '\'' || q == '"'))); /* past the quote */
+		if (!(k = sql_word(p, len, k, "replace")))
+			return;
+		k = skip_blanks(p, len, k);
+	}
+}
+
+/*
+ * Passwords in SQL statements (a database's query or audit log): CREATE or
+ * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
+ * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
+ * SET PASSWORD [FOR u] = 'x'. Only the literal goes.
+ */
+static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+{
+	size_t k = i + n, e;
+
+	if (!sc->on[R_PASSWORD] || (i > 0 && is_alnum((unsigned char)p[i - 1])))
+		return;
+	switch (lower_ascii((unsigned char)p[i + n - 1])) {
+	case 'y': /* identified by */
+		k = skip_blanks(p, len, k);
+		if (((e = sql_word(p, len, k, "password")) || (e = sql_word(p, len, k, "values"))) &&
+		    e < len && is_space((unsigned char)p[e]))
+			k = skip_blanks(p, len, e); /* BY PASSWORD '*hash' (MySQL 5), BY VALUES 'hash' (Oracle) */
+		else if (sql_word(p, len, k, "random"))
+			return; /* BY RANDOM PASSWORD: the server makes one */
+		sql_literal(sc, p, len, k, k > i + n &&
+			    (mem_ifind(p, i, "create user", 11) || mem_ifind(p, i, "alter user", 10)));
+		return;
+	case 'h': /* identified with PLUGIN BY|AS */
+		k = skip_blanks(p, len, k);
+		if (k < len && (p[k] == '\'' || p[k] == '"' || p[k] == '`')) {
+			const char *q = memchr(p + k + 1, p[k], len - k - 1);
+
+			k = q ? (size_t)(q - p) + 1 : len;
+		} else {
+			while (k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_'))
+				k++;
+		}
+		k = skip_blanks(p, len, k);
+		if ((e = sql_word(p, len, k, "by")) || (e = sql_word(p, len, k, "as")))
+			sql_literal(sc, p, len, skip_blanks(p, len, e), false);
+		return;
+	case '\'': /* PASSWORD 'x', unless the quote closes a string ("'Enter password ' ...") */
+		if (k < len && !is_space((unsigned char)p[k]))
+			sql_literal(sc, p, len, k - 1, false);
+		return;
+	case '(': /* PASSWORD('x') */
+		sql_literal(sc, p, len, skip_blanks(p, len, k), false);
+		return;
+	default: /* set password [FOR user] = */
+		for (; k < len && p[k] != '=' && p[k] != ';'; k++)
+			if (p[k] == '\'' || p[k] == '"' || p[k] == '`') {
+				const char *q = memchr(p + k + 1, p[k], len - k - 1);
+
+				k = q ? (size_t)(q - p) : len;
+			}
+		if (k < len && p[k] == '=')
+			sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
+		return;
+	}
+}
+
 static void bearer_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
 	size_t k = i + n, ts;
@@ -1136,6 +1250,9 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_PPK:
 		ppk_hit(sc, tc, p, len, i, t->len);
+		break;
+	case A_SQL:
+		sql_hit(sc, p, len, i, t->len);
 		break;
 	case A_LINE:
 		if (sc->on[t->rule] && !sc->line_rules[t->rule]) {
