@@ -185,12 +185,13 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		/*
 		 * A legacy token ("s." and 24 letters and digits) is too short
 		 * and too plain to find alone: only where "vault login" or
-		 * "token" names it. Both forms are group 1.
+		 * "token" names it. Both forms are group 1. The trigger is
+		 * "ault login": "vau" would be one more start for the prefilter.
 		 */
 		.pattern = "(?|" B "(hv[sbr]\\.[A-Za-z0-9_-]{24,})"
-			   "|(?i:vault\\s+login(?:\\s+-\\S+)*\\s+|token[:=]?\\s*)([sb]\\.[A-Za-z0-9]{24,}))" E,
+			   "|(?i:(?<=v)ault\\s+login(?:\\s+-\\S+)*\\s+|token[:=]?\\s*)([sb]\\.[A-Za-z0-9]{24,}))" E,
 		.group = 1,
-		.triggers = "hvs.|hvb.|hvr.|~vault login|~token s.|~token: s.|~token=s.|~token b.|~token: b.|"
+		.triggers = "hvs.|hvb.|hvr.|~ault login|~token s.|~token: s.|~token=s.|~token b.|~token: b.|"
 			    "~token=b.",
 		.check = check_vault_token,
 	},
@@ -200,7 +201,8 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 			   "recipients (age1...) stay",
 		/* bech32, upper case as age writes it (a lower-case copy is the same key) */
 		.pattern = B "(?i:AGE-SECRET-KEY-(?:PQ-)?1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{20,})" E,
-		.triggers = "~AGE-SECRET-KEY-",
+		.triggers = "~SECRET-KEY-", /* shares "sec" with the key names: "age" is everywhere */
+		.back = 4,
 		.check = check_token_body,
 	},
 	[R_JWT] = {

@@ -201,7 +201,7 @@ enum trig_action {
 	A_ASSIGN,    /* a key name: look for "name = value" around the hit */
 	A_URL,       /* "://": credentials in the authority */
 	A_PEM,       /* "-----BEGIN": a private key block */
-	A_CLI_PASS,  /* mysql -pSECRET, sshpass -p SECRET */
+	A_CLI_PASS,  /* a command's password options: mysql -pSECRET, curl -u user:SECRET (scan.c) */
 	A_PPK,       /* PuTTY's "Private-Lines: N", "Private-MAC:" */
 	A_SQL,       /* IDENTIFIED BY 'SECRET', PASSWORD 'SECRET', SET PASSWORD = 'SECRET' */
 	A_BEARER,    /* a bare "Bearer <token>" */

@@ -231,7 +231,7 @@ static void regex_all(struct scanner *sc, int rule, const char *p, size_t len)
 
 /* ---- names and values ---- */
 
-static bool name_char(int c)
+static inline bool name_char(int c)
 {
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
@@ -581,12 +581,44 @@ static bool hex32_at(const char *p, size_t len, size_t j)
 	return digit && letter;
 }
 
+/*
+ * "config set NAME" (npm, yarn, redis CONFIG SET) or "configure set" (aws)
+ * before the name at ns, perhaps with an option and its value between
+ * ("--profile prod"): the name's value is the next word.
+ */
+static bool after_config_set(const char *p, size_t ns)
+{
+	size_t e = ns;
+
+	while (e > 0 && !is_space((unsigned char)p[e - 1]))
+		e--; /* the name's word: "//registry.example/:_authToken" */
+	for (int words = 0; words < 3; words++) {
+		size_t s, b;
+
+		while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		for (s = e; s > 0 && !is_space((unsigned char)p[s - 1]); s--)
+			;
+		if (s == e)
+			return false;
+		if (e - s == 3 && mem_ieq(p + s, "set", 3)) {
+			for (b = s; b > 0 && (p[b - 1] == ' ' || p[b - 1] == '\t'); b--)
+				;
+			return b < s && ((b >= 6 && mem_ieq(p + b - 6, "config", 6)) ||
+					 (b >= 9 && mem_ieq(p + b - 9, "configure", 9)));
+		}
+		e = s;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false, spaced = false;
+	bool cli = p[ns] == '-', xml = false;
+	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1])
@@ -616,7 +648,9 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		if (j < len && p[j] == '=')
 			j++;
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
-		spaced = true; /* "api_key 0123...": a key's shape after its name */
+		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
+	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
+		spaced = SP_CONFIG;
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
 	}
@@ -625,13 +659,18 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		size_t ps = ns - 1;
 
 		/* a weak name may be the end of a strong one: "api key 0123..." */
-		if (v.cls == NC_WEAK && ns >= 2 && p[ps] == ' ' && name_char((unsigned char)p[ps - 1])) {
+		if (v.cls == NC_WEAK && spaced == SP_HEX32 && ns >= 2 && p[ps] == ' ' &&
+		    name_char((unsigned char)p[ps - 1])) {
 			while (ps > 0 && name_char((unsigned char)p[ps - 1]))
 				ps--;
 			v = classify(sc, p + ps, ne - ps, NULL);
 		}
-		if (v.cls == NC_STRONG)
+		if (v.cls != NC_STRONG)
+			return;
+		if (spaced == SP_HEX32)
 			judge_value(sc, v, p, j, j + 32);
+		else if (value_extent(p, len, j, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
 		return;
 	}
 	if (v.cls == NC_NONE)
@@ -840,6 +879,9 @@ static void ppk_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	size_t k = i + n, vs, body = 0, e = 0;
 	unsigned lines = 0;
 
+	if (i < 7 || memcmp(p + i - 7, "Private", 7))
+		return; /* the trigger is "-Lines:", "-MAC:", "-Hash:" */
+	i -= 7;
 	if (!sc->on[R_PUTTY_PRIVATE_KEY] ||
 	    (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '-') &&
 	     !(i > 1 && p[i - 2] == '\\' && p[i - 1] == 'n'))) /* after "\n": a new line */
@@ -909,37 +951,35 @@ struct cli_opt {
 };
 
 static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k);
-static void config_set_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 static const struct cli_tool {
 	const char *name;
+	uint8_t skip;               /* its trigger (engine.c) is the name from here on */
 	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
 	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
 	struct cli_opt opts[4];
 } cli_tools[] = {
-	{ "mysql", true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
-	{ "mariadb", true, NULL, { { "-p", CO_ATTACHED } } },
-	{ "sshpass", false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
-	{ "curl", false, NULL, {
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } } },
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "curl", 0, false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
 	} },
-	{ "redis-cli", false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
-	{ "smbclient", false, NULL, {
+	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	{ "smbclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 	} },
-	{ "rpcclient", false, NULL, {
+	{ "rpcclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 	} },
-	{ "openssl", false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
-	{ "keytool", false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
-	{ "htpasswd", false, htpasswd_args, { { NULL, 0 } } },
-	{ "config set", false, config_set_args, { { NULL, 0 } } },    /* npm, redis-cli CONFIG SET */
-	{ "configure set", false, config_set_args, { { NULL, 0 } } }, /* aws */
+	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
+	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
+	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } } },
 };
 
 static bool cmd_sep(int c)
@@ -1020,41 +1060,25 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	}
 }
 
-/*
- * aws configure set NAME VALUE, npm config set NAME VALUE, redis CONFIG SET
- * NAME VALUE: the value of a secret's name goes ("--profile p" may come
- * between).
- */
-static void config_set_args(struct scanner *sc, const char *p, size_t len, size_t k)
-{
-	size_t ws, we, vs, ve;
-
-	for (int n = 0; n < 6 && cli_word(p, len, &k, &ws, &we); n++) {
-		struct name_verdict v;
-
-		if (p[ws] == '-' || memchr(p + ws, '=', we - ws))
-			continue; /* an option, or NAME=VALUE (an assignment) */
-		v = classify(sc, p + ws, we - ws, NULL);
-		if (v.cls != NC_STRONG)
-			continue;
-		if (cli_word(p, len, &k, &vs, &we) && value_extent(p, we, vs, NC_STRONG, &vs, &ve))
-			judge_value(sc, v, p, vs, ve);
-		return;
-	}
-}
-
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
 	const struct cli_tool *tool = NULL;
-	size_t k = i + n, ws, we;
+	size_t k, ws, we;
 
-	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
+	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
+		const struct cli_tool *c = &cli_tools[t];
+
+		if (strlen(c->name) == c->skip + n && mem_ieq(p + i, c->name + c->skip, n) &&
+		    i >= c->skip && mem_ieq(p + i - c->skip, c->name, c->skip))
+			tool = c;
+	}
+	if (!tool)
 		return;
-	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++)
-		if (strlen(cli_tools[t].name) == n && mem_ieq(p + i, cli_tools[t].name, n))
-			tool = &cli_tools[t];
-	if (!tool || (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
+	k = i + n;
+	i -= tool->skip;
+	if ((i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')) ||
+	    (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
 		return; /* "curl/8.5.0" is a user agent */
 	if (tool->args) {
 		tool->args(sc, p, len, k);
@@ -1139,19 +1163,37 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 	}
 }
 
+/* The word before p[i] (spaces between) ends with kw (lower case)? */
+static bool word_before(const char *p, size_t i, const char *kw)
+{
+	size_t n = strlen(kw), b = i;
+
+	while (b > 0 && is_space((unsigned char)p[b - 1]))
+		b--;
+	return b < i && b >= n && mem_ieq(p + b - n, kw, n) &&
+	       (b == n || !is_alnum((unsigned char)p[b - n - 1]));
+}
+
 /*
  * Passwords in SQL statements (a database's query or audit log): CREATE or
  * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
  * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
- * SET PASSWORD [FOR u] = 'x'. Only the literal goes.
+ * SET PASSWORD [FOR u] = 'x'. Only the literal goes. The triggers are
+ * "fied by", "fied with" (of "identified") and "password".
  */
 static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
 	size_t k = i + n, e;
+	int last = lower_ascii((unsigned char)p[k - 1]);
 
+	if (last != 'd') { /* "identified" starts 6 bytes before */
+		if (i < 6 || !mem_ieq(p + i - 6, "identi", 6))
+			return;
+		i -= 6;
+	}
 	if (!sc->on[R_PASSWORD] || (i > 0 && is_alnum((unsigned char)p[i - 1])))
 		return;
-	switch (lower_ascii((unsigned char)p[i + n - 1])) {
+	switch (last) {
 	case 'y': /* identified by */
 		k = skip_blanks(p, len, k);
 		if (((e = sql_word(p, len, k, "password")) || (e = sql_word(p, len, k, "values"))) &&
@@ -1159,7 +1201,7 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 			k = skip_blanks(p, len, e); /* BY PASSWORD '*hash' (MySQL 5), BY VALUES 'hash' (Oracle) */
 		else if (sql_word(p, len, k, "random"))
 			return; /* BY RANDOM PASSWORD: the server makes one */
-		sql_literal(sc, p, len, k, k > i + n &&
+		sql_literal(sc, p, len, k, k > i + 13 &&
 			    (mem_ifind(p, i, "create user", 11) || mem_ifind(p, i, "alter user", 10)));
 		return;
 	case 'h': /* identified with PLUGIN BY|AS */
@@ -1176,14 +1218,14 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 		if ((e = sql_word(p, len, k, "by")) || (e = sql_word(p, len, k, "as")))
 			sql_literal(sc, p, len, skip_blanks(p, len, e), false);
 		return;
-	case '\'': /* PASSWORD 'x', unless the quote closes a string ("'Enter password ' ...") */
-		if (k < len && !is_space((unsigned char)p[k]))
-			sql_literal(sc, p, len, k - 1, false);
-		return;
-	case '(': /* PASSWORD('x') */
-		sql_literal(sc, p, len, skip_blanks(p, len, k), false);
-		return;
-	default: /* set password [FOR user] = */
+	}
+	/* "password" */
+	if (k < len && p[k] == '(') { /* PASSWORD('x'), OLD_PASSWORD('x') */
+		sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
+	} else if (len - k >= 3 && p[k] == ' ' && p[k + 1] == '\'' && !is_space((unsigned char)p[k + 2])) {
+		/* PASSWORD 'x', unless the quote closes a string ("'Enter password ' ...") */
+		sql_literal(sc, p, len, k + 1, false);
+	} else if (word_before(p, i, "set")) { /* SET PASSWORD [FOR user] = */
 		for (; k < len && p[k] != '=' && p[k] != ';'; k++)
 			if (p[k] == '\'' || p[k] == '"' || p[k] == '`') {
 				const char *q = memchr(p + k + 1, p[k], len - k - 1);
@@ -1192,7 +1234,6 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 			}
 		if (k < len && p[k] == '=')
 			sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
-		return;
 	}
 }
 
