@@ -1024,8 +1024,8 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
-	if (how & (CO_COLON | CO_PERCENT)) {
-		sep = memchr(p + vs, how & CO_COLON ? ':' : '%', ve - vs);
+	if (how & (CO_COLON | CO_PERCENT)) { /* not the ':' of our label ("-u [REDACTED:x]=") */
+		sep = how & CO_COLON ? colon_outside_labels(p, vs, ve) : memchr(p + vs, '%', ve - vs);
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
