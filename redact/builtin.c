@@ -95,9 +95,9 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_SLACK_TOKEN] = {
 		.id = "slack-token",
-		.summary = "Slack tokens (xoxb-, xoxp-, xoxa-, ...)",
-		.pattern = B "xox[abposre](?:\\.xox[abposre])?-[0-9A-Za-z-]{10,250}" E,
-		.triggers = "xox",
+		.summary = "Slack tokens (xoxb-, xoxp-, xoxa-, ..., app-level xapp-)",
+		.pattern = B "(?:xox[abposre](?:\\.xox[abposre])?|xapp-[0-9])-[0-9A-Za-z-]{10,250}" E,
+		.triggers = "xox|xapp-",
 		.check = check_token_body,
 	},
 	[R_SLACK_WEBHOOK] = {
@@ -180,9 +180,29 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_VAULT_TOKEN] = {
 		.id = "vault-token",
-		.summary = "HashiCorp Vault tokens (hvs., hvb., hvr.)",
-		.pattern = B "hv[sbr]\\.[A-Za-z0-9_-]{24,}" E,
-		.triggers = "hvs.|hvb.|hvr.",
+		.summary = "HashiCorp Vault tokens (hvs., hvb., hvr.; legacy s. and b. after "
+			   "vault login or token)",
+		/*
+		 * A legacy token ("s." and 24 letters and digits) is too short
+		 * and too plain to find alone: only where "vault login" or
+		 * "token" names it. Both forms are group 1. The trigger is
+		 * "ault login": "vau" would be one more start for the prefilter.
+		 */
+		.pattern = "(?|" B "(hv[sbr]\\.[A-Za-z0-9_-]{24,})"
+			   "|(?i:(?<=v)ault\\s+login(?:\\s+-\\S+)*\\s+|token[:=]?\\s*)([sb]\\.[A-Za-z0-9]{24,}))" E,
+		.group = 1,
+		.triggers = "hvs.|hvb.|hvr.|~ault login|~token s.|~token: s.|~token=s.|~token b.|~token: b.|"
+			    "~token=b.",
+		.check = check_vault_token,
+	},
+	[R_AGE_SECRET_KEY] = {
+		.id = "age-secret-key",
+		.summary = "age identities (AGE-SECRET-KEY-1..., AGE-SECRET-KEY-PQ-1...); "
+			   "recipients (age1...) stay",
+		/* bech32, upper case as age writes it (a lower-case copy is the same key) */
+		.pattern = B "(?i:AGE-SECRET-KEY-(?:PQ-)?1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{20,})" E,
+		.triggers = "~SECRET-KEY-", /* shares "sec" with the key names: "age" is everywhere */
+		.back = 4,
 		.check = check_token_body,
 	},
 	[R_JWT] = {
@@ -197,6 +217,10 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.pattern = B "LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}" E,
 		.triggers = "LS0tLS1CRUdJTi",
 		.check = check_b64_private_key,
+	},
+	[R_PUTTY_PRIVATE_KEY] = {
+		.id = "putty-private-key",
+		.summary = "PuTTY private keys (.ppk: the Private-Lines body and the Private-MAC)",
 	},
 	[R_KUBERNETES_SECRET] = {
 		.id = "kubernetes-secret",
@@ -221,7 +245,9 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.id = "password",
 		.summary = "values of password, passwd, pwd, passphrase keys (key=value, key: "
 			   "value, env, INI, properties, JSON, YAML, XML elements and key=/value= "
-			   "attributes, config directives, --password X), mysql -pX, .netrc, .pgpass",
+			   "attributes, config directives, --password X), .netrc, .pgpass; "
+			   "command lines (mysql -pX, curl -u user:X, redis-cli -a X, smbclient -U user%X, "
+			   "htpasswd -b, config set NAME X); SQL (IDENTIFIED BY 'X', PASSWORD 'X')",
 	},
 	[R_SECRET] = {
 		.id = "secret",

@@ -38,8 +38,17 @@ static const struct {
 } extra_triggers[] = {
 	{ "-----BEGIN", A_PEM, R_PRIVATE_KEY },
 	{ "://", A_URL, R_URL_CREDENTIALS },
-	{ "~mysql|~mariadb|~sshpass", A_CLI_PASS, R_PASSWORD },
+	/*
+	 * Some start past a word's beginning, where their first three bytes
+	 * are rarer (each start the prefilter knows costs every record):
+	 * "is-cli" of "redis-cli" (scan.c's cli_tools[] says how far), "-Lines:"
+	 * of "Private-Lines:", "fied by" of "identified by".
+	 */
+	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd",
+	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
+	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
+	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 };

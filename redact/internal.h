@@ -178,8 +178,10 @@ enum builtin_rule {
 	R_SENTRY_DSN,
 	R_DATADOG_API_KEY,
 	R_VAULT_TOKEN,
+	R_AGE_SECRET_KEY,
 	R_JWT,
 	R_PRIVATE_KEY,
+	R_PUTTY_PRIVATE_KEY,
 	R_KUBERNETES_SECRET,
 	R_URL_CREDENTIALS,
 	R_AUTHORIZATION,
@@ -201,7 +203,9 @@ enum trig_action {
 	A_ASSIGN,    /* a key name: look for "name = value" around the hit */
 	A_URL,       /* "://": credentials in the authority */
 	A_PEM,       /* "-----BEGIN": a private key block */
-	A_CLI_PASS,  /* mysql -pSECRET, sshpass -p SECRET */
+	A_CLI_PASS,  /* a command's password options: mysql -pSECRET, curl -u user:SECRET (scan.c) */
+	A_PPK,       /* PuTTY's "Private-Lines: N", "Private-MAC:" */
+	A_SQL,       /* IDENTIFIED BY 'SECRET', PASSWORD 'SECRET', SET PASSWORD = 'SECRET' */
 	A_BEARER,    /* a bare "Bearer <token>" */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */
@@ -364,6 +368,7 @@ bool check_not_example(const char *s, size_t len);
 bool check_token_body(const char *s, size_t len);
 bool check_b64_private_key(const char *s, size_t len);
 bool check_mixed_token(const char *s, size_t len);
+bool check_vault_token(const char *s, size_t len);
 bool check_high_entropy(const char *s, size_t len);
 
 /* ---- scanning (scan.c) ---- */
@@ -389,6 +394,7 @@ enum text_state {
 	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
 	TS_QUOTE,    /* a quoted secret value spanning lines */
 	TS_XML,      /* an XML element of a secret, its text on the lines below its start tag */
+	TS_COUNTED,  /* a counted body (PuTTY's "Private-Lines: N"): its base64 lines go */
 };
 
 enum fmt {
@@ -414,6 +420,7 @@ struct textctx {
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
 	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far */
+	unsigned left;       /* TS_COUNTED: body lines still to come */
 	uint8_t pem_words;   /* TS_PEM: words before "-----BEGIN" on its line (a log line's prefix)... */
 	uint32_t pem_shape;  /* ...and their shape (scan.c prefix_shape()) */
 	uint32_t pem_key;    /* TS_PEM in JSON lines: the hash of the key whose value began it (0: none) */

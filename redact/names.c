@@ -360,7 +360,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 	}
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
-	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth"))
+	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
+	    ends_with(last, "storepass") || ends_with(last, "keypass")) /* keytool, jarsigner */
 		return verdict(NC_STRONG, R_PASSWORD);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||
@@ -704,6 +705,27 @@ bool check_mixed_token(const char *s, size_t len)
 	struct char_classes k = classes(s, len);
 
 	return k.upper && k.lower && k.digit && check_token_body(s, len);
+}
+
+/*
+ * A Vault token, perhaps after "vault login" or "token": its body (after the
+ * last '.') has variety; a legacy one, with no "hv" prefix to tell it from a
+ * word, mixes cases too ("token s.propertyname..." is code).
+ */
+bool check_vault_token(const char *s, size_t len)
+{
+	const char *body = s;
+	struct char_classes k;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '.')
+			body = s + i + 1;
+	if (body == s)
+		return false;
+	if (len >= 2 && !memcmp(s, "hv", 2))
+		return check_token_body(body, len - (size_t)(body - s));
+	k = classes(body, len - (size_t)(body - s));
+	return k.upper && k.lower && check_token_body(body, len - (size_t)(body - s));
 }
 
 static int b64val(int c)

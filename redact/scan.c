@@ -231,7 +231,7 @@ static void regex_all(struct scanner *sc, int rule, const char *p, size_t len)
 
 /* ---- names and values ---- */
 
-static bool name_char(int c)
+static inline bool name_char(int c)
 {
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
@@ -578,6 +578,7 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 
 /* Is the word before p[ns] (across spaces) one of words? */
 static const char *const public_words[] = { "public", "pub", NULL };
+static const char *const set_words[] = { "set", NULL };
 
 static bool word_before(const char *p, size_t ns, const char *const *words)
 {
@@ -702,12 +703,72 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 	return false;
 }
 
+static bool hex_digit(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * 32 hex digits, letters and digits both, as a word at j: the shape of an
+ * API key or auth token (Datadog, Twilio) written after its name and a space.
+ */
+static bool hex32_at(const char *p, size_t len, size_t j)
+{
+	bool digit = false, letter = false;
+
+	if (len - j < 32)
+		return false;
+	if (len - j > 32 && name_char((unsigned char)p[j + 32]) &&
+	    ((p[j + 32] != '.' && p[j + 32] != '-') ||
+	     (len - j > 33 && name_char((unsigned char)p[j + 33]))))
+		return false; /* a longer word ("...abcdef.json"); a full stop is no part of it */
+	for (size_t k = j; k < j + 32; k++) {
+		if (!hex_digit((unsigned char)p[k]))
+			return false;
+		digit |= p[k] <= '9';
+		letter |= p[k] > '9';
+	}
+	return digit && letter;
+}
+
+/*
+ * "config set NAME" (npm, yarn, redis CONFIG SET) or "configure set" (aws)
+ * before the name at ns, perhaps with an option and its value between
+ * ("--profile prod"): the name's value is the next word.
+ */
+static bool after_config_set(const char *p, size_t ns)
+{
+	size_t e = ns;
+
+	while (e > 0 && !is_space((unsigned char)p[e - 1]))
+		e--; /* the name's word: "//registry.example/:_authToken" */
+	for (int words = 0; words < 3; words++) {
+		size_t s, b;
+
+		while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		for (s = e; s > 0 && !is_space((unsigned char)p[s - 1]); s--)
+			;
+		if (s == e)
+			return false;
+		if (e - s == 3 && mem_ieq(p + s, "set", 3)) {
+			for (b = s; b > 0 && (p[b - 1] == ' ' || p[b - 1] == '\t'); b--)
+				;
+			return b < s && ((b >= 6 && mem_ieq(p + b - 6, "config", 6)) ||
+					 (b >= 9 && mem_ieq(p + b - 9, "configure", 9)));
+		}
+		e = s;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false;
+	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
@@ -734,15 +795,40 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 			return;
 		if (ns >= 3 && !memcmp(p + ns - 3, "://", 3))
 			return; /* scheme://user:password@ is the URL rule's */
+		if (cli && ((len - j > 4 && !memcmp(p + j + 1, "env", 3) && p[j + 4] == ' ') ||
+			    (len - j > 5 && !memcmp(p + j + 1, "file", 4) && p[j + 5] == ' ')))
+			return; /* keytool -storepass:env VAR, -keypass:file PATH: where it is */
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
 	} else if (quoted && xml_name_attr(p, ns)) {
 		attr = true; /* <add key="SmtpPassword" value="x"/> */
+	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
+		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
+	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
+		spaced = SP_CONFIG;
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
+	if (spaced) {
+		size_t ps = ns - 1;
+
+		/* a weak name may be the end of a strong one: "api key 0123..." */
+		if (v.cls == NC_WEAK && spaced == SP_HEX32 && ns >= 2 && p[ps] == ' ' &&
+		    name_char((unsigned char)p[ps - 1])) {
+			while (ps > 0 && name_char((unsigned char)p[ps - 1]))
+				ps--;
+			v = classify(sc, p + ps, ne - ps, NULL);
+		}
+		if (v.cls != NC_STRONG)
+			return;
+		if (spaced == SP_HEX32)
+			judge_value(sc, v, p, j, j + 32);
+		else if (value_extent(p, len, j, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
 	if (v.cls == NC_NONE)
 		return;
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
@@ -1028,32 +1114,382 @@ static int prefixed_body(struct scanner *sc, const struct textctx *tc, const cha
 	return out->oom ? -1 : 1;
 }
 
-/* mysql -pSECRET, mariadb -pSECRET, sshpass -p SECRET */
+static bool b64_char(int c)
+{
+	return is_alnum(c) || c == '+' || c == '/' || c == '=';
+}
+
+/* A line of base64 alone, indented or not. */
+static bool b64_line(const char *p, size_t len)
+{
+	size_t s = 0, e = len;
+
+	while (s < e && (p[s] == ' ' || p[s] == '\t'))
+		s++;
+	while (e > s && is_space((unsigned char)p[e - 1]))
+		e--;
+	for (size_t i = s; i < e; i++)
+		if (!b64_char((unsigned char)p[i]))
+			return false;
+	return e > s;
+}
+
+/*
+ * PuTTY's .ppk: the N lines of base64 after "Private-Lines: N" go (on this
+ * line when a JSON string holds the file, "\n"-escaped), and so does the
+ * "Private-MAC:" (version 1: "Private-Hash:") that checks them. The public
+ * lines stay.
+ */
+static void ppk_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i,
+		    size_t n)
+{
+	size_t k = i + n, vs, body = 0, e = 0;
+	unsigned lines = 0;
+
+	if (i < 7 || memcmp(p + i - 7, "Private", 7))
+		return; /* the trigger is "-Lines:", "-MAC:", "-Hash:" */
+	i -= 7;
+	if (!sc->on[R_PUTTY_PRIVATE_KEY] ||
+	    (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '-') &&
+	     !(i > 1 && p[i - 2] == '\\' && p[i - 1] == 'n'))) /* after "\n": a new line */
+		return;
+	while (k < len && p[k] == ' ')
+		k++;
+	if (p[i + 8] != 'L') { /* the MAC or hash */
+		for (vs = k; k < len && hex_digit((unsigned char)p[k]); k++)
+			;
+		if (k - vs >= 20 && (k == len || !is_alnum((unsigned char)p[k])))
+			add_match(sc, vs, k, R_PUTTY_PRIVATE_KEY, RK_LABEL, 0);
+		return;
+	}
+	for (; k < len && p[k] >= '0' && p[k] <= '9' && lines < 100000; k++)
+		lines = lines * 10 + (unsigned)(p[k] - '0');
+	if (!lines)
+		return;
+	if (k + 1 < len && p[k] == '\\' && (p[k + 1] == 'n' || p[k + 1] == 'r')) {
+		for (unsigned l = 0; l < lines; l++) { /* "\n" (or "\r\n"), then a line of base64 */
+			size_t b;
+
+			if (k + 3 < len && !memcmp(p + k, "\\r\\n", 4))
+				k += 4;
+			else if (k + 1 < len && !memcmp(p + k, "\\n", 2))
+				k += 2;
+			else
+				break;
+			for (b = k; k < len && b64_char((unsigned char)p[k]); k++)
+				;
+			if (k == b)
+				break;
+			if (!body)
+				body = b;
+			e = k;
+		}
+		if (body)
+			add_match(sc, body, e, R_PUTTY_PRIVATE_KEY, RK_LABEL, 0);
+		return;
+	}
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k < len || tc->state != TS_NONE)
+		return; /* not the line of a key file, or inside a value dropped already */
+	tc->state = TS_COUNTED;
+	tc->left = lines;
+	tc->rule = R_PUTTY_PRIVATE_KEY;
+	tc->label_done = false;
+}
+
+/*
+ * Commands that take a password on their command line, and the options that
+ * carry it: attached ("-pSECRET", "--user=u:SECRET") or as the next word
+ * ("-p SECRET"), all of the value or what follows the user name in it
+ * ("-u user:SECRET", Samba's "-U user%SECRET"). Other passwords on command
+ * lines are found by their option's name ("--password X", "-storepass X").
+ */
+enum {
+	CO_ATTACHED = 1,    /* -pSECRET, or --opt=SECRET for a long option */
+	CO_NEXT = 2,        /* -p SECRET */
+	CO_COLON = 4,       /* the value is user:SECRET */
+	CO_PERCENT = 8,     /* the value is user%SECRET */
+};
+
+struct cli_opt {
+	const char *name;
+	unsigned how;
+};
+
+static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k);
+
+static const struct cli_tool {
+	const char *name;
+	uint8_t skip;               /* its trigger (engine.c) is the name from here on */
+	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
+	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
+	struct cli_opt opts[4];
+} cli_tools[] = {
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } } },
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "curl", 0, false, NULL, {
+		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
+	} },
+	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	{ "smbclient", 0, false, NULL, {
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+	} },
+	{ "rpcclient", 0, false, NULL, {
+		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
+	} },
+	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
+	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
+	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } } },
+};
+
+static bool cmd_sep(int c)
+{
+	return c == ';' || c == '|' || c == '&';
+}
+
+/*
+ * The next word of a command line from *k: its extent in [*ws, *we), quoted
+ * parts whole. False at the line's end or the next command (an unquoted
+ * ';', '|' or '&' alone or before a space: "a; b", "a && b", "a | b").
+ */
+static bool cli_word(const char *p, size_t len, size_t *k, size_t *ws, size_t *we)
+{
+	size_t i = *k;
+
+	while (i < len && is_space((unsigned char)p[i]))
+		i++;
+	*ws = i;
+	while (i < len && !is_space((unsigned char)p[i])) {
+		if (p[i] == '"' || p[i] == '\'') {
+			const char *q = memchr(p + i + 1, p[i], len - i - 1);
+
+			i = q ? (size_t)(q - p) + 1 : len;
+		} else if (cmd_sep(p[i]) && (i == *ws || i + 1 == len ||
+					     is_space((unsigned char)p[i + 1]) || cmd_sep(p[i + 1]))) {
+			break;
+		} else {
+			i++;
+		}
+	}
+	*we = i;
+	*k = i;
+	return i > *ws;
+}
+
+/* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
+static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
+{
+	size_t ve;
+	const char *sep;
+
+	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
+		return;
+	if (how & (CO_COLON | CO_PERCENT)) { /* not the ':' of our label ("-u [REDACTED:x]=") */
+		sep = how & CO_COLON ? colon_outside_labels(p, vs, ve) : memchr(p + vs, '%', ve - vs);
+		if (!sep)
+			return; /* a user name alone: the command asks for the password */
+		vs = (size_t)(sep - p) + 1;
+	}
+	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+}
+
+/*
+ * htpasswd -b FILE USER PASSWORD, htpasswd -nb USER PASSWORD: in batch mode
+ * (a 'b' among the flags) the last argument is the password.
+ */
+static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, args = 0;
+	bool batch = false, nofile = false, skip = false;
+
+	while (cli_word(p, len, &k, &ws, &we)) {
+		if (skip) {
+			skip = false;
+		} else if (p[ws] == '-' && we - ws > 1 && !args) {
+			for (size_t f = ws + 1; f < we; f++) {
+				batch |= p[f] == 'b';
+				nofile |= p[f] == 'n';
+			}
+			skip = p[we - 1] == 'C' || p[we - 1] == 'r'; /* -C cost, -r rounds */
+		} else if (++args == (nofile ? 2u : 3u)) {
+			if (batch)
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+	}
+}
+
+/* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
-	bool sshpass = lower_ascii((unsigned char)p[i]) == 's';
+	const struct cli_tool *tool = NULL;
+	size_t k, ws, we;
 
-	if (!sc->on[R_PASSWORD] || (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')))
+	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
+		const struct cli_tool *c = &cli_tools[t];
+
+		if (strlen(c->name) == c->skip + n && mem_ieq(p + i, c->name + c->skip, n) &&
+		    i >= c->skip && mem_ieq(p + i - c->skip, c->name, c->skip))
+			tool = c;
+	}
+	if (!tool)
 		return;
-	for (size_t k = i + n; k + 2 < len; k++) {
-		size_t vs, ve;
+	k = i + n;
+	i -= tool->skip;
+	if ((i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')) ||
+	    (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
+		return; /* "curl/8.5.0" is a user agent */
+	if (tool->args) {
+		tool->args(sc, p, len, k);
+		return;
+	}
+	while (cli_word(p, len, &k, &ws, &we)) {
+		for (const struct cli_opt *o = tool->opts; o < tool->opts + 4 && o->name; o++) {
+			size_t on = strlen(o->name);
 
-		if (p[k] == '|' || p[k] == ';' || p[k] == '&')
-			return; /* next command */
-		if (p[k] != '-' || p[k + 1] != 'p' || !is_space((unsigned char)p[k - 1]))
-			continue;
-		vs = k + 2;
-		if (is_space((unsigned char)p[vs])) {
-			if (!sshpass)
-				continue; /* "mysql -p" alone prompts */
-			while (vs < len && p[vs] == ' ')
-				vs++;
+			if (we - ws < on || memcmp(p + ws, o->name, on))
+				continue;
+			if (we - ws == on && (o->how & CO_NEXT)) {
+				size_t vs, ve;
+
+				if (cli_word(p, len, &k, &vs, &ve))
+					cli_value(sc, p, vs, ve, o->how);
+			} else if (we - ws > on && (o->how & CO_ATTACHED)) {
+				if (o->name[1] != '-')
+					cli_value(sc, p, ws + on, we, o->how);
+				else if (p[ws + on] == '=')
+					cli_value(sc, p, ws + on + 1, we, o->how);
+			}
+			break;
 		}
-		if (!value_extent(p, len, vs, NC_STRONG, &vs, &ve))
-			continue;
-		if (!value_is_placeholder(p + vs, ve - vs))
+	}
+}
+
+/* ---- SQL ---- */
+
+static size_t skip_blanks(const char *p, size_t len, size_t k)
+{
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	return k;
+}
+
+/* The keyword kw (lower case) as a word at k: the position after it, or 0. */
+static size_t sql_word(const char *p, size_t len, size_t k, const char *kw)
+{
+	size_t n = strlen(kw);
+
+	if (len - k < n || !mem_ieq(p + k, kw, n) ||
+	    (k + n < len && (is_alnum((unsigned char)p[k + n]) || p[k + n] == '_')))
+		return 0;
+	return k + n;
+}
+
+/*
+ * The SQL string literal at k ('...' or "...", quotes doubled or
+ * backslash-escaped inside) goes as a password; then "REPLACE 'old'" (the
+ * current password, MySQL 8) does too. An unquoted word goes only when
+ * bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
+ */
+static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k, bool bare)
+{
+	size_t vs, ve;
+
+	for (int n = 0; n < 2 && k < len; n++) {
+		char q = p[k];
+
+		if (q == '\'' || q == '"') {
+			for (ve = vs = k + 1; ve < len; ve++) {
+				if (p[ve] == '\\' || (p[ve] == q && ve + 1 < len && p[ve + 1] == q))
+					ve++; /* an escaped or doubled quote */
+				else if (p[ve] == q)
+					break;
+			}
+		} else if (bare && n == 0) {
+			vs = k;
+			for (ve = k; ve < len && !is_space((unsigned char)p[ve]) && p[ve] != ';'; ve++)
+				;
+		} else {
+			return;
+		}
+		ve = MIN(ve, len);
+		if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
 			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
-		k = ve;
+		k = skip_blanks(p, len, ve + (ve < len && (q == '\'' || q == '"'))); /* past the quote */
+		if (!(k = sql_word(p, len, k, "replace")))
+			return;
+		k = skip_blanks(p, len, k);
+	}
+}
+
+/*
+ * Passwords in SQL statements (a database's query or audit log): CREATE or
+ * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
+ * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
+ * SET PASSWORD [FOR u] = 'x'. Only the literal goes. The triggers are
+ * "fied by", "fied with" (of "identified") and "password".
+ */
+static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+{
+	size_t k = i + n, e;
+	int last = lower_ascii((unsigned char)p[k - 1]);
+
+	if (last != 'd') { /* "identified" starts 6 bytes before */
+		if (i < 6 || !mem_ieq(p + i - 6, "identi", 6))
+			return;
+		i -= 6;
+	}
+	if (!sc->on[R_PASSWORD] || (i > 0 && is_alnum((unsigned char)p[i - 1])))
+		return;
+	switch (last) {
+	case 'y': /* identified by */
+		k = skip_blanks(p, len, k);
+		if (((e = sql_word(p, len, k, "password")) || (e = sql_word(p, len, k, "values"))) &&
+		    e < len && is_space((unsigned char)p[e]))
+			k = skip_blanks(p, len, e); /* BY PASSWORD '*hash' (MySQL 5), BY VALUES 'hash' (Oracle) */
+		else if (sql_word(p, len, k, "random"))
+			return; /* BY RANDOM PASSWORD: the server makes one */
+		sql_literal(sc, p, len, k, k > i + 13 &&
+			    (mem_ifind(p, i, "create user", 11) || mem_ifind(p, i, "alter user", 10)));
+		return;
+	case 'h': /* identified with PLUGIN BY|AS */
+		k = skip_blanks(p, len, k);
+		if (k < len && (p[k] == '\'' || p[k] == '"' || p[k] == '`')) {
+			const char *q = memchr(p + k + 1, p[k], len - k - 1);
+
+			k = q ? (size_t)(q - p) + 1 : len;
+		} else {
+			while (k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_'))
+				k++;
+		}
+		k = skip_blanks(p, len, k);
+		if ((e = sql_word(p, len, k, "by")) || (e = sql_word(p, len, k, "as")))
+			sql_literal(sc, p, len, skip_blanks(p, len, e), false);
+		return;
+	}
+	/* "password" */
+	if (k < len && p[k] == '(') { /* PASSWORD('x'), OLD_PASSWORD('x') */
+		sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
+	} else if (len - k >= 3 && p[k] == ' ' && p[k + 1] == '\'' && !is_space((unsigned char)p[k + 2])) {
+		/* PASSWORD 'x', unless the quote closes a string ("'Enter password ' ...") */
+		sql_literal(sc, p, len, k + 1, false);
+	} else if (word_before(p, i, set_words)) { /* SET PASSWORD [FOR user] = */
+		for (; k < len && p[k] != '=' && p[k] != ';'; k++)
+			if (p[k] == '\'' || p[k] == '"' || p[k] == '`') {
+				const char *q = memchr(p + k + 1, p[k], len - k - 1);
+
+				k = q ? (size_t)(q - p) : len;
+			}
+		if (k < len && p[k] == '=')
+			sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
 	}
 }
 
@@ -1108,6 +1544,12 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_BEARER:
 		bearer_hit(sc, p, len, i, t->len);
+		break;
+	case A_PPK:
+		ppk_hit(sc, tc, p, len, i, t->len);
+		break;
+	case A_SQL:
+		sql_hit(sc, p, len, i, t->len);
 		break;
 	case A_LINE:
 		if (sc->on[t->rule] && !sc->line_rules[t->rule]) {
@@ -1533,6 +1975,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	} else if (j > sp && (tc->conf || tc->fmt == F_INI) && directive_value(p, len, j)) {
 		directive = true; /* "password x" in a configuration file */
 	} else {
+		/* no "name = rest of line": the text's probes may still find "--password X" */
+		sc->probed_start = sc->probed_end = 0;
 		return;
 	}
 	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
@@ -2183,6 +2627,15 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
 		if (leading_ws(p, len) > tc->indent) {
+			block_label(sc, tc, p, len, out, lineno);
+			return 0;
+		}
+		tc->state = TS_NONE;
+		break;
+	case TS_COUNTED:
+		if (tc->left && b64_line(p, len)) {
+			if (!--tc->left)
+				tc->state = TS_NONE;
 			block_label(sc, tc, p, len, out, lineno);
 			return 0;
 		}
