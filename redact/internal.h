@@ -355,6 +355,8 @@ enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4 };
 unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
+/* Does p[0, len) hold a whole label of ours (not only its start)? */
+bool holds_label(const char *p, size_t len);
 /* Empty, or made only of our own labels: redacted already. */
 bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */

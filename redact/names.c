@@ -454,6 +454,19 @@ size_t label_len(const char *p, size_t len)
 	return i > 10 && i < len && p[i] == ']' ? i + 1 : 0;
 }
 
+bool holds_label(const char *p, size_t len)
+{
+	const char *l;
+
+	while ((l = mem_find(p, len, "[REDACTED:", 10))) {
+		if (label_len(l, len - (size_t)(l - p)))
+			return true;
+		len -= (size_t)(l - p) + 1;
+		p = l + 1;
+	}
+	return false;
+}
+
 /* Nothing but our own labels, spaces and punctuation: a value redacted already. */
 static bool only_labels(const char *v, size_t len)
 {

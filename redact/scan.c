@@ -433,7 +433,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		 * (it would have gone whole) and a rule took a part of it; what
 		 * decided then ("EXAMPLE") may be gone with that part.
 		 */
-		if (mem_find(val, n, "[REDACTED:", 10))
+		if (holds_label(val, n))
 			return;
 		/*
 		 * The AWS documentation's example key, in the value's first
@@ -1881,8 +1881,10 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
  */
 static bool inner_secret_name(const struct scanner *sc, const char *p, size_t len)
 {
-	size_t i = 0;
+	size_t i = label_len(p, len);
 
+	if (i) /* our label for such a name, or a part of one: it was judged so the first time */
+		return i + 1 < len && p[i] == ':' && p[i + 1] == ' ';
 	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
 		i++;
 	return i && i + 1 < len && p[i] == ':' && p[i + 1] == ' ' &&
@@ -1946,6 +1948,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			return;
 		j = trim_end(p, ns, j);
 	} else {
+		j += label_len(p + j, len - j); /* a name that starts with our label (classify() keeps it) */
 		while (j < len && name_char((unsigned char)p[j]))
 			j++;
 	}
