@@ -902,7 +902,7 @@ static int chunk_lines(struct redact_stream *s, bool final, struct redact_err *e
 			return -1;
 	if (final)
 		return s->in.len ? submit(s, s->in.len, err) : 0;
-	nl = memrchr(s->in.buf, '\n', s->in.len);
+	nl = s->in.len ? memrchr(s->in.buf, '\n', s->in.len) : NULL;
 	if (s->in.len - (nl ? (size_t)(nl - s->in.buf) + 1 : 0) <= REDACT_LINE_MAX)
 		return 0;
 	if (nl && submit(s, (size_t)(nl - s->in.buf) + 1, err))
