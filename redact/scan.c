@@ -262,7 +262,12 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 {
 	for (size_t k = j; k < len; k++) {
 		char c = p[k];
+		size_t l = c == '[' ? label_len(p + k, len - k) : 0;
 
+		if (l) { /* our label is one piece of a value: its ']' ends nothing */
+			k += l - 1;
+			continue;
+		}
 		if (is_space((unsigned char)c) || c == '"' || c == '\'' || c == '`' || c == ')' ||
 		    c == ']' || c == '}' || c == '>' || c == '<')
 			return k;
@@ -386,8 +391,10 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 		const char *eq = memchr(p + k, '=', pe - k);
 
 		if (eq) {
-			size_t ns = k, ne = (size_t)(eq - p), cs = ne + 1, ce = trim_end(p, cs, pe);
+			size_t ns = k, ne = (size_t)(eq - p), cs = ne + 1, ce = cs;
 
+			while (ce < pe && !is_space((unsigned char)p[ce]))
+				ce++; /* a cookie's value has no blanks (RFC 6265) */
 			while (ns < ne && p[ns] == ' ')
 				ns++;
 			ne = trim_end(p, ns, ne);
@@ -1096,7 +1103,7 @@ static int prefixed_body(struct scanner *sc, const struct textctx *tc, const cha
 		if (!mem_ifind(p + r, MIN(e - r, (size_t)10), "Proc-Type:", 10) &&
 		    !mem_ifind(p + r, MIN(e - r, (size_t)9), "DEK-Info:", 9))
 			return 0;
-		cs = ce = 0; /* a header: it stays */
+		cs = ce = len - r; /* a header: the whole line is text */
 	}
 	{ /* the prefix is redacted as text (a host name, an address) */
 		struct textctx pre = { .fmt = F_TEXT, .embedded = true };
@@ -2144,12 +2151,10 @@ static void drop_inside_labels(struct scanner *sc, const char *p, size_t len)
 		bool inside = false;
 
 		for (const char *q = l; q && !inside;) {
-			size_t ls = (size_t)(q - p);
-			const char *close = memchr(q, ']', len - ls);
-			size_t le = close ? (size_t)(close - p) + 1 : ls;
+			size_t ls = (size_t)(q - p), le = ls + label_len(q, len - ls);
 
-			inside = m->start >= ls && m->end <= le;
-			q = close ? mem_find(close, len - le + 1, "[REDACTED:", 10) : NULL;
+			inside = le > ls && m->start >= ls && m->end <= le;
+			q = mem_find(q + 1, len - ls - 1, "[REDACTED:", 10);
 		}
 		if (!inside)
 			sc->m[keep++] = *m;
