@@ -481,6 +481,7 @@ struct scanner {
 	const char *hits_base;       /* ...in the line here (NULL: not noted) */
 	size_t hits_len;
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
+	size_t yaml_colon;           /* YAML read as lines: the ':' after the line's key (or SIZE_MAX) */
 	/*
 	 * JSON lines (container logs) inside a private key that a value of
 	 * an earlier line began: pem_key is the hash of that value's key

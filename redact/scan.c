@@ -1713,11 +1713,8 @@ static void pgpass_record(struct scanner *sc, const char *p, size_t len)
 	for (size_t i = 0; i < len && n < 4; i++) {
 		if (p[i] == '\\' && !(i + 1 < len && p[i + 1] == '[')) {
 			i++; /* an escaped byte; "\[" may start our label, and '[' is no ':' */
-		} else if (p[i] == '[' && len - i > 10 && !memcmp(p + i, "[REDACTED:", 10)) {
-			const char *close = memchr(p + i, ']', len - i);
-
-			if (close) /* our own label: its ':' separates nothing */
-				i = (size_t)(close - p);
+		} else if (p[i] == '[' && label_len(p + i, len - i)) {
+			i += label_len(p + i, len - i) - 1; /* our own label: its ':' separates nothing */
 		} else if (p[i] == ':') {
 			colons[n++] = i;
 		}
@@ -1953,6 +1950,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			j++;
 		if (j >= len || p[j] != ':')
 			return;
+		sc->yaml_colon = j;
 		j = trim_end(p, ns, j);
 	} else {
 		j += label_len(p + j, len - j); /* a name that starts with our label (classify() keeps it) */
@@ -2501,6 +2499,33 @@ static bool yaml_value_start(const char *p, size_t s)
 }
 
 /*
+ * YAML read as lines: the ':' that ends the line's key stays out of every
+ * match (a key "x -p:" with no value, "TOKEN=3::", a BEGIN line's key): a
+ * match that took it would make the line no mapping on a second pass.
+ */
+static void keep_yaml_colon(struct scanner *sc, const char *p)
+{
+	size_t c = sc->yaml_colon, keep = 0;
+
+	if (c == SIZE_MAX)
+		return;
+	for (size_t i = 0; i < sc->nm; i++) {
+		struct match m = sc->m[i];
+
+		if (m.start <= c && m.end > c) {
+			if (m.start == c) /* and the blanks after it */
+				for (m.start = c + 1; m.start < m.end && is_space((unsigned char)p[m.start]);)
+					m.start++;
+			else
+				m.end = c;
+		}
+		if (m.end > m.start)
+			sc->m[keep++] = m;
+	}
+	sc->nm = keep;
+}
+
+/*
  * YAML read as lines: a label that starts a plain value ("key: [REDACTED:x]")
  * would read as a flow sequence; quote it.
  */
@@ -2521,6 +2546,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 
 	sc->nm = 0;
 	sc->probed_start = sc->probed_end = 0;
+	sc->yaml_colon = SIZE_MAX;
 	if (java_frame(p, len)) {
 		rbuf_add(out, p, len);
 		return out->oom ? -1 : 0;
@@ -2549,8 +2575,10 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		find_pii_between(sc, p, len);
 	if (sc->error)
 		return -1;
-	if (tc->fmt == F_YAML && !tc->embedded)
+	if (tc->fmt == F_YAML && !tc->embedded) {
+		keep_yaml_colon(sc, p);
 		quote_yaml_values(sc, p);
+	}
 	if (!sc->nm)
 		rbuf_add(out, p, len);
 	else if (splice(sc, p, len, out, lineno, tc->fmt == F_PGPASS))
