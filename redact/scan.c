@@ -993,9 +993,9 @@ bool pem_body_line(const char *p, size_t len)
 	size_t s, e;
 
 	pem_core(p, len, &s, &e);
-	if (memchr(p + s, ':', e - s) && e - s < 100 &&
-	    (mem_ifind(p + s, e - s, "Proc-Type", 9) || mem_ifind(p + s, e - s, "DEK-Info", 8) ||
-	     mem_ifind(p + s, e - s, "Comment", 7)))
+	/* a header line starts with its name (a length would change with a pseudonym in it) */
+	if ((e - s >= 10 && mem_ieq(p + s, "Proc-Type:", 10)) ||
+	    (e - s >= 9 && mem_ieq(p + s, "DEK-Info:", 9)) || (e - s >= 8 && mem_ieq(p + s, "Comment:", 8)))
 		return true;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && p[i] != '+' && p[i] != '/' && p[i] != '=')
