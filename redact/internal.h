@@ -343,6 +343,9 @@ struct name_verdict {
 	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
 };
 
+/* A verdict of nothing to redact. */
+#define NO_VERDICT ((struct name_verdict){ .cls = NC_NONE, .rule = -1 })
+
 /* Judge a key name ("DB_PASSWORD", "spring.mail.password", "x-api-key") by its end, whatever its length. */
 struct name_verdict name_classify(const char *name, size_t len);
 /*

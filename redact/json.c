@@ -301,7 +301,6 @@ static bool all_digits(const char *s, size_t n)
 static int value(struct jwalk *w, struct jframe *f, const struct jtok *t, bool is_key)
 {
 	struct scanner *sc = w->sc;
-	struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
 	uint64_t line = t->line;
 	const char *v;
 	size_t vlen;
@@ -356,6 +355,9 @@ static int value(struct jwalk *w, struct jframe *f, const struct jtok *t, bool i
 			return -1;
 	}
 	if (r < 0) {
+		/* here, not above: most values never get this far, and the state is not small */
+		struct textctx tc = { .fmt = F_TEXT, .embedded = true, .fixed_line = true };
+
 		rbuf_reset(&w->rep);
 		if (is_key || t->type == J_NUM) {
 			if (scan_record(sc, &tc, v, vlen, &w->rep, line, 0))

@@ -277,6 +277,8 @@ static const char *const benign_last[] = {
 	"title", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
 	"username", "valid", "validity", "var", "variable", "version", "window",
 };
+/* Words before "pass" that make it nginx's directive (proxy_pass), not a password. */
+static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
 static const char *const password_words[] = {
 	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
 };
@@ -319,9 +321,7 @@ static unsigned word_bits(const char *word)
 
 static struct name_verdict verdict(enum name_class cls, int rule)
 {
-	struct name_verdict v = { cls, rule, false, false };
-
-	return v;
+	return (struct name_verdict){ .cls = cls, .rule = rule };
 }
 
 struct name_verdict name_classify(const char *name, size_t len)
@@ -358,6 +358,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 		v.not_paths = true;
 		return v;
 	}
+	if (!strcmp(last, "pass") && w.n > 1 && in_list(prev, pass_on))
+		return verdict(NC_NONE, -1); /* nginx's proxy_pass: where requests go */
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||

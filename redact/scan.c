@@ -498,7 +498,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 				    const char *path)
 {
 	int prule = sc->e->has_keys ? policy_key_rule(sc, name, len, path) : -1;
-	struct name_verdict v = { NC_STRONG, prule, false, false };
+	struct name_verdict v = { .cls = NC_STRONG, .rule = prule };
 
 	if (prule < 0 && mem_find(name, len, "[REDACTED:", 10)) {
 		/*
@@ -507,7 +507,7 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 		 * which decides): its value was redacted then, or kept. Either
 		 * way it stays as it is.
 		 */
-		return (struct name_verdict){ NC_NONE, -1, false, false };
+		return NO_VERDICT;
 	}
 	if (prule < 0)
 		v = name_classify_memo(sc->memo, name, len);
@@ -819,11 +819,11 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
 	if (spaced) {
-		size_t ps = ns - 1;
-
 		/* a weak name may be the end of a strong one: "api key 0123..." */
-		if (v.cls == NC_WEAK && spaced == SP_HEX32 && ns >= 2 && p[ps] == ' ' &&
-		    name_char((unsigned char)p[ps - 1])) {
+		if (v.cls == NC_WEAK && spaced == SP_HEX32 && ns >= 2 && p[ns - 1] == ' ' &&
+		    name_char((unsigned char)p[ns - 2])) {
+			size_t ps = ns - 1;
+
 			while (ps > 0 && name_char((unsigned char)p[ps - 1]))
 				ps--;
 			v = classify(sc, p + ps, ne - ps, NULL);
@@ -972,6 +972,34 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	}
 }
 
+/*
+ * Where p[0, n) is after its leading blanks and then count words (each with
+ * the blanks after it); SIZE_MAX when it holds fewer words.
+ */
+static size_t skip_words(const char *p, size_t n, unsigned count)
+{
+	size_t k = 0;
+
+	while (k < n && is_space((unsigned char)p[k]))
+		k++;
+	for (unsigned w = 0; w < count; w++) {
+		if (k == n)
+			return SIZE_MAX;
+		while (k < n && !is_space((unsigned char)p[k]))
+			k++;
+		while (k < n && is_space((unsigned char)p[k]))
+			k++;
+	}
+	return k;
+}
+
+/* A header line of a PEM block starts with its name ("Proc-Type: 4,ENCRYPTED"). */
+static bool pem_header(const char *p, size_t n)
+{
+	return (n >= 10 && mem_ieq(p, "Proc-Type:", 10)) || (n >= 9 && mem_ieq(p, "DEK-Info:", 9)) ||
+	       (n >= 8 && mem_ieq(p, "Comment:", 8));
+}
+
 /* The base64 of a PEM body line, without quotes, commas and a "\n" around it. */
 static void pem_core(const char *p, size_t len, size_t *sp, size_t *ep)
 {
@@ -993,9 +1021,7 @@ bool pem_body_line(const char *p, size_t len)
 	size_t s, e;
 
 	pem_core(p, len, &s, &e);
-	/* a header line starts with its name (a length would change with a pseudonym in it) */
-	if ((e - s >= 10 && mem_ieq(p + s, "Proc-Type:", 10)) ||
-	    (e - s >= 9 && mem_ieq(p + s, "DEK-Info:", 9)) || (e - s >= 8 && mem_ieq(p + s, "Comment:", 8)))
+	if (pem_header(p + s, e - s)) /* by its name: a length would change with a pseudonym in it */
 		return true;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && p[i] != '+' && p[i] != '/' && p[i] != '=')
@@ -1061,17 +1087,11 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->rule = R_PRIVATE_KEY;
 	tc->label_done = e > bs;
 	tc->pem_key = 0;
-	tc->pem_words = 0;
-	for (k = 0; k < i; tc->pem_words++) { /* a logger's prefix: "Mar 11 10:22:04 web01 app[1]:" */
-		while (k < i && !is_space((unsigned char)p[k]))
-			k++;
-		while (k < i && is_space((unsigned char)p[k]))
-			k++;
-		if (tc->pem_words == UINT8_MAX) {
-			tc->pem_words = 0; /* no prefix that long: its body lines have none */
-			break;
-		}
-	}
+	tc->pem_words = 0; /* a logger's prefix: "Mar 11 10:22:04 web01 app[1]:" */
+	while (tc->pem_words < UINT8_MAX && skip_words(p, i, tc->pem_words + 1u) <= i)
+		tc->pem_words++;
+	if (tc->pem_words == UINT8_MAX)
+		tc->pem_words = 0; /* no prefix that long: its body lines have none */
 	tc->pem_shape = prefix_shape(p, i);
 }
 
@@ -1084,24 +1104,13 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 static int prefixed_body(struct scanner *sc, const struct textctx *tc, const char *p, size_t len,
 			  bool nl, struct rbuf *out, uint64_t lineno)
 {
-	size_t r = 0, e = trim_end(p, 0, len), cs, ce;
+	size_t e = trim_end(p, 0, len), r = skip_words(p, e, tc->pem_words), cs, ce;
 
-	for (unsigned w = 0; w < tc->pem_words; w++) {
-		while (r < e && is_space((unsigned char)p[r]))
-			r++;
-		if (r == e)
-			return 0;
-		while (r < e && !is_space((unsigned char)p[r]))
-			r++;
-	}
-	if (prefix_shape(p, r) != tc->pem_shape)
+	if (r == SIZE_MAX || prefix_shape(p, r) != tc->pem_shape)
 		return 0;
-	while (r < e && is_space((unsigned char)p[r]))
-		r++;
 	pem_core(p + r, e - r, &cs, &ce);
 	if (memchr(p + r, ' ', e - r) || memchr(p + r, '\t', e - r) || !pem_body_line(p + r, e - r)) {
-		if (!mem_ifind(p + r, MIN(e - r, (size_t)10), "Proc-Type:", 10) &&
-		    !mem_ifind(p + r, MIN(e - r, (size_t)9), "DEK-Info:", 9))
+		if (!pem_header(p + r, e - r))
 			return 0;
 		cs = ce = len - r; /* a header: the whole line is text */
 	}
@@ -1556,7 +1565,8 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		ppk_hit(sc, tc, p, len, i, t->len);
 		break;
 	case A_SQL:
-		sql_hit(sc, p, len, i, t->len);
+		if (tc->fmt != F_NETRC) /* its "password 'a b'" is a word: netrc_record()'s */
+			sql_hit(sc, p, len, i, t->len);
 		break;
 	case A_LINE:
 		if (sc->on[t->rule] && !sc->line_rules[t->rule]) {
@@ -1841,19 +1851,6 @@ static bool directive_value(const char *p, size_t len, size_t j)
 	return true;
 }
 
-/* nginx's proxy_pass, fastcgi_pass...: "pass" says where requests go, not a password. */
-static bool pass_on(const char *name, size_t n)
-{
-	static const char *const to[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
-
-	if (n < 6 || !mem_ieq(name + n - 5, "_pass", 5))
-		return false;
-	for (const char *const *w = to; *w; w++)
-		if (strlen(*w) == n - 5 && mem_ieq(name, *w, n - 5))
-			return true;
-	return false;
-}
-
 /*
  * A line of an XML file that is only the start tag of a secret's element
  * ("  <password>"): its text is on the lines below, up to the end tag.
@@ -2007,7 +2004,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (tc->fmt == F_YAML && !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (directive) {
-		if (v.cls != NC_STRONG || pass_on(p + ns, ne - ns))
+		if (v.cls != NC_STRONG)
 			return;
 		if (ve > vs && p[ve - 1] == ';') /* nginx */
 			ve--;
@@ -2669,7 +2666,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		tc->state = TS_NONE;
 		break;
 	case TS_COUNTED:
-		if (tc->left && b64_line(p, len)) {
+		if (b64_line(p, len)) { /* tc->left > 0: the state ends at 0 */
 			if (!--tc->left)
 				tc->state = TS_NONE;
 			block_label(sc, tc, p, len, out, lineno);
@@ -2927,10 +2924,8 @@ static bool name_token(const char *v, size_t len)
 
 struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t len)
 {
-	static const struct name_verdict none = { .cls = NC_NONE, .rule = -1 };
-
 	if (!name_token(v, len))
-		return none;
+		return NO_VERDICT;
 	return classify(sc, v, len, NULL);
 }
 
@@ -2942,12 +2937,11 @@ struct name_verdict node_name_verdict(struct scanner *sc, const char *v, size_t 
  */
 static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len)
 {
-	static const struct name_verdict none = { .cls = NC_NONE, .rule = -1 };
 	size_t d = len > 1 && v[0] == '-' ? 1 + (v[1] == '-') : 0;
 
 	if (!d || len - d < 2 || !is_alnum((unsigned char)v[d]) || !name_token(v + d, len - d) ||
 	    (len - d > 3 && mem_ieq(v + d, "no-", 3)))
-		return none;
+		return NO_VERDICT;
 	return classify(sc, v + d, len - d, NULL);
 }
 
@@ -2960,7 +2954,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 	}
 	/* an item that is a flag itself ("--password --stdin") is no flag's value */
 	f->item = vlen > 1 && v[0] == '-' && (v[1] == '-' || is_alnum((unsigned char)v[1])) ?
-			  (struct name_verdict){ .cls = NC_NONE, .rule = -1 } :
+			  NO_VERDICT :
 			  f->next;
 	f->next = flag_verdict(sc, v, vlen);
 }
@@ -2969,7 +2963,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
 					const struct rbuf *path)
 {
-	struct name_verdict v = { .cls = NC_NONE, .rule = -1 };
+	struct name_verdict v = NO_VERDICT;
 
 	if (!f->map)
 		return f->item;

@@ -598,7 +598,9 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
 	    a->pair.cls != b->pair.cls ||
-	    (a->pair.cls != NC_NONE && (a->pair.rule != b->pair.rule || a->pair_col != b->pair_col)))
+	    (a->pair.cls != NC_NONE &&
+	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths ||
+	      a->pair.counts != b->pair.counts || a->pair_col != b->pair_col)))
 		return false;
 	return a->state == TS_NONE ||
 	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
