@@ -1138,8 +1138,9 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 				continue;
 		}
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
-		    (b < len && (is_word(t[b]) || t[b] == '-')))
-			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc */
+		    (b < len && (is_word(t[b]) || t[b] == '-')) ||
+		    (b + 1 < len && t[b] == '.' && is_word(t[b + 1])))
+			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc, ::1.lan */
 		mac_or_v6_run(scr, t, len, a, b, enabled);
 	}
 }

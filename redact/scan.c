@@ -1654,10 +1654,13 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
 }
 
 
-/* A field that holds a user name (.netrc login, .pgpass user), if it reads as one. */
+/*
+ * A field that holds a user name (.netrc login, .pgpass user), if it reads as
+ * one, whatever its length (a pseudonym in it may have changed that).
+ */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
 {
-	if (e - s > 64 || username_token(p + s, e - s))
+	if (username_token(p + s, e - s))
 		return;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
@@ -1930,9 +1933,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (tc->fmt == F_INI) {
 		/*
 		 * "name: value" too, but npm's "//registry.example/:_authToken=..."
-		 * is one name, and our label's ':' is no separator
+		 * is one name, and our label's ':' is no separator; no control
+		 * character is a part of a name
 		 */
-		while (j < len && p[j] != '=' && !is_space((unsigned char)p[j]) && p[j] != '"' &&
+		while (j < len && p[j] != '=' && (unsigned char)p[j] > ' ' && p[j] != 0x7f && p[j] != '"' &&
 		       !(p[j] == ':' && j > ns && p[j - 1] != '/'))
 			j += p[j] == '[' && label_len(p + j, len - j) ? label_len(p + j, len - j) : 1;
 	} else if (tc->fmt == F_YAML && j < len &&
