@@ -116,6 +116,7 @@ static void add_match(struct scanner *sc, size_t start, size_t end, int rule, en
 	sc->m[sc->nm].kind = (uint8_t)kind;
 	sc->m[sc->nm].pii = (uint8_t)pii;
 	sc->m[sc->nm].shape = false;
+	sc->m[sc->nm].fenced = false;
 	sc->nm++;
 }
 
@@ -422,8 +423,12 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 			size_t ve)
 {
 	const char *val = p + vs;
-	size_t n = ve - vs;
+	size_t n = ve - vs, q = 0;
 
+	while (q < n && (val[q] == '"' || val[q] == '\'' || val[q] == '`'))
+		q++;
+	if (q && q == n)
+		return; /* only quotes: another value's, which a label must not take */
 	switch (v.cls) {
 	case NC_AUTH:
 		auth_value(sc, p, vs, ve);
@@ -1437,8 +1442,13 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 			return;
 		}
 		ve = MIN(ve, len);
-		if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+		if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs)) {
+			size_t at = sc->nm;
+
 			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+			if (sc->nm > at && ve < len)
+				sc->m[at].fenced = true; /* its closing quote stays */
+		}
 		k = skip_blanks(p, len, ve + (ve < len && (q == '\'' || q == '"'))); /* past the quote */
 		if (!(k = sql_word(p, len, k, "replace")))
 			return;
@@ -2284,7 +2294,7 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 		while (i < sc->nm && sc->m[i].start < cur.end) {
 			const struct match *o = &sc->m[i++];
 
-			if (o->end > cur.end)
+			if (o->end > cur.end && !cur.fenced)
 				cur.end = o->end;
 			if (cur.kind == RK_PSEUDO) { /* a secret overlapping PII: the label wins */
 				cur.kind = o->kind == RK_PSEUDO ? RK_LABEL : o->kind;
