@@ -251,7 +251,9 @@ static bool assignment_at(const char *p, size_t len)
 		i++;
 	if (!i || i >= len)
 		return false;
-	return p[i] == '=' || (p[i] == ':' && !(i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '9'));
+	/* "host:8080" is none; nor is ':' then our label, which may stand for such digits */
+	return p[i] == '=' || (p[i] == ':' && !(i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '9') &&
+			       !label_len(p + i + 1, len - i - 1));
 }
 
 /*
