@@ -409,6 +409,16 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 	}
 }
 
+/* Quotes and nothing else: another value's, which a label must not take. */
+static bool only_quotes(const char *v, size_t n)
+{
+	size_t q = 0;
+
+	while (q < n && (v[q] == '"' || v[q] == '\'' || v[q] == '`'))
+		q++;
+	return q && q == n;
+}
+
 /* Up to nine digits: a count ("max_tokens=4096"), not a token. */
 static bool small_number(const char *v, size_t n)
 {
@@ -425,12 +435,10 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 			size_t ve)
 {
 	const char *val = p + vs;
-	size_t n = ve - vs, q = 0;
+	size_t n = ve - vs;
 
-	while (q < n && (val[q] == '"' || val[q] == '\'' || val[q] == '`'))
-		q++;
-	if (q && q == n)
-		return; /* only quotes: another value's, which a label must not take */
+	if (only_quotes(val, n))
+		return;
 	switch (v.cls) {
 	case NC_AUTH:
 		auth_value(sc, p, vs, ve);
@@ -1320,7 +1328,8 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
 	}
-	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
+	    !allowed_value(sc, p + vs, ve - vs))
 		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
 }
 
