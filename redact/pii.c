@@ -1139,8 +1139,9 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		}
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')) ||
-		    (b + 1 < len && t[b] == '.' && is_word(t[b + 1])))
-			continue; /* part of a word: Thread.java:840, std::vector, 12:34:56abc, ::1.lan */
+		    (b + 1 < len && (t[b] == '.' || t[b] == '/') && (is_word(t[b + 1]) || t[b + 1] == '/') &&
+		     !(t[b] == '/' && is_digit(t[b + 1]))))
+			continue; /* a word's: Thread.java:840, std::vector, 12:34:56abc, ::1.lan, x:://y */
 		mac_or_v6_run(scr, t, len, a, b, enabled);
 	}
 }

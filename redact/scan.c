@@ -1327,6 +1327,8 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
+		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`'))
+			ve--; /* the quote that closes "user:pass" is shell syntax, not the password's */
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
