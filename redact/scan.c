@@ -1105,8 +1105,12 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	tc->pem_words = 0; /* a logger's prefix: "Mar 11 10:22:04 web01 app[1]:" */
 	while (tc->pem_words < UINT8_MAX && skip_words(p, i, tc->pem_words + 1u) <= i)
 		tc->pem_words++;
-	if (tc->pem_words == UINT8_MAX)
-		tc->pem_words = 0; /* no prefix that long: its body lines have none */
+	/*
+	 * No prefix that long; nor one that holds our label, whose shape the
+	 * first pass saw otherwise (it may have matched its body lines' then).
+	 */
+	if (tc->pem_words == UINT8_MAX || holds_label(p, i))
+		tc->pem_words = 0;
 	tc->pem_shape = prefix_shape(p, i);
 }
 
@@ -1449,8 +1453,9 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 			}
 		} else if (bare && n == 0) {
 			vs = k;
-			for (ve = k; ve < len && !is_space((unsigned char)p[ve]) && p[ve] != ';'; ve++)
-				;
+			for (ve = k; ve < len && !is_space((unsigned char)p[ve]) && p[ve] != ';' &&
+				     p[ve] != '"' && p[ve] != '\'' && p[ve] != '`'; ve++)
+				; /* a quote after it closes what the line had opened */
 		} else {
 			return;
 		}
