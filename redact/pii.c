@@ -325,6 +325,21 @@ const char *pii_kind_name(enum pii_kind kind)
 	return (unsigned)kind < PII_KIND_COUNT ? kind_names[kind] : "unknown";
 }
 
+bool pii_fallback_token(const char *s, size_t len)
+{
+	for (int k = 0; k < PII_KIND_COUNT; k++) {
+		size_t n = strlen(kind_names[k]);
+
+		if (len != n + 9 || memcmp(s, kind_names[k], n) || s[n] != '-')
+			continue;
+		for (size_t i = n + 1; i < len; i++)
+			if (!is_hex(s[i]) || is_upper(s[i]))
+				return false;
+		return true;
+	}
+	return false;
+}
+
 /*
  * User names by context, matched anchored where a trigger word starts (see
  * user_trigger()). Group 1 is the name. The alternatives: "user X" (after
@@ -2222,7 +2237,8 @@ static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, 
 		}
 		for (size_t k = a; k < b; k++)
 			alpha |= (CLS(t[k]) & C_ALPHA) != 0;
-		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))
+		if (host_is_token(t + a, b - a) || host_token_label(t + a, b - a) ||
+		    pii_fallback_token(t + a, b - a))
 			claim(scr, a, b);
 		else if (alpha && !eq_nocase(t + a, b - a, "localhost") && !log_level(t + a, b - a) &&
 			 !(memchr(t + a, ':', b - a) && parse_ipv6(t + a, b - a, ip)))
@@ -2263,7 +2279,7 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	 * the first pass found no name there, for length, and put the token in
 	 * for a name it knew).
 	 */
-	if (b - a >= 13 && is_user_token(t + a, 13)) {
+	if ((b - a >= 13 && is_user_token(t + a, 13)) || pii_fallback_token(t + a, b - a)) {
 		claim(scr, a, b);
 		return (ssize_t)i;
 	}

@@ -34,6 +34,11 @@ enum pii_kind {
 
 /* Stable rule ids used in reports and tokens: "email", "ipv4", ... */
 const char *pii_kind_name(enum pii_kind kind);
+/*
+ * "<kind>-<8 hex>": the token of a value too long for its kind's shape
+ * (pseudo.c), which no detector takes again.
+ */
+bool pii_fallback_token(const char *s, size_t len);
 
 struct pii_match {
 	size_t start, end; /* byte offsets into the scanned text, end exclusive */

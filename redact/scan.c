@@ -384,6 +384,15 @@ static bool cookie_attribute(const char *n, size_t len)
 }
 
 /* Cookie value in [vs, ve): "a=1; b=2" keeps the names. */
+/* A cookie's name is a token (RFC 6265): no blanks, no separators. */
+static bool cookie_name(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] <= ' ' || p[i] == 0x7f || strchr("()<>@,;:\\\"/[]?={}", p[i]))
+			return false;
+	return n > 0;
+}
+
 static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve)
 {
 	size_t k = vs;
@@ -401,7 +410,7 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 			while (ns < ne && p[ns] == ' ')
 				ns++;
 			ne = trim_end(p, ns, ne);
-			if (!cookie_attribute(p + ns, ne - ns) && ce > cs &&
+			if (cookie_name(p + ns, ne - ns) && !cookie_attribute(p + ns, ne - ns) && ce > cs &&
 			    !value_is_placeholder(p + cs, ce - cs))
 				add_match(sc, cs, ce, R_COOKIE, RK_LABEL, 0);
 		}
@@ -589,8 +598,8 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 		return true;
 	}
 	if ((k = bracket_end(p, len, j))) {
-		for (size_t b; (b = bracket_end(p, len, k));) /* "[REDACTED:a][REDACTED:b]" */
-			k = b;
+		for (size_t b; (b = label_len(p + k, len - k));) /* "[REDACTED:a][REDACTED:b]" */
+			k += b;
 		*ve = free_value_end(p, len, k);
 		return true;
 	}
@@ -1688,7 +1697,7 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
  */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
 {
-	if (username_token(p + s, e - s))
+	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s))
 		return;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
