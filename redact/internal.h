@@ -390,7 +390,7 @@ struct match {
 	uint8_t kind;
 	uint8_t pii;
 	bool shape; /* found by its shape (a pattern), not by its place (a password field) */
-	bool fenced; /* a quoted literal's inside: a match overlapping it ends with it */
+	bool fenced; /* a quoted literal's inside: a match from inside it goes on after it only */
 };
 
 /* What the text layer remembers between lines (multi-line constructs). */

@@ -418,6 +418,17 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 	}
 }
 
+static size_t token_end(const char *p, size_t len, size_t i);
+
+/* Does v hold one of our pseudonyms (user-..., h........)? */
+static bool holds_token(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((v[i] == 'u' || v[i] == 'h') && token_end(v, n, i))
+			return true;
+	return false;
+}
+
 /* Quotes and nothing else: another value's, which a label must not take. */
 static bool only_quotes(const char *v, size_t n)
 {
@@ -476,7 +487,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 
 			while (w < n && !is_space((unsigned char)val[w]) && val[w] != ';' && val[w] != ',')
 				w++;
-			if (!check_not_example(val, w))
+			/* (a pseudonym in it: the first pass kept it so, and took its PII) */
+			if (!check_not_example(val, w) || holds_token(val, w))
 				return;
 		}
 		break;
@@ -2300,6 +2312,38 @@ static void escape_colons(struct rbuf *out, size_t from)
 	}
 }
 
+/*
+ * A match that starts inside a fenced one (an SQL literal) and runs past it
+ * keeps only its part after the fence, so that the literal's label keeps its
+ * closing quote; a part of quotes only is dropped.
+ */
+static void apply_fences(struct scanner *sc, const char *p)
+{
+	size_t keep = 0;
+
+	for (size_t f = 0; f < sc->nm; f++) {
+		size_t fe = sc->m[f].end + 1; /* the closing quote is fenced too */
+
+		if (!sc->m[f].fenced)
+			continue;
+		for (size_t i = 0; i < sc->nm; i++) {
+			struct match *m = &sc->m[i];
+
+			if (i == f || m->fenced || m->start < sc->m[f].start || m->start >= fe)
+				continue;
+			if (m->end > fe)
+				m->start = fe;
+			else
+				m->end = m->start; /* inside: the literal's label stands for it */
+		}
+	}
+	for (size_t i = 0; i < sc->nm; i++)
+		if (sc->m[i].end > sc->m[i].start &&
+		    (sc->m[i].fenced || !only_quotes(p + sc->m[i].start, sc->m[i].end - sc->m[i].start)))
+			sc->m[keep++] = sc->m[i];
+	sc->nm = keep;
+}
+
 /* Write p with the scanner's matches replaced; a .pgpass record escapes the colons of pseudonyms. */
 static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
 		  bool pgpass)
@@ -2307,6 +2351,7 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 	size_t pos = 0, i = 0;
 
 	drop_inside_labels(sc, p, len);
+	apply_fences(sc, p);
 	if (!sc->nm) {
 		rbuf_add(out, p, len);
 		return 0;
@@ -2321,7 +2366,7 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 		while (i < sc->nm && sc->m[i].start < cur.end) {
 			const struct match *o = &sc->m[i++];
 
-			if (o->end > cur.end && !cur.fenced)
+			if (o->end > cur.end)
 				cur.end = o->end;
 			if (cur.kind == RK_PSEUDO) { /* a secret overlapping PII: the label wins */
 				cur.kind = o->kind == RK_PSEUDO ? RK_LABEL : o->kind;

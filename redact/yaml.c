@@ -91,6 +91,10 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 		w->alloc = n;
 	}
 	parent = w->depth ? &w->st[w->depth - 1] : NULL;
+	if (parent && parent->n.map && parent->expect_key) {
+		parent->n.key_len = 0; /* a key ("? [a, b]"): no key before it names it */
+		w->path.len = parent->n.path_len;
+	}
 	f = &w->st[w->depth++];
 	if (node_enter(&f->n, parent ? &parent->n : NULL, &w->path, map, start,
 		       w->out ? &w->secrets : NULL))
