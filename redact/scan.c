@@ -247,7 +247,7 @@ static bool assignment_at(const char *p, size_t len)
 
 		i = close ? (size_t)(close - p) + 1 : 0;
 	}
-	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
+	while (i < len && name_char((unsigned char)p[i]))
 		i++;
 	if (!i || i >= len)
 		return false;
@@ -1938,7 +1938,7 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 
 	if (i) /* our label for such a name, or a part of one: it was judged so the first time */
 		return i + 1 < len && p[i] == ':' && p[i + 1] == ' ';
-	while (i < len && (is_alnum((unsigned char)p[i]) || p[i] == '_' || p[i] == '.' || p[i] == '-'))
+	while (i < len && name_char((unsigned char)p[i]))
 		i++;
 	return i && i + 1 < len && p[i] == ':' && p[i + 1] == ' ' &&
 	       classify(sc, p, i, NULL).cls != NC_NONE;

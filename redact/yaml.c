@@ -80,6 +80,7 @@ static size_t byte_at(struct ywalk *w, size_t ci)
 static int push(struct ywalk *w, bool map, bool flow, size_t start)
 {
 	struct yframe *parent, *f;
+	bool is_key;
 
 	if (w->depth == w->alloc) {
 		size_t n = w->alloc ? w->alloc * 2 : 16;
@@ -91,7 +92,8 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 		w->alloc = n;
 	}
 	parent = w->depth ? &w->st[w->depth - 1] : NULL;
-	if (parent && parent->n.map && parent->expect_key) {
+	is_key = parent && parent->n.map && parent->expect_key;
+	if (is_key) {
 		parent->n.key_len = 0; /* a key ("? [a, b]"): no key before it names it */
 		w->path.len = parent->n.path_len;
 	}
@@ -108,7 +110,7 @@ static int push(struct ywalk *w, bool map, bool flow, size_t start)
 	f->expect_key = map;
 	f->flow = flow || (parent && parent->flow);
 	f->kind_next = false;
-	f->is_key = parent && parent->n.map && parent->expect_key;
+	f->is_key = is_key;
 	return 0;
 }
 
