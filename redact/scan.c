@@ -283,15 +283,14 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 }
 
 /*
- * Another "name=" after a space or tab in [p, p + len); our label there may
- * stand for one ("pass=x k: v" redacted once).
+ * Another "name=" after a space or tab in [p, p + len). (Not our label: it
+ * stands for a rule's match as often, and the value it is in may have been
+ * kept whole.)
  */
 static bool more_assignments(const char *p, size_t len)
 {
 	for (size_t k = 0; k + 1 < len; k++)
-		if ((p[k] == ' ' || p[k] == '\t') &&
-		    (assignment_at(p + k + 1, len - k - 1) ||
-		     (len - k - 1 > 10 && !memcmp(p + k + 1, "[REDACTED:", 10))))
+		if ((p[k] == ' ' || p[k] == '\t') && assignment_at(p + k + 1, len - k - 1))
 			return true;
 	return false;
 }
