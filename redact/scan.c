@@ -1127,9 +1127,11 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 		tc->pem_words++;
 	/*
 	 * No prefix that long; nor one that holds our label, whose shape the
-	 * first pass saw otherwise (it may have matched its body lines' then).
+	 * first pass saw otherwise (it may have matched its body lines' then);
+	 * nor one glued to "-----BEGIN": a logger puts a blank after its own.
 	 */
-	if (tc->pem_words == UINT8_MAX || holds_label(p, i))
+	if (tc->pem_words == UINT8_MAX || holds_label(p, i) ||
+	    (i && !is_space((unsigned char)p[i - 1])))
 		tc->pem_words = 0;
 	tc->pem_shape = prefix_shape(p, i);
 }
