@@ -565,6 +565,8 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 
 	if (j >= len)
 		return false;
+	if ((p[j] == 'N' || p[j] == 'n') && j + 1 < len && p[j + 1] == '\'')
+		j++; /* an SQL national string, N'...' (T-SQL, MySQL): its text is the value */
 	q = p[j];
 	if (q == '"' || q == '\'' || q == '`') {
 		for (k = j + 1; k < len && p[k] != q; k++)
@@ -1452,18 +1454,28 @@ static size_t sql_word(const char *p, size_t len, size_t k, const char *kw)
 	return k + n;
 }
 
+/* An SQL national string's prefix at k: N'...' (T-SQL, MySQL). */
+static bool sql_national(const char *p, size_t len, size_t k)
+{
+	return len - k >= 2 && (p[k] == 'N' || p[k] == 'n') && p[k + 1] == '\'';
+}
+
 /*
  * The SQL string literal at k ('...' or "...", quotes doubled or
- * backslash-escaped inside) goes as a password; then "REPLACE 'old'" (the
- * current password, MySQL 8) does too. An unquoted word goes only when
- * bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
+ * backslash-escaped inside, N'...' too) goes as a password; then "REPLACE
+ * 'old'" (the current password, MySQL 8) does too. An unquoted word goes
+ * only when bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
  */
 static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k, bool bare)
 {
 	size_t vs, ve;
 
 	for (int n = 0; n < 2 && k < len; n++) {
-		char q = p[k];
+		char q;
+
+		if (sql_national(p, len, k))
+			k++;
+		q = p[k];
 
 		if (q == '\'' || q == '"') {
 			for (ve = vs = k + 1; ve < len; ve++) {
@@ -1499,8 +1511,9 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
  * Passwords in SQL statements (a database's query or audit log): CREATE or
  * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
  * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
- * SET PASSWORD [FOR u] = 'x'. Only the literal goes. The triggers are
- * "fied by", "fied with" (of "identified") and "password".
+ * SET PASSWORD [FOR u] = 'x', T-SQL's [OLD_]PASSWORD = N'x' (CREATE or
+ * ALTER LOGIN, ENCRYPTION BY PASSWORD = 'x'). Only the literal goes. The
+ * triggers are "fied by", "fied with" (of "identified") and "password".
  */
 static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1555,6 +1568,16 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 			}
 		if (k < len && p[k] == '=')
 			sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
+	} else if ((k = skip_blanks(p, len, k)) + 1 < len && p[k] == '=' && p[k + 1] != '=') {
+		/*
+		 * PASSWORD = 'x': a value there is any name's (probe_assign()), but
+		 * only an SQL literal's ends at its last quote ('it''s'); again
+		 * not when the quote closes a string ("'password = ' + x")
+		 */
+		k = skip_blanks(p, len, k + 1);
+		e = k + sql_national(p, len, k);
+		if (len - e >= 2 && p[e] == '\'' && !is_space((unsigned char)p[e + 1]))
+			sql_literal(sc, p, len, k, false);
 	}
 }
 
