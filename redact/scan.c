@@ -1283,28 +1283,29 @@ static const struct cli_tool {
 	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
 	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
 	struct cli_opt opts[4];
+	const char *arg_letters;    /* its short options with a value, if it reads "-sSu" as -s -S -u */
 } cli_tools[] = {
-	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
-	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } } },
-	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL }, /* "-p" alone prompts */
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL },
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "curl", 0, false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
-	} },
-	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	}, "AbcCdDeEFHKmoPQrtTuUwxXyYz" },
+	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "smbclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	} },
+	}, NULL },
 	{ "rpcclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	} },
-	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
-	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
-	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } } },
+	}, NULL },
+	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
+	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
+	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
 };
 
 static bool cmd_sep(int c)
@@ -1388,6 +1389,38 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	}
 }
 
+/*
+ * The option of tool that the word [*ws, we) gives: one of its options, or
+ * one ending a cluster of short options ("-ksu", "-sSuuser:pw": -k -s -S then
+ * -u, whose value is the rest of the word or the next word). The letters
+ * before it are options without a value: a letter with one takes the rest
+ * ("-XPUT"). *ws is then moved so that the word reads as that option alone.
+ */
+static const struct cli_opt *cli_option(const struct cli_tool *tool, const char *p, size_t *ws,
+					size_t we)
+{
+	const struct cli_opt *end = tool->opts + sizeof(tool->opts) / sizeof(tool->opts[0]);
+
+	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
+		size_t on = strlen(o->name);
+
+		if (we - *ws >= on && !memcmp(p + *ws, o->name, on))
+			return o;
+	}
+	if (!tool->arg_letters || we - *ws < 3 || p[*ws] != '-' || p[*ws + 1] == '-')
+		return NULL;
+	for (size_t f = *ws + 1; f < we && (is_alnum((unsigned char)p[f]) || p[f] == '#'); f++) {
+		for (const struct cli_opt *o = tool->opts; o < end && o->name; o++)
+			if (o->name[1] == p[f] && !o->name[2]) {
+				*ws = f - 1;
+				return o;
+			}
+		if (strchr(tool->arg_letters, p[f]))
+			return NULL;
+	}
+	return NULL;
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1413,23 +1446,21 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	}
 	while (cli_word(p, len, &k, &ws, &we)) {
-		for (const struct cli_opt *o = tool->opts; o < tool->opts + 4 && o->name; o++) {
-			size_t on = strlen(o->name);
+		const struct cli_opt *o = cli_option(tool, p, &ws, we);
+		size_t on = o ? strlen(o->name) : 0;
 
-			if (we - ws < on || memcmp(p + ws, o->name, on))
-				continue;
-			if (we - ws == on && (o->how & CO_NEXT)) {
-				size_t vs, ve;
+		if (!o)
+			continue;
+		if (we - ws == on && (o->how & CO_NEXT)) {
+			size_t vs, ve;
 
-				if (cli_word(p, len, &k, &vs, &ve))
-					cli_value(sc, p, vs, ve, o->how);
-			} else if (we - ws > on && (o->how & CO_ATTACHED)) {
-				if (o->name[1] != '-')
-					cli_value(sc, p, ws + on, we, o->how);
-				else if (p[ws + on] == '=')
-					cli_value(sc, p, ws + on + 1, we, o->how);
-			}
-			break;
+			if (cli_word(p, len, &k, &vs, &ve))
+				cli_value(sc, p, vs, ve, o->how);
+		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
+			if (o->name[1] != '-')
+				cli_value(sc, p, ws + on, we, o->how);
+			else if (p[ws + on] == '=')
+				cli_value(sc, p, ws + on + 1, we, o->how);
 		}
 	}
 }
