@@ -748,6 +748,47 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 	return false;
 }
 
+/*
+ * The value= attribute before the key= or name= attribute whose value, the
+ * name at ns, names a secret, in the same tag (<add value="x" key="DbPassword"/>).
+ */
+static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
+{
+	const char *lt = memrchr(p, '<', ns);
+	size_t j = lt ? (size_t)(lt - p) + 1 : ns;
+
+	while (j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])))
+		j++; /* the tag's name */
+	while (j < ns) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < ns && is_space((unsigned char)p[j]))
+			j++;
+		for (as = j; j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])); j++)
+			;
+		ae = j;
+		while (j < ns && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j >= ns || p[j] != '=')
+			return false;
+		for (j++; j < ns && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= ns || (p[j] != '"' && p[j] != '\''))
+			return false;
+		close = memchr(p + j + 1, p[j], ns - j - 1);
+		if (!close)
+			return false; /* the name's own attribute: no value= before it */
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+			return true;
+		}
+		j = (size_t)(close - p) + 1;
+	}
+	return false;
+}
+
 static bool hex_digit(int c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -879,7 +920,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
 		return; /* "public key: ..." names a public key, which is no secret */
 	if (xml || attr) {
-		if (xml ? element_text(p, len, j, &vs, &ve) : xml_attr_value(p, len, ns, j, &vs, &ve))
+		if (xml ? element_text(p, len, j, &vs, &ve) :
+			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve))
 			judge_value(sc, v, p, vs, ve);
 		return;
 	}
