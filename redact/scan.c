@@ -657,7 +657,8 @@ static bool in_arn(const char *p, size_t ns)
 
 /*
  * The text of an XML element from j (just after its start tag): up to its
- * end tag, which must be on the line, or inside a CDATA section. False when
+ * end tag, which must be on the line, or inside a CDATA section (to the
+ * line's end when it does not close there: see cdata_lines()). False when
  * it has none ("<PASSWORD>" alone is a placeholder, not an element).
  */
 static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
@@ -680,6 +681,12 @@ static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t
 	*vs = j;
 	*ve = trim_end(p, j, k);
 	return true;
+}
+
+/* Is [vs, ve) the text of a CDATA section that the line opens and does not close? */
+static bool cdata_open(const char *p, size_t len, size_t vs, size_t ve)
+{
+	return ve == len && vs >= 9 && !memcmp(p + vs - 9, "<![CDATA[", 9);
 }
 
 /* Is the name at p[ns], quoted, the value of an XML attribute key= or name=? */
@@ -719,6 +726,8 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 				te++;
 			if (te == ts || !element_text(p, len, j + 1, vs, ve))
 				return false;
+			if (cdata_open(p, len, *vs, *ve))
+				return true; /* its end tag is on a later line */
 			et = mem_find(p + *ve, len - *ve, "</", 2);
 			return et && (size_t)(p + len - et) >= 2 + te - ts &&
 			       !memcmp(et + 2, p + ts, te - ts);
@@ -848,8 +857,26 @@ static bool after_config_set(const char *p, size_t ns)
 	return false;
 }
 
+/*
+ * The text of a secret's element in a CDATA section that the line does not
+ * close ("<password><![CDATA[" then lines): the lines below go too, up to
+ * its "]]>" (TS_XML). had is the count of matches before the line's part of
+ * the text was judged; when that part went, its label stands for them all.
+ */
+static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verdict v, size_t had)
+{
+	if (v.cls != NC_STRONG || tc->fmt != F_TEXT || tc->embedded || tc->state != TS_NONE)
+		return;
+	tc->state = TS_XML;
+	tc->cdata = true;
+	tc->rule = (uint16_t)v.rule;
+	tc->label_done = sc->nm > had;
+	tc->qlines = 0;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
-static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
+static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
@@ -921,8 +948,13 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		return; /* "public key: ..." names a public key, which is no secret */
 	if (xml || attr) {
 		if (xml ? element_text(p, len, j, &vs, &ve) :
-			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve))
+			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve)) {
+			size_t had = sc->nm;
+
 			judge_value(sc, v, p, vs, ve);
+			if (cdata_open(p, len, vs, ve))
+				cdata_lines(sc, tc, v, had);
+		}
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
@@ -931,7 +963,7 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		judge_value(sc, v, p, vs, ve);
 }
 
-static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+static void assign_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i)
 {
 	size_t ns = i, ne = i;
 
@@ -943,7 +975,7 @@ static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		return; /* this name was looked at already */
 	sc->probed_start = ns;
 	sc->probed_end = ne;
-	probe_assign(sc, p, len, ns, ne);
+	probe_assign(sc, tc, p, len, ns, ne);
 }
 
 /* ---- URLs, PEM, command lines, bearer tokens ---- */
@@ -1692,7 +1724,7 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_ASSIGN:
 		if (!sc->no_assign)
-			assign_hit(sc, p, len, i);
+			assign_hit(sc, tc, p, len, i);
 		break;
 	case A_URL:
 		url_hit(sc, p, len, i);
@@ -2017,6 +2049,7 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
 	if (v.cls != NC_STRONG)
 		return;
 	tc->state = TS_XML;
+	tc->cdata = false;
 	tc->rule = (uint16_t)v.rule;
 	tc->label_done = false;
 	tc->qlines = 0;
@@ -2874,7 +2907,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		break;
 	}
 	case TS_XML: {
-		const char *et = mem_find(p, len, "</", 2);
+		const char *et = tc->cdata ? mem_find(p, len, "]]>", 3) : mem_find(p, len, "</", 2);
 		size_t ws = leading_ws(p, len), k;
 
 		if (!et) {
@@ -2888,7 +2921,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		tc->state = TS_NONE;
 		k = (size_t)(et - p);
-		if (trim_end(p, ws, k) > ws) { /* "  text</password>": the text goes */
+		if (trim_end(p, ws, k) > ws) { /* "  text</password>", "text]]>": the text goes */
 			rbuf_add(out, p, ws);
 			if (!tc->label_done) {
 				put_label(sc, out, tc->rule);
