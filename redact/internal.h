@@ -399,7 +399,7 @@ enum text_state {
 	TS_PEM,      /* inside a private key block: body lines go */
 	TS_BLOCK,    /* a YAML block scalar or a continued value of a secret key */
 	TS_QUOTE,    /* a quoted secret value spanning lines */
-	TS_XML,      /* an XML element of a secret, its text on the lines below its start tag */
+	TS_XML,      /* an XML element of a secret, its text (or CDATA) on the lines below its start tag */
 	TS_COUNTED,  /* a counted body (PuTTY's "Private-Lines: N"): its base64 lines go */
 };
 
@@ -426,6 +426,7 @@ struct textctx {
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
 	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far */
+	bool cdata;          /* TS_XML: the text is a CDATA section, which "]]>" ends */
 	unsigned left;       /* TS_COUNTED: body lines still to come */
 	uint8_t pem_words;   /* TS_PEM: words before "-----BEGIN" on its line (a log line's prefix)... */
 	uint32_t pem_shape;  /* ...and their shape (scan.c prefix_shape()) */

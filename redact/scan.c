@@ -564,6 +564,8 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 
 	if (j >= len)
 		return false;
+	if ((p[j] == 'N' || p[j] == 'n') && j + 1 < len && p[j + 1] == '\'')
+		j++; /* an SQL national string, N'...' (T-SQL, MySQL): its text is the value */
 	q = p[j];
 	if (q == '"' || q == '\'' || q == '`') {
 		for (k = j + 1; k < len && p[k] != q; k++)
@@ -654,7 +656,8 @@ static bool in_arn(const char *p, size_t ns)
 
 /*
  * The text of an XML element from j (just after its start tag): up to its
- * end tag, which must be on the line, or inside a CDATA section. False when
+ * end tag, which must be on the line, or inside a CDATA section (to the
+ * line's end when it does not close there: see cdata_lines()). False when
  * it has none ("<PASSWORD>" alone is a placeholder, not an element).
  */
 static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
@@ -677,6 +680,12 @@ static bool element_text(const char *p, size_t len, size_t j, size_t *vs, size_t
 	*vs = j;
 	*ve = trim_end(p, j, k);
 	return true;
+}
+
+/* Is [vs, ve) the text of a CDATA section that the line opens and does not close? */
+static bool cdata_open(const char *p, size_t len, size_t vs, size_t ve)
+{
+	return ve == len && vs >= 9 && !memcmp(p + vs - 9, "<![CDATA[", 9);
 }
 
 /* Is the name at p[ns], quoted, the value of an XML attribute key= or name=? */
@@ -716,6 +725,8 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 				te++;
 			if (te == ts || !element_text(p, len, j + 1, vs, ve))
 				return false;
+			if (cdata_open(p, len, *vs, *ve))
+				return true; /* its end tag is on a later line */
 			et = mem_find(p + *ve, len - *ve, "</", 2);
 			return et && (size_t)(p + len - et) >= 2 + te - ts &&
 			       !memcmp(et + 2, p + ts, te - ts);
@@ -735,6 +746,47 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 		close = memchr(p + j + 1, p[j], len - j - 1);
 		if (!close)
 			return false;
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+			return true;
+		}
+		j = (size_t)(close - p) + 1;
+	}
+	return false;
+}
+
+/*
+ * The value= attribute before the key= or name= attribute whose value, the
+ * name at ns, names a secret, in the same tag (<add value="x" key="DbPassword"/>).
+ */
+static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
+{
+	const char *lt = memrchr(p, '<', ns);
+	size_t j = lt ? (size_t)(lt - p) + 1 : ns;
+
+	while (j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])))
+		j++; /* the tag's name */
+	while (j < ns) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < ns && is_space((unsigned char)p[j]))
+			j++;
+		for (as = j; j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])); j++)
+			;
+		ae = j;
+		while (j < ns && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j >= ns || p[j] != '=')
+			return false;
+		for (j++; j < ns && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= ns || (p[j] != '"' && p[j] != '\''))
+			return false;
+		close = memchr(p + j + 1, p[j], ns - j - 1);
+		if (!close)
+			return false; /* the name's own attribute: no value= before it */
 		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
 			*vs = j + 1;
 			*ve = (size_t)(close - p);
@@ -804,8 +856,26 @@ static bool after_config_set(const char *p, size_t ns)
 	return false;
 }
 
+/*
+ * The text of a secret's element in a CDATA section that the line does not
+ * close ("<password><![CDATA[" then lines): the lines below go too, up to
+ * its "]]>" (TS_XML). had is the count of matches before the line's part of
+ * the text was judged; when that part went, its label stands for them all.
+ */
+static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verdict v, size_t had)
+{
+	if (v.cls != NC_STRONG || tc->fmt != F_TEXT || tc->embedded || tc->state != TS_NONE)
+		return;
+	tc->state = TS_XML;
+	tc->cdata = true;
+	tc->rule = (uint16_t)v.rule;
+	tc->label_done = sc->nm > had;
+	tc->qlines = 0;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
-static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
+static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
@@ -876,8 +946,14 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
 		return; /* "public key: ..." names a public key, which is no secret */
 	if (xml || attr) {
-		if (xml ? element_text(p, len, j, &vs, &ve) : xml_attr_value(p, len, ns, j, &vs, &ve))
+		if (xml ? element_text(p, len, j, &vs, &ve) :
+			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve)) {
+			size_t had = sc->nm;
+
 			judge_value(sc, v, p, vs, ve);
+			if (cdata_open(p, len, vs, ve))
+				cdata_lines(sc, tc, v, had);
+		}
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
@@ -886,7 +962,7 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		judge_value(sc, v, p, vs, ve);
 }
 
-static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+static void assign_hit(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t i)
 {
 	size_t ns = i, ne = i;
 
@@ -898,7 +974,7 @@ static void assign_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		return; /* this name was looked at already */
 	sc->probed_start = ns;
 	sc->probed_end = ne;
-	probe_assign(sc, p, len, ns, ne);
+	probe_assign(sc, tc, p, len, ns, ne);
 }
 
 /* ---- URLs, PEM, command lines, bearer tokens ---- */
@@ -1282,28 +1358,29 @@ static const struct cli_tool {
 	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
 	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
 	struct cli_opt opts[4];
+	const char *arg_letters;    /* its short options with a value, if it reads "-sSu" as -s -S -u */
 } cli_tools[] = {
-	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } } }, /* "-p" alone prompts */
-	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } } },
-	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } } },
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL }, /* "-p" alone prompts */
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL },
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "curl", 0, false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
-	} },
-	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } } },
+	}, "AbcCdDeEFHKmoPQrtTuUwxXyYz" },
+	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "smbclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	} },
+	}, NULL },
 	{ "rpcclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	} },
-	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } } }, /* enc's password, raw key */
-	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } } },                  /* -storepasswd -new X */
-	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } } },
+	}, NULL },
+	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
+	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
+	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
 };
 
 static bool cmd_sep(int c)
@@ -1387,6 +1464,38 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	}
 }
 
+/*
+ * The option of tool that the word [*ws, we) gives: one of its options, or
+ * one ending a cluster of short options ("-ksu", "-sSuuser:pw": -k -s -S then
+ * -u, whose value is the rest of the word or the next word). The letters
+ * before it are options without a value: a letter with one takes the rest
+ * ("-XPUT"). *ws is then moved so that the word reads as that option alone.
+ */
+static const struct cli_opt *cli_option(const struct cli_tool *tool, const char *p, size_t *ws,
+					size_t we)
+{
+	const struct cli_opt *end = tool->opts + sizeof(tool->opts) / sizeof(tool->opts[0]);
+
+	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
+		size_t on = strlen(o->name);
+
+		if (we - *ws >= on && !memcmp(p + *ws, o->name, on))
+			return o;
+	}
+	if (!tool->arg_letters || we - *ws < 3 || p[*ws] != '-' || p[*ws + 1] == '-')
+		return NULL;
+	for (size_t f = *ws + 1; f < we && (is_alnum((unsigned char)p[f]) || p[f] == '#'); f++) {
+		for (const struct cli_opt *o = tool->opts; o < end && o->name; o++)
+			if (o->name[1] == p[f] && !o->name[2]) {
+				*ws = f - 1;
+				return o;
+			}
+		if (strchr(tool->arg_letters, p[f]))
+			return NULL;
+	}
+	return NULL;
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1412,23 +1521,21 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	}
 	while (cli_word(p, len, &k, &ws, &we)) {
-		for (const struct cli_opt *o = tool->opts; o < tool->opts + 4 && o->name; o++) {
-			size_t on = strlen(o->name);
+		const struct cli_opt *o = cli_option(tool, p, &ws, we);
+		size_t on = o ? strlen(o->name) : 0;
 
-			if (we - ws < on || memcmp(p + ws, o->name, on))
-				continue;
-			if (we - ws == on && (o->how & CO_NEXT)) {
-				size_t vs, ve;
+		if (!o)
+			continue;
+		if (we - ws == on && (o->how & CO_NEXT)) {
+			size_t vs, ve;
 
-				if (cli_word(p, len, &k, &vs, &ve))
-					cli_value(sc, p, vs, ve, o->how);
-			} else if (we - ws > on && (o->how & CO_ATTACHED)) {
-				if (o->name[1] != '-')
-					cli_value(sc, p, ws + on, we, o->how);
-				else if (p[ws + on] == '=')
-					cli_value(sc, p, ws + on + 1, we, o->how);
-			}
-			break;
+			if (cli_word(p, len, &k, &vs, &ve))
+				cli_value(sc, p, vs, ve, o->how);
+		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
+			if (o->name[1] != '-')
+				cli_value(sc, p, ws + on, we, o->how);
+			else if (p[ws + on] == '=')
+				cli_value(sc, p, ws + on + 1, we, o->how);
 		}
 	}
 }
@@ -1453,18 +1560,28 @@ static size_t sql_word(const char *p, size_t len, size_t k, const char *kw)
 	return k + n;
 }
 
+/* An SQL national string's prefix at k: N'...' (T-SQL, MySQL). */
+static bool sql_national(const char *p, size_t len, size_t k)
+{
+	return len - k >= 2 && (p[k] == 'N' || p[k] == 'n') && p[k + 1] == '\'';
+}
+
 /*
  * The SQL string literal at k ('...' or "...", quotes doubled or
- * backslash-escaped inside) goes as a password; then "REPLACE 'old'" (the
- * current password, MySQL 8) does too. An unquoted word goes only when
- * bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
+ * backslash-escaped inside, N'...' too) goes as a password; then "REPLACE
+ * 'old'" (the current password, MySQL 8) does too. An unquoted word goes
+ * only when bare says so (Oracle: CREATE USER u IDENTIFIED BY secret).
  */
 static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k, bool bare)
 {
 	size_t vs, ve;
 
 	for (int n = 0; n < 2 && k < len; n++) {
-		char q = p[k];
+		char q;
+
+		if (sql_national(p, len, k))
+			k++;
+		q = p[k];
 
 		if (q == '\'' || q == '"') {
 			for (ve = vs = k + 1; ve < len; ve++) {
@@ -1500,8 +1617,9 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
  * Passwords in SQL statements (a database's query or audit log): CREATE or
  * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
  * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
- * SET PASSWORD [FOR u] = 'x'. Only the literal goes. The triggers are
- * "fied by", "fied with" (of "identified") and "password".
+ * SET PASSWORD [FOR u] = 'x', T-SQL's [OLD_]PASSWORD = N'x' (CREATE or
+ * ALTER LOGIN, ENCRYPTION BY PASSWORD = 'x'). Only the literal goes. The
+ * triggers are "fied by", "fied with" (of "identified") and "password".
  */
 static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1556,6 +1674,16 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 			}
 		if (k < len && p[k] == '=')
 			sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
+	} else if ((k = skip_blanks(p, len, k)) + 1 < len && p[k] == '=' && p[k + 1] != '=') {
+		/*
+		 * PASSWORD = 'x': a value there is any name's (probe_assign()), but
+		 * only an SQL literal's ends at its last quote ('it''s'); again
+		 * not when the quote closes a string ("'password = ' + x")
+		 */
+		k = skip_blanks(p, len, k + 1);
+		e = k + sql_national(p, len, k);
+		if (len - e >= 2 && p[e] == '\'' && !is_space((unsigned char)p[e + 1]))
+			sql_literal(sc, p, len, k, false);
 	}
 }
 
@@ -1597,7 +1725,7 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_ASSIGN:
 		if (!sc->no_assign)
-			assign_hit(sc, p, len, i);
+			assign_hit(sc, tc, p, len, i);
 		break;
 	case A_URL:
 		url_hit(sc, p, len, i);
@@ -1922,6 +2050,7 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
 	if (v.cls != NC_STRONG)
 		return;
 	tc->state = TS_XML;
+	tc->cdata = false;
 	tc->rule = (uint16_t)v.rule;
 	tc->label_done = false;
 	tc->qlines = 0;
@@ -2779,7 +2908,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		break;
 	}
 	case TS_XML: {
-		const char *et = mem_find(p, len, "</", 2);
+		const char *et = tc->cdata ? mem_find(p, len, "]]>", 3) : mem_find(p, len, "</", 2);
 		size_t ws = leading_ws(p, len), k;
 
 		if (!et) {
@@ -2793,7 +2922,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		tc->state = TS_NONE;
 		k = (size_t)(et - p);
-		if (trim_end(p, ws, k) > ws) { /* "  text</password>": the text goes */
+		if (trim_end(p, ws, k) > ws) { /* "  text</password>", "text]]>": the text goes */
 			rbuf_add(out, p, ws);
 			if (!tc->label_done) {
 				put_label(sc, out, tc->rule);
