@@ -1388,20 +1388,34 @@ static bool cmd_sep(int c)
 	return c == ';' || c == '|' || c == '&';
 }
 
+/* The end of a match for a label that starts at i (found on this line so far), or 0. */
+static size_t label_match_at(const struct scanner *sc, size_t i)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start == i && sc->m[m].kind != RK_PSEUDO)
+			return sc->m[m].end;
+	return 0;
+}
+
 /*
  * The next word of a command line from *k: its extent in [*ws, *we), quoted
  * parts whole. False at the line's end or the next command (an unquoted
  * ';', '|' or '&' alone or before a space: "a; b", "a && b", "a | b").
+ * A match for a label is one piece of a word, as the label will be (a
+ * quoted value with a blank in it, "x":"a b", must not split it only now).
  */
-static bool cli_word(const char *p, size_t len, size_t *k, size_t *ws, size_t *we)
+static bool cli_word(const struct scanner *sc, const char *p, size_t len, size_t *k, size_t *ws,
+		     size_t *we)
 {
-	size_t i = *k;
+	size_t i = *k, m;
 
-	while (i < len && is_space((unsigned char)p[i]))
+	while (i < len && is_space((unsigned char)p[i]) && !label_match_at(sc, i))
 		i++;
 	*ws = i;
-	while (i < len && !is_space((unsigned char)p[i])) {
-		if (p[i] == '"' || p[i] == '\'') {
+	while (i < len && (!is_space((unsigned char)p[i]) || label_match_at(sc, i))) {
+		if ((m = label_match_at(sc, i)) > i) {
+			i = MIN(m, len);
+		} else if (p[i] == '"' || p[i] == '\'') {
 			const char *q = memchr(p + i + 1, p[i], len - i - 1);
 
 			i = q ? (size_t)(q - p) + 1 : len;
@@ -1447,7 +1461,7 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	size_t ws, we, args = 0;
 	bool batch = false, nofile = false, skip = false;
 
-	while (cli_word(p, len, &k, &ws, &we)) {
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		if (skip) {
 			skip = false;
 		} else if (p[ws] == '-' && we - ws > 1 && !args) {
@@ -1520,7 +1534,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		tool->args(sc, p, len, k);
 		return;
 	}
-	while (cli_word(p, len, &k, &ws, &we)) {
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		const struct cli_opt *o = cli_option(tool, p, &ws, we);
 		size_t on = o ? strlen(o->name) : 0;
 
@@ -1529,7 +1543,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		if (we - ws == on && (o->how & CO_NEXT)) {
 			size_t vs, ve;
 
-			if (cli_word(p, len, &k, &vs, &ve))
+			if (cli_word(sc, p, len, &k, &vs, &ve))
 				cli_value(sc, p, vs, ve, o->how);
 		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
 			if (o->name[1] != '-')
@@ -1786,6 +1800,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 {
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
+	struct { const struct trigger *t; size_t i; } cli[4];
+	size_t ncli = 0;
 
 	for (size_t i = next_candidate(e->pair, u, 0, len); i < len;
 	     i = next_candidate(e->pair, u, i + 1, len)) {
@@ -1810,9 +1826,16 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 					return -1;
 				break;
 			}
+			if (t->action == A_CLI_PASS && ncli < sizeof(cli) / sizeof(cli[0])) {
+				cli[ncli].t = t; /* after the rest: see cli_word() */
+				cli[ncli++].i = i;
+				continue;
+			}
 			act(sc, tc, t, p, len, i);
 		}
 	}
+	for (size_t c = 0; c < ncli; c++)
+		act(sc, tc, cli[c].t, p, len, cli[c].i);
 	return 0;
 }
 
