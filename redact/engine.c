@@ -187,6 +187,30 @@ static int cmp_trigger(const void *a, const void *b)
 	return (int)y->len - (int)x->len;
 }
 
+/*
+ * Set bits in a pair table for b0 b1 in either letter case: at b0 << 8 | b1,
+ * or with host_order at the two bytes read as a uint16_t (see internal.h).
+ */
+static void pair_set(uint8_t *pair, int b0, int b1, uint8_t bits, bool host_order)
+{
+	for (int c0 = 0; c0 < 2; c0++) { /* lower and upper case of the first two bytes */
+		for (int c1 = 0; c1 < 2; c1++) {
+			unsigned char two[2] = { (unsigned char)lower_ascii(b0), (unsigned char)lower_ascii(b1) };
+			uint16_t k;
+
+			if (c0 && two[0] >= 'a' && two[0] <= 'z')
+				two[0] -= 32;
+			if (c1 && two[1] >= 'a' && two[1] <= 'z')
+				two[1] -= 32;
+			if (host_order)
+				memcpy(&k, two, 2);
+			else
+				k = (uint16_t)(two[0] << 8 | two[1]);
+			pair[k] |= bits;
+		}
+	}
+}
+
 static int build_prefilter(struct redact_engine *e)
 {
 	size_t distinct = 0, nslots = 16;
@@ -207,17 +231,8 @@ static int build_prefilter(struct redact_engine *e)
 
 		while (j < e->ntrig && trigram(e->trig[j].lit) == key)
 			j++;
-		for (int c0 = 0; c0 < 2; c0++) { /* lower and upper case of the first two bytes */
-			for (int c1 = 0; c1 < 2; c1++) {
-				int b0 = (int)(key >> 16), b1 = (int)(key >> 8) & 0xff;
-
-				if (c0 && b0 >= 'a' && b0 <= 'z')
-					b0 -= 32;
-				if (c1 && b1 >= 'a' && b1 <= 'z')
-					b1 -= 32;
-				e->pair[b0 << 8 | b1] |= (uint8_t)(1u << (key & 7));
-			}
-		}
+		pair_set(e->pair, (int)(key >> 16), (int)(key >> 8) & 0xff, (uint8_t)(1u << (key & 7)), false);
+		pair_set(e->pair2, (int)(key >> 16), (int)(key >> 8) & 0xff, (uint8_t)(1u << (key & 7)), true);
 		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
 			if (!e->slots[s].count) {
 				e->slots[s].key = key;
@@ -227,6 +242,12 @@ static int build_prefilter(struct redact_engine *e)
 			}
 		}
 		i = j;
+	}
+	for (size_t i = 0; i < e->ntrig; i++) {
+		const unsigned char *lit = (const unsigned char *)e->trig[i].lit;
+
+		pair_set(e->pair2, lit[1], lit[2], e->trig[i].len > 3 ? (uint8_t)(1u << (lit[3] & 7)) : 0xff,
+			 true);
 	}
 	return 0;
 }

@@ -271,8 +271,14 @@ struct redact_engine {
 	 * Trigger prefilter: pair[b0 << 8 | b1] has bit (b2 & 7) set when the
 	 * raw bytes b0 b1 b2 may start a trigger (either letter case: ASCII
 	 * cases share their low bits), then exact slots by lower-cased trigram.
+	 * pair2 is looked up at every other position only: it has the bits of
+	 * pair, and for the second and third bytes b1 b2 of each trigger the
+	 * bit of its fourth (all bits for a trigger of three bytes), so a
+	 * trigger is seen from its first byte or from its second. Its index is
+	 * the two bytes read as a uint16_t (host order: one load).
 	 */
 	uint8_t pair[1u << 16];
+	uint8_t pair2[1u << 16];
 	struct trig_slot {
 		uint32_t key;     /* the lower-cased trigram; count 0 = an empty slot */
 		uint32_t first;   /* index into trig, sorted by trigram */

@@ -124,6 +124,47 @@ bool pii_in_list(const char *s, size_t len, const char *const *list)
 #define eq_nocase pii_eq_nocase
 #define in_list pii_in_list
 
+/* s[0, len) against the lower-case string w ignoring case, in strcmp() order. */
+static int cmp_nocase(const char *s, size_t len, const char *w)
+{
+	for (size_t i = 0; i < len; i++) {
+		int a = lower((unsigned char)s[i]), b = (unsigned char)w[i];
+
+		if (!b)
+			return 1;
+		if (a != b)
+			return a - b;
+	}
+	return w[len] ? -1 : 0;
+}
+
+/* in_list() for n lower-case strings sorted in strcmp() order (see list_sorted()). */
+static bool in_sorted(const char *s, size_t len, const char *const *list, size_t n)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_nocase(s, len, list[mid]);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return false;
+}
+
+static bool list_sorted(const char *const *list, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(list[i - 1], list[i]) >= 0)
+			return false;
+	return true;
+}
+
 /* ---- case-insensitive string sets ---- */
 
 struct strset {
@@ -314,7 +355,23 @@ static const char *const not_user[] = {
 	NULL,
 };
 
-static const char *const kind_names[PII_KIND_COUNT] = {
+/*
+ * File name extensions that are no top-level domain: "logo@2x.png",
+ * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
+ * country codes, .md .py .sh .rs .pl, stay domains.)
+ */
+static const char *const file_exts[] = { /* sorted in strcmp() order: bisected */
+	"apk", "avi", "avif", "bak", "bat", "bmp", "cer", "cfg", "cjs", "class", "conf", "cpp",
+	"crt", "cs", "csr", "css", "csv", "deb", "der", "dll", "dmg", "doc", "docx", "dylib",
+	"ear", "eot", "exe", "gif", "go", "gz", "heic", "hpp", "htm", "html", "ico", "ini", "iso",
+	"jar", "java", "jks", "jpeg", "jpg", "js", "json", "jsonl", "jsx", "kt", "less", "lock",
+	"log", "mjs", "mp3", "mp4", "msi", "orig", "otf", "pdf", "pem", "pfx", "php", "pid", "png",
+	"ppt", "pptx", "pyc", "rar", "rb", "rpm", "rst", "scss", "sock", "sql", "sqlite", "svg",
+	"swp", "tar", "tgz", "tif", "tiff", "tmp", "toml", "ts", "tsv", "tsx", "ttf", "txt", "war",
+	"wav", "webp", "woff", "woff2", "xhtml", "xls", "xlsx", "xml", "xz", "yaml", "yml", "zst",
+};
+
+static const char *const kind_names[PII_KIND_COUNT] = { /* 3 to 8 letters: see pii_fallback_token() */
 	[PII_EMAIL] = "email", [PII_IPV4] = "ipv4", [PII_IPV6] = "ipv6", [PII_MAC] = "mac",
 	[PII_PHONE] = "phone", [PII_CARD] = "card", [PII_SSN] = "ssn", [PII_IBAN] = "iban",
 	[PII_HOSTNAME] = "hostname", [PII_USERNAME] = "username",
@@ -327,9 +384,15 @@ const char *pii_kind_name(enum pii_kind kind)
 
 bool pii_fallback_token(const char *s, size_t len)
 {
+	/* "<kind>-" and 8 hex digits: the kinds have 3 to 8 letters */
+	if (len < 3 + 9 || len > 8 + 9 || s[len - 9] != '-')
+		return false;
 	for (int k = 0; k < PII_KIND_COUNT; k++) {
-		size_t n = strlen(kind_names[k]);
+		size_t n;
 
+		if (kind_names[k][0] != s[0])
+			continue;
+		n = strlen(kind_names[k]);
 		if (len != n + 9 || memcmp(s, kind_names[k], n) || s[n] != '-')
 			continue;
 		for (size_t i = n + 1; i < len; i++)
@@ -421,6 +484,12 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 
 	if (!sc)
 		goto oom;
+	if (!list_sorted(file_exts, sizeof(file_exts) / sizeof(file_exts[0]))) {
+		if (err && errlen)
+			snprintf(err, errlen, "pii: BUG: file_exts is not sorted");
+		pii_scanner_free(sc);
+		return -1;
+	}
 	sc->enabled = opts ? opts->enabled : PII_ALL;
 	for (size_t i = 0; private_tlds[i]; i++)
 		if (add_suffix(sc, private_tlds[i]) < 0)
@@ -706,22 +775,6 @@ static bool systemd_unit(const char *d, size_t len)
 	return in_list(last, (size_t)(d + len - last), types);
 }
 
-/*
- * File name extensions that are no top-level domain: "logo@2x.png",
- * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
- * country codes, .md .py .sh .rs .pl, stay domains.)
- */
-static const char *const file_exts[] = {
-	"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic", "avif",
-	"css", "scss", "less", "js", "mjs", "cjs", "ts", "tsx", "jsx", "json", "jsonl", "xml", "yaml",
-	"yml", "toml", "ini", "cfg", "conf", "txt", "log", "rst", "csv", "tsv", "html", "htm",
-	"xhtml", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "gz", "tgz", "xz", "zst", "tar",
-	"rar", "jar", "war", "ear", "class", "pyc", "rb", "php", "java", "kt", "go", "cs", "cpp",
-	"hpp", "bat", "exe", "dll", "dylib", "iso", "dmg", "deb", "rpm", "apk", "msi", "lock",
-	"pid", "sock", "swp", "tmp", "bak", "orig", "pem", "crt", "cer", "der", "pfx", "csr", "jks",
-	"woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "avi", "sql", "sqlite", NULL,
-};
-
 /* Can s[0, len) end a domain: letters only, two or more, and no file name extension? */
 static bool tld_ok(const char *s, size_t len)
 {
@@ -730,7 +783,7 @@ static bool tld_ok(const char *s, size_t len)
 	for (size_t k = 0; k < len; k++)
 		if (!(CLS(s[k]) & C_ALPHA))
 			return false;
-	return !in_list(s, len, file_exts);
+	return !in_sorted(s, len, file_exts, sizeof(file_exts) / sizeof(file_exts[0]));
 }
 
 /*

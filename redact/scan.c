@@ -1779,13 +1779,52 @@ static inline uint32_t trigram_at(const unsigned char *u)
 	       (uint32_t)fold_table[u[2]];
 }
 
-/* The first position from i on whose bytes may start a trigger, or len. Hot: kept simple. */
-__attribute__((noinline))
-static size_t next_candidate(const uint8_t *pair, const unsigned char *u, size_t i, size_t len)
+static inline bool pair_hit(const uint8_t *pair, const unsigned char *u, size_t i)
 {
-	for (; i + 2 < len; i++)
-		if (pair[(unsigned)u[i] << 8 | u[i + 1]] & (1u << (u[i + 2] & 7)))
-			return i;
+	return pair[(unsigned)u[i] << 8 | u[i + 1]] & (1u << (u[i + 2] & 7));
+}
+
+#define LOW3_8 1, 2, 4, 8, 16, 32, 64, 128
+#define LOW3_64 LOW3_8, LOW3_8, LOW3_8, LOW3_8, LOW3_8, LOW3_8, LOW3_8, LOW3_8
+static const uint8_t low3_bit[256] = { LOW3_64, LOW3_64, LOW3_64, LOW3_64 }; /* 1 << (c & 7) */
+
+/* pair_hit() at p in pair2, whose index is the two bytes read as a host-order uint16_t */
+static inline bool pair2_hit(const uint8_t *pair2, const unsigned char *p)
+{
+	uint16_t k;
+
+	memcpy(&k, p, 2);
+	return pair2[k] & low3_bit[p[2]];
+}
+
+/*
+ * The first position from i on whose bytes may start a trigger, or len.
+ * Hot: pair2 is looked up at every other position (from i on), where a
+ * trigger's first or second byte stands; only then pair at the position
+ * before and at this one. Every position where a trigger matches is
+ * returned; a few others that pass pair are not (they start no trigger).
+ */
+__attribute__((noinline))
+static size_t next_candidate(const struct redact_engine *e, const unsigned char *u, size_t i, size_t len)
+{
+	const unsigned char *p, *end;
+
+	if (len < 3 || i >= len - 2)
+		return len;
+	end = u + len - 2; /* the last position to look at is before it */
+	for (p = u + i; p < end; p += 2) {
+		size_t k = (size_t)(p - u);
+
+		if (!pair2_hit(e->pair2, p))
+			continue;
+		if (k > i && pair_hit(e->pair, u, k - 1))
+			return k - 1;
+		if (pair_hit(e->pair, u, k))
+			return k;
+	}
+	/* a trigger from its second byte at the last position */
+	if (p == end && p > u + i && pair_hit(e->pair, u, len - 3))
+		return len - 3;
 	return len;
 }
 
@@ -1803,8 +1842,7 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	struct { const struct trigger *t; size_t i; } cli[4];
 	size_t ncli = 0;
 
-	for (size_t i = next_candidate(e->pair, u, 0, len); i < len;
-	     i = next_candidate(e->pair, u, i + 1, len)) {
+	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
 		uint32_t k = trigram_at(u + i), h = trig_hash(k);
 		const struct trig_slot *slot;
 
