@@ -11,9 +11,10 @@
  * otherwise the decoded string is redacted as text and re-encoded. Objects
  * with "kind": "Secret" (Kubernetes) lose every value under data and
  * stringData. Keys are redacted as text too (personal data used as keys).
- * A value may be judged by a sibling: the name of a name/value pair before
- * it ({"name": "DB_PASSWORD", "value": ...}), or in an array the flag before
- * it (["--password", ...]); see node_note().
+ * A value may be judged by a sibling: the name of its name/value pair
+ * ({"name": "DB_PASSWORD", "value": ...}), before it or after it (ECS prints
+ * {"value": ..., "name": ...}: see name_ahead()), or in an array the flag
+ * before it (["--password", ...]); see node_note().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include "internal.h"
 
 #define JSON_DEPTH_MAX 512
+/* Tokens looked through for a pair's name after its value (ECS: {"value": x, "name": n}). */
+#define JSON_AHEAD_MAX 256
 
 enum jt { J_ERR, J_END, J_OBJ, J_OBJ_END, J_ARR, J_ARR_END, J_COLON, J_COMMA, J_STR, J_NUM, J_LIT };
 
@@ -260,6 +263,7 @@ enum jstate { ST_KEY_OR_END, ST_KEY, ST_COLON, ST_VALUE_OR_END, ST_VALUE, ST_COM
 struct jframe {
 	struct node_frame n; /* start: the offset of the opening bracket */
 	enum jstate st;
+	bool named;          /* the pair's name is known, or was looked for (see name_ahead()) */
 };
 
 /* A work area, kept by the scanner between documents (JSON lines come by millions). */
@@ -402,6 +406,53 @@ static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
 	return f->n.key_len == n && !memcmp(w->path.buf + f->n.key_off, k, n);
 }
 
+/*
+ * A pair's value before its name ({"value": "S3cret", "name": "DB_PASSWORD"},
+ * as ECS task definitions print it): the rest of the object, from lx, is
+ * looked through for the name, up to JSON_AHEAD_MAX tokens (the object is
+ * in memory already: nothing is held but the verdict). Its verdict, or
+ * NC_NONE when there is none (or it is too far to look for: the value is
+ * then judged as any other).
+ */
+static struct name_verdict name_ahead(struct jwalk *w, const struct jlex *lx)
+{
+	struct jlex peek = *lx;
+	struct jtok t, t2;
+	size_t depth = 0;
+
+	for (int n = 0; n < JSON_AHEAD_MAX; n++) {
+		switch (jnext(&peek, &t)) {
+		case J_OBJ:
+		case J_ARR:
+			depth++;
+			continue;
+		case J_OBJ_END:
+		case J_ARR_END:
+			if (!depth--)
+				return NO_VERDICT; /* the object ends here */
+			continue;
+		case J_STR:
+			break;
+		case J_ERR:
+		case J_END:
+			return NO_VERDICT;
+		default:
+			continue;
+		}
+		if (depth || jnext(&peek, &t2) != J_COLON ||
+		    !(key_role(w->p + t.s + 1, t.e - t.s - 2) & KR_NAME) || t.esc)
+			continue;
+		if (jnext(&peek, &t) != J_STR)
+			return NO_VERDICT;
+		if (!t.esc)
+			return node_name_verdict(w->sc, w->p + t.s + 1, t.e - t.s - 2);
+		rbuf_reset(&w->val);
+		decode(w->p, t.s, t.e, &w->val);
+		return w->val.oom ? NO_VERDICT : node_name_verdict(w->sc, w->val.buf, w->val.len);
+	}
+	return NO_VERDICT;
+}
+
 /* Open an object or array; 1 if nested too deep to trust (or out of memory). */
 static int push(struct jwalk *w, bool obj, size_t start)
 {
@@ -427,6 +478,7 @@ static int push(struct jwalk *w, bool obj, size_t start)
 		return 1;
 	}
 	f->st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
+	f->named = false;
 	return 0;
 }
 
@@ -484,6 +536,12 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 			if (!w->out && f && f->n.map && type == J_STR && key_is(w, f, "kind") &&
 			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
 				w->error |= offsets_add(&w->secrets, f->n.start);
+			if (w->out && type != J_LIT && f && f->n.map && !f->named &&
+			    (f->n.key_role & (KR_NAME | KR_VALUE))) {
+				f->named = true;
+				if (!(f->n.key_role & KR_NAME))
+					f->n.pair = name_ahead(w, lx);
+			}
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
 			if (w->out && type == J_LIT && f) /* "--password", null, "x": x is no password */
@@ -602,8 +660,9 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 
 /*
  * A line of a JSON document too large to parse whole: a string after a key on
- * the same line is judged by that key; whatever is not a JSON token is
- * redacted as text.
+ * the same line is judged by that key, a pair's value by its name on the
+ * line (until the object that holds the name ends); whatever is not a JSON
+ * token is redacted as text.
  */
 int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno)
@@ -614,7 +673,7 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 	struct jwalk *w = work(sc, p, len, out);
 	enum jt prev = J_END;
 	struct jtok t;
-	int rc = 0;
+	int rc = 0, depth = 0, pair_depth = 0;
 
 	if (!w)
 		return -1;
@@ -630,7 +689,12 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 			w->copied = len;
 			break;
 		}
-		if (type == J_STR || type == J_NUM) {
+		if (type == J_OBJ || type == J_ARR) {
+			depth++;
+		} else if (type == J_OBJ_END || type == J_ARR_END) {
+			if (depth-- == pair_depth) /* the pair's object has ended */
+				frame.n.pair = NO_VERDICT;
+		} else if (type == J_STR || type == J_NUM) {
 			struct jlex peek = lx;
 			struct jtok t2;
 
@@ -643,6 +707,13 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 					frame.n.key_len = 0;
 					frame.n.key_role = 0;
 				}
+				if ((frame.n.key_role & (KR_NAME | KR_VALUE)) == KR_VALUE &&
+				    frame.n.pair.cls == NC_NONE) { /* its name may follow on the line */
+					frame.n.pair = name_ahead(w, &lx);
+					pair_depth = depth;
+				}
+				if (frame.n.key_role & KR_NAME)
+					pair_depth = depth;
 				rc = value(w, &frame, &t, false);
 				frame.n.key_len = 0;
 				frame.n.key_role = 0;

@@ -317,11 +317,16 @@ static void a_large_json_document_is_redacted_line_by_line(void **state)
 	struct redact_report r;
 
 	strbuf_addstr(&in, "[\n");
+	/* a pair's value before its name (ECS), judged by the name later on its line */
+	strbuf_addstr(&in, "  {\"value\": \"EcsLinePw1\", \"name\": \"DB_PASSWORD\"}, "
+			   "{\"value\": \"30\", \"name\": \"TIMEOUT\"},\n");
 	while (in.len < REDACT_DOC_MAX + 1000)
 		strbuf_addstr(&in, "  {\"password\": \"s3cr3tvalue\", \"n\": 1, \"msg\": \"a \\\"q\\\"\"},\n");
 	strbuf_addstr(&in, "  {}\n]\n");
 	redact_buf(e, "big.json", in.buf, in.len, NULL, &out, &r);
 	assert_null(strstr(out.buf, "s3cr3tvalue"));
+	assert_non_null(strstr(out.buf, "  {\"value\": \"[REDACTED:password]\", \"name\": "
+				"\"DB_PASSWORD\"}, {\"value\": \"30\", \"name\": \"TIMEOUT\"},\n"));
 	assert_non_null(strstr(out.buf, "{\"password\": \"[REDACTED:password]\", \"n\": 1, "
 				"\"msg\": \"a \\\"q\\\"\"},\n"));
 	assert_string_equal(r.format, "json");
