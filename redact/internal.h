@@ -653,6 +653,14 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 /* Same contract as json_redact_doc(), for a YAML stream. */
 int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out);
 
+/*
+ * Text with a JSON object in it (a log line's tail): the quoted name at
+ * [ns, ne) is the value of a pair's name member ("name": "DB_PASSWORD").
+ * Find the pair's value member in the same object, before or after it, and
+ * set [*vs, *ve) to its bytes (a string's without its quotes). False when
+ * there is none, or what is around is no JSON object.
+ */
+bool json_pair_value(const char *p, size_t len, size_t ns, size_t ne, size_t *vs, size_t *ve);
 /* Free the scanner's JSON work areas (wiping them). */
 void json_release(struct scanner *sc);
 /* Append v as the body of a JSON string (escaped, without the quotes). */

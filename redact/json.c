@@ -24,6 +24,8 @@
 #define JSON_DEPTH_MAX 512
 /* Tokens looked through for a pair's name after its value (ECS: {"value": x, "name": n}). */
 #define JSON_AHEAD_MAX 256
+/* Bytes looked back for the object of a name/value pair in text (see json_pair_value()). */
+#define JSON_BACK_MAX 4096
 
 enum jt { J_ERR, J_END, J_OBJ, J_OBJ_END, J_ARR, J_ARR_END, J_COLON, J_COMMA, J_STR, J_NUM, J_LIT };
 
@@ -567,6 +569,105 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 		else
 			w->st[w->depth - 1].st = ST_COMMA_OR_END;
 	}
+}
+
+/* Is the quote at p[k] escaped (an odd run of backslashes before it)? */
+static bool escaped(const char *p, size_t k)
+{
+	size_t n = 0;
+
+	while (n < k && p[k - 1 - n] == '\\')
+		n++;
+	return n % 2;
+}
+
+/* The '{' of the object whose member starts at k (outside strings), up to JSON_BACK_MAX bytes back. */
+static bool object_open(const char *p, size_t k, size_t *open)
+{
+	size_t depth = 0, stop = k > JSON_BACK_MAX ? k - JSON_BACK_MAX : 0;
+
+	while (k > stop) {
+		char c = p[--k];
+
+		if (c == '"') { /* a string, read back to its opening quote */
+			do {
+				if (k == stop)
+					return false;
+				k--;
+			} while (p[k] != '"' || escaped(p, k));
+		} else if (c == '}' || c == ']') {
+			depth++;
+		} else if (c == '[' || c == '{') {
+			if (!depth) {
+				*open = k;
+				return c == '{';
+			}
+			depth--;
+		}
+	}
+	return false;
+}
+
+bool json_pair_value(const char *p, size_t len, size_t ns, size_t ne, size_t *vs, size_t *ve)
+{
+	size_t k = ns - 1, ks, open;
+	struct jlex lx;
+	struct jtok t;
+	bool named = false, found = false;
+	size_t depth = 0;
+
+	/* "name": "DB_PASSWORD": back over the ':' to the key */
+	if (!ns || p[k] != '"' || ne >= len || p[ne] != '"')
+		return false;
+	while (k > 0 && is_space((unsigned char)p[k - 1]))
+		k--;
+	if (k < 4 || p[k - 1] != ':')
+		return false;
+	for (k--; k > 0 && is_space((unsigned char)p[k - 1]);)
+		k--;
+	if (k < 3 || p[k - 1] != '"')
+		return false;
+	for (ks = k - 1; ks > 0 && is_alnum((unsigned char)p[ks - 1]); ks--)
+		;
+	if (!ks || p[ks - 1] != '"' || !(key_role(p + ks, k - 1 - ks) & KR_NAME) ||
+	    !object_open(p, ks - 1, &open))
+		return false;
+	/* the object's members, this name's among them, and its value's */
+	lx = (struct jlex){ p, len, open, 0 };
+	for (int n = 0; n < JSON_AHEAD_MAX && !(named && found); n++) {
+		enum jt type = jnext(&lx, &t);
+		struct jtok v;
+
+		if (type == J_OBJ || type == J_ARR) {
+			depth++;
+		} else if (type == J_OBJ_END || type == J_ARR_END) {
+			if (--depth == 0)
+				break;
+		} else if (type == J_STR && depth == 1) {
+			struct jlex peek = lx;
+
+			if (jnext(&peek, &v) != J_COLON)
+				return false;
+			lx = peek;
+			type = jnext(&lx, &v);
+			if (v.s == ns - 1)
+				named = key_role(p + t.s + 1, t.e - t.s - 2) & KR_NAME;
+			else if (!found && (key_role(p + t.s + 1, t.e - t.s - 2) & KR_VALUE) &&
+				 !t.esc && (type == J_STR || type == J_NUM)) {
+				struct jtok after;
+
+				peek = lx; /* a token ends the value ("2Bearer x" is no number) */
+				found = jnext(&peek, &after) == J_COMMA || after.type == J_OBJ_END;
+				*vs = v.s + (type == J_STR);
+				*ve = v.e - (type == J_STR);
+			}
+			if (type == J_OBJ || type == J_ARR)
+				depth++;
+		}
+		if (type == J_ERR || type == J_END)
+			return false;
+	}
+	return named && found;
 }
 
 void json_release(struct scanner *sc)

@@ -810,7 +810,7 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false;
+	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -846,6 +846,8 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 			j++;
 	} else if (quoted && xml_name_attr(p, ns)) {
 		attr = true; /* <add key="SmtpPassword" value="x"/> */
+	} else if (quoted && p[ns - 1] == '"' && json_pair_value(p, len, ns, ne, &vs, &ve)) {
+		pair = true; /* {"value": "x", "name": "DB_PASSWORD"} in a log line */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
 		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
 	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
@@ -876,6 +878,10 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		return;
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
 		return; /* "public key: ..." names a public key, which is no secret */
+	if (pair) {
+		judge_value(sc, v, p, vs, ve);
+		return;
+	}
 	if (xml || attr) {
 		if (xml ? element_text(p, len, j, &vs, &ve) : xml_attr_value(p, len, ns, j, &vs, &ve))
 			judge_value(sc, v, p, vs, ve);
