@@ -447,6 +447,15 @@ struct textctx {
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */
+	/*
+	 * A line that lends its verdict to a value on the next: a JSON key
+	 * that ends it ('"password":', pretty-printed in a log), and in YAML
+	 * read as lines a flag item ("- --db-password") for the next item at
+	 * next_col, a complex key ("? password") for the ": value" there.
+	 */
+	enum next_kind { NX_NONE, NX_JSON, NX_ITEM, NX_KEY } next_kind;
+	struct name_verdict next;
+	size_t next_col;
 };
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */

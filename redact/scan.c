@@ -2628,6 +2628,60 @@ static void quote_yaml_values(struct scanner *sc, const char *p)
 	}
 }
 
+/*
+ * A JSON key that ends its line ('  "password":' in a log, pretty-printed
+ * with the value on the line below): its verdict, or NC_NONE. The key
+ * starts the line or follows '{' or ','.
+ */
+static struct name_verdict json_key_at_end(struct scanner *sc, const char *p, size_t len)
+{
+	size_t e = trim_end(p, 0, len), ks, b;
+
+	if (!e || p[e - 1] != ':')
+		return NO_VERDICT;
+	for (e--; e > 0 && is_space((unsigned char)p[e - 1]);)
+		e--;
+	if (e < 3 || p[--e] != '"')
+		return NO_VERDICT;
+	for (ks = e; ks > 0 && e - ks < 128 && p[ks - 1] != '"' && p[ks - 1] != '\\' &&
+		     (unsigned char)p[ks - 1] >= ' ';)
+		ks--;
+	if (!ks || ks == e || p[ks - 1] != '"')
+		return NO_VERDICT;
+	for (b = ks - 1; b > 0 && is_space((unsigned char)p[b - 1]);)
+		b--;
+	if (b && p[b - 1] != '{' && p[b - 1] != ',')
+		return NO_VERDICT;
+	return classify(sc, p + ks, e - ks, NULL);
+}
+
+/* The value that starts a line below such a key: a string closed on the line, or a number. */
+static void json_value_at_start(struct scanner *sc, struct name_verdict v, const char *p, size_t len)
+{
+	size_t k = 0, e, vs, ve;
+
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k < len && p[k] == '"') {
+		for (e = k + 1; e < len && p[e] != '"'; e++)
+			if (p[e] == '\\')
+				e++;
+		if (e >= len)
+			return;
+		vs = k + 1;
+		ve = e++;
+	} else {
+		for (e = k; e < len && ((p[e] >= '0' && p[e] <= '9') || strchr("+-.eE", p[e])); e++)
+			;
+		vs = k;
+		ve = e;
+	}
+	while (e < len && is_space((unsigned char)p[e]))
+		e++;
+	if (ve > vs && (e == len || strchr(",}]", p[e]))) /* a token ends the value */
+		judge_value(sc, v, p, vs, ve);
+}
+
 int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 		struct rbuf *out, uint64_t lineno, unsigned flags)
 {
@@ -2644,8 +2698,13 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		netrc_record(sc, tc, p, len);
 	else if (tc->fmt == F_PGPASS)
 		pgpass_record(sc, p, len);
-	else if ((flags & SR_LINE_KV) && !sc->no_triggers)
+	else if ((flags & SR_LINE_KV) && !sc->no_triggers) {
+		if (tc->next_kind == NX_JSON)
+			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
+	}
+	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
+		tc->next_kind = NX_NONE; /* the line below the key is read */
 	sc->no_assign = flags & SR_NO_ASSIGN;
 	if (!sc->no_triggers)
 		find_triggers(sc, tc, p, len);
@@ -2849,8 +2908,11 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0) {
+			if (tc->next_kind == NX_JSON)
+				tc->next_kind = NX_NONE; /* an object or array was the value */
 			goto newline;
+		}
 	}
 	if (tc->fmt == F_JSON)
 		rc = json_redact_line(sc, p, len, out, lineno);
@@ -2858,6 +2920,15 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		rc = scan_record(sc, tc, p, len, out, lineno, SR_LINE_KV);
 	if (rc)
 		return -1;
+	if ((tc->fmt == F_TEXT || tc->fmt == F_JSONL) && !tc->embedded && tc->state == TS_NONE) {
+		struct name_verdict v = json_key_at_end(sc, p, len);
+
+		if (v.cls != NC_NONE) {
+			tc->next_kind = NX_JSON;
+			tc->next = v;
+			tc->next_col = 0;
+		}
+	}
 newline:
 	if (nl)
 		rbuf_addch(out, '\n');
