@@ -1951,6 +1951,90 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 }
 
 /*
+ * The value [vs, ve) of a line's key judged v (the key at column indent):
+ * on the line, or on the lines below it (a block scalar, a Secret's value,
+ * a quoted value that goes on).
+ */
+static void line_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		       size_t indent, size_t vs, size_t ve, struct name_verdict v)
+{
+	bool quoted, config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
+			      tc->fmt == F_TEXT;
+
+	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
+		/* a Secret's value on the lines below its key: they all go */
+		tc->state = TS_BLOCK;
+		tc->continued = false;
+		tc->quoted_label = true;
+		tc->indent = indent;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = false;
+		return;
+	}
+	if (v.cls == NC_NONE || vs >= ve)
+		return;
+	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
+		return; /* YAML's null, as "null" is */
+	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
+	    is_block_indicator(p + vs, ve - vs)) {
+		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
+			tc->state = TS_BLOCK;
+			tc->continued = false;
+			tc->quoted_label = false;
+			tc->indent = indent;
+			tc->rule = (uint16_t)v.rule;
+			tc->label_done = false;
+		}
+		return;
+	}
+	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
+		return; /* "a:token: x": the inner name takes its value (in the trigger pass) */
+	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
+	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
+		/*
+		 * "password=x user=y" in a log: not the rest of the line. A
+		 * value judged by its looks (NC_WEAK) is one word too: the rest
+		 * of a line, spaces and all, never looks like a token.
+		 */
+		if (value_extent(p, len, vs, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
+	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
+	if (quoted) {
+		char q = p[vs];
+		size_t k;
+
+		for (k = vs + 1; k < ve && p[k] != q; k++)
+			if (p[k] == '\\' && q != '\'')
+				k++;
+		if (k < ve) {
+			ve = k;
+		} else if (!tc->embedded && config && v.cls == NC_STRONG) {
+			/* KEY="first line ... (closed on a later line) */
+			tc->state = TS_QUOTE;
+			tc->quote = q;
+			tc->qlines = 0;
+			tc->rule = (uint16_t)v.rule;
+		}
+		vs++;
+	} else if (!tc->embedded && tc->fmt == F_PROPERTIES && v.cls == NC_STRONG &&
+		   ends_with_backslash(p + vs, ve - vs)) {
+		tc->state = TS_BLOCK;
+		tc->continued = true;
+		tc->quoted_label = false;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = true;
+	}
+	judge_value(sc, v, p, vs, ve);
+	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
+		tc->state = TS_NONE; /* the value was not a secret after all */
+	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
+		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
+		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -1958,12 +2042,10 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted, item = false, directive = false;
+	bool item = false, directive = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
-	bool config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
-		      tc->fmt == F_TEXT;
 
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
@@ -2074,77 +2156,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
-	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
-		/* a Secret's value on the lines below its key: they all go */
-		tc->state = TS_BLOCK;
-		tc->continued = false;
-		tc->quoted_label = true;
-		tc->indent = indent;
-		tc->rule = (uint16_t)v.rule;
-		tc->label_done = false;
-		return;
-	}
-	if (v.cls == NC_NONE || vs >= ve)
-		return;
-	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
-		return; /* YAML's null, as "null" is */
-	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
-	    is_block_indicator(p + vs, ve - vs)) {
-		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
-			tc->state = TS_BLOCK;
-			tc->continued = false;
-			tc->quoted_label = false;
-			tc->indent = indent;
-			tc->rule = (uint16_t)v.rule;
-			tc->label_done = false;
-		}
-		return;
-	}
-	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
-		return; /* "a:token: x": the inner name takes its value (in the trigger pass) */
-	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
-	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
-		/*
-		 * "password=x user=y" in a log: not the rest of the line. A
-		 * value judged by its looks (NC_WEAK) is one word too: the rest
-		 * of a line, spaces and all, never looks like a token.
-		 */
-		if (value_extent(p, len, vs, v.cls, &vs, &ve))
-			judge_value(sc, v, p, vs, ve);
-		return;
-	}
-	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
-	if (quoted) {
-		char q = p[vs];
-		size_t k;
-
-		for (k = vs + 1; k < ve && p[k] != q; k++)
-			if (p[k] == '\\' && q != '\'')
-				k++;
-		if (k < ve) {
-			ve = k;
-		} else if (!tc->embedded && config && v.cls == NC_STRONG) {
-			/* KEY="first line ... (closed on a later line) */
-			tc->state = TS_QUOTE;
-			tc->quote = q;
-			tc->qlines = 0;
-			tc->rule = (uint16_t)v.rule;
-		}
-		vs++;
-	} else if (!tc->embedded && tc->fmt == F_PROPERTIES && v.cls == NC_STRONG &&
-		   ends_with_backslash(p + vs, ve - vs)) {
-		tc->state = TS_BLOCK;
-		tc->continued = true;
-		tc->quoted_label = false;
-		tc->rule = (uint16_t)v.rule;
-		tc->label_done = true;
-	}
-	judge_value(sc, v, p, vs, ve);
-	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
-		tc->state = TS_NONE; /* the value was not a secret after all */
-	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
-		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
-		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
+	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
 /* "  at com.example.Foo.bar(Foo.java:12)": nothing to redact in a Java frame. */
