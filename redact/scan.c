@@ -805,12 +805,41 @@ static bool after_config_set(const char *p, size_t ns)
 	return false;
 }
 
+static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len);
+
+/*
+ * A quoted flag that names a secret, an item of a list in text
+ * (["--db-password", "x"], a YAML flow sequence read as lines, a Python
+ * list): the quoted item after it, from j (the ',' after the flag), is its
+ * value, unless it is a flag too.
+ */
+static void list_item(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne, size_t j)
+{
+	struct name_verdict v = flag_verdict(sc, p + ns, ne - ns);
+	char q = p[ns - 1];
+	size_t k;
+
+	if (v.cls == NC_NONE)
+		return;
+	for (j++; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
+		;
+	if (j + 1 >= len || p[j] != q || (p[j + 1] == '-' && j + 2 < len &&
+					  (p[j + 2] == '-' || is_alnum((unsigned char)p[j + 2]))))
+		return;
+	for (k = j + 1; k < len && p[k] != q; k++)
+		if (p[k] == '\\' && q == '"')
+			k++;
+	if (k < len)
+		judge_value(sc, v, p, j + 1, k);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
+	bool list = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -848,12 +877,18 @@ static void probe_assign(struct scanner *sc, const char *p, size_t len, size_t n
 		attr = true; /* <add key="SmtpPassword" value="x"/> */
 	} else if (quoted && p[ns - 1] == '"' && json_pair_value(p, len, ns, ne, &vs, &ve)) {
 		pair = true; /* {"value": "x", "name": "DB_PASSWORD"} in a log line */
+	} else if (quoted && cli && j < len && p[j] == ',') {
+		list = true; /* ["--db-password", "x"] */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
 		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
 	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
 		spaced = SP_CONFIG;
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
+	}
+	if (list) {
+		list_item(sc, p, len, ns, ne, j);
+		return;
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
 	if (spaced) {
@@ -2034,6 +2069,68 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
 }
 
+/* A plain or quoted YAML scalar at [*vs, *ve) on its own (no mapping, flow or comment in it), unquoted. */
+static bool yaml_scalar(const char *p, size_t *vs, size_t *ve)
+{
+	const char *c = mem_find(p + *vs, *ve - *vs, " #", 2);
+	size_t s = *vs, e = c ? trim_end(p, s, (size_t)(c - p)) : *ve;
+
+	if (s >= e || strchr("[]{}#&*!|>%@`", p[s]))
+		return false;
+	if (p[s] == '"' || p[s] == '\'') {
+		if (e - s < 2 || p[e - 1] != p[s] || memchr(p + s + 1, p[s], e - s - 2))
+			return false;
+		s++;
+		e--;
+	} else if (mem_find(p + s, e - s, ": ", 2) || p[e - 1] == ':') {
+		return false;
+	}
+	*vs = s;
+	*ve = e;
+	return true;
+}
+
+/*
+ * YAML read as lines: what a line lends the next, as the document walk
+ * judges it. A flag item that names a secret ("- --db-password") judges the
+ * next item at its column ("- S3cret"), unless that is a flag too. Blank and
+ * comment lines keep what is lent. True when the line is done with (no key
+ * on it).
+ */
+static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		      size_t indent, size_t j, bool item)
+{
+	enum next_kind kind = tc->next_kind;
+	size_t vs = j, ve = trim_end(p, j, len), ss, se;
+	bool done = false, lent;
+
+	if (!item && (vs >= ve || p[vs] == '#'))
+		return false;
+	tc->next_kind = NX_NONE;
+	if (!item)
+		return false;
+	lent = kind == NX_ITEM && indent == tc->next_col;
+	ss = vs;
+	se = ve;
+	if (!yaml_scalar(p, &ss, &se)) {
+		if (!lent || vs >= ve || !is_block_indicator(p + vs, ve - vs))
+			return false; /* a mapping, a collection, an alias: no flag's value */
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next); /* "- |": the lines below */
+		return true;
+	}
+	if (lent && !(se - ss > 1 && p[ss] == '-' &&
+		      (p[ss + 1] == '-' || is_alnum((unsigned char)p[ss + 1])))) {
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
+		done = true;
+	}
+	tc->next = flag_verdict(sc, p + ss, se - ss);
+	if (tc->next.cls != NC_NONE) {
+		tc->next_kind = NX_ITEM;
+		tc->next_col = indent;
+	}
+	return done;
+}
+
 /*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
@@ -2061,6 +2158,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
 	}
+	if (tc->fmt == F_YAML && !tc->embedded && yaml_lent(sc, tc, p, len, indent, j, item))
+		return;
 	if (len - j > 7 && !memcmp(p + j, "export ", 7))
 		for (j += 7; j < len && p[j] == ' '; j++)
 			;
