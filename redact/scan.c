@@ -2093,9 +2093,9 @@ static bool yaml_scalar(const char *p, size_t *vs, size_t *ve)
 /*
  * YAML read as lines: what a line lends the next, as the document walk
  * judges it. A flag item that names a secret ("- --db-password") judges the
- * next item at its column ("- S3cret"), unless that is a flag too. Blank and
- * comment lines keep what is lent. True when the line is done with (no key
- * on it).
+ * next item at its column ("- S3cret"), unless that is a flag too; a complex
+ * key ("? password") judges the ": value" at its column. Blank and comment
+ * lines keep what is lent. True when the line is done with (no key on it).
  */
 static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 		      size_t indent, size_t j, bool item)
@@ -2107,8 +2107,26 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 	if (!item && (vs >= ve || p[vs] == '#'))
 		return false;
 	tc->next_kind = NX_NONE;
-	if (!item)
-		return false;
+	if (kind == NX_KEY && !item && indent == tc->next_col && p[j] == ':' &&
+	    (j + 1 == len || is_space((unsigned char)p[j + 1]))) {
+		sc->yaml_colon = j; /* it stays out of every match */
+		for (vs = j + 1; vs < ve && is_space((unsigned char)p[vs]);)
+			vs++;
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
+		return true;
+	}
+	if (!item) {
+		if (p[j] != '?' || (j + 1 < len && p[j + 1] != ' '))
+			return false;
+		for (vs = j + 1; vs < ve && p[vs] == ' ';)
+			vs++;
+		if (!yaml_scalar(p, &vs, &ve))
+			return false;
+		tc->next = classify(sc, p + vs, ve - vs, NULL);
+		tc->next_kind = tc->next.cls != NC_NONE ? NX_KEY : NX_NONE;
+		tc->next_col = indent;
+		return true;
+	}
 	lent = kind == NX_ITEM && indent == tc->next_col;
 	ss = vs;
 	se = ve;
