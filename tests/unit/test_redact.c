@@ -503,6 +503,8 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 		"{\"log\":\"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\\n\",\"stream\":\"stdout\"}",
 		"{\"log\":\"-----END PRIVATE KEY-----\\n\",\"stream\":\"stdout\"}",
 		"",
+		"  \"client_secret\":",
+		"    \"Cl1entS3cretValue\",",
 	};
 	unsigned seed = 7;
 
@@ -512,11 +514,11 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 
 		/* a multi-line construct comes whole most of the time, cut short sometimes */
 		strbuf_addf(sb, "%s\n", lines[k]);
-		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28)
+		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28 || k == 32)
 			for (size_t j = k + 1; j < sizeof(lines) / sizeof(lines[0]) && rand_r(&seed) % 8;
 			     j++) {
 				strbuf_addf(sb, "%s\n", lines[j]);
-				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30)
+				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30 || j == 33)
 					break;
 			}
 	}
