@@ -454,6 +454,15 @@ struct textctx {
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */
+	/*
+	 * A line that lends its verdict to a value on the next: a JSON key
+	 * that ends it ('"password":', pretty-printed in a log), and in YAML
+	 * read as lines a flag item ("- --db-password") for the next item at
+	 * next_col, a complex key ("? password") for the ": value" there.
+	 */
+	enum next_kind { NX_NONE, NX_JSON, NX_ITEM, NX_KEY } next_kind;
+	struct name_verdict next;
+	size_t next_col;
 };
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */
@@ -660,6 +669,14 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 /* Same contract as json_redact_doc(), for a YAML stream. */
 int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out);
 
+/*
+ * Text with a JSON object in it (a log line's tail): the quoted name at
+ * [ns, ne) is the value of a pair's name member ("name": "DB_PASSWORD").
+ * Find the pair's value member in the same object, before or after it, and
+ * set [*vs, *ve) to its bytes (a string's without its quotes). False when
+ * there is none, or what is around is no JSON object.
+ */
+bool json_pair_value(const char *p, size_t len, size_t ns, size_t ne, size_t *vs, size_t *ve);
 /* Free the scanner's JSON work areas (wiping them). */
 void json_release(struct scanner *sc);
 /* Append v as the body of a JSON string (escaped, without the quotes). */

@@ -11,9 +11,10 @@
  * otherwise the decoded string is redacted as text and re-encoded. Objects
  * with "kind": "Secret" (Kubernetes) lose every value under data and
  * stringData. Keys are redacted as text too (personal data used as keys).
- * A value may be judged by a sibling: the name of a name/value pair before
- * it ({"name": "DB_PASSWORD", "value": ...}), or in an array the flag before
- * it (["--password", ...]); see node_note().
+ * A value may be judged by a sibling: the name of its name/value pair
+ * ({"name": "DB_PASSWORD", "value": ...}), before it or after it (ECS prints
+ * {"value": ..., "name": ...}: see name_ahead()), or in an array the flag
+ * before it (["--password", ...]); see node_note().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@
 #include "internal.h"
 
 #define JSON_DEPTH_MAX 512
+/* Tokens looked through for a pair's name after its value (ECS: {"value": x, "name": n}). */
+#define JSON_AHEAD_MAX 256
+/* Bytes looked back for the object of a name/value pair in text (see json_pair_value()). */
+#define JSON_BACK_MAX 4096
 
 enum jt { J_ERR, J_END, J_OBJ, J_OBJ_END, J_ARR, J_ARR_END, J_COLON, J_COMMA, J_STR, J_NUM, J_LIT };
 
@@ -260,6 +265,7 @@ enum jstate { ST_KEY_OR_END, ST_KEY, ST_COLON, ST_VALUE_OR_END, ST_VALUE, ST_COM
 struct jframe {
 	struct node_frame n; /* start: the offset of the opening bracket */
 	enum jstate st;
+	bool named;          /* the pair's name is known, or was looked for (see name_ahead()) */
 };
 
 /* A work area, kept by the scanner between documents (JSON lines come by millions). */
@@ -402,6 +408,53 @@ static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
 	return f->n.key_len == n && !memcmp(w->path.buf + f->n.key_off, k, n);
 }
 
+/*
+ * A pair's value before its name ({"value": "S3cret", "name": "DB_PASSWORD"},
+ * as ECS task definitions print it): the rest of the object, from lx, is
+ * looked through for the name, up to JSON_AHEAD_MAX tokens (the object is
+ * in memory already: nothing is held but the verdict). Its verdict, or
+ * NC_NONE when there is none (or it is too far to look for: the value is
+ * then judged as any other).
+ */
+static struct name_verdict name_ahead(struct jwalk *w, const struct jlex *lx)
+{
+	struct jlex peek = *lx;
+	struct jtok t, t2;
+	size_t depth = 0;
+
+	for (int n = 0; n < JSON_AHEAD_MAX; n++) {
+		switch (jnext(&peek, &t)) {
+		case J_OBJ:
+		case J_ARR:
+			depth++;
+			continue;
+		case J_OBJ_END:
+		case J_ARR_END:
+			if (!depth--)
+				return NO_VERDICT; /* the object ends here */
+			continue;
+		case J_STR:
+			break;
+		case J_ERR:
+		case J_END:
+			return NO_VERDICT;
+		default:
+			continue;
+		}
+		if (depth || jnext(&peek, &t2) != J_COLON ||
+		    !(key_role(w->p + t.s + 1, t.e - t.s - 2) & KR_NAME) || t.esc)
+			continue;
+		if (jnext(&peek, &t) != J_STR)
+			return NO_VERDICT;
+		if (!t.esc)
+			return node_name_verdict(w->sc, w->p + t.s + 1, t.e - t.s - 2);
+		rbuf_reset(&w->val);
+		decode(w->p, t.s, t.e, &w->val);
+		return w->val.oom ? NO_VERDICT : node_name_verdict(w->sc, w->val.buf, w->val.len);
+	}
+	return NO_VERDICT;
+}
+
 /* Open an object or array; 1 if nested too deep to trust (or out of memory). */
 static int push(struct jwalk *w, bool obj, size_t start)
 {
@@ -427,6 +480,7 @@ static int push(struct jwalk *w, bool obj, size_t start)
 		return 1;
 	}
 	f->st = obj ? ST_KEY_OR_END : ST_VALUE_OR_END;
+	f->named = false;
 	return 0;
 }
 
@@ -484,6 +538,12 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 			if (!w->out && f && f->n.map && type == J_STR && key_is(w, f, "kind") &&
 			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
 				w->error |= offsets_add(&w->secrets, f->n.start);
+			if (w->out && type != J_LIT && f && f->n.map && !f->named &&
+			    (f->n.key_role & (KR_NAME | KR_VALUE))) {
+				f->named = true;
+				if (!(f->n.key_role & KR_NAME))
+					f->n.pair = name_ahead(w, lx);
+			}
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;
 			if (w->out && type == J_LIT && f) /* "--password", null, "x": x is no password */
@@ -509,6 +569,105 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 		else
 			w->st[w->depth - 1].st = ST_COMMA_OR_END;
 	}
+}
+
+/* Is the quote at p[k] escaped (an odd run of backslashes before it)? */
+static bool escaped(const char *p, size_t k)
+{
+	size_t n = 0;
+
+	while (n < k && p[k - 1 - n] == '\\')
+		n++;
+	return n % 2;
+}
+
+/* The '{' of the object whose member starts at k (outside strings), up to JSON_BACK_MAX bytes back. */
+static bool object_open(const char *p, size_t k, size_t *open)
+{
+	size_t depth = 0, stop = k > JSON_BACK_MAX ? k - JSON_BACK_MAX : 0;
+
+	while (k > stop) {
+		char c = p[--k];
+
+		if (c == '"') { /* a string, read back to its opening quote */
+			do {
+				if (k == stop)
+					return false;
+				k--;
+			} while (p[k] != '"' || escaped(p, k));
+		} else if (c == '}' || c == ']') {
+			depth++;
+		} else if (c == '[' || c == '{') {
+			if (!depth) {
+				*open = k;
+				return c == '{';
+			}
+			depth--;
+		}
+	}
+	return false;
+}
+
+bool json_pair_value(const char *p, size_t len, size_t ns, size_t ne, size_t *vs, size_t *ve)
+{
+	size_t k = ns - 1, ks, open;
+	struct jlex lx;
+	struct jtok t;
+	bool named = false, found = false;
+	size_t depth = 0;
+
+	/* "name": "DB_PASSWORD": back over the ':' to the key */
+	if (!ns || p[k] != '"' || ne >= len || p[ne] != '"')
+		return false;
+	while (k > 0 && is_space((unsigned char)p[k - 1]))
+		k--;
+	if (k < 4 || p[k - 1] != ':')
+		return false;
+	for (k--; k > 0 && is_space((unsigned char)p[k - 1]);)
+		k--;
+	if (k < 3 || p[k - 1] != '"')
+		return false;
+	for (ks = k - 1; ks > 0 && is_alnum((unsigned char)p[ks - 1]); ks--)
+		;
+	if (!ks || p[ks - 1] != '"' || !(key_role(p + ks, k - 1 - ks) & KR_NAME) ||
+	    !object_open(p, ks - 1, &open))
+		return false;
+	/* the object's members, this name's among them, and its value's */
+	lx = (struct jlex){ p, len, open, 0 };
+	for (int n = 0; n < JSON_AHEAD_MAX && !(named && found); n++) {
+		enum jt type = jnext(&lx, &t);
+		struct jtok v;
+
+		if (type == J_OBJ || type == J_ARR) {
+			depth++;
+		} else if (type == J_OBJ_END || type == J_ARR_END) {
+			if (--depth == 0)
+				break;
+		} else if (type == J_STR && depth == 1) {
+			struct jlex peek = lx;
+
+			if (jnext(&peek, &v) != J_COLON)
+				return false;
+			lx = peek;
+			type = jnext(&lx, &v);
+			if (v.s == ns - 1)
+				named = key_role(p + t.s + 1, t.e - t.s - 2) & KR_NAME;
+			else if (!found && (key_role(p + t.s + 1, t.e - t.s - 2) & KR_VALUE) &&
+				 !t.esc && (type == J_STR || type == J_NUM)) {
+				struct jtok after;
+
+				peek = lx; /* a token ends the value ("2Bearer x" is no number) */
+				found = jnext(&peek, &after) == J_COMMA || after.type == J_OBJ_END;
+				*vs = v.s + (type == J_STR);
+				*ve = v.e - (type == J_STR);
+			}
+			if (type == J_OBJ || type == J_ARR)
+				depth++;
+		}
+		if (type == J_ERR || type == J_END)
+			return false;
+	}
+	return named && found;
 }
 
 void json_release(struct scanner *sc)
@@ -602,8 +761,9 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 
 /*
  * A line of a JSON document too large to parse whole: a string after a key on
- * the same line is judged by that key; whatever is not a JSON token is
- * redacted as text.
+ * the same line is judged by that key, a pair's value by its name on the
+ * line (until the object that holds the name ends); whatever is not a JSON
+ * token is redacted as text.
  */
 int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno)
@@ -614,7 +774,7 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 	struct jwalk *w = work(sc, p, len, out);
 	enum jt prev = J_END;
 	struct jtok t;
-	int rc = 0;
+	int rc = 0, depth = 0, pair_depth = 0;
 
 	if (!w)
 		return -1;
@@ -630,7 +790,12 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 			w->copied = len;
 			break;
 		}
-		if (type == J_STR || type == J_NUM) {
+		if (type == J_OBJ || type == J_ARR) {
+			depth++;
+		} else if (type == J_OBJ_END || type == J_ARR_END) {
+			if (depth-- == pair_depth) /* the pair's object has ended */
+				frame.n.pair = NO_VERDICT;
+		} else if (type == J_STR || type == J_NUM) {
 			struct jlex peek = lx;
 			struct jtok t2;
 
@@ -643,6 +808,13 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 					frame.n.key_len = 0;
 					frame.n.key_role = 0;
 				}
+				if ((frame.n.key_role & (KR_NAME | KR_VALUE)) == KR_VALUE &&
+				    frame.n.pair.cls == NC_NONE) { /* its name may follow on the line */
+					frame.n.pair = name_ahead(w, &lx);
+					pair_depth = depth;
+				}
+				if (frame.n.key_role & KR_NAME)
+					pair_depth = depth;
 				rc = value(w, &frame, &t, false);
 				frame.n.key_len = 0;
 				frame.n.key_role = 0;

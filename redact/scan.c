@@ -873,13 +873,42 @@ static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verd
 	tc->qlines = 0;
 }
 
+static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len);
+
+/*
+ * A quoted flag that names a secret, an item of a list in text
+ * (["--db-password", "x"], a YAML flow sequence read as lines, a Python
+ * list): the quoted item after it, from j (the ',' after the flag), is its
+ * value, unless it is a flag too.
+ */
+static void list_item(struct scanner *sc, const char *p, size_t len, size_t ns, size_t ne, size_t j)
+{
+	struct name_verdict v = flag_verdict(sc, p + ns, ne - ns);
+	char q = p[ns - 1];
+	size_t k;
+
+	if (v.cls == NC_NONE)
+		return;
+	for (j++; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
+		;
+	if (j + 1 >= len || p[j] != q || (p[j + 1] == '-' && j + 2 < len &&
+					  (p[j + 2] == '-' || is_alnum((unsigned char)p[j + 2]))))
+		return;
+	for (k = j + 1; k < len && p[k] != q; k++)
+		if (p[k] == '\\' && q == '"')
+			k++;
+	if (k < len)
+		judge_value(sc, v, p, j + 1, k);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
-	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false;
+	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
+	bool list = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -915,12 +944,20 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			j++;
 	} else if (quoted && xml_name_attr(p, ns)) {
 		attr = true; /* <add key="SmtpPassword" value="x"/> */
+	} else if (quoted && p[ns - 1] == '"' && json_pair_value(p, len, ns, ne, &vs, &ve)) {
+		pair = true; /* {"value": "x", "name": "DB_PASSWORD"} in a log line */
+	} else if (quoted && cli && j < len && p[j] == ',') {
+		list = true; /* ["--db-password", "x"] */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
 		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
 	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
 		spaced = SP_CONFIG;
 	} else if (!(cli && j > sp && j < len && p[j] != '-')) {
 		return; /* not an assignment ("--password VALUE" is one) */
+	}
+	if (list) {
+		list_item(sc, p, len, ns, ne, j);
+		return;
 	}
 	v = classify(sc, p + ns, ne - ns, NULL);
 	if (spaced) {
@@ -945,6 +982,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (v.rule == R_API_KEY && word_before(p, ns, public_words))
 		return; /* "public key: ..." names a public key, which is no secret */
+	if (pair) {
+		judge_value(sc, v, p, vs, ve);
+		return;
+	}
 	if (xml || attr) {
 		if (xml ? element_text(p, len, j, &vs, &ve) :
 			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve)) {
@@ -2136,6 +2177,170 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 }
 
 /*
+ * The value [vs, ve) of a line's key judged v (the key at column indent):
+ * on the line, or on the lines below it (a block scalar, a Secret's value,
+ * a quoted value that goes on).
+ */
+static void line_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		       size_t indent, size_t vs, size_t ve, struct name_verdict v)
+{
+	bool quoted, config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
+			      tc->fmt == F_TEXT;
+
+	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
+		/* a Secret's value on the lines below its key: they all go */
+		tc->state = TS_BLOCK;
+		tc->continued = false;
+		tc->quoted_label = true;
+		tc->indent = indent;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = false;
+		return;
+	}
+	if (v.cls == NC_NONE || vs >= ve)
+		return;
+	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
+		return; /* YAML's null, as "null" is */
+	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
+	    is_block_indicator(p + vs, ve - vs)) {
+		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
+			tc->state = TS_BLOCK;
+			tc->continued = false;
+			tc->quoted_label = false;
+			tc->indent = indent;
+			tc->rule = (uint16_t)v.rule;
+			tc->label_done = false;
+		}
+		return;
+	}
+	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
+		return; /* "a:token: x": the inner name takes its value (in the trigger pass) */
+	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
+	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
+		/*
+		 * "password=x user=y" in a log: not the rest of the line. A
+		 * value judged by its looks (NC_WEAK) is one word too: the rest
+		 * of a line, spaces and all, never looks like a token.
+		 */
+		if (value_extent(p, len, vs, v.cls, &vs, &ve))
+			judge_value(sc, v, p, vs, ve);
+		return;
+	}
+	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
+	if (quoted) {
+		char q = p[vs];
+		size_t k;
+
+		for (k = vs + 1; k < ve && p[k] != q; k++)
+			if (p[k] == '\\' && q != '\'')
+				k++;
+		if (k < ve) {
+			ve = k;
+		} else if (!tc->embedded && config && v.cls == NC_STRONG) {
+			/* KEY="first line ... (closed on a later line) */
+			tc->state = TS_QUOTE;
+			tc->quote = q;
+			tc->qlines = 0;
+			tc->rule = (uint16_t)v.rule;
+		}
+		vs++;
+	} else if (!tc->embedded && tc->fmt == F_PROPERTIES && v.cls == NC_STRONG &&
+		   ends_with_backslash(p + vs, ve - vs)) {
+		tc->state = TS_BLOCK;
+		tc->continued = true;
+		tc->quoted_label = false;
+		tc->rule = (uint16_t)v.rule;
+		tc->label_done = true;
+	}
+	judge_value(sc, v, p, vs, ve);
+	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
+		tc->state = TS_NONE; /* the value was not a secret after all */
+	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
+		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
+		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
+}
+
+/* A plain or quoted YAML scalar at [*vs, *ve) on its own (no mapping, flow or comment in it), unquoted. */
+static bool yaml_scalar(const char *p, size_t *vs, size_t *ve)
+{
+	const char *c = mem_find(p + *vs, *ve - *vs, " #", 2);
+	size_t s = *vs, e = c ? trim_end(p, s, (size_t)(c - p)) : *ve;
+
+	if (s >= e || strchr("[]{}#&*!|>%@`", p[s]))
+		return false;
+	if (p[s] == '"' || p[s] == '\'') {
+		if (e - s < 2 || p[e - 1] != p[s] || memchr(p + s + 1, p[s], e - s - 2))
+			return false;
+		s++;
+		e--;
+	} else if (mem_find(p + s, e - s, ": ", 2) || p[e - 1] == ':') {
+		return false;
+	}
+	*vs = s;
+	*ve = e;
+	return true;
+}
+
+/*
+ * YAML read as lines: what a line lends the next, as the document walk
+ * judges it. A flag item that names a secret ("- --db-password") judges the
+ * next item at its column ("- S3cret"), unless that is a flag too; a complex
+ * key ("? password") judges the ": value" at its column. Blank and comment
+ * lines keep what is lent. True when the line is done with (no key on it).
+ */
+static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		      size_t indent, size_t j, bool item)
+{
+	enum next_kind kind = tc->next_kind;
+	size_t vs = j, ve = trim_end(p, j, len), ss, se;
+	bool done = false, lent;
+
+	if (!item && (vs >= ve || p[vs] == '#'))
+		return false;
+	tc->next_kind = NX_NONE;
+	if (kind == NX_KEY && !item && indent == tc->next_col && p[j] == ':' &&
+	    (j + 1 == len || is_space((unsigned char)p[j + 1]))) {
+		sc->yaml_colon = j; /* it stays out of every match */
+		for (vs = j + 1; vs < ve && is_space((unsigned char)p[vs]);)
+			vs++;
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
+		return true;
+	}
+	if (!item) {
+		if (p[j] != '?' || (j + 1 < len && p[j + 1] != ' '))
+			return false;
+		for (vs = j + 1; vs < ve && p[vs] == ' ';)
+			vs++;
+		if (!yaml_scalar(p, &vs, &ve))
+			return false;
+		tc->next = classify(sc, p + vs, ve - vs, NULL);
+		tc->next_kind = tc->next.cls != NC_NONE ? NX_KEY : NX_NONE;
+		tc->next_col = indent;
+		return true;
+	}
+	lent = kind == NX_ITEM && indent == tc->next_col;
+	ss = vs;
+	se = ve;
+	if (!yaml_scalar(p, &ss, &se)) {
+		if (!lent || vs >= ve || !is_block_indicator(p + vs, ve - vs))
+			return false; /* a mapping, a collection, an alias: no flag's value */
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next); /* "- |": the lines below */
+		return true;
+	}
+	if (lent && !(se - ss > 1 && p[ss] == '-' &&
+		      (p[ss + 1] == '-' || is_alnum((unsigned char)p[ss + 1])))) {
+		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
+		done = true;
+	}
+	tc->next = flag_verdict(sc, p + ss, se - ss);
+	if (tc->next.cls != NC_NONE) {
+		tc->next_kind = NX_ITEM;
+		tc->next_col = indent;
+	}
+	return done;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -2143,12 +2348,10 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
-	bool quoted, item = false, directive = false;
+	bool item = false, directive = false;
 	struct name_verdict v;
 	char path[192];
 	const char *pathp = NULL;
-	bool config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
-		      tc->fmt == F_TEXT;
 
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
@@ -2164,6 +2367,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
 	}
+	if (tc->fmt == F_YAML && !tc->embedded && yaml_lent(sc, tc, p, len, indent, j, item))
+		return;
 	if (len - j > 7 && !memcmp(p + j, "export ", 7))
 		for (j += 7; j < len && p[j] == ' '; j++)
 			;
@@ -2259,77 +2464,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
-	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
-		/* a Secret's value on the lines below its key: they all go */
-		tc->state = TS_BLOCK;
-		tc->continued = false;
-		tc->quoted_label = true;
-		tc->indent = indent;
-		tc->rule = (uint16_t)v.rule;
-		tc->label_done = false;
-		return;
-	}
-	if (v.cls == NC_NONE || vs >= ve)
-		return;
-	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
-		return; /* YAML's null, as "null" is */
-	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
-	    is_block_indicator(p + vs, ve - vs)) {
-		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
-			tc->state = TS_BLOCK;
-			tc->continued = false;
-			tc->quoted_label = false;
-			tc->indent = indent;
-			tc->rule = (uint16_t)v.rule;
-			tc->label_done = false;
-		}
-		return;
-	}
-	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
-		return; /* "a:token: x": the inner name takes its value (in the trigger pass) */
-	if (tc->fmt == F_TEXT && !strchr("\"'`", p[vs]) && v.cls != NC_AUTH && v.cls != NC_COOKIE &&
-	    (v.cls == NC_WEAK || more_assignments(p + vs, ve - vs) || label_then_more(p + vs, ve - vs))) {
-		/*
-		 * "password=x user=y" in a log: not the rest of the line. A
-		 * value judged by its looks (NC_WEAK) is one word too: the rest
-		 * of a line, spaces and all, never looks like a token.
-		 */
-		if (value_extent(p, len, vs, v.cls, &vs, &ve))
-			judge_value(sc, v, p, vs, ve);
-		return;
-	}
-	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
-	if (quoted) {
-		char q = p[vs];
-		size_t k;
-
-		for (k = vs + 1; k < ve && p[k] != q; k++)
-			if (p[k] == '\\' && q != '\'')
-				k++;
-		if (k < ve) {
-			ve = k;
-		} else if (!tc->embedded && config && v.cls == NC_STRONG) {
-			/* KEY="first line ... (closed on a later line) */
-			tc->state = TS_QUOTE;
-			tc->quote = q;
-			tc->qlines = 0;
-			tc->rule = (uint16_t)v.rule;
-		}
-		vs++;
-	} else if (!tc->embedded && tc->fmt == F_PROPERTIES && v.cls == NC_STRONG &&
-		   ends_with_backslash(p + vs, ve - vs)) {
-		tc->state = TS_BLOCK;
-		tc->continued = true;
-		tc->quoted_label = false;
-		tc->rule = (uint16_t)v.rule;
-		tc->label_done = true;
-	}
-	judge_value(sc, v, p, vs, ve);
-	if (tc->state != TS_NONE && (!sc->nm || sc->m[sc->nm - 1].start != vs))
-		tc->state = TS_NONE; /* the value was not a secret after all */
-	else if (tc->fmt == F_YAML && !quoted && sc->nm && sc->m[sc->nm - 1].start == vs &&
-		 sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
-		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
+	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
 /* "  at com.example.Foo.bar(Foo.java:12)": nothing to redact in a Java frame. */
@@ -2813,6 +2948,60 @@ static void quote_yaml_values(struct scanner *sc, const char *p)
 	}
 }
 
+/*
+ * A JSON key that ends its line ('  "password":' in a log, pretty-printed
+ * with the value on the line below): its verdict, or NC_NONE. The key
+ * starts the line or follows '{' or ','.
+ */
+static struct name_verdict json_key_at_end(struct scanner *sc, const char *p, size_t len)
+{
+	size_t e = trim_end(p, 0, len), ks, b;
+
+	if (!e || p[e - 1] != ':')
+		return NO_VERDICT;
+	for (e--; e > 0 && is_space((unsigned char)p[e - 1]);)
+		e--;
+	if (e < 3 || p[--e] != '"')
+		return NO_VERDICT;
+	for (ks = e; ks > 0 && e - ks < 128 && p[ks - 1] != '"' && p[ks - 1] != '\\' &&
+		     (unsigned char)p[ks - 1] >= ' ';)
+		ks--;
+	if (!ks || ks == e || p[ks - 1] != '"')
+		return NO_VERDICT;
+	for (b = ks - 1; b > 0 && is_space((unsigned char)p[b - 1]);)
+		b--;
+	if (b && p[b - 1] != '{' && p[b - 1] != ',')
+		return NO_VERDICT;
+	return classify(sc, p + ks, e - ks, NULL);
+}
+
+/* The value that starts a line below such a key: a string closed on the line, or a number. */
+static void json_value_at_start(struct scanner *sc, struct name_verdict v, const char *p, size_t len)
+{
+	size_t k = 0, e, vs, ve;
+
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k < len && p[k] == '"') {
+		for (e = k + 1; e < len && p[e] != '"'; e++)
+			if (p[e] == '\\')
+				e++;
+		if (e >= len)
+			return;
+		vs = k + 1;
+		ve = e++;
+	} else {
+		for (e = k; e < len && ((p[e] >= '0' && p[e] <= '9') || strchr("+-.eE", p[e])); e++)
+			;
+		vs = k;
+		ve = e;
+	}
+	while (e < len && is_space((unsigned char)p[e]))
+		e++;
+	if (ve > vs && (e == len || strchr(",}]", p[e]))) /* a token ends the value */
+		judge_value(sc, v, p, vs, ve);
+}
+
 int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 		struct rbuf *out, uint64_t lineno, unsigned flags)
 {
@@ -2829,8 +3018,13 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		netrc_record(sc, tc, p, len);
 	else if (tc->fmt == F_PGPASS)
 		pgpass_record(sc, p, len);
-	else if ((flags & SR_LINE_KV) && !sc->no_triggers)
+	else if ((flags & SR_LINE_KV) && !sc->no_triggers) {
+		if (tc->next_kind == NX_JSON)
+			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
+	}
+	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
+		tc->next_kind = NX_NONE; /* the line below the key is read */
 	sc->no_assign = flags & SR_NO_ASSIGN;
 	if (!sc->no_triggers)
 		find_triggers(sc, tc, p, len);
@@ -3034,8 +3228,11 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		if (rc < 0)
 			return -1;
-		if (rc > 0)
+		if (rc > 0) {
+			if (tc->next_kind == NX_JSON)
+				tc->next_kind = NX_NONE; /* an object or array was the value */
 			goto newline;
+		}
 	}
 	if (tc->fmt == F_JSON)
 		rc = json_redact_line(sc, p, len, out, lineno);
@@ -3043,6 +3240,15 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		rc = scan_record(sc, tc, p, len, out, lineno, SR_LINE_KV);
 	if (rc)
 		return -1;
+	if ((tc->fmt == F_TEXT || tc->fmt == F_JSONL) && !tc->embedded && tc->state == TS_NONE) {
+		struct name_verdict v = json_key_at_end(sc, p, len);
+
+		if (v.cls != NC_NONE) {
+			tc->next_kind = NX_JSON;
+			tc->next = v;
+			tc->next_col = 0;
+		}
+	}
 newline:
 	if (nl)
 		rbuf_addch(out, '\n');

@@ -600,7 +600,12 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    a->pair.cls != b->pair.cls ||
 	    (a->pair.cls != NC_NONE &&
 	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths ||
-	      a->pair.counts != b->pair.counts || a->pair_col != b->pair_col)))
+	      a->pair.counts != b->pair.counts || a->pair_col != b->pair_col)) ||
+	    a->next_kind != b->next_kind ||
+	    (a->next_kind != NX_NONE &&
+	     (a->next.cls != b->next.cls || a->next.rule != b->next.rule ||
+	      a->next.not_paths != b->next.not_paths || a->next.counts != b->next.counts ||
+	      a->next_col != b->next_col)))
 		return false;
 	return a->state == TS_NONE ||
 	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
@@ -1022,6 +1027,7 @@ static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struc
 			s->tc.k8s_secret = yaml_doc_is_secret(held.buf + pos, end - pos);
 			s->tc.k8s_data = false;
 			s->tc.pair.cls = NC_NONE;
+			s->tc.next_kind = NX_NONE;
 		}
 		rc = feed_lines(s, held.buf + pos, end - pos, err);
 		pos = end;

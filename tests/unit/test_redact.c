@@ -317,11 +317,16 @@ static void a_large_json_document_is_redacted_line_by_line(void **state)
 	struct redact_report r;
 
 	strbuf_addstr(&in, "[\n");
+	/* a pair's value before its name (ECS), judged by the name later on its line */
+	strbuf_addstr(&in, "  {\"value\": \"EcsLinePw1\", \"name\": \"DB_PASSWORD\"}, "
+			   "{\"value\": \"30\", \"name\": \"TIMEOUT\"},\n");
 	while (in.len < REDACT_DOC_MAX + 1000)
 		strbuf_addstr(&in, "  {\"password\": \"s3cr3tvalue\", \"n\": 1, \"msg\": \"a \\\"q\\\"\"},\n");
 	strbuf_addstr(&in, "  {}\n]\n");
 	redact_buf(e, "big.json", in.buf, in.len, NULL, &out, &r);
 	assert_null(strstr(out.buf, "s3cr3tvalue"));
+	assert_non_null(strstr(out.buf, "  {\"value\": \"[REDACTED:password]\", \"name\": "
+				"\"DB_PASSWORD\"}, {\"value\": \"30\", \"name\": \"TIMEOUT\"},\n"));
 	assert_non_null(strstr(out.buf, "{\"password\": \"[REDACTED:password]\", \"n\": 1, "
 				"\"msg\": \"a \\\"q\\\"\"},\n"));
 	assert_string_equal(r.format, "json");
@@ -498,6 +503,8 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 		"{\"log\":\"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\\n\",\"stream\":\"stdout\"}",
 		"{\"log\":\"-----END PRIVATE KEY-----\\n\",\"stream\":\"stdout\"}",
 		"",
+		"  \"client_secret\":",
+		"    \"Cl1entS3cretValue\",",
 	};
 	unsigned seed = 7;
 
@@ -507,11 +514,11 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 
 		/* a multi-line construct comes whole most of the time, cut short sometimes */
 		strbuf_addf(sb, "%s\n", lines[k]);
-		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28)
+		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28 || k == 32)
 			for (size_t j = k + 1; j < sizeof(lines) / sizeof(lines[0]) && rand_r(&seed) % 8;
 			     j++) {
 				strbuf_addf(sb, "%s\n", lines[j]);
-				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30)
+				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30 || j == 33)
 					break;
 			}
 	}
