@@ -1360,9 +1360,21 @@ static const struct cli_tool {
 	struct cli_opt opts[4];
 	const char *arg_letters;    /* its short options with a value, if it reads "-sSu" as -s -S -u */
 } cli_tools[] = {
-	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL }, /* "-p" alone prompts */
-	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL },
-	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	/*
+	 * "-p" alone prompts. Each of the MySQL tools gives some letters a
+	 * value of their own (the client's -e is a query, mysqldump's -e a
+	 * flag): the client and mysqldump are told apart, and the others know
+	 * only the letters that take a value in all of them (at worst a value
+	 * holding a 'p' is taken for a password).
+	 */
+	{ "mysql", 0, false, NULL, { { "-p", CO_ATTACHED } }, "DehPSu#" },
+	{ "mysqldump", 0, false, NULL, { { "-p", CO_ATTACHED } }, "hPrSTuw#" },
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, "hPSu#" },
+	{ "mariadb", 0, false, NULL, { { "-p", CO_ATTACHED } }, "DehPSu#" },
+	{ "mariadb-dump", 0, false, NULL, { { "-p", CO_ATTACHED } }, "hPrSTuw#" },
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, "hPSu#" },
+	/* -e (1.10: -e[VAR]) reads the password from the environment */
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, "dfpP" },
 	{ "curl", 0, false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
@@ -1373,11 +1385,11 @@ static const struct cli_tool {
 	{ "smbclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	}, NULL },
+	}, "AbcdDiIlLmMnOpRsStTW" }, /* Samba's popt: its own, common, older (-i, -S) */
 	{ "rpcclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	}, NULL },
+	}, "AcdiIlmnOpRsSW" },
 	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
 	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
 	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
@@ -1504,18 +1516,20 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
 		const struct cli_tool *c = &cli_tools[t];
+		size_t cn = strlen(c->name);
 
-		if (strlen(c->name) == c->skip + n && mem_ieq(p + i, c->name + c->skip, n) &&
-		    i >= c->skip && mem_ieq(p + i - c->skip, c->name, c->skip))
-			tool = c;
+		/* the trigger is c->name from skip on: the whole name is there, then a space */
+		if (i >= c->skip && cn >= c->skip + n && cn - c->skip <= len - i &&
+		    mem_ieq(p + i - c->skip, c->name, cn) &&
+		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn])))
+			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
 		return;
-	k = i + n;
 	i -= tool->skip;
-	if ((i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')) ||
-	    (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
-		return; /* "curl/8.5.0" is a user agent */
+	k = i + strlen(tool->name);
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
+		return;
 	if (tool->args) {
 		tool->args(sc, p, len, k);
 		return;
