@@ -756,6 +756,54 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 	return false;
 }
 
+/* How the rest of an XML start tag's line reads (xml_tag_rest()). */
+enum xml_tag {
+	XT_NONE,   /* not as attributes */
+	XT_OPEN,   /* attributes, whole, to the line's end: the tag goes on below */
+	XT_CLOSED, /* attributes, then the tag's ">" or "/>" */
+};
+
+/*
+ * The rest of an XML start tag from j, on a line of its own or after the
+ * name of a secret (<add key="DbPassword" then value="x" /> below). *vs,
+ * *ve: the value of its value= attribute, if it has one (else *ve is 0).
+ */
+static enum xml_tag xml_tag_rest(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	*vs = *ve = 0;
+	for (;;) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (j == len)
+			return XT_OPEN;
+		if (p[j] == '>' || (p[j] == '/' && j + 1 < len && p[j + 1] == '>'))
+			return XT_CLOSED;
+		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
+		     j++)
+			;
+		ae = j;
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j >= len || p[j] != '=')
+			return XT_NONE;
+		for (j++; j < len && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= len || (p[j] != '"' && p[j] != '\''))
+			return XT_NONE;
+		close = memchr(p + j + 1, p[j], len - j - 1);
+		if (!close)
+			return XT_NONE; /* a value over several lines: not followed */
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5) && !*ve) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+		}
+		j = (size_t)(close - p) + 1;
+	}
+}
+
 /*
  * The value= attribute before the key= or name= attribute whose value, the
  * name at ns, names a secret, in the same tag (<add value="x" key="DbPassword"/>).
@@ -873,6 +921,44 @@ static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verd
 	tc->qlines = 0;
 }
 
+/*
+ * A start tag of an XML file whose key= or name= names a secret, and which
+ * goes on below the line without a value= yet (<add key="DbPassword" then
+ * value="x" /> below): the lines below are read for it (TS_XML_TAG), up to
+ * the tag's end. j is just after the name's closing quote.
+ */
+static void xml_tag_lines(struct textctx *tc, struct name_verdict v, const char *p, size_t len,
+			  size_t j)
+{
+	size_t vs, ve;
+
+	if (!tc->xml || tc->embedded || tc->fmt != F_TEXT || tc->state != TS_NONE ||
+	    xml_tag_rest(p, len, j, &vs, &ve) != XT_OPEN)
+		return;
+	tc->state = TS_XML_TAG;
+	tc->tag = v;
+	tc->qlines = 0;
+}
+
+/*
+ * A line in TS_XML_TAG, from its first non-blank j: more of the tag's
+ * attributes, whose value= goes with the name that began the state. True
+ * when the line was the tag's; false when it is not as attributes (a tag
+ * left open ends there, and the line is read as any other).
+ */
+static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 size_t j)
+{
+	size_t vs, ve;
+	enum xml_tag t = xml_tag_rest(p, len, j, &vs, &ve);
+
+	if (ve)
+		judge_value(sc, tc->tag, p, vs, ve);
+	if (t != XT_OPEN || ve || ++tc->qlines >= QUOTE_MAX_LINES)
+		tc->state = TS_NONE;
+	return t != XT_NONE;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -953,6 +1039,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			judge_value(sc, v, p, vs, ve);
 			if (cdata_open(p, len, vs, ve))
 				cdata_lines(sc, tc, v, had);
+		} else if (attr) {
+			xml_tag_lines(tc, v, p, len, j);
 		}
 		return;
 	}
@@ -2106,6 +2194,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	indent = j;
+	if (tc->state == TS_XML_TAG && xml_tag_line(sc, tc, p, len, j))
+		return;
 	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
 		xml_start_line(sc, tc, p, len, j);
 		return;
@@ -2947,6 +3037,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		break;
 	}
+	case TS_XML_TAG: /* its lines are read as any other, and by xml_tag_line() */
 	case TS_NONE:
 		break;
 	}
