@@ -959,6 +959,33 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 	return t != XT_NONE;
 }
 
+/*
+ * Does the quote at p[j], after the name at ns and its '=', close a string
+ * literal that the name is in, an operator following ('password = ' + y,
+ * "password: " . $pw, 'pw=' || x, "password =", pw)? Then it opens no value.
+ * The name is in a literal when the quote comes an odd number of times before
+ * it on the line. A quoted value may start with an operator ("+Xy7") where an
+ * apostrophe stands before ("don't: password='+Xy7'"): such a value is kept
+ * only when its quote closes nowhere on the line, or after a space ("' + y + '").
+ */
+static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
+{
+	size_t k, quotes = 0;
+
+	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
+		return false;
+	for (k = 0; k < ns; k++)
+		quotes += p[k] == p[j];
+	if (!(quotes & 1))
+		return false;
+	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
+		;
+	if (k >= len || !strchr("+.|&,);", p[k]) || !p[k] ||
+	    (p[k] == '|' && (k + 1 >= len || p[k + 1] != '|')))
+		return false;
+	return k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1046,6 +1073,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (literal_ends(p, len, ns, j))
+		return; /* x = 'password = ' + y: code, and no value */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
