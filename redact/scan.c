@@ -276,8 +276,9 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 			return k;
 		if ((c == '&' || c == ';' || c == ',') &&
 		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
+		     (p[k + 1] && strchr("\"'`", p[k + 1])) ||
 		     assignment_at(p + k + 1, len - k - 1)))
-			return k;
+			return k; /* "...;Password=x;" ends at its last ';', as at a next "name=" */
 	}
 	return len;
 }
