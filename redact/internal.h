@@ -407,6 +407,7 @@ enum text_state {
 	TS_QUOTE,    /* a quoted secret value spanning lines */
 	TS_XML,      /* an XML element of a secret, its text (or CDATA) on the lines below its start tag */
 	TS_COUNTED,  /* a counted body (PuTTY's "Private-Lines: N"): its base64 lines go */
+	TS_XML_TAG,  /* a start tag naming a secret (key="DbPassword") whose value= is on a line below */
 };
 
 enum fmt {
@@ -431,7 +432,7 @@ struct textctx {
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
-	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far */
+	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far; TS_XML_TAG: lines read */
 	bool cdata;          /* TS_XML: the text is a CDATA section, which "]]>" ends */
 	unsigned left;       /* TS_COUNTED: body lines still to come */
 	uint8_t pem_words;   /* TS_PEM: words before "-----BEGIN" on its line (a log line's prefix)... */
@@ -463,6 +464,7 @@ struct textctx {
 	enum next_kind { NX_NONE, NX_JSON, NX_ITEM, NX_KEY } next_kind;
 	struct name_verdict next;
 	size_t next_col;
+	struct name_verdict tag; /* TS_XML_TAG: the verdict on the name its value= goes with */
 };
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */

@@ -440,7 +440,9 @@ static const char *const placeholder_words[] = {
 	"todo", "fixme", "dummy", "placeholder", "example", "sample", "default", "required",
 	"optional", "expired", "invalid", "missing", "present", "provided", "revoked", "refreshed",
 	"valid", "ok", "bearer", "basic", "set", "changed", "accepted", "rejected", "denied",
-	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6", NULL,
+	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6",
+	/* a sentence's verb: "password = is empty", "password = was not set" */
+	"is", "was", "are", "were", "has", "not", "must", "cannot", "should", NULL,
 };
 
 /* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */

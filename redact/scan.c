@@ -276,8 +276,9 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 			return k;
 		if ((c == '&' || c == ';' || c == ',') &&
 		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
+		     (p[k + 1] && strchr("\"'`", p[k + 1])) ||
 		     assignment_at(p + k + 1, len - k - 1)))
-			return k;
+			return k; /* "...;Password=x;" ends at its last ';', as at a next "name=" */
 	}
 	return len;
 }
@@ -756,6 +757,54 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 	return false;
 }
 
+/* How the rest of an XML start tag's line reads (xml_tag_rest()). */
+enum xml_tag {
+	XT_NONE,   /* not as attributes */
+	XT_OPEN,   /* attributes, whole, to the line's end: the tag goes on below */
+	XT_CLOSED, /* attributes, then the tag's ">" or "/>" */
+};
+
+/*
+ * The rest of an XML start tag from j, on a line of its own or after the
+ * name of a secret (<add key="DbPassword" then value="x" /> below). *vs,
+ * *ve: the value of its value= attribute, if it has one (else *ve is 0).
+ */
+static enum xml_tag xml_tag_rest(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	*vs = *ve = 0;
+	for (;;) {
+		size_t as, ae;
+		const char *close;
+
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (j == len)
+			return XT_OPEN;
+		if (p[j] == '>' || (p[j] == '/' && j + 1 < len && p[j + 1] == '>'))
+			return XT_CLOSED;
+		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
+		     j++)
+			;
+		ae = j;
+		while (j < len && is_space((unsigned char)p[j]))
+			j++;
+		if (ae == as || j >= len || p[j] != '=')
+			return XT_NONE;
+		for (j++; j < len && is_space((unsigned char)p[j]); j++)
+			;
+		if (j >= len || (p[j] != '"' && p[j] != '\''))
+			return XT_NONE;
+		close = memchr(p + j + 1, p[j], len - j - 1);
+		if (!close)
+			return XT_NONE; /* a value over several lines: not followed */
+		if (ae - as == 5 && mem_ieq(p + as, "value", 5) && !*ve) {
+			*vs = j + 1;
+			*ve = (size_t)(close - p);
+		}
+		j = (size_t)(close - p) + 1;
+	}
+}
+
 /*
  * The value= attribute before the key= or name= attribute whose value, the
  * name at ns, names a secret, in the same tag (<add value="x" key="DbPassword"/>).
@@ -901,6 +950,71 @@ static void list_item(struct scanner *sc, const char *p, size_t len, size_t ns, 
 		judge_value(sc, v, p, j + 1, k);
 }
 
+/*
+ * A start tag of an XML file whose key= or name= names a secret, and which
+ * goes on below the line without a value= yet (<add key="DbPassword" then
+ * value="x" /> below): the lines below are read for it (TS_XML_TAG), up to
+ * the tag's end. j is just after the name's closing quote.
+ */
+static void xml_tag_lines(struct textctx *tc, struct name_verdict v, const char *p, size_t len,
+			  size_t j)
+{
+	size_t vs, ve;
+
+	if (!tc->xml || tc->embedded || tc->fmt != F_TEXT || tc->state != TS_NONE ||
+	    xml_tag_rest(p, len, j, &vs, &ve) != XT_OPEN)
+		return;
+	tc->state = TS_XML_TAG;
+	tc->tag = v;
+	tc->qlines = 0;
+}
+
+/*
+ * A line in TS_XML_TAG, from its first non-blank j: more of the tag's
+ * attributes, whose value= goes with the name that began the state. True
+ * when the line was the tag's; false when it is not as attributes (a tag
+ * left open ends there, and the line is read as any other).
+ */
+static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			 size_t j)
+{
+	size_t vs, ve;
+	enum xml_tag t = xml_tag_rest(p, len, j, &vs, &ve);
+
+	if (ve)
+		judge_value(sc, tc->tag, p, vs, ve);
+	if (t != XT_OPEN || ve || ++tc->qlines >= QUOTE_MAX_LINES)
+		tc->state = TS_NONE;
+	return t != XT_NONE;
+}
+
+/*
+ * Does the quote at p[j], after the name at ns and its '=', close a string
+ * literal that the name is in, an operator following ('password = ' + y,
+ * "password: " . $pw, 'pw=' || x, "password =", pw)? Then it opens no value.
+ * The name is in a literal when the quote comes an odd number of times before
+ * it on the line. A quoted value may start with an operator ("+Xy7") where an
+ * apostrophe stands before ("don't: password='+Xy7'"): such a value is kept
+ * only when its quote closes nowhere on the line, or after a space ("' + y + '").
+ */
+static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
+{
+	size_t k, quotes = 0;
+
+	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
+		return false;
+	for (k = 0; k < ns; k++)
+		quotes += p[k] == p[j];
+	if (!(quotes & 1))
+		return false;
+	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
+		;
+	if (k >= len || !strchr("+.|&,);", p[k]) || !p[k] ||
+	    (p[k] == '|' && (k + 1 >= len || p[k + 1] != '|')))
+		return false;
+	return k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -994,11 +1108,15 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			judge_value(sc, v, p, vs, ve);
 			if (cdata_open(p, len, vs, ve))
 				cdata_lines(sc, tc, v, had);
+		} else if (attr) {
+			xml_tag_lines(tc, v, p, len, j);
 		}
 		return;
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (literal_ends(p, len, ns, j))
+		return; /* x = 'password = ' + y: code, and no value */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
@@ -1401,9 +1519,21 @@ static const struct cli_tool {
 	struct cli_opt opts[4];
 	const char *arg_letters;    /* its short options with a value, if it reads "-sSu" as -s -S -u */
 } cli_tools[] = {
-	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL }, /* "-p" alone prompts */
-	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, NULL },
-	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	/*
+	 * "-p" alone prompts. Each of the MySQL tools gives some letters a
+	 * value of their own (the client's -e is a query, mysqldump's -e a
+	 * flag): the client and mysqldump are told apart, and the others know
+	 * only the letters that take a value in all of them (at worst a value
+	 * holding a 'p' is taken for a password).
+	 */
+	{ "mysql", 0, false, NULL, { { "-p", CO_ATTACHED } }, "DehPSu#" },
+	{ "mysqldump", 0, false, NULL, { { "-p", CO_ATTACHED } }, "hPrSTuw#" },
+	{ "mysql", 0, true, NULL, { { "-p", CO_ATTACHED } }, "hPSu#" },
+	{ "mariadb", 0, false, NULL, { { "-p", CO_ATTACHED } }, "DehPSu#" },
+	{ "mariadb-dump", 0, false, NULL, { { "-p", CO_ATTACHED } }, "hPrSTuw#" },
+	{ "mariadb", 0, true, NULL, { { "-p", CO_ATTACHED } }, "hPSu#" },
+	/* -e (1.10: -e[VAR]) reads the password from the environment */
+	{ "sshpass", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, "dfpP" },
 	{ "curl", 0, false, NULL, {
 		{ "-u", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
@@ -1414,11 +1544,11 @@ static const struct cli_tool {
 	{ "smbclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	}, NULL },
+	}, "AbcdDiIlLmMnOpRsStTW" }, /* Samba's popt: its own, common, older (-i, -S) */
 	{ "rpcclient", 0, false, NULL, {
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_PERCENT },
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_PERCENT },
-	}, NULL },
+	}, "AcdiIlmnOpRsSW" },
 	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
 	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
 	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
@@ -1559,18 +1689,20 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
 		const struct cli_tool *c = &cli_tools[t];
+		size_t cn = strlen(c->name);
 
-		if (strlen(c->name) == c->skip + n && mem_ieq(p + i, c->name + c->skip, n) &&
-		    i >= c->skip && mem_ieq(p + i - c->skip, c->name, c->skip))
-			tool = c;
+		/* the trigger is c->name from skip on: the whole name is there, then a space */
+		if (i >= c->skip && cn >= c->skip + n && cn - c->skip <= len - i &&
+		    mem_ieq(p + i - c->skip, c->name, cn) &&
+		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn])))
+			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
 		return;
-	k = i + n;
 	i -= tool->skip;
-	if ((i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_')) ||
-	    (!tool->prefix && k < len && !is_space((unsigned char)p[k])))
-		return; /* "curl/8.5.0" is a user agent */
+	k = i + strlen(tool->name);
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
+		return;
 	if (tool->args) {
 		tool->args(sc, p, len, k);
 		return;
@@ -2356,6 +2488,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
 	indent = j;
+	if (tc->state == TS_XML_TAG && xml_tag_line(sc, tc, p, len, j))
+		return;
 	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
 		xml_start_line(sc, tc, p, len, j);
 		return;
@@ -3188,6 +3322,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		break;
 	}
+	case TS_XML_TAG: /* its lines are read as any other, and by xml_tag_line() */
 	case TS_NONE:
 		break;
 	}

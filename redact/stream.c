@@ -612,7 +612,10 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 		a->label_done == b->label_done && a->continued == b->continued &&
 		a->quoted_label == b->quoted_label && a->qlines == b->qlines && a->cdata == b->cdata &&
 		a->pem_words == b->pem_words && a->pem_shape == b->pem_shape &&
-		a->pem_key == b->pem_key && a->left == b->left);
+		a->pem_key == b->pem_key && a->left == b->left &&
+		(a->state != TS_XML_TAG ||
+		 (a->tag.cls == b->tag.cls && a->tag.rule == b->tag.rule &&
+		  a->tag.not_paths == b->tag.not_paths && a->tag.counts == b->tag.counts)));
 }
 
 /*
