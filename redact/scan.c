@@ -1411,6 +1411,14 @@ static bool b64_char(int c)
 	return is_alnum(c) || c == '+' || c == '/' || c == '=';
 }
 
+static bool b64_run(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!b64_char((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
 /* A line of base64 alone, indented or not. */
 static bool b64_line(const char *p, size_t len)
 {
@@ -1420,10 +1428,7 @@ static bool b64_line(const char *p, size_t len)
 		s++;
 	while (e > s && is_space((unsigned char)p[e - 1]))
 		e--;
-	for (size_t i = s; i < e; i++)
-		if (!b64_char((unsigned char)p[i]))
-			return false;
-	return e > s;
+	return e > s && b64_run(p + s, e - s);
 }
 
 /*
@@ -3233,12 +3238,17 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		const char *endm = mem_find(p, len, "-----END", 8);
 
 		if (endm) {
-			size_t skip = (size_t)(endm - p);
+			size_t skip = (size_t)(endm - p), ws = leading_ws(p, skip);
 
 			tc->state = TS_NONE;
-			if (tc->pem_words || tc->pem_key)
-				break; /* a logger's prefix, or a JSON line: scanned as usual */
-			rbuf_add(out, p, leading_ws(p, len));
+			/*
+			 * A logger's prefix, a JSON line, any text but the
+			 * body's last base64: scanned as usual (whether a
+			 * prefix was seen, a label in it decides).
+			 */
+			if (tc->pem_key || !b64_run(p + ws, skip - ws))
+				break;
+			rbuf_add(out, p, ws);
 			p += skip;
 			len -= skip;
 			break; /* the END line itself is scanned as usual */
