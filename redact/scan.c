@@ -703,6 +703,42 @@ static bool xml_name_attr(const char *p, size_t ns)
 }
 
 /*
+ * One attribute name="value" (or 'value') at *j: 1 with its name [*as, *ae)
+ * and its value [*vs, *ve), *j after it; 0 when no attribute stands there,
+ * -1 when its quote does not close before len.
+ */
+static int xml_attr(const char *p, size_t len, size_t *j, size_t *as, size_t *ae, size_t *vs,
+		    size_t *ve)
+{
+	size_t k = *j;
+	const char *close;
+
+	for (*as = k; k < len && p[k] && (is_alnum((unsigned char)p[k]) || strchr("_-:.", p[k])); k++)
+		;
+	*ae = k;
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (*ae == *as || k >= len || p[k] != '=')
+		return 0;
+	for (k++; k < len && is_space((unsigned char)p[k]); k++)
+		;
+	if (k >= len || (p[k] != '"' && p[k] != '\''))
+		return 0;
+	close = memchr(p + k + 1, p[k], len - k - 1);
+	if (!close)
+		return -1;
+	*vs = k + 1;
+	*ve = (size_t)(close - p);
+	*j = *ve + 1;
+	return 1;
+}
+
+static bool value_attr(const char *p, size_t as, size_t ae)
+{
+	return ae - as == 5 && mem_ieq(p + as, "value", 5);
+}
+
+/*
  * The value that goes with a name given in an XML attribute at ns, from j
  * (after the name's closing quote): the tag's value= attribute
  * (<add key="SmtpPassword" value="x"/>), or else the element's text when its
@@ -714,7 +750,6 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 
 	while (j < len) {
 		size_t as, ae;
-		const char *close;
 
 		while (j < len && is_space((unsigned char)p[j]))
 			j++;
@@ -732,27 +767,10 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 			return et && (size_t)(p + len - et) >= 2 + te - ts &&
 			       !memcmp(et + 2, p + ts, te - ts);
 		}
-		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
-		     j++)
-			;
-		ae = j;
-		while (j < len && is_space((unsigned char)p[j]))
-			j++;
-		if (ae == as || j + 1 >= len || p[j] != '=')
+		if (xml_attr(p, len, &j, &as, &ae, vs, ve) <= 0)
 			return false; /* "/>", or no attribute */
-		for (j++; j < len && is_space((unsigned char)p[j]); j++)
-			;
-		if (j >= len || (p[j] != '"' && p[j] != '\''))
-			return false;
-		close = memchr(p + j + 1, p[j], len - j - 1);
-		if (!close)
-			return false;
-		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
-			*vs = j + 1;
-			*ve = (size_t)(close - p);
+		if (value_attr(p, as, ae))
 			return true;
-		}
-		j = (size_t)(close - p) + 1;
 	}
 	return false;
 }
@@ -768,13 +786,13 @@ enum xml_tag {
  * The rest of an XML start tag from j, on a line of its own or after the
  * name of a secret (<add key="DbPassword" then value="x" /> below). *vs,
  * *ve: the value of its value= attribute, if it has one (else *ve is 0).
+ * (An attribute's value over several lines is not followed.)
  */
 static enum xml_tag xml_tag_rest(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
 {
 	*vs = *ve = 0;
 	for (;;) {
-		size_t as, ae;
-		const char *close;
+		size_t as, ae, s, e;
 
 		while (j < len && is_space((unsigned char)p[j]))
 			j++;
@@ -782,26 +800,12 @@ static enum xml_tag xml_tag_rest(const char *p, size_t len, size_t j, size_t *vs
 			return XT_OPEN;
 		if (p[j] == '>' || (p[j] == '/' && j + 1 < len && p[j + 1] == '>'))
 			return XT_CLOSED;
-		for (as = j; j < len && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j];
-		     j++)
-			;
-		ae = j;
-		while (j < len && is_space((unsigned char)p[j]))
-			j++;
-		if (ae == as || j >= len || p[j] != '=')
+		if (xml_attr(p, len, &j, &as, &ae, &s, &e) <= 0)
 			return XT_NONE;
-		for (j++; j < len && is_space((unsigned char)p[j]); j++)
-			;
-		if (j >= len || (p[j] != '"' && p[j] != '\''))
-			return XT_NONE;
-		close = memchr(p + j + 1, p[j], len - j - 1);
-		if (!close)
-			return XT_NONE; /* a value over several lines: not followed */
-		if (ae - as == 5 && mem_ieq(p + as, "value", 5) && !*ve) {
-			*vs = j + 1;
-			*ve = (size_t)(close - p);
+		if (value_attr(p, as, ae) && !*ve) {
+			*vs = s;
+			*ve = e;
 		}
-		j = (size_t)(close - p) + 1;
 	}
 }
 
@@ -814,34 +818,18 @@ static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
 	const char *lt = memrchr(p, '<', ns);
 	size_t j = lt ? (size_t)(lt - p) + 1 : ns;
 
-	while (j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])))
+	while (j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])) && p[j])
 		j++; /* the tag's name */
 	while (j < ns) {
 		size_t as, ae;
-		const char *close;
 
 		while (j < ns && is_space((unsigned char)p[j]))
 			j++;
-		for (as = j; j < ns && (is_alnum((unsigned char)p[j]) || strchr("_-:.", p[j])); j++)
-			;
-		ae = j;
-		while (j < ns && is_space((unsigned char)p[j]))
-			j++;
-		if (ae == as || j >= ns || p[j] != '=')
+		/* (a quote that does not close before ns: the name's own attribute) */
+		if (xml_attr(p, ns, &j, &as, &ae, vs, ve) <= 0)
 			return false;
-		for (j++; j < ns && is_space((unsigned char)p[j]); j++)
-			;
-		if (j >= ns || (p[j] != '"' && p[j] != '\''))
-			return false;
-		close = memchr(p + j + 1, p[j], ns - j - 1);
-		if (!close)
-			return false; /* the name's own attribute: no value= before it */
-		if (ae - as == 5 && mem_ieq(p + as, "value", 5)) {
-			*vs = j + 1;
-			*ve = (size_t)(close - p);
+		if (value_attr(p, as, ae))
 			return true;
-		}
-		j = (size_t)(close - p) + 1;
 	}
 	return false;
 }
@@ -2313,6 +2301,17 @@ static bool inner_secret_name(const struct scanner *sc, const char *p, size_t le
 	       classify(sc, p, i, NULL).cls != NC_NONE;
 }
 
+/* The lines below a key at column indent, more indented, go (TS_BLOCK), under one label. */
+static void block_below(struct textctx *tc, size_t indent, int rule, bool quoted_label)
+{
+	tc->state = TS_BLOCK;
+	tc->continued = false;
+	tc->quoted_label = quoted_label;
+	tc->indent = indent;
+	tc->rule = (uint16_t)rule;
+	tc->label_done = false;
+}
+
 /*
  * The value [vs, ve) of a line's key judged v (the key at column indent):
  * on the line, or on the lines below it (a block scalar, a Secret's value,
@@ -2326,12 +2325,7 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 
 	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
 		/* a Secret's value on the lines below its key: they all go */
-		tc->state = TS_BLOCK;
-		tc->continued = false;
-		tc->quoted_label = true;
-		tc->indent = indent;
-		tc->rule = (uint16_t)v.rule;
-		tc->label_done = false;
+		block_below(tc, indent, v.rule, true);
 		return;
 	}
 	if (v.cls == NC_NONE || vs >= ve)
@@ -2340,14 +2334,8 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		return; /* YAML's null, as "null" is */
 	if (!tc->embedded && (tc->fmt == F_TEXT || tc->fmt == F_YAML) &&
 	    is_block_indicator(p + vs, ve - vs)) {
-		if (v.cls == NC_STRONG || v.cls == NC_ALL) {
-			tc->state = TS_BLOCK;
-			tc->continued = false;
-			tc->quoted_label = false;
-			tc->indent = indent;
-			tc->rule = (uint16_t)v.rule;
-			tc->label_done = false;
-		}
+		if (v.cls == NC_STRONG || v.cls == NC_ALL)
+			block_below(tc, indent, v.rule, false);
 		return;
 	}
 	if (tc->fmt == F_TEXT && inner_secret_name(sc, p + vs, ve - vs))
