@@ -1616,9 +1616,18 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
 }
 
+static bool letters(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z'))
+			return false;
+	return true;
+}
+
 /*
  * htpasswd -b FILE USER PASSWORD, htpasswd -nb USER PASSWORD: in batch mode
- * (a 'b' among the flags) the last argument is the password.
+ * (a 'b' among the flags: a word of letters after its '-') the last
+ * argument is the password.
  */
 static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k)
 {
@@ -1628,7 +1637,7 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		if (skip) {
 			skip = false;
-		} else if (p[ws] == '-' && we - ws > 1 && !args) {
+		} else if (p[ws] == '-' && we - ws > 1 && !args && letters(p + ws + 1, we - ws - 1)) {
 			for (size_t f = ws + 1; f < we; f++) {
 				batch |= p[f] == 'b';
 				nofile |= p[f] == 'n';
