@@ -18,6 +18,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -66,8 +69,26 @@ static size_t lex_string(const char *p, size_t len, size_t i, bool *esc)
 
 	*esc = false;
 	for (i++; i < len; i++) {
-		unsigned char c = u[i];
+		unsigned char c;
 
+#ifdef __SSE2__
+		/* the next special byte among 16, where there are 16 */
+		if (len - i >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+			__m128i ctl = _mm_cmplt_epi8(_mm_xor_si128(v, _mm_set1_epi8((char)0x80)),
+						     _mm_set1_epi8((char)(0x20 ^ 0x80))); /* < 0x20 */
+			unsigned m = (unsigned)_mm_movemask_epi8(
+				_mm_or_si128(ctl, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+							       _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+
+			if (!m) {
+				i += 15;
+				continue;
+			}
+			i += (size_t)__builtin_ctz(m);
+		}
+#endif
+		c = u[i];
 		if (!str_special[c])
 			continue;
 		if (c == '"')
@@ -129,7 +150,8 @@ static enum jt jnext(struct jlex *lx, struct jtok *t)
 	const char *p = lx->p;
 	size_t i = lx->pos, e = 0;
 
-	while (i < lx->len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
+	while (i < lx->len && (unsigned char)p[i] <= ' ' &&
+	       (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) {
 		if (p[i] == '\n')
 			lx->line++;
 		i++;

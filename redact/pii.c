@@ -1181,12 +1181,13 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 	const char *p;
 
 	while (i < len && (p = memchr(t + i, ':', len - i))) {
-		size_t c = (size_t)(p - t), a = c, b = c;
+		size_t c = (size_t)(p - t), a = c, b = c + 1;
+		bool two = false; /* "::" (none before c, the run's first ':') */
 
 		while (a > 0 && is_v6_char(t[a - 1]))
 			a--;
-		while (b < len && is_v6_char(t[b]))
-			b++;
+		for (; b < len && is_v6_char(t[b]); b++)
+			two |= t[b] == ':' && t[b - 1] == ':';
 		/* Trim dots at the ends (sentence punctuation, or "x.y:" in a file name). */
 		while (a < b && t[a] == '.')
 			a++;
@@ -1197,14 +1198,8 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		 * A MAC has 17 characters (41 for two and a type); an IPv6 address
 		 * 15 at least, or "::": most colon runs are times (12:34:56).
 		 */
-		if (b - a < 15) {
-			size_t k = a;
-
-			while (k + 1 < b && !(t[k] == ':' && t[k + 1] == ':'))
-				k++;
-			if (k + 1 >= b)
-				continue;
-		}
+		if (b - a < 15 && !two)
+			continue;
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')) ||
 		    (b + 1 < len && (t[b] == '.' || t[b] == '/') && (is_word(t[b + 1]) || t[b + 1] == '/') &&
@@ -1546,8 +1541,8 @@ static bool in_hex_dump(const char *t, size_t len, const struct numtok *nt)
 
 /*
  * Can a card number, SSN or phone number start at the digit t[i], given the
- * end j of its run of digits? The first tests of number_at(), without a call:
- * most numbers are short and alone (pids, ports, counts).
+ * end j of its run of digits? The first tests of number_at() for a digit,
+ * made by the caller: most numbers are short and alone (pids, ports, counts).
  */
 static bool number_maybe(const char *t, size_t len, size_t i, size_t j)
 {
@@ -1558,25 +1553,31 @@ static bool number_maybe(const char *t, size_t len, size_t i, size_t j)
 }
 
 /*
- * Do the groups of digits at t[i] (a digit) hold 9 digits or more, or start
- * with "000"? Otherwise read_groups() would find no number (see below)
- * and nothing to claim. Groups: runs of digits with one ' ', '-' or '.'
- * between them.
+ * Do the groups of digits at t[i] (a digit; the first group ends at j) hold
+ * 9 digits or more, or start with "000"? Otherwise read_groups() would find
+ * no number (see below) and nothing to claim. Groups: runs of digits with
+ * one ' ', '-' or '.' between them.
  */
-static bool number_digits_maybe(const char *t, size_t len, size_t i)
+static bool number_digits_maybe(const char *t, size_t len, size_t i, size_t j)
 {
-	unsigned n = 0, zeros = 0;
+	size_t n = j - i;
 
-	for (;;) {
-		for (; i < len && is_digit(t[i]); i++, n++)
-			zeros += n < 3 && t[i] == '0';
-		if (n >= 9 || zeros == 3)
-			return true;
-		if (i + 1 < len && (t[i] == ' ' || t[i] == '-' || t[i] == '.') && is_digit(t[i + 1]))
-			i++;
-		else
-			return false;
+	while (n < 9) {
+		if (!(j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') && is_digit(t[j + 1]))) {
+			/* all the groups, fewer than 9 digits: do the first three read "000"? */
+			for (unsigned z = 0; n >= 3 && z < 3; i++) {
+				if (!is_digit(t[i]))
+					continue;
+				if (t[i] != '0')
+					return false;
+				z++;
+			}
+			return n >= 3;
+		}
+		for (j++; j < len && is_digit(t[j]); j++)
+			n++;
 	}
+	return true;
 }
 
 /*
@@ -1607,29 +1608,24 @@ static size_t plus_short_end(const char *t, size_t len, size_t i)
 }
 
 /*
- * A card number, SSN or phone number starting at t[i] (a digit, '+' or '('
- * at a word start). Returns where it ends, or i.
+ * A card number, SSN or phone number starting at t[i] (a word start): a
+ * digit whose run ends at j, for which number_maybe() holds, or '+' or '('
+ * (j = i). Returns where it ends, or i.
  */
-static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size_t i, uint32_t enabled)
+static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size_t i, size_t j,
+			uint32_t enabled)
 {
 	struct numtok nt, *cur = &nt;
-	size_t j = i, all_end;
+	size_t all_end;
 	unsigned all;
 	bool owns;
 
-	if (i > 0 && (t[i - 1] == '.' || t[i - 1] == '+' || (t[i - 1] == '-' && is_digit(t[i]))))
+	if (j == i) {
+		if ((i > 0 && (t[i - 1] == '.' || t[i - 1] == '+')) || !(i + 1 < len && is_digit(t[i + 1])))
+			return i;
+	} else if (!number_digits_maybe(t, len, i, j)) {
 		return i;
-	if (!is_digit(t[i]) && !(i + 1 < len && is_digit(t[i + 1])))
-		return i;
-	/* Most numbers are short and alone (pids, ports, counts): no need to look closer. */
-	while (j < len && is_digit(t[j]))
-		j++;
-	if (j - i < 8 && is_digit(t[i]) &&
-	    !(j + 1 < len && (t[j] == ' ' || t[j] == '-' || t[j] == '.') &&
-	      (is_digit(t[j + 1]) || t[j + 1] == ' ')))
-		return i;
-	if (is_digit(t[i]) && !number_digits_maybe(t, len, i))
-		return i;
+	}
 	if (t[i] == '+' && (j = plus_short_end(t, len, i))) {
 		claim(scr, i, j);
 		return j;
@@ -2384,7 +2380,7 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 			if ((en & (1u << PII_IPV4)) && j - i <= 3 && j < len && t[j] == '.')
 				e = ipv4_at(scr, t, len, i);
 			if (e == i && (en & numbers) && number_maybe(t, len, i, j))
-				e = number_at(scr, t, len, i, en);
+				e = number_at(scr, t, len, i, j, en);
 			if (e == i && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
 				e = mac_other_at(scr, t, len, i);
 		} else if (c & C_ALPHA) {
@@ -2393,7 +2389,7 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 			if (e == i && (c & C_HEX) && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
 				e = mac_other_at(scr, t, len, i);
 		} else if ((t[i] == '+' || t[i] == '(') && (en & numbers)) {
-			e = number_at(scr, t, len, i, en);
+			e = number_at(scr, t, len, i, i, en);
 		}
 		if (e == i && (c & C_TRIG) && (en & (1u << PII_USERNAME)) && trigger_second(t, len, i) &&
 		    user_trigger(t, len, i)) {

@@ -880,6 +880,12 @@ static int submit(struct redact_stream *s, size_t n, struct redact_err *err)
 	c->in = s->in;
 	s->in = t;
 	rbuf_reset(&s->in);
+	/*
+	 * More is coming (a partial line follows): this buffer will grow as
+	 * large as the one that goes, so at once rather than by doubling.
+	 */
+	if (c->in.len > n)
+		rbuf_grow(&s->in, c->in.alloc - 1);
 	rbuf_add(&s->in, c->in.buf + n, c->in.len - n);
 	if (s->in.oom)
 		return die_stream(s, err, "out of memory");
@@ -944,9 +950,15 @@ static int drain(struct redact_stream *s, struct redact_err *err)
 static int feed_lines(struct redact_stream *s, const char *p, size_t len, struct redact_err *err)
 {
 	while (len) {
-		size_t take = MIN(len, (size_t)LINE_BLOCK);
+		size_t take = MIN(len, (size_t)LINE_BLOCK), most = s->e->chunk_size + LINE_BLOCK;
 		const char *nl;
 
+		/*
+		 * Past a block, lines held for a chunk fill this buffer up to
+		 * a chunk and a block: grown to that at once, not by doubling.
+		 */
+		if (s->par && s->in.len >= LINE_BLOCK && s->in.len + take >= s->in.alloc && s->in.len < most)
+			rbuf_grow(&s->in, most - s->in.len);
 		rbuf_add(&s->in, p, take);
 		if (s->in.oom)
 			return die_stream(s, err, "out of memory");
