@@ -2293,6 +2293,109 @@ static void xml_start_line(struct scanner *sc, struct textctx *tc, const char *p
 }
 
 /*
+ * Web-server directives that give a header, a parameter or a variable its
+ * value, the name in the 2nd or 3rd word: nginx "proxy_set_header
+ * Authorization "Basic x";", "fastcgi_param DB_PASSWORD x;", "set $token x;",
+ * Apache "Header always set X-Api-Key x", "SetEnv DB_PASSWORD x", HAProxy
+ * "http-request set-header ...", Caddy "header_up ...". verbs: the words one
+ * of which comes between the directive and the name (after an optional
+ * "always" or "onsuccess"); dollar: the name is a variable, "$name".
+ */
+static const char *const header_verbs[] = { "set", "add", "append", "merge", "setifempty", NULL };
+static const char *const haproxy_verbs[] = { "set-header", "add-header", NULL };
+
+static const struct web_directive {
+	const char *word;
+	const char *const *verbs;
+	bool dollar;
+} web_directives[] = {
+	{ "proxy_set_header", NULL, false },
+	{ "grpc_set_header", NULL, false },
+	{ "add_header", NULL, false },
+	{ "add_trailer", NULL, false },
+	{ "fastcgi_param", NULL, false },
+	{ "uwsgi_param", NULL, false },
+	{ "scgi_param", NULL, false },
+	{ "header_up", NULL, false },
+	{ "header_down", NULL, false },
+	{ "SetEnv", NULL, false },
+	{ "Define", NULL, false },
+	{ "set", NULL, true },
+	{ "Header", header_verbs, false },
+	{ "RequestHeader", header_verbs, false },
+	{ "http-request", haproxy_verbs, false },
+	{ "http-response", haproxy_verbs, false },
+};
+
+/* The word at k (to a blank or ';'): its end. */
+static size_t directive_word(const char *p, size_t len, size_t k)
+{
+	while (k < len && !is_space((unsigned char)p[k]) && p[k] != ';')
+		k++;
+	return k;
+}
+
+static bool word_is(const char *p, size_t s, size_t e, const char *w)
+{
+	return e - s == strlen(w) && mem_ieq(p + s, w, e - s);
+}
+
+/* A web-server directive at j (see web_directives): true when it is one (its value judged). */
+static bool web_directive(struct scanner *sc, const char *p, size_t len, size_t j)
+{
+	const struct web_directive *d = NULL;
+	size_t e = directive_word(p, len, j), ns, ne, vs, ve;
+	struct name_verdict v;
+
+	for (size_t i = 0; i < sizeof(web_directives) / sizeof(web_directives[0]); i++)
+		if (word_is(p, j, e, web_directives[i].word))
+			d = &web_directives[i];
+	if (!d || e >= len || !is_space((unsigned char)p[e]))
+		return false;
+	ns = skip_blanks(p, len, e);
+	if (d->verbs) {
+		const char *const *w;
+
+		ne = directive_word(p, len, ns);
+		if (word_is(p, ns, ne, "always") || word_is(p, ns, ne, "onsuccess"))
+			ne = directive_word(p, len, ns = skip_blanks(p, len, ne));
+		for (w = d->verbs; *w && !word_is(p, ns, ne, *w); w++)
+			;
+		if (!*w)
+			return false;
+		ns = skip_blanks(p, len, ne);
+	}
+	if (d->dollar) {
+		if (ns >= len || p[ns] != '$')
+			return false;
+		ns++;
+	} else if (ns < len && (p[ns] == '"' || p[ns] == '\'')) {
+		ns++;
+	}
+	for (ne = ns; ne < len && name_char((unsigned char)p[ne]); ne++)
+		;
+	if (ne == ns || ne >= len || !(is_space((unsigned char)p[ne]) || p[ne] == '"' || p[ne] == '\''))
+		return false;
+	vs = skip_blanks(p, len, ne + !is_space((unsigned char)p[ne]));
+	if (vs >= len || p[vs] == ';')
+		return true;
+	if (p[vs] == '"' || p[vs] == '\'') {
+		const char *q = memchr(p + vs + 1, p[vs], len - vs - 1);
+
+		ve = q ? (size_t)(q - p) : len;
+		vs++;
+	} else {
+		ve = directive_word(p, len, vs);
+	}
+	if (mem_find(p + vs, ve - vs, "%{", 2))
+		return true; /* Apache's "%{VAR}e": filled in from elsewhere */
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls != NC_NONE && ve > vs)
+		judge_value(sc, v, p, vs, ve);
+	return true;
+}
+
+/*
  * Does the value start with a name of a secret and ": " ("token: x")? Then
  * it is that name's, not the outer one's: the first pass judged "token: x"
  * whole under the outer name, a second pass, with x now a label after a
@@ -2496,6 +2599,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		xml_start_line(sc, tc, p, len, j);
 		return;
 	}
+	if ((tc->fmt == F_TEXT || tc->fmt == F_INI) && !tc->xml && !tc->embedded &&
+	    web_directive(sc, p, len, j))
+		return;
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
