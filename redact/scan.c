@@ -1003,6 +1003,69 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 	return k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1);
 }
 
+/*
+ * Calls that give a name (their first argument, quoted) its value (the
+ * second, a literal): PHP define('DB_PASSWORD', 'x') and ini_set(), Java
+ * System.setProperty("...Password", "x") and props.put(), os.Setenv(),
+ * setHeader("Authorization", "..."). Names compared without case.
+ */
+static const char *const setter_calls[] = {
+	"define", "ini_set", "setproperty", "put", "set", "add", "setenv", "putenv", "put_env",
+	"setdefault", "setenvironmentvariable", "setheader", "addheader", "setrequestproperty",
+	"addrequestproperty", "setitem", NULL,
+};
+
+/* Is the name whose first byte (its quote, if quoted) is at os the first argument of a setter call? */
+static bool setter_arg(const char *p, size_t os)
+{
+	size_t e = os, s;
+
+	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	if (e == 0 || p[e - 1] != '(')
+		return false;
+	for (e--; e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'); e--)
+		;
+	for (s = e; s > 0 && (is_alnum((unsigned char)p[s - 1]) || p[s - 1] == '_'); s--)
+		;
+	for (const char *const *w = setter_calls; *w; w++)
+		if (e - s == strlen(*w) && mem_ieq(p + s, *w, e - s))
+			return true;
+	return false;
+}
+
+/* Is the name whose first byte is at os the first item of an Erlang tuple ({default_pass, <<"x">>})? */
+static bool tuple_head(const char *p, size_t os)
+{
+	while (os > 0 && (p[os - 1] == ' ' || p[os - 1] == '\t'))
+		os--;
+	return os > 0 && p[os - 1] == '{';
+}
+
+/*
+ * The quoted literal from j (after the ',' that follows a name): "x", 'x',
+ * or an Erlang binary <<"x">>. Its text is [*vs, *ve).
+ */
+static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	const char *q;
+
+	while (j < len && (p[j] == ' ' || p[j] == '\t'))
+		j++;
+	if (len - j > 2 && p[j] == '<' && p[j + 1] == '<')
+		j += 2;
+	if (j >= len || (p[j] != '"' && p[j] != '\''))
+		return false;
+	for (q = p + j + 1; q < p + len && *q != p[j]; q++)
+		if (*q == '\\' && p[j] == '"')
+			q++;
+	if (q >= p + len)
+		return false;
+	*vs = j + 1;
+	*ve = (size_t)(q - p);
+	return true;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1018,6 +1081,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		quoted = true;
 		j++;
 	}
+	if (ns > quoted && p[ns - quoted - 1] == '[' && j < len && p[j] == ']')
+		j++; /* a subscript: env[DB_PASSWORD] = x, os.environ["DB_PASSWORD"] = "x" */
 	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
 		;
 	if (ns > 0 && p[ns - 1] == '<' && sp < len && p[sp] == '>') { /* <password>x</password> */
@@ -1050,6 +1115,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		pair = true; /* {"value": "x", "name": "DB_PASSWORD"} in a log line */
 	} else if (quoted && cli && j < len && p[j] == ',') {
 		list = true; /* ["--db-password", "x"] */
+	} else if (!cli && j == sp && j < len && p[j] == ',' &&
+		   ((quoted && setter_arg(p, ns - 1)) || tuple_head(p, ns - quoted)) &&
+		   literal_arg(p, len, j + 1, &vs, &ve)) {
+		pair = true; /* define('DB_PASSWORD', 'x'), {default_pass, <<"x">>} */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
 		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
 	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
