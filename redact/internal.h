@@ -459,9 +459,10 @@ struct textctx {
 	 * A line that lends its verdict to a value on the next: a JSON key
 	 * that ends it ('"password":', pretty-printed in a log), and in YAML
 	 * read as lines a flag item ("- --db-password") for the next item at
-	 * next_col, a complex key ("? password") for the ": value" there.
+	 * next_col, a complex key ("? password") for the ": value" there, in XML
+	 * a name element or a secret's element for the value element below.
 	 */
-	enum next_kind { NX_NONE, NX_JSON, NX_ITEM, NX_KEY } next_kind;
+	enum next_kind { NX_NONE, NX_JSON, NX_ITEM, NX_KEY, NX_XML_NAME, NX_XML_PARENT } next_kind;
 	struct name_verdict next;
 	size_t next_col;
 	struct name_verdict tag; /* TS_XML_TAG: the verdict on the name its value= goes with */

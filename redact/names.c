@@ -391,7 +391,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_STRONG, R_CREDENTIAL);
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))
 		return verdict(NC_STRONG, R_PRIVATE_KEY);
-	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)))
+	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)) ||
+	    !strcmp(last, "apikeys") || (!strcmp(last, "keys") && !strcmp(prev, "api"))) /* NuGet's <apikeys> */
 		return verdict(NC_STRONG, R_API_KEY);
 	if (!strcmp(last, "key") || !strcmp(last, "keys"))
 		return in_list(prev, data_key_qualifiers) ? verdict(NC_NONE, -1) :

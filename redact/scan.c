@@ -738,6 +738,8 @@ static bool value_attr(const char *p, size_t as, size_t ae)
 	return ae - as == 5 && mem_ieq(p + as, "value", 5);
 }
 
+static bool xml_child_value(const char *p, size_t len, size_t j, size_t *vs, size_t *ve);
+
 /*
  * The value that goes with a name given in an XML attribute at ns, from j
  * (after the name's closing quote): the tag's value= attribute
@@ -757,10 +759,12 @@ static bool xml_attr_value(const char *p, size_t len, size_t ns, size_t j, size_
 			size_t ts = lt ? (size_t)(lt - p) + 1 : ns, te = ts;
 			const char *et;
 
-			while (te < ns && name_char((unsigned char)p[te]))
+			while (te < len && (name_char((unsigned char)p[te]) || p[te] == ':'))
 				te++;
-			if (te == ts || !element_text(p, len, j + 1, vs, ve))
+			if (te == ts)
 				return false;
+			if (!element_text(p, len, j + 1, vs, ve)) /* <setting name="DbPassword"><value>x</value> */
+				return xml_child_value(p, len, j + 1, vs, ve);
 			if (cdata_open(p, len, *vs, *ve))
 				return true; /* its end tag is on a later line */
 			et = mem_find(p + *ve, len - *ve, "</", 2);
@@ -832,6 +836,134 @@ static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * XML elements that hold a secret for a name given elsewhere: the element
+ * after a name's (<name>fs.s3a.secret.key</name><value>x</value>, web.xml's
+ * <param-name>/<param-value>, a plist's <key>/<string>), and the value
+ * element inside a secret's (unattend.xml's <Password><Value>x</Value>).
+ */
+static const char *const xml_name_tags[] = { "name", "key", "param-name", NULL };
+static const char *const xml_value_tags[] = { "value", "param-value", "string", NULL };
+
+/* Is the tag at [s, e) one of tags (without case)? */
+static bool tag_in(const char *p, size_t s, size_t e, const char *const *tags)
+{
+	for (; *tags; tags++)
+		if (e - s == strlen(*tags) && mem_ieq(p + s, *tags, e - s))
+			return true;
+	return false;
+}
+
+/*
+ * The value that a child element holds, at j (blanks skipped): the text of
+ * <value>x</value> (or another of xml_value_tags), or the value= attribute of
+ * <add key="..." value="x" />. *vs, *ve: where it is.
+ */
+static bool xml_child_value(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t s, e;
+
+	while (j < len && is_space((unsigned char)p[j]))
+		j++;
+	if (j >= len || p[j] != '<')
+		return false;
+	for (s = e = j + 1; e < len && name_char((unsigned char)p[e]); e++)
+		;
+	if (e < len && p[e] == '>' && tag_in(p, s, e, xml_value_tags))
+		return element_text(p, len, e + 1, vs, ve) && *ve <= len;
+	if (e < len && is_space((unsigned char)p[e]) && e - s == 3 && mem_ieq(p + s, "add", 3))
+		return xml_tag_rest(p, len, e, vs, ve) == XT_CLOSED && *ve;
+	return false;
+}
+
+/*
+ * A secret's name as the text of a name element at [ns, ne)
+ * (<name>db.password</name>): the position after its end tag, or 0.
+ */
+static size_t xml_name_element(const char *p, size_t len, size_t ns, size_t ne)
+{
+	const char *lt;
+	size_t ts, te;
+
+	if (ns < 3 || p[ns - 1] != '>' || !(lt = memrchr(p, '<', ns - 1)))
+		return 0;
+	ts = (size_t)(lt - p) + 1;
+	te = ns - 1;
+	if (!tag_in(p, ts, te, xml_name_tags) || len - ne < te - ts + 3 || p[ne] != '<' ||
+	    p[ne + 1] != '/' || memcmp(p + ne + 2, p + ts, te - ts) || p[ne + 2 + te - ts] != '>')
+		return 0;
+	return ne + 3 + te - ts;
+}
+
+/* Does the line's first tag start an element (not end one, nor a comment or CDATA)? */
+static bool xml_child_line(const char *p, size_t len)
+{
+	size_t j = 0;
+
+	while (j < len && is_space((unsigned char)p[j]))
+		j++;
+	return j + 1 < len && p[j] == '<' &&
+	       (((p[j + 1] | 0x20) >= 'a' && (p[j + 1] | 0x20) <= 'z') || p[j + 1] == '_');
+}
+
+/*
+ * A line of an XML file after one that named a secret (NX_XML_NAME: the
+ * line below <name>db.password</name>) or opened a secret's element whose
+ * children follow (NX_XML_PARENT: below <AdministratorPassword>): its value
+ * element goes. A parent's lends its verdict on to the next child, until a
+ * child that opens an element of its own or an end tag.
+ */
+static void xml_lent_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			  size_t j)
+{
+	enum next_kind kind = tc->next_kind;
+	struct name_verdict v = tc->next;
+	size_t vs, ve;
+
+	tc->next_kind = NX_NONE;
+	if (j >= len || p[j] != '<')
+		return;
+	if (xml_child_value(p, len, j, &vs, &ve)) {
+		judge_value(sc, v, p, vs, ve);
+		if (kind == NX_XML_PARENT)
+			tc->next_kind = kind;
+	} else if (kind == NX_XML_PARENT && xml_child_line(p, len) && mem_find(p + j, len - j, "</", 2)) {
+		tc->next_kind = kind; /* <PlainText>true</PlainText>: another leaf */
+	}
+}
+
+/* Does a start tag open just before the name at ns ("<password", "<ns:password")? */
+static bool xml_open_at(const char *p, size_t ns)
+{
+	size_t k = ns;
+
+	if (k > 1 && p[k - 1] == ':') { /* a namespace prefix */
+		for (k--; k > 0 && (is_alnum((unsigned char)p[k - 1]) || p[k - 1] == '_' || p[k - 1] == '-');
+		     k--)
+			;
+		if (k == ns - 1)
+			return false;
+	}
+	return k > 0 && p[k - 1] == '<';
+}
+
+/* A secret's name as the text of a name element, its end tag to after: the value element after it. */
+static void xml_named(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t ns,
+		      size_t ne, size_t after)
+{
+	struct name_verdict v = classify(sc, p + ns, ne - ns, NULL);
+	size_t vs, ve;
+
+	if (v.cls != NC_STRONG)
+		return;
+	if (xml_child_value(p, len, after, &vs, &ve))
+		judge_value(sc, v, p, vs, ve);
+	else if (tc->xml && !tc->embedded && trim_end(p, after, len) == after) {
+		tc->next_kind = NX_XML_NAME; /* <value>x</value> on the next line */
+		tc->next = v;
+	}
 }
 
 static bool hex_digit(int c)
@@ -1085,9 +1217,15 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		j++; /* a subscript: env[DB_PASSWORD] = x, os.environ["DB_PASSWORD"] = "x" */
 	for (sp = j; j < len && (p[j] == ' ' || p[j] == '\t'); j++)
 		;
-	if (ns > 0 && p[ns - 1] == '<' && sp < len && p[sp] == '>') { /* <password>x</password> */
+	if (xml_open_at(p, ns) && sp < len && p[sp] == '>') { /* <password>x</password> */
 		xml = true;
 		j = sp + 1;
+	} else if (!cli && !quoted && (vs = xml_name_element(p, len, ns, ne))) {
+		xml_named(sc, tc, p, len, ns, ne, vs); /* <name>db.password</name><value>x</value> */
+		return;
+	} else if (!quoted && sp == ne && j > sp && xml_open_at(p, ns)) {
+		attr = true; /* <secret encrypted="false">x</secret> */
+		j = ne;
 	} else if (j < len && p[j] == '=') {
 		if (j + 1 < len && (p[j + 1] == '=' || p[j + 1] == '~'))
 			return;
@@ -1158,7 +1296,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	}
 	if (xml || attr) {
-		if (xml ? element_text(p, len, j, &vs, &ve) :
+		if (xml ? element_text(p, len, j, &vs, &ve) || xml_child_value(p, len, j, &vs, &ve) :
 			  xml_value_before(p, ns, &vs, &ve) || xml_attr_value(p, len, ns, j, &vs, &ve)) {
 			size_t had = sc->nm;
 
@@ -1166,7 +1304,14 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			if (cdata_open(p, len, vs, ve))
 				cdata_lines(sc, tc, v, had);
 		} else if (attr) {
+			const char *gt = memchr(p + j, '>', len - j);
+
 			xml_tag_lines(tc, v, p, len, j);
+			if (tc->state == TS_NONE && tc->xml && !tc->embedded && v.cls == NC_STRONG && gt &&
+			    gt[-1] != '/' && trim_end(p, j, len) == (size_t)(gt - p) + 1) {
+				tc->next_kind = NX_XML_NAME; /* <value>x</value> on the next line */
+				tc->next = v;
+			}
 		}
 		return;
 	}
@@ -2664,6 +2809,11 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	indent = j;
 	if (tc->state == TS_XML_TAG && xml_tag_line(sc, tc, p, len, j))
 		return;
+	if (tc->next_kind == NX_XML_NAME || tc->next_kind == NX_XML_PARENT) {
+		if (j == len || p[j] == '\r')
+			return; /* a blank line: the value may come on the next */
+		xml_lent_line(sc, tc, p, len, j);
+	}
 	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
 		xml_start_line(sc, tc, p, len, j);
 		return;
@@ -3482,6 +3632,16 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		const char *et = tc->cdata ? mem_find(p, len, "]]>", 3) : mem_find(p, len, "</", 2);
 		size_t ws = leading_ws(p, len), k;
 
+		if (!tc->cdata && !tc->label_done && xml_child_line(p, len)) {
+			/*
+			 * <AdministratorPassword> over <Value>x</Value>: the
+			 * element holds elements, not text; its value child goes
+			 */
+			tc->state = TS_NONE;
+			tc->next_kind = NX_XML_PARENT;
+			tc->next = (struct name_verdict){ .cls = NC_STRONG, .rule = tc->rule };
+			break;
+		}
 		if (!et) {
 			if (++tc->qlines > QUOTE_MAX_LINES) {
 				tc->state = TS_NONE;
