@@ -1254,7 +1254,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	} else if (quoted && cli && j < len && p[j] == ',') {
 		list = true; /* ["--db-password", "x"] */
 	} else if (!cli && j == sp && j < len && p[j] == ',' &&
-		   ((quoted && setter_arg(p, ns - 1)) || tuple_head(p, ns - quoted)) &&
+		   ((quoted && setter_arg(p, ns - 1)) || (!quoted && tuple_head(p, ns))) &&
 		   literal_arg(p, len, j + 1, &vs, &ve)) {
 		pair = true; /* define('DB_PASSWORD', 'x'), {default_pass, <<"x">>} */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
