@@ -1318,8 +1318,9 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	if (!sc->on[R_PRIVATE_KEY] || k >= len || p[k] != ' ')
 		return;
 	m = mem_find(p + k, MIN(len - k, (size_t)80), "-----", 5);
-	if (!m || !mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11))
-		return;
+	if (!m || (!mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11) &&
+		   !mem_ifind(p + k, (size_t)(m - p) - k, "OpenVPN Static key", 18)))
+		return; /* an OpenVPN static key (tls-auth, tls-crypt, secret) is a shared secret */
 	for (size_t h = k; h < (size_t)(m - p); h++)
 		if (!is_alnum((unsigned char)p[h]) && p[h] != ' ')
 			return; /* "RSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK": words only */
@@ -1545,6 +1546,24 @@ static const struct cli_tool {
 	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
 	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
 	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
+	/*
+	 * OpenLDAP's clients: -w the bind password (-W, -y prompt or read a
+	 * file), ldappasswd's -s the new one and -a the old; the letters are
+	 * their common options with a value and each tool's own.
+	 */
+	{ "ldapsearch", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "abdDeEFhHlNoOpPRsSTUXyYz" },
+	{ "ldappasswd", 0, false, NULL, {
+		{ "-w", CO_ATTACHED | CO_NEXT },
+		{ "-s", CO_ATTACHED | CO_NEXT },
+		{ "-a", CO_ATTACHED | CO_NEXT },
+	}, "adDeEhHoOpPRstTUXyY" },
+	{ "ldapmodify", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRSUXyY" },
+	{ "ldapadd", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRSUXyY" },
+	{ "ldapdelete", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRUXyYz" },
+	{ "ldapmodrdn", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRUXyY" },
+	{ "ldapwhoami", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
+	{ "ldapcompare", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
+	{ "ldapexop", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
 };
 
 static bool cmd_sep(int c)
