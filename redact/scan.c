@@ -2948,10 +2948,19 @@ static void ldif_base64(struct scanner *sc, const char *p, size_t len, size_t s,
 		judge_value(sc, v, p, vs, trim_end(p, vs, len));
 }
 
-static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			   uint64_t lineno)
 {
 	size_t ws[LINE_WORDS], we[LINE_WORDS], n, lead = 0;
 	bool conf = tc->fmt == F_TEXT || tc->fmt == F_INI;
+
+	if (tc->vpn_auth && lineno == 2 && sc->on[R_PASSWORD]) {
+		size_t e = trim_end(p, 0, len);
+
+		if (e && !value_is_redacted(p, e))
+			add_match(sc, 0, e, R_PASSWORD, RK_LABEL, 0); /* the password, whatever it is */
+		return;
+	}
 
 	if (tc->embedded || !sc->on[R_PASSWORD] ||
 	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
@@ -3534,7 +3543,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		if (tc->next_kind == NX_JSON)
 			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
-		placed_secrets(sc, tc, p, len);
+		placed_secrets(sc, tc, p, len, lineno);
 	}
 	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
 		tc->next_kind = NX_NONE; /* the line below the key is read */
