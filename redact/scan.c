@@ -2800,14 +2800,15 @@ static const struct device_secret {
 	{ "defCommunity", NULL, 0, 0 },
 };
 
-/* The secrets of an SNMPv3 user from word i: after an algorithm (and its key size), after "priv". */
-static void algorithm_secrets(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
-			      size_t i, size_t n)
+/* An SNMPv3 user's secrets from word i: after an algorithm (and a key size), after "priv". */
+static void algorithm_secrets(struct scanner *sc, const char *p, const size_t ws[],
+			      const size_t we[], size_t i, size_t n)
 {
 	for (; i + 1 < n; i++) {
 		bool alg = algorithm_word(p, ws[i], we[i]);
 
-		if (!alg && !(word_is(p, ws[i], we[i], "priv") && !algorithm_word(p, ws[i + 1], we[i + 1])))
+		if (!alg && !(word_is(p, ws[i], we[i], "priv") &&
+			      !algorithm_word(p, ws[i + 1], we[i + 1])))
 			continue;
 		if (alg && digits_only(p, ws[i + 1], we[i + 1]) && i + 2 < n)
 			i++; /* "aes 128 X" */
@@ -2852,7 +2853,8 @@ static void device_secret(struct scanner *sc, const struct device_secret *d, con
 	if ((d->flags & DS_NOT_V3) && v - 1 < n && word_is(p, ws[v - 1], we[v - 1], "3"))
 		return;
 	if ((d->flags & DS_TYPE) && v + 1 < n &&
-	    ((we[v] - ws[v] == 1 && p[ws[v]] >= '0' && p[ws[v]] <= '9') || word_is(p, ws[v], we[v], "ENC")))
+	    ((we[v] - ws[v] == 1 && p[ws[v]] >= '0' && p[ws[v]] <= '9') ||
+	     word_is(p, ws[v], we[v], "ENC")))
 		typed = ++v;
 	if (v >= n || ((d->flags & DS_NEED_TYPE) && !typed) || ((d->flags & DS_LAST) && v + 1 != n) ||
 	    ((d->flags & DS_INDENT) && !lead_at) || ((d->flags & DS_QUOTED) && p[ws[v]] != '"') ||
@@ -2965,7 +2967,8 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 	if (tc->embedded || !sc->on[R_PASSWORD] ||
 	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
 		return;
-	if (mem_find(p, len, "LoginModule", 11) || (tc->conf && !memcmp(p + ws[0], "user_", MIN(5, we[0] - ws[0]))))
+	if (mem_find(p, len, "LoginModule", 11) ||
+	    (tc->conf && we[0] - ws[0] > 5 && !memcmp(p + ws[0], "user_", 5)))
 		jaas_users(sc, p, ws, we, n);
 	if (!conf)
 		return;
@@ -2975,7 +2978,8 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		lead = 1;
 	if (n > 2 && word_is(p, ws[lead], we[lead], "user") && acl_rule(p, ws, we, lead + 2, n))
 		redis_acl(sc, p, ws, we, lead + 2, n);
-	else if (n > 3 && word_is(p, ws[lead], we[lead], "acl") && word_is(p, ws[lead + 1], we[lead + 1], "setuser"))
+	else if (n > 3 && word_is(p, ws[lead], we[lead], "acl") &&
+		 word_is(p, ws[lead + 1], we[lead + 1], "setuser"))
 		redis_acl(sc, p, ws, we, lead + 3, n);
 	for (size_t i = 0; i < sizeof(device_secrets) / sizeof(device_secrets[0]); i++) {
 		const struct device_secret *d = &device_secrets[i];
