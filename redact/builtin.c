@@ -213,7 +213,8 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_PRIVATE_KEY] = {
 		.id = "private-key",
-		.summary = "PEM and OpenSSH private keys (body lines, multi-line or escaped; base64-encoded PEM too)",
+		.summary = "PEM and OpenSSH private keys, OpenVPN static keys (body lines, multi-line or "
+			   "escaped; base64-encoded PEM too)",
 		.pattern = B "LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}" E,
 		.triggers = "LS0tLS1CRUdJTi",
 		.check = check_b64_private_key,

@@ -44,7 +44,7 @@ static const struct {
 	 * "is-cli" of "redis-cli" (scan.c's cli_tools[] says how far), "-Lines:"
 	 * of "Private-Lines:", "fied by" of "identified by".
 	 */
-	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd",
+	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd|~ldap|~snmp",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },

@@ -232,7 +232,8 @@ static bool maybe_sensitive(const char *name, size_t len)
 				return true;
 			break;
 		case 'p':
-			if (left >= 2 && (mem_ieq(p, "pw", 2) || (left >= 4 && mem_ieq(p, "pass", 4))))
+			if (left >= 2 && (mem_ieq(p, "pw", 2) || (left >= 3 && mem_ieq(p, "psk", 3)) ||
+					  (left >= 4 && mem_ieq(p, "pass", 4))))
 				return true;
 			break;
 		case 's':
@@ -282,6 +283,8 @@ static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grp
 static const char *const password_words[] = {
 	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
 };
+/* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
+static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
 static const char *const secret_words[] = { "secret", "secrets", NULL };
 static const char *const token_words[] = { "token", "tokens", NULL };
 static const char *const credential_words[] = {
@@ -363,7 +366,12 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
-	    ends_with(last, "storepass") || ends_with(last, "keypass")) /* keytool, jarsigner */
+	    ends_with(last, "storepass") || ends_with(last, "keypass") || /* keytool, jarsigner */
+	    in_list(last, ldap_pw_words) ||
+	    ends_with(last, "bindpw") ||       /* bindpw, ldap_bindpw, sasl_bindpw */
+	    !strcmp(last, "authtok") ||        /* sssd's ldap_default_authtok, PAM */
+	    !strcmp(last, "psk") ||            /* Wi-Fi: wpa_supplicant, NetworkManager, wpa-psk */
+	    (!strcmp(last, "key") && !strcmp(prev, "wep"))) /* wep_key0..3 */
 		return verdict(NC_STRONG, R_PASSWORD);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||

@@ -1532,8 +1532,9 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	if (!sc->on[R_PRIVATE_KEY] || k >= len || p[k] != ' ')
 		return;
 	m = mem_find(p + k, MIN(len - k, (size_t)80), "-----", 5);
-	if (!m || !mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11))
-		return;
+	if (!m || (!mem_ifind(p + k, (size_t)(m - p) - k, "PRIVATE KEY", 11) &&
+		   !mem_ifind(p + k, (size_t)(m - p) - k, "OpenVPN Static key", 18)))
+		return; /* an OpenVPN static key (tls-auth, tls-crypt, secret) is a shared secret */
 	for (size_t h = k; h < (size_t)(m - p); h++)
 		if (!is_alnum((unsigned char)p[h]) && p[h] != ' ')
 			return; /* "RSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK": words only */
@@ -1759,6 +1760,36 @@ static const struct cli_tool {
 	{ "openssl", 3, false, NULL, { { "-k", CO_NEXT }, { "-K", CO_NEXT } }, NULL }, /* enc's, raw key */
 	{ "keytool", 0, false, NULL, { { "-new", CO_NEXT } }, NULL },    /* -storepasswd -new X */
 	{ "htpasswd", 0, false, htpasswd_args, { { NULL, 0 } }, NULL },
+	/*
+	 * OpenLDAP's clients: -w the bind password (-W, -y prompt or read a
+	 * file), ldappasswd's -s the new one and -a the old; the letters are
+	 * their common options with a value and each tool's own.
+	 */
+	{ "ldapsearch", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "abdDeEFhHlNoOpPRsSTUXyYz" },
+	{ "ldappasswd", 0, false, NULL, {
+		{ "-w", CO_ATTACHED | CO_NEXT },
+		{ "-s", CO_ATTACHED | CO_NEXT },
+		{ "-a", CO_ATTACHED | CO_NEXT },
+	}, "adDeEhHoOpPRstTUXyY" },
+	{ "ldapmodify", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRSUXyY" },
+	{ "ldapadd", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRSUXyY" },
+	{ "ldapdelete", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRUXyYz" },
+	{ "ldapmodrdn", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEfhHoOpPRUXyY" },
+	{ "ldapwhoami", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
+	{ "ldapcompare", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
+	{ "ldapexop", 0, false, NULL, { { "-w", CO_ATTACHED | CO_NEXT } }, "dDeEhHoOpPRUXyY" },
+	/*
+	 * net-snmp's commands (snmpwalk, snmpget, snmpbulkwalk, snmptrap...):
+	 * -c the community, -A and -X the SNMPv3 passphrases; its daemons'
+	 * -c is a configuration file.
+	 */
+	{ "snmpd", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "snmptrapd", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "snmp", 0, true, NULL, {
+		{ "-c", CO_ATTACHED | CO_NEXT },
+		{ "-A", CO_ATTACHED | CO_NEXT },
+		{ "-X", CO_ATTACHED | CO_NEXT },
+	}, "aAcCDeEIlLmMnOPrtTuvxXYZ" },
 };
 
 static bool cmd_sep(int c)
@@ -2928,6 +2959,364 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
+/* ---- secrets by their place on a line: network devices, SNMP, LDIF, Redis ACL, JAAS ---- */
+
+#define LINE_WORDS 24
+
+/* A line's words (a quoted one whole), at most LINE_WORDS: their count. */
+static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
+{
+	size_t n = 0, i = 0;
+
+	while (n < LINE_WORDS) {
+		while (i < len && is_space((unsigned char)p[i]))
+			i++;
+		if (i >= len)
+			break;
+		ws[n] = i;
+		if (p[i] == '"') {
+			const char *q = memchr(p + i + 1, '"', len - i - 1);
+
+			i = q ? (size_t)(q - p) + 1 : len;
+		}
+		while (i < len && !is_space((unsigned char)p[i]))
+			i++;
+		we[n++] = i;
+	}
+	return n;
+}
+
+static bool word_is(const char *p, size_t s, size_t e, const char *w)
+{
+	return e - s == strlen(w) && mem_ieq(p + s, w, e - s);
+}
+
+/* The secret word [s, e): its quotes and a closing ';' (Junos) are not its. */
+static void secret_word(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (e > s && p[e - 1] == ';')
+		e--;
+	if (e - s >= 2 && (p[s] == '"' || p[s] == '\'') && p[e - 1] == p[s]) {
+		s++;
+		e--;
+	}
+	if (e <= s || value_is_placeholder(p + s, e - s) || holds_label(p + s, e - s) ||
+	    allowed_value(sc, p + s, e - s))
+		return;
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start == s && sc->m[m].end == e)
+			return; /* two of the readers below */
+	add_match(sc, s, e, R_PASSWORD, RK_LABEL, 0);
+}
+
+/* An SNMPv3 or OSPF algorithm: md5, sha, sha-256, des, 3des, aes, aes-128, aes256c... */
+static bool algorithm_word(const char *p, size_t s, size_t e)
+{
+	static const char *const algs[] = { "md5", "sha", "des", "3des", "aes", NULL };
+
+	for (const char *const *a = algs; *a; a++) {
+		size_t n = strlen(*a), k;
+
+		if (e - s < n || !mem_ieq(p + s, *a, n))
+			continue;
+		for (k = s + n; k < e && ((p[k] >= '0' && p[k] <= '9') || p[k] == '-'); k++)
+			;
+		if (k == e || (k + 1 == e && (p[k] | 0x20) == 'c'))
+			return true;
+	}
+	return false;
+}
+
+static bool digits_only(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++)
+		if (p[k] < '0' || p[k] > '9')
+			return false;
+	return e > s;
+}
+
+static bool hex_only(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++)
+		if (!hex_digit((unsigned char)p[k]))
+			return false;
+	return e > s;
+}
+
+enum {
+	DS_TYPE = 1,      /* a type may come first: Cisco's digit ("7 0822455D0A16"), FortiOS's ENC */
+	DS_NEED_TYPE = 2, /* ...and must ("password 7 X": "password X" is a directive's) */
+	DS_LAST = 4,      /* the secret ends the line */
+	DS_ALGS = 8,      /* the word after each algorithm, and after "priv", is a secret (SNMPv3) */
+	DS_NOT_NUM = 16,  /* a number there is no secret ("key 1" starts a key chain's key) */
+	DS_BLOCK = 32,    /* "{" follows the secret (Junos: "community public {") */
+	DS_NOT_V3 = 64,   /* no secret after "3" ("version 3 priv USER": a user) */
+	DS_TAIL = 128,    /* only Cisco's words follow ("encrypted", "privilege 15"), not prose */
+	DS_INDENT = 256,  /* a line of a block, indented ("key X" under "tacacs server T") */
+	DS_QUOTED = 512,  /* quoted, as Junos writes its encrypted secrets ("$9$...") */
+};
+
+/*
+ * Network devices (Cisco IOS, NX-OS and ASA; Junos set commands and blocks;
+ * FortiOS) and net-snmp's snmpd.conf and snmptrapd.conf: a line that starts
+ * with lead (after its indent and a "no ") holds a secret after the word kw
+ * further on, or after lead itself, and skip words more. Passwords and their
+ * hashes (type 5, 8, 9), type-7 passwords, communities, RADIUS, TACACS+ and
+ * IKE keys and SNMPv3 passphrases all go.
+ */
+static const struct device_secret {
+	const char *lead;
+	const char *kw;
+	uint8_t skip;
+	uint16_t flags;
+} device_secrets[] = {
+	{ "enable", "secret", 0, DS_TYPE | DS_TAIL },
+	{ "enable", "password", 0, DS_TYPE | DS_TAIL },
+	{ "username", "password", 0, DS_TYPE | DS_TAIL },
+	{ "username", "secret", 0, DS_TYPE | DS_TAIL },
+	{ "password", NULL, 0, DS_TYPE | DS_NEED_TYPE | DS_LAST }, /* line vty, ppp */
+	{ "secret", NULL, 0, DS_TYPE | DS_NEED_TYPE | DS_LAST },
+	{ "key", NULL, 0, DS_TYPE | DS_LAST | DS_NOT_NUM | DS_INDENT }, /* radius/tacacs server blocks */
+	{ "key-string", NULL, 0, DS_TYPE | DS_LAST },               /* key chains */
+	{ "radius-server", "key", 0, DS_TYPE },
+	{ "tacacs-server", "key", 0, DS_TYPE },
+	{ "server-private", "key", 0, DS_TYPE },
+	{ "crypto isakmp", "key", 0, DS_TYPE },
+	{ "pre-shared-key", "key", 0, DS_TYPE },                    /* keyring: "... address A key X" */
+	{ "pre-shared-key", NULL, 0, DS_TYPE | DS_LAST },           /* ASA tunnel-group */
+	{ "ikev1", "pre-shared-key", 0, DS_TYPE | DS_LAST },
+	{ "ikev2", "pre-shared-key", 0, DS_TYPE | DS_LAST },
+	{ "standby", "key-string", 0, DS_TYPE },                    /* HSRP */
+	{ "ip ospf authentication-key", NULL, 0, DS_TYPE },
+	{ "ip ospf message-digest-key", "md5", 0, DS_TYPE },
+	{ "neighbor", "password", 0, DS_TYPE | DS_TAIL },           /* BGP */
+	{ "wpa-psk", "ascii", 0, DS_TYPE },
+	{ "wpa-psk", "hex", 0, DS_TYPE },
+	{ "wpa-psk", NULL, 0, DS_LAST },                            /* ifupdown too */
+	{ "snmp-server community", NULL, 0, 0 },
+	{ "snmp-server host", "version", 1, DS_NOT_V3 },
+	{ "snmp-server user", NULL, 0, DS_ALGS },
+	/* Junos set commands, FortiOS */
+	{ "set snmp", "community", 0, 0 },
+	{ "set", "encrypted-password", 0, 0 },
+	{ "set", "plain-text-password-value", 0, 0 },
+	{ "set", "authentication-key", 0, 0 },
+	{ "set", "secret", 0, DS_QUOTED },                          /* radius-server A secret "$9$..." */
+	{ "set", "secret", 0, DS_TYPE | DS_NEED_TYPE },             /* "set secret ENC X" */
+	{ "set", "ascii-text", 0, 0 },
+	{ "set", "psksecret", 0, DS_TYPE },
+	{ "set", "passwd", 0, DS_TYPE },
+	{ "set", "password", 0, DS_TYPE | DS_NEED_TYPE },           /* "set password ENC X" */
+	{ "set password", NULL, 0, DS_LAST | DS_INDENT },
+	{ "community", NULL, 0, DS_BLOCK },
+	/* net-snmp */
+	{ "rocommunity", NULL, 0, 0 },
+	{ "rwcommunity", NULL, 0, 0 },
+	{ "rocommunity6", NULL, 0, 0 },
+	{ "rwcommunity6", NULL, 0, 0 },
+	{ "com2sec", NULL, 2, 0 },
+	{ "com2sec6", NULL, 2, 0 },
+	{ "createUser", NULL, 0, DS_ALGS },
+	{ "trapcommunity", NULL, 0, 0 },
+	{ "trapsink", NULL, 1, 0 },
+	{ "trap2sink", NULL, 1, 0 },
+	{ "informsink", NULL, 1, 0 },
+	{ "authCommunity", NULL, 1, 0 },
+	{ "defCommunity", NULL, 0, 0 },
+};
+
+/* An SNMPv3 user's secrets from word i: after an algorithm (and a key size), after "priv". */
+static void algorithm_secrets(struct scanner *sc, const char *p, const size_t ws[],
+			      const size_t we[], size_t i, size_t n)
+{
+	for (; i + 1 < n; i++) {
+		bool alg = algorithm_word(p, ws[i], we[i]);
+
+		if (!alg && !(word_is(p, ws[i], we[i], "priv") &&
+			      !algorithm_word(p, ws[i + 1], we[i + 1])))
+			continue;
+		if (alg && digits_only(p, ws[i + 1], we[i + 1]) && i + 2 < n)
+			i++; /* "aes 128 X" */
+		secret_word(sc, p, ws[i + 1], we[i + 1]);
+		i++;
+	}
+}
+
+/* What may follow a password in a Cisco command: nothing, or these words. */
+static bool cisco_tail(const char *p, const size_t ws[], const size_t we[], size_t i, size_t n)
+{
+	static const char *const tail[] = {
+		"encrypted", "pbkdf2", "nt-encrypted", "mschap", "privilege", "level", "role", NULL,
+	};
+	bool ok = false;
+
+	if (i >= n)
+		return true;
+	for (const char *const *t = tail; *t && !ok; t++)
+		ok = word_is(p, ws[i], we[i], *t);
+	return ok;
+}
+
+static void device_secret(struct scanner *sc, const struct device_secret *d, const char *p,
+			  const size_t ws[], const size_t we[], size_t lead, size_t n)
+{
+	size_t v = lead, typed = 0, lead_at = ws[lead];
+
+	for (const char *w = d->lead; (w = strchr(w, ' ')); w++)
+		v++; /* the lead's words */
+	if (d->flags & DS_ALGS) {
+		algorithm_secrets(sc, p, ws, we, v + 1, n);
+		return;
+	}
+	if (d->kw) {
+		while (++v < n && !word_is(p, ws[v], we[v], d->kw))
+			;
+		if (v >= n)
+			return;
+	}
+	v += 1 + d->skip;
+	if ((d->flags & DS_NOT_V3) && v - 1 < n && word_is(p, ws[v - 1], we[v - 1], "3"))
+		return;
+	if ((d->flags & DS_TYPE) && v + 1 < n &&
+	    ((we[v] - ws[v] == 1 && p[ws[v]] >= '0' && p[ws[v]] <= '9') ||
+	     word_is(p, ws[v], we[v], "ENC")))
+		typed = ++v;
+	if (v >= n || ((d->flags & DS_NEED_TYPE) && !typed) || ((d->flags & DS_LAST) && v + 1 != n) ||
+	    ((d->flags & DS_INDENT) && !lead_at) || ((d->flags & DS_QUOTED) && p[ws[v]] != '"') ||
+	    ((d->flags & DS_TAIL) && !cisco_tail(p, ws, we, v + 1, n)) ||
+	    ((d->flags & DS_NOT_NUM) && digits_only(p, ws[v], we[v])) ||
+	    ((d->flags & DS_BLOCK) && !(v + 2 == n && word_is(p, ws[v + 1], we[v + 1], "{"))))
+		return;
+	secret_word(sc, p, ws[v], we[v]);
+}
+
+/* Junos marks its secrets: 'secret "$9$..."; ## SECRET-DATA'. The quoted word before it goes. */
+static void junos_secret_data(struct scanner *sc, const char *p, size_t len)
+{
+	const char *m = mem_find(p, len, "## SECRET-DATA", 14);
+	size_t e, s;
+
+	if (!m)
+		return;
+	e = trim_end(p, 0, (size_t)(m - p));
+	if (e && p[e - 1] == ';')
+		e--;
+	if (!e || p[e - 1] != '"')
+		return;
+	for (s = e - 1; s > 0 && p[s - 1] != '"'; s--)
+		;
+	if (s > 0)
+		secret_word(sc, p, s - 1, e);
+}
+
+/* Words from i that a Redis ACL rule has: a user "on" or "off", "nopass", "resetpass". */
+static bool acl_rule(const char *p, const size_t ws[], const size_t we[], size_t i, size_t n)
+{
+	for (; i < n; i++)
+		if (word_is(p, ws[i], we[i], "on") || word_is(p, ws[i], we[i], "off") ||
+		    word_is(p, ws[i], we[i], "nopass") || word_is(p, ws[i], we[i], "resetpass"))
+			return true;
+	return false;
+}
+
+/*
+ * Redis ACL rules ("user app on >pw ~app:* +@read", ACL SETUSER): a
+ * password after '>' or '<', a SHA-256 after '#' or '!'.
+ */
+static void redis_acl(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+		      size_t i, size_t n)
+{
+	for (; i < n; i++) {
+		size_t s = ws[i], e = we[i];
+
+		if (e - s > 1 && (p[s] == '>' || p[s] == '<'))
+			secret_word(sc, p, s + 1, e);
+		else if (e - s == 65 && (p[s] == '#' || p[s] == '!') && hex_only(p, s + 1, e))
+			secret_word(sc, p, s + 1, e);
+	}
+}
+
+/*
+ * Kafka's JAAS PlainLoginModule: user_NAME="PASSWORD" gives a user of the
+ * broker and its password, in a login block (a .conf file) or a
+ * sasl.jaas.config line.
+ */
+static void jaas_users(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq;
+		size_t s = ws[i];
+
+		if (we[i] - s < 8 || memcmp(p + s, "user_", 5) || !(eq = memchr(p + s, '=', we[i] - s)) ||
+		    (size_t)(eq - p) + 1 >= we[i] || eq[1] != '"')
+			continue;
+		for (size_t k = s + 5; k < (size_t)(eq - p); k++)
+			if (!name_char((unsigned char)p[k]))
+				goto next;
+		secret_word(sc, p, (size_t)(eq - p) + 1, we[i]);
+next:;
+	}
+}
+
+/* LDIF's base64 form of a value: "userPassword:: e1NTSEF9..." */
+static void ldif_base64(struct scanner *sc, const char *p, size_t len, size_t s, size_t e)
+{
+	struct name_verdict v;
+	size_t vs;
+
+	if (e - s < 3 || p[e - 1] != ':' || p[e - 2] != ':' || e >= len)
+		return;
+	v = classify(sc, p + s, e - 2 - s, NULL);
+	vs = e;
+	while (vs < len && p[vs] == ' ')
+		vs++;
+	if (v.cls == NC_STRONG)
+		judge_value(sc, v, p, vs, trim_end(p, vs, len));
+}
+
+static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			   uint64_t lineno)
+{
+	size_t ws[LINE_WORDS], we[LINE_WORDS], n, lead = 0;
+	bool conf = tc->fmt == F_TEXT || tc->fmt == F_INI;
+
+	if (tc->vpn_auth && lineno == 2 && sc->on[R_PASSWORD]) {
+		size_t e = trim_end(p, 0, len);
+
+		if (e && !value_is_redacted(p, e))
+			add_match(sc, 0, e, R_PASSWORD, RK_LABEL, 0); /* the password, whatever it is */
+		return;
+	}
+
+	if (tc->embedded || !sc->on[R_PASSWORD] ||
+	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
+		return;
+	if (mem_find(p, len, "LoginModule", 11) ||
+	    (tc->conf && we[0] - ws[0] > 5 && !memcmp(p + ws[0], "user_", 5)))
+		jaas_users(sc, p, ws, we, n);
+	if (!conf)
+		return;
+	junos_secret_data(sc, p, len);
+	ldif_base64(sc, p, len, ws[0], we[0]);
+	if (n > 1 && word_is(p, ws[0], we[0], "no"))
+		lead = 1;
+	if (n > 2 && word_is(p, ws[lead], we[lead], "user") && acl_rule(p, ws, we, lead + 2, n))
+		redis_acl(sc, p, ws, we, lead + 2, n);
+	else if (n > 3 && word_is(p, ws[lead], we[lead], "acl") &&
+		 word_is(p, ws[lead + 1], we[lead + 1], "setuser"))
+		redis_acl(sc, p, ws, we, lead + 3, n);
+	for (size_t i = 0; i < sizeof(device_secrets) / sizeof(device_secrets[0]); i++) {
+		const struct device_secret *d = &device_secrets[i];
+		size_t dl = strlen(d->lead);
+
+		if (lower_ascii((unsigned char)p[ws[lead]]) == lower_ascii((unsigned char)d->lead[0]) &&
+		    len - ws[lead] >= dl && mem_ieq(p + ws[lead], d->lead, dl) &&
+		    (ws[lead] + dl == len || is_space((unsigned char)p[ws[lead] + dl])))
+			device_secret(sc, d, p, ws, we, lead, n);
+	}
+}
+
 /* "  at com.example.Foo.bar(Foo.java:12)": nothing to redact in a Java frame. */
 static bool java_frame(const char *p, size_t len)
 {
@@ -3483,6 +3872,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		if (tc->next_kind == NX_JSON)
 			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
+		placed_secrets(sc, tc, p, len, lineno);
 	}
 	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
 		tc->next_kind = NX_NONE; /* the line below the key is read */

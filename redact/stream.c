@@ -108,6 +108,7 @@ struct redact_stream {
 	enum phase phase;
 	enum fmt fmt;          /* as chosen from the path (or sniffed) */
 	bool xml, conf;        /* text of an XML or configuration file, by its path */
+	bool vpn_auth;         /* an OpenVPN auth-user-pass file, by its path */
 	const char *fmt_name;  /* as actually redacted, for the report */
 	bool path_known;
 	struct rbuf in, out;
@@ -165,6 +166,29 @@ static enum fmt fmt_from_path(const char *path, bool *known)
 		return F_ENV;
 	*known = strchr(base, '.') != NULL; /* "syslog", "messages": sniffing may help */
 	return F_TEXT;
+}
+
+/*
+ * An OpenVPN auth-user-pass file (a user name, then a password): under an
+ * openvpn directory, named for what it holds ("auth.txt", "login.conf",
+ * "credentials", "vpn.pass").
+ */
+static bool vpn_auth_path(const char *path)
+{
+	static const char *const starts[] = { "auth", "pass", "cred", "login", "userpass", NULL };
+	static const char *const ends[] = { ".auth", ".pass", ".passwd", ".creds", NULL };
+	const char *base = strrchr(path, '/');
+
+	if (!base || !(strstr(path, "openvpn/") == path || strstr(path, "/openvpn/")))
+		return false;
+	base++;
+	for (const char *const *s = starts; *s; s++)
+		if (!strncasecmp(base, *s, strlen(*s)))
+			return true;
+	for (const char *const *e = ends; *e; e++)
+		if (has_suffix(base, *e))
+			return true;
+	return false;
 }
 
 static bool looks_binary(const char *p, size_t n)
@@ -456,6 +480,7 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	s->xml = path && (has_suffix(path, ".xml") || has_suffix(path, ".config"));
 	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
 			   has_suffix(path, "_config"));
+	s->vpn_auth = path && vpn_auth_path(path);
 	scanner_reset(&s->lane.sc);
 	s->lane.oom = false;
 }
@@ -593,7 +618,7 @@ static int cut_line(struct redact_stream *s, struct redact_err *err)
 static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
-	    a->xml != b->xml || a->conf != b->conf ||
+	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
@@ -991,6 +1016,7 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->tc.fmt = fmt;
 	s->tc.xml = fmt == F_TEXT && s->xml;
 	s->tc.conf = fmt == F_TEXT && s->conf;
+	s->tc.vpn_auth = fmt == F_TEXT && s->vpn_auth;
 	s->fmt_name = fmt_names[fmt];
 	s->clean = s->tc;
 	s->par = s->e->threads > 1;
