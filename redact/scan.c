@@ -1785,17 +1785,15 @@ static bool word_is(const char *p, size_t ws, size_t we, const char *w)
 
 /*
  * Windows: "net user NAME PASSWORD [/add]" and "net use [DEV:] \\HOST\SHARE
- * PASSWORD [/user:NAME]" ("*" prompts). k is after "net use".
+ * PASSWORD [/user:NAME]" ("*" prompts). k is after "net use" or "net user".
  */
 static void net_args(struct scanner *sc, const char *p, size_t len, size_t k)
 {
 	size_t ws, we, args = 0;
-	bool user = k < len && (p[k] == 'r' || p[k] == 'R'), share = false;
+	bool user = p[k - 1] == 'r' || p[k - 1] == 'R', share = false;
 
-	if (user)
-		k++;
-	if (k < len && !is_space((unsigned char)p[k]))
-		return; /* "net users", "net useful" */
+	if (!user && p[k - 1] != 'e' && p[k - 1] != 'E')
+		return; /* "net users", "net useful": k is after the name's word */
 	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		if (p[ws] == '/')
 			continue; /* /add, /user:x, /persistent:no */
@@ -2001,6 +1999,12 @@ static void list_item_word(const char *p, size_t *ws, size_t *we, bool quoted)
 	*we = e - !quoted;
 }
 
+/* Is the name [s, s + n) quoted alone, an item of a list ("mysql", 'sshpass')? */
+static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
+{
+	return s > 0 && s + n < len && (p[s - 1] == '"' || p[s - 1] == '\'') && p[s + n] == p[s - 1];
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -2014,13 +2018,18 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		/* the trigger is c->name from skip on: the whole name is there, then a space */
 		if (i >= c->skip && cn >= c->skip + n && cn - c->skip <= len - i &&
 		    mem_ieq(p + i - c->skip, c->name, cn) &&
-		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn])))
+		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn]) ||
+		     list_item_name(p, len, i - c->skip, cn)))
 			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
 		return;
 	i -= tool->skip;
 	k = i + strlen(tool->name);
+	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+		k++; /* the rest of its name: "mysqladmin" */
+	if (list_item_name(p, len, i, k - i))
+		k++; /* ["mysql", "-pX"]: past its closing quote */
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
 	cli_stdin(sc, tool, p, len, i, k);
