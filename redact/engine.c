@@ -46,6 +46,10 @@ static const struct {
 	 */
 	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd|~ldap|~snmp",
 	  A_CLI_PASS, R_PASSWORD },
+	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
+	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~rabbitmqctl|"
+	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
+	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },

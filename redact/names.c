@@ -273,7 +273,7 @@ static const char *const benign_last[] = {
 	"paths", "pattern", "placeholder", "policies", "policy", "pool", "port", "prefix",
 	"present", "prompt", "protocol", "provider", "ref", "reference", "refresh", "regex",
 	"regexp", "required", "reset", "retries", "retry", "rotate", "rotation", "rounds", "rule",
-	"rules", "scope", "scopes", "set", "size", "source", "state", "status", "store",
+	"rules", "scope", "scopes", "set", "size", "source", "state", "status", "stdin", "store",
 	"strategy", "strength", "suffix", "text", "threshold", "time", "timeout", "timestamp",
 	"title", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
 	"username", "valid", "validity", "var", "variable", "version", "window",

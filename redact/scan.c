@@ -1710,6 +1710,9 @@ enum {
 	CO_NEXT = 2,        /* -p SECRET */
 	CO_COLON = 4,       /* the value is user:SECRET */
 	CO_PERCENT = 8,     /* the value is user%SECRET */
+	CO_COMMA = 16,      /* the value is user,SECRET (lftp) */
+	CO_CERT = 32,       /* the value is FILE:SECRET (curl --cert), a drive's "C:" aside */
+	CO_COOKIE = 64,     /* the value is name=SECRET[; name=SECRET...], else a file's name */
 };
 
 struct cli_opt {
@@ -1718,13 +1721,19 @@ struct cli_opt {
 };
 
 static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void net_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void securestring_args(struct scanner *sc, const char *p, size_t len, size_t k);
+
+/* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
+#define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
 
 static const struct cli_tool {
 	const char *name;
 	uint8_t skip;               /* its trigger (engine.c) is the name from here on */
 	bool prefix;                /* "mysql" is mysqldump, mysqladmin... too */
 	void (*args)(struct scanner *sc, const char *p, size_t len, size_t k); /* or opts: */
-	struct cli_opt opts[4];
+	struct cli_opt opts[8];
 	const char *arg_letters;    /* its short options with a value, if it reads "-sSu" as -s -S -u */
 } cli_tools[] = {
 	/*
@@ -1747,6 +1756,10 @@ static const struct cli_tool {
 		{ "--user", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "-U", CO_ATTACHED | CO_NEXT | CO_COLON },
 		{ "--proxy-user", CO_ATTACHED | CO_NEXT | CO_COLON },
+		{ "-b", CO_ATTACHED | CO_NEXT | CO_COOKIE },
+		{ "--cookie", CO_ATTACHED | CO_NEXT | CO_COOKIE },
+		{ "-E", CO_ATTACHED | CO_NEXT | CO_CERT },
+		{ "--cert", CO_ATTACHED | CO_NEXT | CO_CERT },
 	}, "AbcCdDeEFHKmoPQrtTuUwxXyYz" },
 	{ "redis-cli", 3, false, NULL, { { "-a", CO_NEXT }, { "--pass", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "smbclient", 0, false, NULL, {
@@ -1790,6 +1803,67 @@ static const struct cli_tool {
 		{ "-A", CO_ATTACHED | CO_NEXT },
 		{ "-X", CO_ATTACHED | CO_NEXT },
 	}, "aAcCDeEIlLmMnOPrtTuvxXYZ" },
+	{ "docker login", 0, false, NULL, CLI_LOGIN },
+	{ "podman login", 0, false, NULL, CLI_LOGIN },
+	{ "nerdctl login", 0, false, NULL, CLI_LOGIN },
+	{ "buildah login", 0, false, NULL, CLI_LOGIN },
+	{ "skopeo login", 0, false, NULL, CLI_LOGIN },
+	{ "helm registry login", 0, false, NULL, CLI_LOGIN },
+	{ "az login", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "ipmitool", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "racadm", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	/* SQL Server's clients: "-U sa -P X", "-PX" */
+	{ "sqlcmd", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "bcp", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "osql", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	/* mongo, mongosh, mongodump...; "-p" before another option prompts */
+	{ "mongo", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "mongosh", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "mongodump", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "mongorestore", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "mongoexport", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "mongoimport", 0, false, NULL, { { "-p", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "lftp", 0, false, NULL, { { "-u", CO_NEXT | CO_COMMA } }, NULL },
+	{ "schtasks", 0, false, NULL, {
+		{ "/rp", CO_NEXT }, { "/RP", CO_NEXT }, { "/p", CO_NEXT }, { "/P", CO_NEXT },
+	}, NULL },
+	{ "net use", 0, true, net_args, { { NULL, 0 } }, NULL },
+	{ "rabbitmqctl", 0, false, rabbitmqctl_args, { { NULL, 0 } }, NULL },
+	{ "ConvertTo-SecureString", 0, false, securestring_args, { { NULL, 0 } }, NULL },
+	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
+	{ "chpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "kinit", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "passwd", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "smbpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "adcli", 0, false, NULL, { { NULL, 0 } }, NULL },
+	{ "cryptsetup", 0, false, NULL, { { NULL, 0 } }, NULL },
+};
+
+/*
+ * The tools of cli_tools[] that read a password on their standard input
+ * ("echo X | cmd", "cmd <<< X"): always (opt ""), or given the option opt.
+ * With opts_first, options end at the first word that is none (sudo's
+ * command); its arg_letters take the next word.
+ */
+static const struct cli_stdin {
+	const char *tool;
+	const char *opt;
+	unsigned how;               /* CO_COLON: user:SECRET (chpasswd) */
+	bool opts_first;
+} cli_stdin_tools[] = {
+	{ "docker login", "--password-stdin", 0, false },
+	{ "podman login", "--password-stdin", 0, false },
+	{ "nerdctl login", "--password-stdin", 0, false },
+	{ "buildah login", "--password-stdin", 0, false },
+	{ "skopeo login", "--password-stdin", 0, false },
+	{ "helm registry login", "--password-stdin", 0, false },
+	{ "sudo", "-S", 0, true },
+	{ "chpasswd", "", CO_COLON, false },
+	{ "kinit", "", 0, false },
+	{ "passwd", "", 0, false },
+	{ "smbpasswd", "-s", 0, false },
+	{ "adcli", "--stdin-password", 0, false },
+	{ "cryptsetup", "", 0, false },
 };
 
 static bool cmd_sep(int c)
@@ -1840,6 +1914,49 @@ static bool cli_word(const struct scanner *sc, const char *p, size_t len, size_t
 	return i > *ws;
 }
 
+/*
+ * The ':' before the password of curl's --cert FILE:PASSWORD, or NULL: not
+ * the one of a drive ("C:\\x.pem"), nor one escaped ("\\:"), nor in a
+ * PKCS#11 URI.
+ */
+static const char *cert_colon(const char *p, size_t vs, size_t ve)
+{
+	size_t k = vs;
+
+	if (ve - vs >= 7 && mem_ieq(p + vs, "pkcs11:", 7))
+		return NULL;
+	if (ve - vs >= 3 && is_alnum((unsigned char)p[vs]) && p[vs + 1] == ':' &&
+	    (p[vs + 2] == '\\' || p[vs + 2] == '/'))
+		k += 2;
+	for (; k < ve; k++) {
+		if (p[k] == '\\')
+			k++;
+		else if (p[k] == ':')
+			return p + k;
+	}
+	return NULL;
+}
+
+/* curl -b "name=SECRET; name2=SECRET2": each value; a word without '=' is a file's name. */
+static void cli_cookie(struct scanner *sc, const char *p, size_t vs, size_t ve)
+{
+	if (!sc->on[R_COOKIE] || !memchr(p + vs, '=', ve - vs))
+		return;
+	for (size_t k = vs; k < ve;) {
+		const char *eq = memchr(p + k, '=', ve - k);
+		size_t s, e;
+
+		if (!eq)
+			break;
+		for (s = e = (size_t)(eq - p) + 1; e < ve && p[e] != ';'; e++)
+			;
+		if (e > s && !value_is_placeholder(p + s, e - s) && !label_len(p + s, e - s))
+			add_match(sc, s, e, R_COOKIE, RK_LABEL, 0);
+		for (k = e; k < ve && (p[k] == ';' || p[k] == ' '); k++)
+			;
+	}
+}
+
 /* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
 static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
 {
@@ -1848,8 +1965,17 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
-	if (how & (CO_COLON | CO_PERCENT)) { /* not the ':' of our label ("-u [REDACTED:x]=") */
-		sep = how & CO_COLON ? colon_outside_labels(p, vs, ve) : memchr(p + vs, '%', ve - vs);
+	if (how & CO_COOKIE) {
+		cli_cookie(sc, p, vs, ve);
+		return;
+	}
+	if (how & (CO_COLON | CO_PERCENT | CO_COMMA | CO_CERT)) { /* not the ':' of our label ("-u [REDACTED:x]=") */
+		if (how & CO_CERT)
+			sep = cert_colon(p, vs, ve);
+		else if (how & CO_COLON)
+			sep = colon_outside_labels(p, vs, ve);
+		else
+			sep = memchr(p + vs, how & CO_PERCENT ? '%' : ',', ve - vs);
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
@@ -1896,6 +2022,175 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	}
 }
 
+/* Is the word [ws, we) w, ignoring case? */
+static bool word_is(const char *p, size_t ws, size_t we, const char *w)
+{
+	return we - ws == strlen(w) && mem_ieq(p + ws, w, we - ws);
+}
+
+/*
+ * Windows: "net user NAME PASSWORD [/add]" and "net use [DEV:] \\HOST\SHARE
+ * PASSWORD [/user:NAME]" ("*" prompts). k is after "net use" or "net user".
+ */
+static void net_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, args = 0;
+	bool user = p[k - 1] == 'r' || p[k - 1] == 'R', share = false;
+
+	if (!user && p[k - 1] != 'e' && p[k - 1] != 'E')
+		return; /* "net users", "net useful": k is after the name's word */
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '/')
+			continue; /* /add, /user:x, /persistent:no */
+		if (user ? ++args == 2 : share) {
+			if (!(we - ws == 1 && p[ws] == '*'))
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+		share = we - ws > 2 && p[ws] == '\\' && p[ws + 1] == '\\';
+	}
+}
+
+/* rabbitmqctl add_user|change_password|authenticate_user NAME PASSWORD */
+static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (word_is(p, ws, we, "add_user") || word_is(p, ws, we, "change_password") ||
+		    word_is(p, ws, we, "authenticate_user")) {
+			if (cli_word(sc, p, len, &k, &ws, &we) && cli_word(sc, p, len, &k, &ws, &we) &&
+			    p[ws] != '-')
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+	}
+}
+
+/*
+ * PowerShell: ConvertTo-SecureString [-String] X -AsPlainText: the plain
+ * text (the first word that is no option's, or -String's) is a password.
+ * Words end at a ')' too: "(ConvertTo-SecureString 'x' -AsPlainText -Force)".
+ */
+static void securestring_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, vs = 0, ve = 0;
+	bool plain = false, next = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		while (we > ws && p[we - 1] == ')' && p[ws] != '"' && p[ws] != '\'')
+			we--;
+		if (next) {
+			vs = ws, ve = we, next = false;
+		} else if (p[ws] == '-' && we - ws > 1 && !is_space((unsigned char)p[ws + 1])) {
+			if (we - ws >= 12 && mem_ieq(p + ws, "-asplaintext", 12))
+				plain = true;
+			else if (word_is(p, ws, we, "-string"))
+				next = !ve;
+			else if (word_is(p, ws, we, "-key") || word_is(p, ws, we, "-securekey"))
+				cli_word(sc, p, len, &k, &ws, &we);
+		} else if (!ve) {
+			vs = ws, ve = we;
+		}
+		if (k < len && p[k] == ')')
+			break;
+	}
+	if (plain && ve > vs && p[vs] != '$' && p[vs] != '(')
+		cli_value(sc, p, vs, ve, 0);
+}
+
+/*
+ * A password that a command at i reads on its standard input: piped in by
+ * echo or printf before it ("echo X | sudo -S cmd", "printf '%s\n' X |
+ * kinit") or a here-string after it ("adcli join --stdin-password <<< X"),
+ * when cli_stdin_tools[] says it reads one. k is after the tool's name.
+ */
+static void cli_stdin(struct scanner *sc, const struct cli_tool *tool, const char *p, size_t len,
+		      size_t i, size_t k)
+{
+	const struct cli_stdin *in = NULL;
+	size_t ws, we, here = 0, pipe = i, seg = 0, n = 0, fs = 0, fe = 0, vs = 0, ve = 0;
+	bool on, skip = false, printf_ = false;
+
+	for (size_t t = 0; t < sizeof(cli_stdin_tools) / sizeof(cli_stdin_tools[0]) && !in; t++)
+		if (!strcmp(cli_stdin_tools[t].tool, tool->name))
+			in = &cli_stdin_tools[t];
+	if (!in)
+		return;
+	on = !*in->opt;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (we - ws >= 3 && !memcmp(p + ws, "<<<", 3)) {
+			if (we - ws > 3)
+				here = ws + 3;
+			else if (cli_word(sc, p, len, &k, &ws, &we))
+				here = ws;
+			break;
+		}
+		if (skip) {
+			skip = false;
+		} else if (p[ws] != '-' || we - ws < 2) {
+			if (in->opts_first)
+				break; /* sudo's command */
+		} else if (word_is(p, ws, we, in->opt)) {
+			on = true;
+		} else if (in->opts_first && p[ws + 1] != '-') { /* a cluster: "-Su root" */
+			for (size_t f = ws + 1; f < we && is_alnum((unsigned char)p[f]); f++) {
+				if (in->opt[0] && in->opt[1] == p[f] && !in->opt[2])
+					on = true;
+				if (tool->arg_letters && strchr(tool->arg_letters, p[f])) {
+					skip = f + 1 == we;
+					break;
+				}
+			}
+		}
+	}
+	if (!on)
+		return;
+	if (here) {
+		cli_value(sc, p, here, we, in->how);
+		return;
+	}
+	/* "... | tool": the command before the '|' */
+	while (pipe > 0 && (p[pipe - 1] == ' ' || p[pipe - 1] == '\t'))
+		pipe--;
+	if (pipe == 0 || p[pipe - 1] != '|' || (pipe > 1 && p[pipe - 2] == '|'))
+		return;
+	pipe--;
+	for (k = 0; k < pipe;) { /* the start of its command */
+		while (k < pipe && is_space((unsigned char)p[k]))
+			k++;
+		if (k < pipe && cmd_sep(p[k])) {
+			seg = ++k;
+			continue;
+		}
+		if (!cli_word(sc, p, pipe, &k, &ws, &we))
+			break;
+	}
+	for (k = seg; cli_word(sc, p, pipe, &k, &ws, &we); n++) {
+		if (n == 0) {
+			printf_ = word_is(p, ws, we, "printf");
+			if (!printf_ && !word_is(p, ws, we, "echo"))
+				return;
+		} else if (!vs && !printf_ && p[ws] == '-' && we - ws > 1 && we - ws < 4 &&
+			   letters(p + ws + 1, we - ws - 1)) {
+			continue; /* echo -n, -e, -ne */
+		} else if (printf_ && !fe) {
+			fs = ws, fe = we; /* printf's format: the value if it is alone */
+		} else if (printf_) {
+			vs = ws, ve = we; /* printf FORMAT X: the last argument */
+		} else {
+			if (!vs)
+				vs = ws;
+			ve = we; /* echo my pass: all of its words */
+		}
+	}
+	if (printf_ && !ve)
+		vs = fs, ve = fe;
+	if (ve > vs)
+		cli_value(sc, p, vs, ve, in->how);
+}
+
 /*
  * The option of tool that the word [*ws, we) gives: one of its options, or
  * one ending a cluster of short options ("-ksu", "-sSuuser:pw": -k -s -S then
@@ -1928,6 +2223,33 @@ static const struct cli_opt *cli_option(const struct cli_tool *tool, const char 
 	return NULL;
 }
 
+/*
+ * A word that is all one quoted string, maybe an item of a list ("-pX",
+ * ["mysql", "-pX"], ('-p', 'X')): [*ws, *we) becomes its text, or with
+ * quoted that string, its quotes kept (a value, which may hold blanks).
+ */
+static void list_item_word(const char *p, size_t *ws, size_t *we, bool quoted)
+{
+	const char *q;
+	size_t e = *we;
+
+	if (*we - *ws < 2 || (p[*ws] != '"' && p[*ws] != '\''))
+		return;
+	while (e > *ws + 1 && (p[e - 1] == ',' || p[e - 1] == ']' || p[e - 1] == ')'))
+		e--;
+	q = memchr(p + *ws + 1, p[*ws], e - *ws - 1);
+	if (!q || (size_t)(q - p) != e - 1)
+		return;
+	*ws += !quoted;
+	*we = e - !quoted;
+}
+
+/* Is the name [s, s + n) quoted alone, an item of a list ("mysql", 'sshpass')? */
+static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
+{
+	return s > 0 && s + n < len && (p[s - 1] == '"' || p[s - 1] == '\'') && p[s + n] == p[s - 1];
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -1941,30 +2263,42 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		/* the trigger is c->name from skip on: the whole name is there, then a space */
 		if (i >= c->skip && cn >= c->skip + n && cn - c->skip <= len - i &&
 		    mem_ieq(p + i - c->skip, c->name, cn) &&
-		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn])))
+		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn]) ||
+		     list_item_name(p, len, i - c->skip, cn)))
 			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
 		return;
 	i -= tool->skip;
 	k = i + strlen(tool->name);
+	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+		k++; /* the rest of its name: "mysqladmin" */
+	if (list_item_name(p, len, i, k - i))
+		k++; /* ["mysql", "-pX"]: past its closing quote */
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
+	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
 		return;
 	}
 	while (cli_word(sc, p, len, &k, &ws, &we)) {
-		const struct cli_opt *o = cli_option(tool, p, &ws, we);
-		size_t on = o ? strlen(o->name) : 0;
+		const struct cli_opt *o;
+		size_t on;
 
+		list_item_word(p, &ws, &we, false);
+		o = cli_option(tool, p, &ws, we);
+		on = o ? strlen(o->name) : 0;
 		if (!o)
 			continue;
 		if (we - ws == on && (o->how & CO_NEXT)) {
 			size_t vs, ve;
 
-			if (cli_word(sc, p, len, &k, &vs, &ve))
-				cli_value(sc, p, vs, ve, o->how);
+			if (cli_word(sc, p, len, &k, &vs, &ve)) {
+				list_item_word(p, &vs, &ve, true);
+				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-'))
+					cli_value(sc, p, vs, ve, o->how); /* "-p --opt": it prompts */
+			}
 		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
 			if (o->name[1] != '-')
 				cli_value(sc, p, ws + on, we, o->how);
@@ -2580,11 +2914,6 @@ static size_t directive_word(const char *p, size_t len, size_t k)
 	return k;
 }
 
-static bool word_is(const char *p, size_t s, size_t e, const char *w)
-{
-	return e - s == strlen(w) && mem_ieq(p + s, w, e - s);
-}
-
 /* A web-server directive at j (see web_directives): true when it is one (its value judged). */
 static bool web_directive(struct scanner *sc, const char *p, size_t len, size_t j)
 {
@@ -2984,11 +3313,6 @@ static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
 		we[n++] = i;
 	}
 	return n;
-}
-
-static bool word_is(const char *p, size_t s, size_t e, const char *w)
-{
-	return e - s == strlen(w) && mem_ieq(p + s, w, e - s);
 }
 
 /* The secret word [s, e): its quotes and a closing ';' (Junos) are not its. */
