@@ -911,6 +911,8 @@ static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verd
 }
 
 static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len);
+static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			       size_t indent, size_t vs, struct name_verdict v);
 
 /*
  * A quoted flag that names a secret, an item of a list in text
@@ -1105,6 +1107,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		j++;
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
+	if (quoted && p[ns - 1] == '"' && json_bracket_value(sc, NULL, p, len, 0, j, v))
+		return; /* "password": {"value": "x"}, ... */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
@@ -2322,6 +2326,51 @@ static void block_below(struct textctx *tc, size_t indent, int rule, bool quoted
 }
 
 /*
+ * A quoted (JSON) key's value that opens a bracket at vs, in text: a JSON
+ * document that did not parse, or one pretty-printed in a log. The strings
+ * in it that are values (not followed by ':') are judged by the key, so
+ * brackets, commas and what follows stay; when the bracket is still open at
+ * the line's end, the more indented lines below go too (its members). Not
+ * our label ("[REDACTED:x]"), nor "[]" or "{}". true: the value was taken.
+ */
+static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			       size_t indent, size_t vs, struct name_verdict v)
+{
+	size_t k = vs, depth = 0;
+
+	if (vs >= len || (p[vs] != '{' && p[vs] != '[') || label_len(p + vs, len - vs) ||
+	    v.cls == NC_NONE || v.cls == NC_AUTH || v.cls == NC_COOKIE)
+		return false;
+	while (k < len) {
+		char c = p[k];
+
+		if (c == '"') {
+			size_t s = k + 1, a;
+
+			for (k = s; k < len && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+			if (k >= len)
+				return true; /* a string cut by the line's end: as the rest, kept */
+			for (a = k + 1; a < len && (p[a] == ' ' || p[a] == '\t'); a++)
+				;
+			if (a >= len || p[a] != ':')
+				judge_value(sc, v, p, s, k);
+			k++;
+			continue;
+		}
+		if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && !--depth)
+			return true;
+		k++;
+	}
+	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL))
+		block_below(tc, indent, v.rule, true);
+	return true;
+}
+
+/*
  * The value [vs, ve) of a line's key judged v (the key at column indent):
  * on the line, or on the lines below it (a block scalar, a Secret's value,
  * a quoted value that goes on).
@@ -2600,6 +2649,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
+	if (ns > 0 && p[ns - 1] == '"' && json_bracket_value(sc, tc, p, len, indent, vs, v))
+		return; /* "password": {"value": "x"}, or "password": { and its members below */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
