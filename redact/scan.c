@@ -911,6 +911,7 @@ static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verd
 }
 
 static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len);
+static struct name_verdict held_plural(struct scanner *sc, const char *held, size_t len);
 static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			       size_t indent, size_t vs, struct name_verdict v);
 
@@ -3581,6 +3582,10 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 			return false;
 	if (key && classify(sc, key, klen, NULL).cls != NC_NONE)
 		return false;
+	/* key is in the walk's path, as the mapping's own key (held_off) is */
+	if (key && f && f->map && f->held_len &&
+	    held_plural(sc, key - f->key_off + f->held_off, f->held_len).cls != NC_NONE)
+		return false;
 	if (vlen < 3)
 		return true; /* find_pii() looks at nothing shorter */
 	ps = prescan_at(sc, v, vlen, &first);
@@ -3635,6 +3640,26 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 	f->next = flag_verdict(sc, v, vlen);
 }
 
+/*
+ * A mapping named by a plural of a secret's name ("passwords", "secrets",
+ * "api_tokens") holds secrets under names of their own ({"db": x}): the
+ * verdict for its scalar values, NC_STRONG or NC_NONE. Plain numbers stay
+ * ("tokens": {"input": 12}).
+ */
+static struct name_verdict held_plural(struct scanner *sc, const char *held, size_t len)
+{
+	struct name_verdict v = NO_VERDICT;
+
+	if (len >= 4 && (held[len - 1] == 's' || held[len - 1] == 'S') &&
+	    held[len - 2] != 's' && held[len - 2] != 'S') {
+		v = classify(sc, held, len - 1, NULL);
+		if (v.cls != NC_STRONG)
+			return NO_VERDICT;
+		v.counts = true;
+	}
+	return v;
+}
+
 /* The verdict a sibling or the mapping's own key lends to the value in f: NC_NONE if none. */
 static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
 					const struct rbuf *path)
@@ -3651,6 +3676,8 @@ static struct name_verdict lent_verdict(struct scanner *sc, const struct node_fr
 		if (v.cls != NC_STRONG)
 			v.cls = NC_NONE;
 	}
+	if (v.cls == NC_NONE && f->held_len)
+		v = held_plural(sc, path->buf + f->held_off, f->held_len);
 	return v;
 }
 
