@@ -282,6 +282,13 @@ static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grp
 static const char *const password_words[] = {
 	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
 };
+/* Last words of a setting about a password (its algorithm, a program that gives it). */
+static const char *const mode_last[] = {
+	"encryption", "hash", "hashing", "scheme", "command", "cmd", NULL,
+};
+static const char *const command_last[] = { "command", "cmd", NULL };
+/* Words before "password" that make a mode of it (Ansible's update_password: on_create). */
+static const char *const mode_prev[] = { "update", NULL };
 static const char *const secret_words[] = { "secret", "secrets", NULL };
 static const char *const token_words[] = { "token", "tokens", NULL };
 static const char *const credential_words[] = {
@@ -360,6 +367,19 @@ struct name_verdict name_classify(const char *name, size_t len)
 	}
 	if (!strcmp(last, "pass") && w.n > 1 && in_list(prev, pass_on))
 		return verdict(NC_NONE, -1); /* nginx's proxy_pass: where requests go */
+	if ((w.has & (W_PASSWORD | W_SECRET)) && w.n > 1 &&
+	    (in_list(last, mode_last) || (in_list(prev, mode_prev) && (w.has & W_PASSWORD)))) {
+		/*
+		 * password_encryption = scram-sha-256, password_hash = sha512,
+		 * update_password: on_create: a setting, unless its value is
+		 * no algorithm nor mode; ssl_passphrase_command: a program
+		 */
+		struct name_verdict v = verdict(NC_STRONG, (w.has & W_PASSWORD) ? R_PASSWORD : R_SECRET);
+
+		v.modes = true;
+		v.not_paths = in_list(last, command_last);
+		return v;
+	}
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
@@ -403,6 +423,29 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if (!strcmp(last, "sig") || !strcmp(last, "signature"))
 		return verdict(NC_WEAK, R_SIGNATURE);
 	return verdict(NC_NONE, -1);
+}
+
+/* Sorted: bsearch. */
+static const char *const mode_values[] = {
+	"aes", "aes-128-cbc", "aes-128-gcm", "aes-256-cbc", "aes-256-gcm", "aes128", "aes256",
+	"always", "argon2", "argon2d", "argon2i", "argon2id", "bcrypt", "blowfish", "clear",
+	"cleartext", "crypt", "des", "false", "md5", "never", "no", "none", "off", "on",
+	"on_create", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512", "pbkdf2_sha256", "pbkdf2_sha512",
+	"plain", "plaintext", "scram-sha-1", "scram-sha-256", "scrypt", "sha-1", "sha-256",
+	"sha-512", "sha1", "sha224", "sha256", "sha256_crypt", "sha384", "sha512", "sha512_crypt",
+	"true", "yes", "yescrypt",
+};
+
+bool value_is_mode(const char *v, size_t len)
+{
+	char word[16];
+
+	if (!len || len >= sizeof(word))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		word[i] = (char)lower_ascii((unsigned char)v[i]);
+	word[len] = '\0';
+	return in_sorted(word, mode_values, sizeof(mode_values) / sizeof(mode_values[0]));
 }
 
 unsigned key_role(const char *key, size_t len)
