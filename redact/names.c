@@ -274,7 +274,7 @@ static const char *const benign_last[] = {
 	"regexp", "required", "reset", "retries", "retry", "rotate", "rotation", "rounds", "rule",
 	"rules", "scope", "scopes", "set", "size", "source", "state", "status", "store",
 	"strategy", "strength", "suffix", "text", "threshold", "time", "timeout", "timestamp",
-	"title", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
+	"title", "tries", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
 	"username", "valid", "validity", "var", "variable", "version", "window",
 };
 /* Words before "pass" that make it nginx's directive (proxy_pass), not a password. */
@@ -365,6 +365,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 		v.not_paths = true;
 		return v;
 	}
+	if (!strcmp(last, "nopasswd"))
+		return verdict(NC_NONE, -1); /* sudoers' tag: no password asked */
 	if (!strcmp(last, "pass") && w.n > 1 && in_list(prev, pass_on))
 		return verdict(NC_NONE, -1); /* nginx's proxy_pass: where requests go */
 	if ((w.has & (W_PASSWORD | W_SECRET)) && w.n > 1 &&

@@ -643,6 +643,29 @@ static bool word_before(const char *p, size_t ns, const char *const *words)
 }
 
 /*
+ * sudoers: "Cmnd_Alias PW = /usr/bin/passwd" names a list of commands, and
+ * "PASSWD: /usr/bin/x" is a tag on the commands after it (NOPASSWD is no
+ * secret's name at all, see names.c). Is the name at [ns, ne) either?
+ */
+static bool sudoers_name(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const alias[] = { "Cmnd_Alias", "User_Alias", "Host_Alias", "Runas_Alias", NULL };
+	size_t e = ns, j = ne;
+
+	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	for (const char *const *a = alias; e < ns && *a; a++)
+		if (e >= strlen(*a) && !memcmp(p + e - strlen(*a), *a, strlen(*a)) &&
+		    (e == strlen(*a) || p[e - strlen(*a) - 1] == ' ' || p[e - strlen(*a) - 1] == '\t'))
+			return true;
+	if (ne - ns != 6 || memcmp(p + ns, "PASSWD", 6) || j >= len || p[j] != ':')
+		return false;
+	for (j++; j < len && p[j] == ' '; j++)
+		;
+	return j < len && (p[j] == '/' || !strncmp(p + j, "ALL", MIN(3, len - j)));
+}
+
+/*
  * Is p[ns] inside an ARN ("arn:aws:secretsmanager:...:secret:prod/db-AbCdEf")?
  * Its "secret:" is a part of an identifier, not an assignment.
  */
@@ -1017,6 +1040,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	bool list = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
+	if (sudoers_name(p, len, ns, ne))
+		return;
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
 		quoted = true;
