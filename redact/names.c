@@ -567,6 +567,60 @@ static bool lookup_at(const char *prefix, size_t plen, const char *name, size_t 
 	return true;
 }
 
+/* Are v[s, e) all name characters (and those of extra), one at least? */
+static bool name_run(const char *v, size_t s, size_t e, const char *extra)
+{
+	if (s >= e)
+		return false;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)v[i]) && v[i] != '_' && !strchr(extra, v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where a value comes from, not the value: a CI system's expression or
+ * variable ("${{ secrets.DB_PASSWORD }}", Azure DevOps's "$(TOKEN)",
+ * Octopus's "#{Password}#", Concourse's "((client-secret))"), the shell's
+ * "${X:?required}" (an error when unset: no default) and "$(cat /run/secrets/db)",
+ * a call without arguments ("getpass()").
+ */
+static bool substitution(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len >= 6 && !memcmp(v, "${{", 3) && !memcmp(v + len - 2, "}}", 2))
+		return !mem_find(v + 3, len - 5, "}}", 2) && !memchr(v + 3, '\'', len - 5) &&
+		       !memchr(v + 3, '"', len - 5);
+	if (len >= 4 && v[0] == '$' && v[1] == '(' && v[len - 1] == ')') {
+		if (name_run(v, 2, len - 1, "."))
+			return true;
+		if (len > 7 && (!memcmp(v + 2, "cat ", 4) || !memcmp(v + 2, "< ", 2))) {
+			i = v[2] == 'c' ? 6 : 4;
+			while (i < len - 1 && v[i] == ' ')
+				i++;
+			return i < len - 1 && (v[i] == '/' || v[i] == '~' || v[i] == '.') &&
+			       name_run(v, i, len - 1, "/~.-");
+		}
+		return false;
+	}
+	if (len >= 4 && v[0] == '#' && v[1] == '{') {
+		size_t e = v[len - 1] == '#' ? len - 2 : len - 1;
+
+		return v[e] == '}' && name_run(v, 2, e, ".-");
+	}
+	if (len >= 5 && !memcmp(v, "((", 2) && !memcmp(v + len - 2, "))", 2))
+		return name_run(v, 2, len - 2, ".-:/");
+	if (len >= 5 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
+		for (i = 2; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
+			;
+		return i > 2 && i + 1 < len && (v[i] == '?' || (v[i] == ':' && v[i + 1] == '?'));
+	}
+	if (len >= 3 && !memcmp(v + len - 2, "()", 2) && !(v[0] >= '0' && v[0] <= '9'))
+		return name_run(v, 0, len - 2, ".");
+	return false;
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -594,6 +648,8 @@ bool value_is_placeholder(const char *v, size_t len)
 	 * ${VAR}, ${env:VAR} (but not ${VAR:-default} nor ${VAR:default}), $VAR,
 	 * %VAR%, {{ template }}, <changeme>, %(name)s
 	 */
+	if (substitution(v, len))
+		return true;
 	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
 		const char *colon = memchr(v, ':', len);
 

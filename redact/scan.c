@@ -606,6 +606,20 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 			return true;
 		}
 	}
+	/* Octopus's #{Name}#, Concourse's ((name)): to their close (value_is_placeholder() judges them) */
+	if (j + 1 < len && ((p[j] == '#' && p[j + 1] == '{') || (p[j] == '(' && p[j + 1] == '('))) {
+		const char *c = p[j] == '#' ? memchr(p + j, '}', MIN(len - j, (size_t)128)) :
+					      mem_find(p + j, MIN(len - j, (size_t)128), "))", 2);
+
+		if (c) {
+			k = (size_t)(c - p) + (p[j] == '#' ? 1 : 2);
+			k += p[j] == '#' && k < len && p[k] == '#';
+			if (k == len || !is_alnum((unsigned char)p[k])) {
+				*ve = k;
+				return true;
+			}
+		}
+	}
 	/* ...and on to the end of the word: "${PREFIX}hunter2" is no placeholder */
 	if ((p[j] == '$' || p[j] == '%') && j + 1 < len && strchr("{(", p[j + 1]) &&
 	    (k = bracket_end(p, len, j + 1))) { /* ${VAR}, %(name)s */
@@ -1042,6 +1056,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 
 	if (sudoers_name(p, len, ns, ne))
 		return;
+	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
+		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
 		quoted = true;
