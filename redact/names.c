@@ -287,6 +287,8 @@ static const char *const mode_last[] = {
 	"encryption", "hash", "hashing", "scheme", "command", "cmd", NULL,
 };
 static const char *const command_last[] = { "command", "cmd", NULL };
+/* Words before "secret" that make a reference of it (Helm, Kubernetes). */
+static const char *const ref_prev[] = { "existing", "pull", NULL };
 /* Words before "password" that make a mode of it (Ansible's update_password: on_create). */
 static const char *const mode_prev[] = { "update", NULL };
 static const char *const secret_words[] = { "secret", "secrets", NULL };
@@ -369,6 +371,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_NONE, -1); /* sudoers' tag: no password asked */
 	if (!strcmp(last, "pass") && w.n > 1 && in_list(prev, pass_on))
 		return verdict(NC_NONE, -1); /* nginx's proxy_pass: where requests go */
+	if (w.n > 1 && ((in_list(last, secret_words) && in_list(prev, ref_prev)) ||
+			(!strcmp(last, "key") && in_list(prev, password_words)))) {
+		/* existingSecret, imagePullSecrets, adminPasswordKey: which Secret, which of its keys */
+		struct name_verdict v = verdict(NC_STRONG, !strcmp(last, "key") ? R_PASSWORD : R_SECRET);
+
+		v.refs = true;
+		return v;
+	}
 	if ((w.has & (W_PASSWORD | W_SECRET)) && w.n > 1 &&
 	    (in_list(last, mode_last) || (in_list(prev, mode_prev) && (w.has & W_PASSWORD)))) {
 		/*
@@ -448,6 +458,23 @@ bool value_is_mode(const char *v, size_t len)
 		word[i] = (char)lower_ascii((unsigned char)v[i]);
 	word[len] = '\0';
 	return in_sorted(word, mode_values, sizeof(mode_values) / sizeof(mode_values[0]));
+}
+
+bool value_is_ref_name(const char *v, size_t len)
+{
+	bool sep = false, digit = false;
+
+	if (!len || len > 253 || !(is_alnum((unsigned char)v[0])) || !is_alnum((unsigned char)v[len - 1]))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] == '-' || v[i] == '.')
+			sep = true;
+		else if (v[i] >= '0' && v[i] <= '9')
+			digit = true;
+		else if (v[i] < 'a' || v[i] > 'z')
+			return false;
+	}
+	return sep || !digit;
 }
 
 unsigned key_role(const char *key, size_t len)

@@ -469,6 +469,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	case NC_STRONG:
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
 		    (v.modes && value_is_mode(val, n)) ||
+		    (v.refs && value_is_ref_name(val, n)) ||
 		    (v.counts && small_number(val, n)) || value_is_arn(val, n))
 			return;
 		/*
