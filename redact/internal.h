@@ -347,6 +347,8 @@ struct name_verdict {
 	int rule;        /* engine rule index */
 	bool not_paths;  /* "PWD=/home/x" is a directory: absolute paths are not secrets */
 	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
+	bool modes;      /* "password_encryption": an algorithm or a mode (see value_is_mode()) is no secret */
+	bool refs;       /* "existingSecret": a Kubernetes object's or key's name (see value_is_ref_name()) is none */
 };
 
 /* A verdict of nothing to redact. */
@@ -370,6 +372,19 @@ bool holds_label(const char *p, size_t len);
 bool value_is_redacted(const char *v, size_t len);
 /* A placeholder that must stay ("********", "${DB_PASSWORD}", "<changeme>", "xxx", ""). */
 bool value_is_placeholder(const char *v, size_t len);
+/*
+ * Is v the name of an algorithm or a mode ("scram-sha-256", "sha512",
+ * "on_create"), in any case? What a setting about a password says
+ * ("password_encryption", "update_password"), where a password would not be.
+ */
+bool value_is_mode(const char *v, size_t len);
+/*
+ * Is v what a key that names a secret by reference holds (Helm's
+ * "existingSecret: app-db-secret", "adminPasswordKey: admin-password")? A
+ * Kubernetes name: lower case, digits, '-' and '.', with a '-' or a '.' in
+ * it, or letters alone ("regcred"); "hunter2" is none.
+ */
+bool value_is_ref_name(const char *v, size_t len);
 /* An AWS resource name ("arn:aws:secretsmanager:...:secret:db-AbCdEf"): an identifier, no secret. */
 bool value_is_arn(const char *v, size_t len);
 /* Random-looking enough to be a key or token (for weak names and the entropy rule). */

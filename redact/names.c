@@ -275,7 +275,7 @@ static const char *const benign_last[] = {
 	"regexp", "required", "reset", "retries", "retry", "rotate", "rotation", "rounds", "rule",
 	"rules", "scope", "scopes", "set", "size", "source", "state", "status", "stdin", "store",
 	"strategy", "strength", "suffix", "text", "threshold", "time", "timeout", "timestamp",
-	"title", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
+	"title", "tries", "ttl", "type", "types", "updated", "uri", "url", "usage", "used", "user",
 	"username", "valid", "validity", "var", "variable", "version", "window",
 };
 /* Words before "pass" that make it nginx's directive (proxy_pass), not a password. */
@@ -285,6 +285,15 @@ static const char *const password_words[] = {
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
+/* Last words of a setting about a password (its algorithm, a program that gives it). */
+static const char *const mode_last[] = {
+	"encryption", "hash", "hashing", "scheme", "command", "cmd", NULL,
+};
+static const char *const command_last[] = { "command", "cmd", NULL };
+/* Words before "secret" that make a reference of it (Helm, Kubernetes). */
+static const char *const ref_prev[] = { "existing", "pull", NULL };
+/* Words before "password" that make a mode of it (Ansible's update_password: on_create). */
+static const char *const mode_prev[] = { "update", NULL };
 static const char *const secret_words[] = { "secret", "secrets", NULL };
 static const char *const token_words[] = { "token", "tokens", NULL };
 static const char *const credential_words[] = {
@@ -361,8 +370,31 @@ struct name_verdict name_classify(const char *name, size_t len)
 		v.not_paths = true;
 		return v;
 	}
+	if (!strcmp(last, "nopasswd"))
+		return verdict(NC_NONE, -1); /* sudoers' tag: no password asked */
 	if (!strcmp(last, "pass") && w.n > 1 && in_list(prev, pass_on))
 		return verdict(NC_NONE, -1); /* nginx's proxy_pass: where requests go */
+	if (w.n > 1 && ((in_list(last, secret_words) && in_list(prev, ref_prev)) ||
+			(!strcmp(last, "key") && in_list(prev, password_words)))) {
+		/* existingSecret, imagePullSecrets, adminPasswordKey: which Secret, which of its keys */
+		struct name_verdict v = verdict(NC_STRONG, !strcmp(last, "key") ? R_PASSWORD : R_SECRET);
+
+		v.refs = true;
+		return v;
+	}
+	if ((w.has & (W_PASSWORD | W_SECRET)) && w.n > 1 &&
+	    (in_list(last, mode_last) || (in_list(prev, mode_prev) && (w.has & W_PASSWORD)))) {
+		/*
+		 * password_encryption = scram-sha-256, password_hash = sha512,
+		 * update_password: on_create: a setting, unless its value is
+		 * no algorithm nor mode; ssl_passphrase_command: a program
+		 */
+		struct name_verdict v = verdict(NC_STRONG, (w.has & W_PASSWORD) ? R_PASSWORD : R_SECRET);
+
+		v.modes = true;
+		v.not_paths = in_list(last, command_last);
+		return v;
+	}
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
@@ -412,6 +444,46 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if (!strcmp(last, "sig") || !strcmp(last, "signature"))
 		return verdict(NC_WEAK, R_SIGNATURE);
 	return verdict(NC_NONE, -1);
+}
+
+/* Sorted: bsearch. */
+static const char *const mode_values[] = {
+	"aes", "aes-128-cbc", "aes-128-gcm", "aes-256-cbc", "aes-256-gcm", "aes128", "aes256",
+	"always", "argon2", "argon2d", "argon2i", "argon2id", "bcrypt", "blowfish", "clear",
+	"cleartext", "crypt", "des", "false", "md5", "never", "no", "none", "off", "on",
+	"on_create", "pbkdf2", "pbkdf2-sha256", "pbkdf2-sha512", "pbkdf2_sha256", "pbkdf2_sha512",
+	"plain", "plaintext", "scram-sha-1", "scram-sha-256", "scrypt", "sha-1", "sha-256",
+	"sha-512", "sha1", "sha224", "sha256", "sha256_crypt", "sha384", "sha512", "sha512_crypt",
+	"true", "yes", "yescrypt",
+};
+
+bool value_is_mode(const char *v, size_t len)
+{
+	char word[16];
+
+	if (!len || len >= sizeof(word))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		word[i] = (char)lower_ascii((unsigned char)v[i]);
+	word[len] = '\0';
+	return in_sorted(word, mode_values, sizeof(mode_values) / sizeof(mode_values[0]));
+}
+
+bool value_is_ref_name(const char *v, size_t len)
+{
+	bool sep = false, digit = false;
+
+	if (!len || len > 253 || !(is_alnum((unsigned char)v[0])) || !is_alnum((unsigned char)v[len - 1]))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] == '-' || v[i] == '.')
+			sep = true;
+		else if (v[i] >= '0' && v[i] <= '9')
+			digit = true;
+		else if (v[i] < 'a' || v[i] > 'z')
+			return false;
+	}
+	return sep || !digit;
 }
 
 unsigned key_role(const char *key, size_t len)
@@ -531,6 +603,60 @@ static bool lookup_at(const char *prefix, size_t plen, const char *name, size_t 
 	return true;
 }
 
+/* Are v[s, e) all name characters (and those of extra), one at least? */
+static bool name_run(const char *v, size_t s, size_t e, const char *extra)
+{
+	if (s >= e)
+		return false;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)v[i]) && v[i] != '_' && !strchr(extra, v[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where a value comes from, not the value: a CI system's expression or
+ * variable ("${{ secrets.DB_PASSWORD }}", Azure DevOps's "$(TOKEN)",
+ * Octopus's "#{Password}#", Concourse's "((client-secret))"), the shell's
+ * "${X:?required}" (an error when unset: no default) and "$(cat /run/secrets/db)",
+ * a call without arguments ("getpass()").
+ */
+static bool substitution(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len >= 6 && !memcmp(v, "${{", 3) && !memcmp(v + len - 2, "}}", 2))
+		return !mem_find(v + 3, len - 5, "}}", 2) && !memchr(v + 3, '\'', len - 5) &&
+		       !memchr(v + 3, '"', len - 5);
+	if (len >= 4 && v[0] == '$' && v[1] == '(' && v[len - 1] == ')') {
+		if (name_run(v, 2, len - 1, "."))
+			return true;
+		if (len > 7 && (!memcmp(v + 2, "cat ", 4) || !memcmp(v + 2, "< ", 2))) {
+			i = v[2] == 'c' ? 6 : 4;
+			while (i < len - 1 && v[i] == ' ')
+				i++;
+			return i < len - 1 && (v[i] == '/' || v[i] == '~' || v[i] == '.') &&
+			       name_run(v, i, len - 1, "/~.-");
+		}
+		return false;
+	}
+	if (len >= 4 && v[0] == '#' && v[1] == '{') {
+		size_t e = v[len - 1] == '#' ? len - 2 : len - 1;
+
+		return v[e] == '}' && name_run(v, 2, e, ".-");
+	}
+	if (len >= 5 && !memcmp(v, "((", 2) && !memcmp(v + len - 2, "))", 2))
+		return name_run(v, 2, len - 2, ".-:/");
+	if (len >= 5 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
+		for (i = 2; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
+			;
+		return i > 2 && i + 1 < len && (v[i] == '?' || (v[i] == ':' && v[i + 1] == '?'));
+	}
+	if (len >= 3 && !memcmp(v + len - 2, "()", 2) && !(v[0] >= '0' && v[0] <= '9'))
+		return name_run(v, 0, len - 2, ".");
+	return false;
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -558,6 +684,8 @@ bool value_is_placeholder(const char *v, size_t len)
 	 * ${VAR}, ${env:VAR} (but not ${VAR:-default} nor ${VAR:default}), $VAR,
 	 * %VAR%, {{ template }}, <changeme>, %(name)s
 	 */
+	if (substitution(v, len))
+		return true;
 	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
 		const char *colon = memchr(v, ':', len);
 

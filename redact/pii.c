@@ -1320,7 +1320,9 @@ static bool read_groups(const char *t, size_t len, size_t i, struct numtok *nt)
 			if (t[k] == ' ' || t[k] == '-' || t[k] == '.') {
 				sep = t[k++];
 			}
-			if (!sep && !(t[k] == '(' && nt->ngroups == 1 && nt->plus))
+			if (!sep && nt->ngroups == 1 && nt->paren && k < len && is_digit(t[k]))
+				sep = ')'; /* "(217)782-4321", HL7's form: no blank after ')' */
+			else if (!sep && !(t[k] == '(' && nt->ngroups == 1 && nt->plus))
 				break;
 		}
 		if (k < len && t[k] == '(' && (nt->ngroups == 0 || (nt->ngroups == 1 && nt->plus))) {
@@ -1345,8 +1347,8 @@ static bool read_groups(const char *t, size_t len, size_t i, struct numtok *nt)
 		nt->gend[nt->ngroups] = k;
 		nt->ngroups++;
 		i = k;
-		if (k < len && is_digit(t[k]))
-			break; /* more than the buffer holds */
+		if (k < len && is_digit(t[k]) && !(paren && nt->ngroups == 1))
+			break; /* more than the buffer holds ("(217)782": the next group) */
 	}
 	if (!nt->ngroups)
 		return false;
@@ -1452,14 +1454,53 @@ static bool ssn_context(const char *t, size_t s)
 	return false;
 }
 
-static bool is_ssn(const char *t, const struct numtok *nt)
+/*
+ * Is [s, e) a whole field of an HL7 v2 PID segment, the 19th (the patient's
+ * SSN)? The segment starts its line: "PID|1||MRN^^^H||DOE^JANE|...".
+ */
+static bool hl7_pid_ssn(const char *t, size_t len, size_t s, size_t e)
+{
+	size_t b = s, bars = 0;
+
+	if (!s || t[s - 1] != '|' || (e < len && t[e] != '|' && t[e] != '^' && t[e] != '\r' && t[e] != '\n'))
+		return false;
+	while (b > 0 && t[b - 1] != '\n' && t[b - 1] != '\r' && s - b < 4096)
+		bars += t[--b] == '|';
+	return bars == 19 && s - b > 4 && !memcmp(t + b, "PID|", 4);
+}
+
+static bool is_ssn(const char *t, size_t len, const struct numtok *nt)
 {
 	if (nt->plus || nt->paren || nt->ndigits != 9)
 		return false;
 	if (nt->ngroups == 3 && nt->glen[0] == 3 && nt->glen[1] == 2 && nt->glen[2] == 4 &&
 	    nt->sep[1] == '-' && nt->sep[2] == '-')
 		return pii_ssn_ok(nt->digits, 9);
-	return nt->ngroups == 1 && pii_ssn_ok(nt->digits, 9) && ssn_context(t, nt->start);
+	/* "SSN 123 45 6789": blanks for dashes, where words say what it is */
+	if (nt->ngroups == 3 && nt->glen[0] == 3 && nt->glen[1] == 2 && nt->glen[2] == 4 &&
+	    nt->sep[1] == ' ' && nt->sep[2] == ' ')
+		return pii_ssn_ok(nt->digits, 9) && ssn_context(t, nt->start);
+	return nt->ngroups == 1 && pii_ssn_ok(nt->digits, 9) &&
+	       (ssn_context(t, nt->start) || hl7_pid_ssn(t, len, nt->start, nt->end));
+}
+
+/* Words just before a bare 10-digit number that say it is a phone number ("system": "phone", tel). */
+static bool phone_context(const char *t, size_t s)
+{
+	static const char *const words[] = { "phone", "tel", "mobile", "fax", NULL };
+	size_t b = s > 24 ? s - 24 : 0;
+
+	for (size_t i = b; i < s; i++) {
+		if (i > 0 && is_word(t[i - 1]))
+			continue;
+		for (const char *const *w = words; *w; w++) {
+			size_t n = strlen(*w);
+
+			if (i + n <= s && eq_nocase(t + i, n, *w) && (i + n == s || !is_word(t[i + n])))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* NANP: area and exchange codes start with 2-9, and the area is not N11. */
@@ -1489,9 +1530,11 @@ static bool is_phone(const struct numtok *nt)
 		return nt->ngroups == 1 || n <= cc_max_digits(d, cc);
 	}
 	if (nt->paren) {
-		/* (415) 555-2671 */
+		/* (415) 555-2671, (415)555-2671 */
 		return nt->ngroups == 3 && nt->glen[0] == 3 && nt->glen[1] == 3 && nt->glen[2] == 4 &&
-		       nt->sep[1] == ' ' && (nt->sep[2] == '-' || nt->sep[2] == ' ') && nanp_ok(d);
+		       ((nt->sep[1] == ' ' && (nt->sep[2] == '-' || nt->sep[2] == ' ')) ||
+			(nt->sep[1] == ')' && nt->sep[2] == '-')) &&
+		       nanp_ok(d);
 	}
 	if (nt->ngroups < 2 || !same_seps(nt, true))
 		return false;
@@ -1651,10 +1694,13 @@ static size_t number_at(struct pii_scratch *scr, const char *t, size_t len, size
 			continue;
 		if ((enabled & (1u << PII_CARD)) && is_card(cur))
 			add(scr, cur->start, e, PII_CARD);
-		else if ((enabled & (1u << PII_SSN)) && is_ssn(t, cur))
+		else if ((enabled & (1u << PII_SSN)) && is_ssn(t, len, cur))
 			add(scr, cur->start, e, PII_SSN);
 		else if ((enabled & (1u << PII_PHONE)) && is_phone(cur) && !in_hex_dump(t, len, cur))
 			add(scr, cur->start, e, PII_PHONE);
+		else if ((enabled & (1u << PII_PHONE)) && cur->ngroups == 1 && cur->ndigits == 10 &&
+			 !cur->plus && nanp_ok(cur->digits) && phone_context(t, cur->start))
+			add(scr, cur->start, e, PII_PHONE); /* FHIR's "value": "2177824321" */
 		else
 			continue;
 		return e;

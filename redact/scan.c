@@ -468,6 +468,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		return;
 	case NC_STRONG:
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		    (v.modes && value_is_mode(val, n)) ||
+		    (v.refs && value_is_ref_name(val, n)) ||
 		    (v.counts && small_number(val, n)) || value_is_arn(val, n))
 			return;
 		/*
@@ -605,6 +607,20 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 			return true;
 		}
 	}
+	/* Octopus's #{Name}#, Concourse's ((name)): to their close (value_is_placeholder() judges them) */
+	if (j + 1 < len && ((p[j] == '#' && p[j + 1] == '{') || (p[j] == '(' && p[j + 1] == '('))) {
+		const char *c = p[j] == '#' ? memchr(p + j, '}', MIN(len - j, (size_t)128)) :
+					      mem_find(p + j, MIN(len - j, (size_t)128), "))", 2);
+
+		if (c) {
+			k = (size_t)(c - p) + (p[j] == '#' ? 1 : 2);
+			k += p[j] == '#' && k < len && p[k] == '#';
+			if (k == len || !is_alnum((unsigned char)p[k])) {
+				*ve = k;
+				return true;
+			}
+		}
+	}
 	/* ...and on to the end of the word: "${PREFIX}hunter2" is no placeholder */
 	if ((p[j] == '$' || p[j] == '%') && j + 1 < len && strchr("{(", p[j + 1]) &&
 	    (k = bracket_end(p, len, j + 1))) { /* ${VAR}, %(name)s */
@@ -639,6 +655,29 @@ static bool word_before(const char *p, size_t ns, const char *const *words)
 		if (strlen(*words) == e - s && mem_ieq(p + s, *words, e - s))
 			return true;
 	return false;
+}
+
+/*
+ * sudoers: "Cmnd_Alias PW = /usr/bin/passwd" names a list of commands, and
+ * "PASSWD: /usr/bin/x" is a tag on the commands after it (NOPASSWD is no
+ * secret's name at all, see names.c). Is the name at [ns, ne) either?
+ */
+static bool sudoers_name(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const alias[] = { "Cmnd_Alias", "User_Alias", "Host_Alias", "Runas_Alias", NULL };
+	size_t e = ns, j = ne;
+
+	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+		e--;
+	for (const char *const *a = alias; e < ns && *a; a++)
+		if (e >= strlen(*a) && !memcmp(p + e - strlen(*a), *a, strlen(*a)) &&
+		    (e == strlen(*a) || p[e - strlen(*a) - 1] == ' ' || p[e - strlen(*a) - 1] == '\t'))
+			return true;
+	if (ne - ns != 6 || memcmp(p + ns, "PASSWD", 6) || j >= len || p[j] != ':')
+		return false;
+	for (j++; j < len && p[j] == ' '; j++)
+		;
+	return j < len && (p[j] == '/' || !strncmp(p + j, "ALL", MIN(3, len - j)));
 }
 
 /*
@@ -1043,6 +1082,9 @@ static void cdata_lines(struct scanner *sc, struct textctx *tc, struct name_verd
 }
 
 static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_t len);
+static struct name_verdict held_plural(struct scanner *sc, const char *held, size_t len);
+static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			       size_t indent, size_t vs, struct name_verdict v);
 
 /*
  * A quoted flag that names a secret, an item of a list in text
@@ -1208,6 +1250,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	bool list = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
+	if (sudoers_name(p, len, ns, ne))
+		return;
+	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
+		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
 		quoted = true;
@@ -1319,6 +1365,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		j++;
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
+	if (quoted && p[ns - 1] == '"' && json_bracket_value(sc, NULL, p, len, 0, j, v))
+		return; /* "password": {"value": "x"}, ... */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
@@ -2999,6 +3047,51 @@ static void block_below(struct textctx *tc, size_t indent, int rule, bool quoted
 }
 
 /*
+ * A quoted (JSON) key's value that opens a bracket at vs, in text: a JSON
+ * document that did not parse, or one pretty-printed in a log. The strings
+ * in it that are values (not followed by ':') are judged by the key, so
+ * brackets, commas and what follows stay; when the bracket is still open at
+ * the line's end, the more indented lines below go too (its members). Not
+ * our label ("[REDACTED:x]"), nor "[]" or "{}". true: the value was taken.
+ */
+static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			       size_t indent, size_t vs, struct name_verdict v)
+{
+	size_t k = vs, depth = 0;
+
+	if (vs >= len || (p[vs] != '{' && p[vs] != '[') || label_len(p + vs, len - vs) ||
+	    v.cls == NC_NONE || v.cls == NC_AUTH || v.cls == NC_COOKIE)
+		return false;
+	while (k < len) {
+		char c = p[k];
+
+		if (c == '"') {
+			size_t s = k + 1, a;
+
+			for (k = s; k < len && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+			if (k >= len)
+				return true; /* a string cut by the line's end: as the rest, kept */
+			for (a = k + 1; a < len && (p[a] == ' ' || p[a] == '\t'); a++)
+				;
+			if (a >= len || p[a] != ':')
+				judge_value(sc, v, p, s, k);
+			k++;
+			continue;
+		}
+		if (c == '{' || c == '[')
+			depth++;
+		else if ((c == '}' || c == ']') && !--depth)
+			return true;
+		k++;
+	}
+	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL))
+		block_below(tc, indent, v.rule, true);
+	return true;
+}
+
+/*
  * The value [vs, ve) of a line's key judged v (the key at column indent):
  * on the line, or on the lines below it (a block scalar, a Secret's value,
  * a quoted value that goes on).
@@ -3285,6 +3378,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v.rule = R_KUBERNETES_SECRET;
 		v.not_paths = false;
 	}
+	if (ns > 0 && p[ns - 1] == '"' && json_bracket_value(sc, tc, p, len, indent, vs, v))
+		return; /* "password": {"value": "x"}, or "password": { and its members below */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
@@ -4579,6 +4674,10 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 			return false;
 	if (key && classify(sc, key, klen, NULL).cls != NC_NONE)
 		return false;
+	/* key is in the walk's path, as the mapping's own key (held_off) is */
+	if (key && f && f->map && f->held_len &&
+	    held_plural(sc, key - f->key_off + f->held_off, f->held_len).cls != NC_NONE)
+		return false;
 	if (vlen < 3)
 		return true; /* find_pii() looks at nothing shorter */
 	ps = prescan_at(sc, v, vlen, &first);
@@ -4633,6 +4732,26 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 	f->next = flag_verdict(sc, v, vlen);
 }
 
+/*
+ * A mapping named by a plural of a secret's name ("passwords", "secrets",
+ * "api_tokens") holds secrets under names of their own ({"db": x}): the
+ * verdict for its scalar values, NC_STRONG or NC_NONE. Plain numbers stay
+ * ("tokens": {"input": 12}).
+ */
+static struct name_verdict held_plural(struct scanner *sc, const char *held, size_t len)
+{
+	struct name_verdict v = NO_VERDICT;
+
+	if (len >= 4 && (held[len - 1] == 's' || held[len - 1] == 'S') &&
+	    held[len - 2] != 's' && held[len - 2] != 'S') {
+		v = classify(sc, held, len - 1, NULL);
+		if (v.cls != NC_STRONG)
+			return NO_VERDICT;
+		v.counts = true;
+	}
+	return v;
+}
+
 /* The verdict a sibling or the mapping's own key lends to the value in f: NC_NONE if none. */
 static struct name_verdict lent_verdict(struct scanner *sc, const struct node_frame *f,
 					const struct rbuf *path)
@@ -4649,6 +4768,8 @@ static struct name_verdict lent_verdict(struct scanner *sc, const struct node_fr
 		if (v.cls != NC_STRONG)
 			v.cls = NC_NONE;
 	}
+	if (v.cls == NC_NONE && f->held_len)
+		v = held_plural(sc, path->buf + f->held_off, f->held_len);
 	return v;
 }
 

@@ -150,6 +150,11 @@ static enum fmt fmt_from_path(const char *path, bool *known)
 		enum fmt fmt;
 	} by_suffix[] = {
 		{ ".json", F_JSON }, { ".jsonl", F_JSONL }, { ".ndjson", F_JSONL },
+		/* JSON under other names (a document that does not parse goes as lines) */
+		{ ".tfstate", F_JSON }, { ".tfstate.backup", F_JSON }, { ".jsonc", F_JSON },
+		{ ".json5", F_JSON }, { ".har", F_JSON }, { ".ipynb", F_JSON }, { ".geojson", F_JSON },
+		{ ".webmanifest", F_JSON }, { ".babelrc", F_JSON }, { "composer.lock", F_JSON },
+		{ "Pipfile.lock", F_JSON }, { "flake.lock", F_JSON },
 		{ ".yaml", F_YAML }, { ".yml", F_YAML }, { ".env", F_ENV },
 		{ ".ini", F_INI }, { ".cfg", F_INI }, { ".cnf", F_INI }, { ".toml", F_INI },
 		{ ".npmrc", F_INI }, { ".yarnrc", F_INI }, { ".pypirc", F_INI },
@@ -221,6 +226,29 @@ static enum fmt sniff(const char *p, size_t n)
 	    (n - i >= 11 && !memcmp(p + i, "apiVersion:", 11)))
 		return F_YAML;
 	return F_TEXT;
+}
+
+/*
+ * A text file (by its name) that holds one pretty-printed JSON document: it
+ * opens with "{" or "[" alone on its first line, and the next non-blank
+ * byte starts a member or an element. A first line that is a whole value
+ * is JSON lines or a log; those stay lines.
+ */
+static bool json_doc_head(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && is_space((unsigned char)p[i]))
+		i++;
+	if (i == n || (p[i] != '{' && p[i] != '['))
+		return false;
+	for (i++; i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'); i++)
+		;
+	if (i == n || p[i] != '\n')
+		return false;
+	while (i < n && is_space((unsigned char)p[i]))
+		i++;
+	return i < n && (p[i] == '"' || p[i] == '{' || p[i] == '[');
 }
 
 /* ---- report and pseudonyms (called by the scanner) ---- */
@@ -1089,6 +1117,8 @@ static int decide(struct redact_stream *s, struct redact_err *err)
 	}
 	if (!s->path_known)
 		s->fmt = s->fmt == F_TEXT ? sniff(head.buf, head.len) : s->fmt;
+	else if (s->fmt == F_TEXT && json_doc_head(head.buf, head.len))
+		s->fmt = F_JSON;
 	if (s->fmt == F_JSON || s->fmt == F_YAML) {
 		s->phase = P_DOC;
 		return 0;
