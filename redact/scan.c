@@ -2027,8 +2027,13 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
+		if (vs >= ve)
+			ve = we; /* 'user:'"pass": the word goes on after the quoted user */
+		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
+		while (vs < ve && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`'))
+			vs++;
 		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`'))
-			ve--; /* the quote that closes "user:pass" is shell syntax, not the password's */
+			ve--;
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
