@@ -2435,6 +2435,35 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 }
 
 /*
+ * Servers that log a password they made, in a sentence after "password":
+ * the phrase, then a word ending in ':' (the account), then the password to
+ * the end of its word. mysqld --initialize: "A temporary password is
+ * generated for root@localhost: X".
+ */
+static const char *const made_password_phrases[] = { " is generated for ", NULL };
+
+static bool made_password(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	for (const char *const *ph = made_password_phrases; *ph; ph++) {
+		size_t n = strlen(*ph), vs, ve;
+
+		if (len - k < n || !mem_ieq(p + k, *ph, n))
+			continue;
+		for (k += n; k < len && !is_space((unsigned char)p[k]) && p[k] != ':'; k++)
+			;
+		if (k + 2 >= len || p[k] != ':' || p[k + 1] != ' ')
+			return false;
+		vs = skip_blanks(p, len, k + 1);
+		for (ve = vs; ve < len && !is_space((unsigned char)p[ve]); ve++)
+			;
+		if (ve > vs && !value_is_redacted(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Passwords in SQL statements (a database's query or audit log): CREATE or
  * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
  * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
@@ -2481,6 +2510,8 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 		return;
 	}
 	/* "password" */
+	if (made_password(sc, p, len, k))
+		return;
 	if (k < len && p[k] == '(') { /* PASSWORD('x'), OLD_PASSWORD('x') */
 		sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
 	} else if (len - k >= 3 && p[k] == ' ' && p[k + 1] == '\'' && !is_space((unsigned char)p[k + 2])) {
