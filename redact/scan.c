@@ -1493,6 +1493,38 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 }
 
 /*
+ * Go's MySQL driver names a server without a scheme ("user:PASS@tcp(host:3306)/db",
+ * "user:PASS@unix(/run/mysqld/mysqld.sock)/db", "user:PASS@(host)/db"), the
+ * form of Gitea, Grafana and mysqld_exporter's DATA_SOURCE_NAME. The trigger
+ * is the '@' and the protocol's opening parenthesis, at i; the address must
+ * close, and without a protocol a '/' follow. The user is from the last '=', ',' or ';' before
+ * the first ':' of the word (a password may hold any of them after it).
+ */
+static void dsn_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+{
+	size_t s = i, us, ps, k;
+	const char *colon, *close = memchr(p + i, ')', MIN(len - i, (size_t)256));
+
+	if (!sc->on[R_URL_CREDENTIALS] || !close ||
+	    (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/')))
+		return; /* a named protocol says enough; "@(x)" needs its "/db" */
+	for (k = i; k < (size_t)(close - p); k++)
+		if (url_stop((unsigned char)p[k]))
+			return;
+	while (s > 0 && i - s < 256 && !url_stop((unsigned char)p[s - 1]))
+		s--;
+	if (!(colon = memchr(p + s, ':', i - s)) || mem_find(p + s, i - s, "://", 3))
+		return; /* no password, or a URL: url_hit()'s */
+	ps = (size_t)(colon - p) + 1;
+	for (us = ps - 1; us > s && !strchr("=,;", p[us - 1]); us--)
+		;
+	if (us == ps - 1 || ps == i || mem_find(p + us, i - us, "[REDACTED:", 10) ||
+	    value_is_placeholder(p + ps, i - ps) || allowed_value(sc, p + ps, i - ps))
+		return;
+	add_match(sc, ps, i, R_URL_CREDENTIALS, RK_LABEL, 0);
+}
+
+/*
  * Where p[0, n) is after its leading blanks and then count words (each with
  * the blanks after it); SIZE_MAX when it holds fewer words.
  */
@@ -2580,7 +2612,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 			assign_hit(sc, tc, p, len, i);
 		break;
 	case A_URL:
-		url_hit(sc, p, len, i);
+		if (p[i] == '@')
+			dsn_hit(sc, p, len, i);
+		else
+			url_hit(sc, p, len, i);
 		break;
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
