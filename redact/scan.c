@@ -450,6 +450,40 @@ static bool small_number(const char *v, size_t n)
 	return true;
 }
 
+/*
+ * Base64 of "user:password", as Docker's config.json and Podman's auth.json
+ * keep a registry login under "auth": a secret however weak the password
+ * ("YWRtaW46YWRtaW4=" is admin:admin), where randomness is no test.
+ */
+static bool b64_user_pass(const char *v, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	size_t bits = 0, got = 0, colon = 0;
+
+	if (n < 8 || n > 1024 || n % 4)
+		return false;
+	while (n && v[n - 1] == '=')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = v[i] ? strchr(b64, v[i]) : NULL;
+
+		if (!c)
+			return false;
+		acc = acc << 6 | (uint32_t)(c - b64);
+		if ((bits += 6) >= 8) {
+			int byte = (int)(acc >> (bits -= 8) & 0xff);
+
+			if (byte < 0x20 || byte > 0x7e)
+				return false;
+			got++;
+			if (byte == ':' && !colon)
+				colon = got;
+		}
+	}
+	return colon && colon < got;
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -495,7 +529,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		}
 		break;
 	case NC_WEAK:
-		if (value_is_placeholder(val, n) || !value_looks_secret(val, n) || value_is_arn(val, n))
+		if (value_is_placeholder(val, n) || value_is_arn(val, n) ||
+		    (!value_looks_secret(val, n) && !(v.rule == R_CREDENTIAL && b64_user_pass(val, n))))
 			return;
 		break;
 	case NC_ALL:
