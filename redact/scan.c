@@ -590,6 +590,32 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 }
 
 /*
+ * A value in triple quotes on one line ("""X""" or '''X'''): TOML's
+ * strings, and Grafana's way to write a password that holds '#' or ';'.
+ * [*vs, *ve) becomes what is between them.
+ */
+static bool triple_quoted(const char *p, size_t *vs, size_t *ve)
+{
+	size_t s = *vs, e = *ve;
+	char q = p[s];
+
+	if (e - s < 7 || (q != '"' && q != '\'') || p[s + 1] != q || p[s + 2] != q)
+		return false;
+	for (size_t k = s + 3; k + 3 <= e; k++) {
+		if (p[k] != q || p[k + 1] != q || p[k + 2] != q)
+			continue;
+		while (k + 3 < e && p[k + 3] == q)
+			k++; /* """a"""" : the quotes before the last three are the value's */
+		if (k == s + 3)
+			return false;
+		*vs = s + 3;
+		*ve = k;
+		return true;
+	}
+	return false;
+}
+
+/*
  * The value after a separator at j in free text: a quoted string, or up to a
  * stop character; an Authorization value takes its scheme and credentials,
  * a Cookie value the whole header.
@@ -605,6 +631,10 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	if ((p[j] == 'N' || p[j] == 'n') && j + 1 < len && p[j + 1] == '\'')
 		j++; /* an SQL national string, N'...' (T-SQL, MySQL): its text is the value */
 	q = p[j];
+	*vs = j;
+	*ve = len;
+	if (triple_quoted(p, vs, ve))
+		return true;
 	if (q == '"' || q == '\'' || q == '`') {
 		for (k = j + 1; k < len && p[k] != q; k++)
 			if (p[k] == '\\' && q != '\'')
@@ -2599,8 +2629,12 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 		 * only an SQL literal's ends at its last quote ('it''s'); again
 		 * not when the quote closes a string ("'password = ' + x")
 		 */
-		k = skip_blanks(p, len, k + 1);
+		size_t ts, te = len;
+
+		ts = k = skip_blanks(p, len, k + 1);
 		e = k + sql_national(p, len, k);
+		if (triple_quoted(p, &ts, &te))
+			return; /* '''x''': TOML's and Grafana's quotes, the name readers' */
 		if (len - e >= 2 && p[e] == '\'' && !is_space((unsigned char)p[e + 1]))
 			sql_literal(sc, p, len, k, false);
 	}
@@ -3237,7 +3271,9 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		return;
 	}
 	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
-	if (quoted) {
+	if (quoted && triple_quoted(p, &vs, &ve)) {
+		/* the value is between the triple quotes */
+	} else if (quoted) {
 		char q = p[vs];
 		size_t k;
 
