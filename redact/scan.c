@@ -616,6 +616,40 @@ static bool triple_quoted(const char *p, size_t *vs, size_t *ve)
 }
 
 /*
+ * A string opened by more than its quote, at j: Python's b'x', r'x', u'x',
+ * f'x', rb'x' (a dict or kwargs in a log), or a quote escaped inside a
+ * quoted string (logfmt's msg="... password=\"x\" ...", GraphQL in JSON).
+ * [*vs, *ve) becomes the text, when the string closes on the line.
+ */
+static bool prefixed_string(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t k = j, e;
+
+	if (len - j >= 4 && p[j] == '\\' && p[j + 1] == '"') {
+		for (e = j + 2; e + 1 < len && !(p[e] == '\\' && p[e + 1] == '"'); e++)
+			;
+		if (e + 1 >= len)
+			return false;
+		*vs = j + 2;
+		*ve = e;
+		return true;
+	}
+	while (k < len && k - j < 2 && strchr("bBrRuUfF", p[k]) && p[k])
+		k++;
+	if (k == j || k >= len || (p[k] != '\'' && p[k] != '"') ||
+	    (j > 0 && (is_alnum((unsigned char)p[j - 1]) || p[j - 1] == '_')))
+		return false;
+	for (e = k + 1; e < len && p[e] != p[k]; e++)
+		if (p[e] == '\\')
+			e++;
+	if (e >= len)
+		return false;
+	*vs = k + 1;
+	*ve = e;
+	return true;
+}
+
+/*
  * The value after a separator at j in free text: a quoted string, or up to a
  * stop character; an Authorization value takes its scheme and credentials,
  * a Cookie value the whole header.
@@ -633,7 +667,7 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	q = p[j];
 	*vs = j;
 	*ve = len;
-	if (triple_quoted(p, vs, ve))
+	if (triple_quoted(p, vs, ve) || prefixed_string(p, len, j, vs, ve))
 		return true;
 	if (q == '"' || q == '\'' || q == '`') {
 		for (k = j + 1; k < len && p[k] != q; k++)
