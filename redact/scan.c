@@ -484,6 +484,58 @@ static bool b64_user_pass(const char *v, size_t n)
 	return colon && colon < got;
 }
 
+/*
+ * A Jinja expression ("{{ ... }}", Ansible) is a placeholder, unless it holds
+ * the password as a string literal: its first term ("{{ 'x' | password_hash
+ * ('sha512') }}") or a default ("{{ pw | default('x') }}"). The literals'
+ * text goes, each added as a match; true when there was one.
+ */
+static size_t skip_blanks(const char *p, size_t len, size_t k);
+
+static bool jinja_literals(struct scanner *sc, const char *p, size_t vs, size_t ve, int rule)
+{
+	size_t k = vs + 2, e = ve - 2, nm = sc->nm;
+
+	if (ve - vs < 8 || memcmp(p + vs, "{{", 2) || memcmp(p + e, "}}", 2) ||
+	    mem_find(p + k, e - k, "{{", 2))
+		return false;
+	for (bool first = true; k < e; first = false) {
+		size_t ls, le, after;
+		char q;
+
+		k = skip_blanks(p, e, k);
+		if (!first) { /* to the next default('...') or d('...') */
+			const char *f = mem_find(p + k, e - k, "default(", 8);
+			const char *d = mem_find(p + k, e - k, "d(", 2);
+
+			while (d && d > p + k && (is_alnum((unsigned char)d[-1]) || d[-1] == '_'))
+				d = mem_find(d + 1, e - (size_t)(d + 1 - p), "d(", 2);
+			if (!f || (d && d < f))
+				f = d;
+			if (!f)
+				break;
+			k = skip_blanks(p, e, (size_t)(f - p) + (*f == 'd' && f[1] == '(' ? 2 : 8));
+		}
+		if (k >= e || (p[k] != '\'' && p[k] != '"'))
+			continue;
+		q = p[k];
+		ls = k + 1;
+		for (le = ls; le < e && p[le] != q; le++)
+			if (p[le] == '\\')
+				le++;
+		if (le >= e)
+			break;
+		after = skip_blanks(p, e, le + 1);
+		k = le + 1;
+		if (first ? !(after == e || p[after] == '|') : !(after < e && (p[after] == ')' || p[after] == ',')))
+			continue;
+		if (le > ls && !value_is_placeholder(p + ls, le - ls) && !holds_label(p + ls, le - ls) &&
+		    !allowed_value(sc, p + ls, le - ls))
+			add_match(sc, ls, le, rule, RK_LABEL, 0);
+	}
+	return sc->nm > nm;
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -501,6 +553,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		cookie_value(sc, p, vs, ve);
 		return;
 	case NC_STRONG:
+		if (jinja_literals(sc, p, vs, ve, v.rule))
+			return;
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
 		    (v.modes && value_is_mode(val, n)) ||
 		    (v.refs && value_is_ref_name(val, n)) ||
@@ -4774,7 +4828,8 @@ static int judged_value(struct scanner *sc, struct name_verdict nv, const char *
 	drop_token_overlaps(sc, v, vlen);
 	if (!sc->nm)
 		return -1;
-	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE) {
+	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE || sc->m[0].start > 0 || sc->m[0].end < vlen) {
+		/* a part of the value: a header's credentials, a literal in a template */
 		if (splice(sc, v, vlen, out, lineno, false))
 			return -1;
 		return nv.rule;
