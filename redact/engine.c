@@ -38,6 +38,11 @@ static const struct {
 } extra_triggers[] = {
 	{ "-----BEGIN", A_PEM, R_PRIVATE_KEY },
 	{ "://", A_URL, R_URL_CREDENTIALS },
+	/* Go's MySQL DSN: user:PASS@tcp(host)/db, @unix(socket), and @(host) with a host's first byte */
+	{ "~@tcp(|~@tcp4(|~@tcp6(|~@unix(|@([|@(0|@(1|@(2|@(3|@(4|@(5|@(6|@(7|@(8|@(9|~@(a|~@(b|~@(c|"
+	  "~@(d|~@(e|~@(f|~@(g|~@(h|~@(i|~@(j|~@(k|~@(l|~@(m|~@(n|~@(o|~@(p|~@(q|~@(r|~@(s|~@(t|~@(u|"
+	  "~@(v|~@(w|~@(x|~@(y|~@(z",
+	  A_URL, R_URL_CREDENTIALS },
 	/*
 	 * Some start past a word's beginning, where their first three bytes
 	 * are rarer (each start the prefilter knows costs every record):

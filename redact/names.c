@@ -398,6 +398,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
 	    ends_with(last, "password") || ends_with(last, "passwd") ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
+	    !strcmp(last, "sshpass") ||        /* sshpass -e reads $SSHPASS */
 	    ends_with(last, "storepass") || ends_with(last, "keypass") || /* keytool, jarsigner */
 	    in_list(last, ldap_pw_words) ||
 	    ends_with(last, "bindpw") ||       /* bindpw, ldap_bindpw, sasl_bindpw */

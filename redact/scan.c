@@ -450,6 +450,92 @@ static bool small_number(const char *v, size_t n)
 	return true;
 }
 
+/*
+ * Base64 of "user:password", as Docker's config.json and Podman's auth.json
+ * keep a registry login under "auth": a secret however weak the password
+ * ("YWRtaW46YWRtaW4=" is admin:admin), where randomness is no test.
+ */
+static bool b64_user_pass(const char *v, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	size_t bits = 0, got = 0, colon = 0;
+
+	if (n < 8 || n > 1024 || n % 4)
+		return false;
+	while (n && v[n - 1] == '=')
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = v[i] ? strchr(b64, v[i]) : NULL;
+
+		if (!c)
+			return false;
+		acc = acc << 6 | (uint32_t)(c - b64);
+		if ((bits += 6) >= 8) {
+			int byte = (int)(acc >> (bits -= 8) & 0xff);
+
+			if (byte < 0x20 || byte > 0x7e)
+				return false;
+			got++;
+			if (byte == ':' && !colon)
+				colon = got;
+		}
+	}
+	return colon && colon < got;
+}
+
+/*
+ * A Jinja expression ("{{ ... }}", Ansible) is a placeholder, unless it holds
+ * the password as a string literal: its first term ("{{ 'x' | password_hash
+ * ('sha512') }}") or a default ("{{ pw | default('x') }}"). The literals'
+ * text goes, each added as a match; true when there was one.
+ */
+static size_t skip_blanks(const char *p, size_t len, size_t k);
+
+static bool jinja_literals(struct scanner *sc, const char *p, size_t vs, size_t ve, int rule)
+{
+	size_t k = vs + 2, e = ve - 2, nm = sc->nm;
+
+	if (ve - vs < 8 || memcmp(p + vs, "{{", 2) || memcmp(p + e, "}}", 2) ||
+	    mem_find(p + k, e - k, "{{", 2))
+		return false;
+	for (bool first = true; k < e; first = false) {
+		size_t ls, le, after;
+		char q;
+
+		k = skip_blanks(p, e, k);
+		if (!first) { /* to the next default('...') or d('...') */
+			const char *f = mem_find(p + k, e - k, "default(", 8);
+			const char *d = mem_find(p + k, e - k, "d(", 2);
+
+			while (d && d > p + k && (is_alnum((unsigned char)d[-1]) || d[-1] == '_'))
+				d = mem_find(d + 1, e - (size_t)(d + 1 - p), "d(", 2);
+			if (!f || (d && d < f))
+				f = d;
+			if (!f)
+				break;
+			k = skip_blanks(p, e, (size_t)(f - p) + (*f == 'd' && f[1] == '(' ? 2 : 8));
+		}
+		if (k >= e || (p[k] != '\'' && p[k] != '"'))
+			continue;
+		q = p[k];
+		ls = k + 1;
+		for (le = ls; le < e && p[le] != q; le++)
+			if (p[le] == '\\')
+				le++;
+		if (le >= e)
+			break;
+		after = skip_blanks(p, e, le + 1);
+		k = le + 1;
+		if (first ? !(after == e || p[after] == '|') : !(after < e && (p[after] == ')' || p[after] == ',')))
+			continue;
+		if (le > ls && !value_is_placeholder(p + ls, le - ls) && !holds_label(p + ls, le - ls) &&
+		    !allowed_value(sc, p + ls, le - ls))
+			add_match(sc, ls, le, rule, RK_LABEL, 0);
+	}
+	return sc->nm > nm;
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -467,6 +553,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		cookie_value(sc, p, vs, ve);
 		return;
 	case NC_STRONG:
+		if (jinja_literals(sc, p, vs, ve, v.rule))
+			return;
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
 		    (v.modes && value_is_mode(val, n)) ||
 		    (v.refs && value_is_ref_name(val, n)) ||
@@ -495,7 +583,8 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		}
 		break;
 	case NC_WEAK:
-		if (value_is_placeholder(val, n) || !value_looks_secret(val, n) || value_is_arn(val, n))
+		if (value_is_placeholder(val, n) || value_is_arn(val, n) ||
+		    (!value_looks_secret(val, n) && !(v.rule == R_CREDENTIAL && b64_user_pass(val, n))))
 			return;
 		break;
 	case NC_ALL:
@@ -555,6 +644,66 @@ static struct name_verdict classify(const struct scanner *sc, const char *name, 
 }
 
 /*
+ * A value in triple quotes on one line ("""X""" or '''X'''): TOML's
+ * strings, and Grafana's way to write a password that holds '#' or ';'.
+ * [*vs, *ve) becomes what is between them.
+ */
+static bool triple_quoted(const char *p, size_t *vs, size_t *ve)
+{
+	size_t s = *vs, e = *ve;
+	char q = p[s];
+
+	if (e - s < 7 || (q != '"' && q != '\'') || p[s + 1] != q || p[s + 2] != q)
+		return false;
+	for (size_t k = s + 3; k + 3 <= e; k++) {
+		if (p[k] != q || p[k + 1] != q || p[k + 2] != q)
+			continue;
+		while (k + 3 < e && p[k + 3] == q)
+			k++; /* """a"""" : the quotes before the last three are the value's */
+		if (k == s + 3)
+			return false;
+		*vs = s + 3;
+		*ve = k;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A string opened by more than its quote, at j: Python's b'x', r'x', u'x',
+ * f'x', rb'x' (a dict or kwargs in a log), or a quote escaped inside a
+ * quoted string (logfmt's msg="... password=\"x\" ...", GraphQL in JSON).
+ * [*vs, *ve) becomes the text, when the string closes on the line.
+ */
+static bool prefixed_string(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t k = j, e;
+
+	if (len - j >= 4 && p[j] == '\\' && p[j + 1] == '"') {
+		for (e = j + 2; e + 1 < len && !(p[e] == '\\' && p[e + 1] == '"'); e++)
+			;
+		if (e + 1 >= len)
+			return false;
+		*vs = j + 2;
+		*ve = e;
+		return true;
+	}
+	while (k < len && k - j < 2 && strchr("bBrRuUfF", p[k]) && p[k])
+		k++;
+	if (k == j || k >= len || (p[k] != '\'' && p[k] != '"') ||
+	    (j > 0 && (is_alnum((unsigned char)p[j - 1]) || p[j - 1] == '_')))
+		return false;
+	for (e = k + 1; e < len && p[e] != p[k]; e++)
+		if (p[e] == '\\')
+			e++;
+	if (e >= len)
+		return false;
+	*vs = k + 1;
+	*ve = e;
+	return true;
+}
+
+/*
  * The value after a separator at j in free text: a quoted string, or up to a
  * stop character; an Authorization value takes its scheme and credentials,
  * a Cookie value the whole header.
@@ -570,6 +719,10 @@ static bool value_extent(const char *p, size_t len, size_t j, enum name_class cl
 	if ((p[j] == 'N' || p[j] == 'n') && j + 1 < len && p[j + 1] == '\'')
 		j++; /* an SQL national string, N'...' (T-SQL, MySQL): its text is the value */
 	q = p[j];
+	*vs = j;
+	*ve = len;
+	if (triple_quoted(p, vs, ve) || prefixed_string(p, len, j, vs, ve))
+		return true;
 	if (q == '"' || q == '\'' || q == '`') {
 		for (k = j + 1; k < len && p[k] != q; k++)
 			if (p[k] == '\\' && q != '\'')
@@ -1490,6 +1643,38 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		if (sc->on[rule])
 			add_shape_match(sc, a, at, rule);
 	}
+}
+
+/*
+ * Go's MySQL driver names a server without a scheme ("user:PASS@tcp(host:3306)/db",
+ * "user:PASS@unix(/run/mysqld/mysqld.sock)/db", "user:PASS@(host)/db"), the
+ * form of Gitea, Grafana and mysqld_exporter's DATA_SOURCE_NAME. The trigger
+ * is the '@' and the protocol's opening parenthesis, at i; the address must
+ * close, and without a protocol a '/' follow. The user is from the last '=', ',' or ';' before
+ * the first ':' of the word (a password may hold any of them after it).
+ */
+static void dsn_hit(struct scanner *sc, const char *p, size_t len, size_t i)
+{
+	size_t s = i, us, ps, k;
+	const char *colon, *close = memchr(p + i, ')', MIN(len - i, (size_t)256));
+
+	if (!sc->on[R_URL_CREDENTIALS] || !close ||
+	    (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/')))
+		return; /* a named protocol says enough; "@(x)" needs its "/db" */
+	for (k = i; k < (size_t)(close - p); k++)
+		if (url_stop((unsigned char)p[k]))
+			return;
+	while (s > 0 && i - s < 256 && !url_stop((unsigned char)p[s - 1]))
+		s--;
+	if (!(colon = memchr(p + s, ':', i - s)) || mem_find(p + s, i - s, "://", 3))
+		return; /* no password, or a URL: url_hit()'s */
+	ps = (size_t)(colon - p) + 1;
+	for (us = ps - 1; us > s && !strchr("=,;", p[us - 1]); us--)
+		;
+	if (us == ps - 1 || ps == i || mem_find(p + us, i - us, "[REDACTED:", 10) ||
+	    value_is_placeholder(p + ps, i - ps) || allowed_value(sc, p + ps, i - ps))
+		return;
+	add_match(sc, ps, i, R_URL_CREDENTIALS, RK_LABEL, 0);
 }
 
 /*
@@ -2435,6 +2620,35 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 }
 
 /*
+ * Servers that log a password they made, in a sentence after "password":
+ * the phrase, then a word ending in ':' (the account), then the password to
+ * the end of its word. mysqld --initialize: "A temporary password is
+ * generated for root@localhost: X".
+ */
+static const char *const made_password_phrases[] = { " is generated for ", NULL };
+
+static bool made_password(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	for (const char *const *ph = made_password_phrases; *ph; ph++) {
+		size_t n = strlen(*ph), vs, ve;
+
+		if (len - k < n || !mem_ieq(p + k, *ph, n))
+			continue;
+		for (k += n; k < len && !is_space((unsigned char)p[k]) && p[k] != ':'; k++)
+			;
+		if (k + 2 >= len || p[k] != ':' || p[k + 1] != ' ')
+			return false;
+		vs = skip_blanks(p, len, k + 1);
+		for (ve = vs; ve < len && !is_space((unsigned char)p[ve]); ve++)
+			;
+		if (ve > vs && !value_is_redacted(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+		return true;
+	}
+	return false;
+}
+
+/*
  * Passwords in SQL statements (a database's query or audit log): CREATE or
  * ALTER USER ... IDENTIFIED BY 'x' (or WITH plugin BY/AS 'x'), GRANT ...
  * IDENTIFIED BY 'x', PostgreSQL's [ENCRYPTED] PASSWORD 'x', PASSWORD('x'),
@@ -2481,6 +2695,8 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 		return;
 	}
 	/* "password" */
+	if (made_password(sc, p, len, k))
+		return;
 	if (k < len && p[k] == '(') { /* PASSWORD('x'), OLD_PASSWORD('x') */
 		sql_literal(sc, p, len, skip_blanks(p, len, k + 1), false);
 	} else if (len - k >= 3 && p[k] == ' ' && p[k + 1] == '\'' && !is_space((unsigned char)p[k + 2])) {
@@ -2501,8 +2717,12 @@ static void sql_hit(struct scanner *sc, const char *p, size_t len, size_t i, siz
 		 * only an SQL literal's ends at its last quote ('it''s'); again
 		 * not when the quote closes a string ("'password = ' + x")
 		 */
-		k = skip_blanks(p, len, k + 1);
+		size_t ts, te = len;
+
+		ts = k = skip_blanks(p, len, k + 1);
 		e = k + sql_national(p, len, k);
+		if (triple_quoted(p, &ts, &te))
+			return; /* '''x''': TOML's and Grafana's quotes, the name readers' */
 		if (len - e >= 2 && p[e] == '\'' && !is_space((unsigned char)p[e + 1]))
 			sql_literal(sc, p, len, k, false);
 	}
@@ -2549,7 +2769,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 			assign_hit(sc, tc, p, len, i);
 		break;
 	case A_URL:
-		url_hit(sc, p, len, i);
+		if (p[i] == '@')
+			dsn_hit(sc, p, len, i);
+		else
+			url_hit(sc, p, len, i);
 		break;
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
@@ -3136,7 +3359,9 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		return;
 	}
 	quoted = p[vs] == '"' || p[vs] == '\'' || p[vs] == '`';
-	if (quoted) {
+	if (quoted && triple_quoted(p, &vs, &ve)) {
+		/* the value is between the triple quotes */
+	} else if (quoted) {
 		char q = p[vs];
 		size_t k;
 
@@ -4603,7 +4828,8 @@ static int judged_value(struct scanner *sc, struct name_verdict nv, const char *
 	drop_token_overlaps(sc, v, vlen);
 	if (!sc->nm)
 		return -1;
-	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE) {
+	if (nv.cls == NC_AUTH || nv.cls == NC_COOKIE || sc->m[0].start > 0 || sc->m[0].end < vlen) {
+		/* a part of the value: a header's credentials, a literal in a template */
 		if (splice(sc, v, vlen, out, lineno, false))
 			return -1;
 		return nv.rule;
