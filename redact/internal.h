@@ -641,6 +641,16 @@ struct node_frame {
 	 * secret ("--db-password") for the next item, and for this one.
 	 */
 	struct name_verdict pair, next, item;
+	/*
+	 * A sequence that is a command line (["mysql", "-uroot", "-pX"]): its
+	 * command (1 + an index of scan.c's table of them, 0 if none yet),
+	 * or the part of a command's name seen so far ("docker", "login"),
+	 * how the option just seen takes the next item as its password
+	 * (CO_*), and how this item holds one: from cli_off on, as cli_how says.
+	 */
+	uint16_t cli_tool, cli_part;
+	uint8_t cli_part_len, cli_next, cli_how;
+	size_t cli_off;
 };
 
 /*

@@ -2361,6 +2361,106 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	}
 }
 
+/*
+ * The command that a sequence's item names, its directory aside
+ * ("/usr/bin/mysql"), after the words of a longer name from the items
+ * before it (f->cli_part: "docker", "login"): 1 + its index in
+ * cli_tools[], or 0, the start of a longer name noted in f.
+ */
+static size_t cli_item_tool(struct node_frame *f, const char *v, size_t vlen)
+{
+	size_t part = f->cli_part, plen = f->cli_part_len, b = vlen;
+
+	f->cli_part = f->cli_part_len = 0;
+	while (b > 0 && v[b - 1] != '/' && v[b - 1] != '\\')
+		b--;
+	for (int pass = part ? 0 : 1; pass < 2; pass++) {
+		const char *w = pass ? v + b : v;
+		size_t wn = pass ? vlen - b : vlen, from = pass ? 0 : plen;
+
+		for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && wn; t++) {
+			const struct cli_tool *c = &cli_tools[t];
+			size_t cn = strlen(c->name), k;
+
+			if (c->args || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
+				continue;
+			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
+				if (from + wn == cn)
+					return t + 1;
+				if (c->name[from + wn] == ' ' && !f->cli_part) {
+					f->cli_part = (uint16_t)(t + 1);
+					f->cli_part_len = (uint8_t)(from + wn + 1);
+				}
+			} else if (c->prefix && wn > cn - from && mem_ieq(c->name + from, w, cn - from)) {
+				for (k = cn - from; k < wn; k++)
+					if (!is_alnum((unsigned char)w[k]) && w[k] != '-' && w[k] != '_')
+						break;
+				if (k == wn)
+					return t + 1; /* "mysqladmin" */
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * An item of a sequence that is a command line, after the command's name
+ * ("mysql", "-uroot", "-pX"): what of it is a password, by the command's
+ * options as cli_pass_hit() reads them in text.
+ */
+static void cli_item_note(struct node_frame *f, const char *v, size_t vlen)
+{
+	const struct cli_tool *tool;
+	const struct cli_opt *o;
+	unsigned next = f->cli_next;
+	size_t t = cli_item_tool(f, v, vlen), ws = 0, on;
+
+	f->cli_how = f->cli_next = 0;
+	if (t) {
+		f->cli_tool = (uint16_t)t;
+		return;
+	}
+	if (!f->cli_tool)
+		return;
+	if (next) { /* "-p", "--opt": it prompts */
+		if (!(vlen > 2 && v[0] == '-' && v[1] == '-')) {
+			f->cli_how = (uint8_t)next;
+			f->cli_off = 0;
+		}
+		return;
+	}
+	tool = &cli_tools[f->cli_tool - 1];
+	o = cli_option(tool, v, &ws, vlen);
+	if (!o)
+		return;
+	on = strlen(o->name);
+	if (vlen - ws == on && (o->how & CO_NEXT)) {
+		f->cli_next = (uint8_t)o->how;
+	} else if (vlen - ws > on && (o->how & CO_ATTACHED) && (o->name[1] != '-' || v[ws + on] == '=')) {
+		f->cli_how = (uint8_t)o->how;
+		f->cli_off = ws + on + (o->name[1] == '-');
+	}
+}
+
+static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
+		  bool pgpass);
+
+/* The password that cli_item_note() found in v, spliced into out: its rule, or -1. */
+static int cli_item_value(struct scanner *sc, const struct node_frame *f, const char *v,
+			  size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	int rule;
+
+	sc->nm = 0;
+	cli_value(sc, v, f->cli_off, vlen, f->cli_how);
+	if (!sc->nm)
+		return -1;
+	rule = sc->m[0].rule;
+	if (splice(sc, v, vlen, out, lineno, false))
+		return -1;
+	return rule;
+}
+
 /* ---- SQL ---- */
 
 static size_t skip_blanks(const char *p, size_t len, size_t k)
@@ -4670,7 +4770,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data || f->item.cls != NC_NONE ||
+	    (f && (f->secret_data || f->item.cls != NC_NONE || f->cli_how ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -4735,6 +4835,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 			  NO_VERDICT :
 			  f->next;
 	f->next = flag_verdict(sc, v, vlen);
+	cli_item_note(f, v, vlen);
 }
 
 /*
@@ -4794,6 +4895,10 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
 	if (r >= 0 || sc->error || !f)
 		return r;
+	if (!f->map && f->cli_how && (r = cli_item_value(sc, f, v, vlen, out, lineno)) >= 0)
+		return r;
+	if (sc->error)
+		return -1;
 	lent = lent_verdict(sc, f, path);
 	if (lent.cls == NC_NONE)
 		return -1;
