@@ -468,6 +468,14 @@ struct textctx {
 	int8_t k8s_secret;
 	bool k8s_data;
 	size_t k8s_indent;
+	/*
+	 * YAML read as lines: a key named by a plural of a secret's name
+	 * ("passwords:") at column held_indent lends held to the values of
+	 * its mapping's keys, at held_col (SIZE_MAX: its first key not read yet).
+	 */
+	bool held_on;
+	struct name_verdict held;
+	size_t held_indent, held_col;
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */

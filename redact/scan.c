@@ -3350,6 +3350,37 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 }
 
 /*
+ * YAML read as lines, a key at column ns whose value is [vs, ve): under a
+ * plural of a secret's name ("passwords:", "api_tokens:") the values of
+ * its mapping's own keys are judged as that name's (*v), as in a parsed
+ * document (see held_plural()); deeper mappings are not. True when the
+ * line is such a name, which opens that mapping (nothing to redact on it).
+ */
+static bool yaml_held(struct scanner *sc, struct textctx *tc, const char *p, size_t ns, size_t ne,
+		      size_t vs, size_t ve, struct name_verdict *v)
+{
+	struct name_verdict h;
+
+	if (tc->held_on && ns > tc->held_indent) {
+		if (tc->held_col == SIZE_MAX)
+			tc->held_col = ns;
+		if (ns == tc->held_col && v->cls == NC_NONE && vs < ve && p[vs] != '#')
+			*v = tc->held;
+		return false;
+	}
+	if (vs < ve && p[vs] != '#')
+		return false;
+	h = held_plural(sc, p + ns, ne - ns);
+	if (h.cls == NC_NONE)
+		return false;
+	tc->held_on = true;
+	tc->held = h;
+	tc->held_indent = ns;
+	tc->held_col = SIZE_MAX;
+	return true;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -3381,6 +3412,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
+	if (tc->held_on && j < len && indent <= tc->held_indent && p[j] != '#' && p[j] != '\r')
+		tc->held_on = false; /* the mapping under "passwords:" has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
 		item = true;
 		for (j += 2; j < len && p[j] == ' '; j++)
@@ -3471,6 +3504,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if (tc->fmt == F_YAML && !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
+	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
+		return;
 	if (directive) {
 		if (v.cls != NC_STRONG)
 			return;
