@@ -447,6 +447,7 @@ struct textctx {
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
+	uint16_t brackets;   /* TS_BLOCK of a bracket's members: how many are open ("[", "{") */
 	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far; TS_XML_TAG: lines read */
 	bool cdata;          /* TS_XML: the text is a CDATA section, which "]]>" ends */
 	unsigned left;       /* TS_COUNTED: body lines still to come */

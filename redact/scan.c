@@ -3146,6 +3146,7 @@ static void block_below(struct textctx *tc, size_t indent, int rule, bool quoted
 	tc->state = TS_BLOCK;
 	tc->continued = false;
 	tc->quoted_label = quoted_label;
+	tc->brackets = 0;
 	tc->indent = indent;
 	tc->rule = (uint16_t)rule;
 	tc->label_done = false;
@@ -3191,8 +3192,10 @@ static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const cha
 			return true;
 		k++;
 	}
-	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL))
+	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL)) {
 		block_below(tc, indent, v.rule, true);
+		tc->brackets = (uint16_t)MIN(depth, UINT16_MAX);
+	}
 	return true;
 }
 
@@ -3381,6 +3384,38 @@ static bool yaml_held(struct scanner *sc, struct textctx *tc, const char *p, siz
 }
 
 /*
+ * An array of double-quoted strings at vs, as TOML writes one: ["a", "b"],
+ * or "[" whose items follow on the lines below. Its strings are then
+ * judged one by one (json_bracket_value()), and the brackets stay.
+ */
+static bool string_array(const char *p, size_t vs, size_t ve)
+{
+	size_t depth = 0;
+
+	if (vs >= ve || p[vs] != '[' || label_len(p + vs, ve - vs))
+		return false;
+	for (size_t k = vs; k < ve; k++) {
+		if (p[k] == '"') {
+			for (k++; k < ve && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+			if (k >= ve)
+				return false;
+		} else if (p[k] == '[') {
+			depth++;
+		} else if (p[k] == ']') {
+			if (!depth--)
+				return false;
+		} else if (p[k] == '#') {
+			return true; /* a comment: TOML's, after the array or its start */
+		} else if (p[k] != ',' && p[k] != ' ' && p[k] != '\t') {
+			return false; /* a bare word ("[secret]" in an INI file), a number */
+		}
+	}
+	return true;
+}
+
+/*
  * "name = rest of line" (and "name: ...", "export NAME=...", "- name=...")
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
@@ -3520,6 +3555,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	}
 	if (ns > 0 && p[ns - 1] == '"' && json_bracket_value(sc, tc, p, len, indent, vs, v))
 		return; /* "password": {"value": "x"}, or "password": { and its members below */
+	if (tc->fmt == F_INI && string_array(p, vs, ve) && json_bracket_value(sc, tc, p, len, indent, vs, v))
+		return; /* TOML: tokens = ["a", "b"], or tokens = [ and its items below */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
@@ -4476,6 +4513,33 @@ static size_t leading_ws(const char *p, size_t len)
 }
 
 /* Write the block's label once, indented like the line it replaces. */
+/*
+ * A line of a TS_BLOCK of a bracket's members: true if it starts with the
+ * bracket's close ("  ]," below its items), which stays; else its brackets
+ * are counted (outside strings).
+ */
+static bool bracket_closed(struct textctx *tc, const char *p, size_t len)
+{
+	size_t k = leading_ws(p, len);
+
+	if (!tc->brackets)
+		return false;
+	if (tc->brackets == 1 && k < len && (p[k] == ']' || p[k] == '}'))
+		return true;
+	for (; k < len; k++) {
+		if (p[k] == '"') {
+			for (k++; k < len && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+		} else if ((p[k] == '[' || p[k] == '{') && tc->brackets < UINT16_MAX) {
+			tc->brackets++;
+		} else if ((p[k] == ']' || p[k] == '}') && tc->brackets > 1) {
+			tc->brackets--;
+		}
+	}
+	return false;
+}
+
 static void block_label(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			struct rbuf *out, uint64_t lineno)
 {
@@ -4545,7 +4609,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
-		if (leading_ws(p, len) > tc->indent) {
+		if (leading_ws(p, len) > tc->indent && !bracket_closed(tc, p, len)) {
 			block_label(sc, tc, p, len, out, lineno);
 			return 0;
 		}

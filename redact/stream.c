@@ -667,7 +667,8 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	return a->state == TS_NONE ||
 	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
 		a->label_done == b->label_done && a->continued == b->continued &&
-		a->quoted_label == b->quoted_label && a->qlines == b->qlines && a->cdata == b->cdata &&
+		a->quoted_label == b->quoted_label && a->brackets == b->brackets &&
+		a->qlines == b->qlines && a->cdata == b->cdata &&
 		a->pem_words == b->pem_words && a->pem_shape == b->pem_shape &&
 		a->pem_key == b->pem_key && a->left == b->left &&
 		(a->state != TS_XML_TAG ||
