@@ -438,6 +438,19 @@ enum fmt {
 };
 
 /* The state between lines. stream.c's tc_same() weighs every field: add new ones there. */
+/*
+ * A list that is a command line (["mysql", "-uroot", "-pX"]), item by
+ * item: its command (1 + an index of scan.c's table of them, 0 if none
+ * yet), or the part of a command's name seen so far ("docker", "login"),
+ * how the option just seen takes the next item as its password (CO_*),
+ * and how this item holds one: from off on, as how says (0: none).
+ */
+struct cli_items {
+	uint16_t tool, part;
+	uint8_t part_len, next, how;
+	size_t off;
+};
+
 struct textctx {
 	enum fmt fmt;
 	enum text_state state;
@@ -477,6 +490,9 @@ struct textctx {
 	bool held_on;
 	struct name_verdict held;
 	size_t held_indent, held_col;
+	/* YAML read as lines: a block sequence at column cli_col that is a command line */
+	struct cli_items cli;
+	size_t cli_col;
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */
@@ -650,16 +666,7 @@ struct node_frame {
 	 * secret ("--db-password") for the next item, and for this one.
 	 */
 	struct name_verdict pair, next, item;
-	/*
-	 * A sequence that is a command line (["mysql", "-uroot", "-pX"]): its
-	 * command (1 + an index of scan.c's table of them, 0 if none yet),
-	 * or the part of a command's name seen so far ("docker", "login"),
-	 * how the option just seen takes the next item as its password
-	 * (CO_*), and how this item holds one: from cli_off on, as cli_how says.
-	 */
-	uint16_t cli_tool, cli_part;
-	uint8_t cli_part_len, cli_next, cli_how;
-	size_t cli_off;
+	struct cli_items cli;     /* a sequence that is a command line */
 };
 
 /*

@@ -2364,14 +2364,14 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 /*
  * The command that a sequence's item names, its directory aside
  * ("/usr/bin/mysql"), after the words of a longer name from the items
- * before it (f->cli_part: "docker", "login"): 1 + its index in
+ * before it (f->part: "docker", "login"): 1 + its index in
  * cli_tools[], or 0, the start of a longer name noted in f.
  */
-static size_t cli_item_tool(struct node_frame *f, const char *v, size_t vlen)
+static size_t cli_item_tool(struct cli_items *f, const char *v, size_t vlen)
 {
-	size_t part = f->cli_part, plen = f->cli_part_len, b = vlen;
+	size_t part = f->part, plen = f->part_len, b = vlen;
 
-	f->cli_part = f->cli_part_len = 0;
+	f->part = f->part_len = 0;
 	while (b > 0 && v[b - 1] != '/' && v[b - 1] != '\\')
 		b--;
 	for (int pass = part ? 0 : 1; pass < 2; pass++) {
@@ -2387,9 +2387,9 @@ static size_t cli_item_tool(struct node_frame *f, const char *v, size_t vlen)
 			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
 				if (from + wn == cn)
 					return t + 1;
-				if (c->name[from + wn] == ' ' && !f->cli_part) {
-					f->cli_part = (uint16_t)(t + 1);
-					f->cli_part_len = (uint8_t)(from + wn + 1);
+				if (c->name[from + wn] == ' ' && !f->part) {
+					f->part = (uint16_t)(t + 1);
+					f->part_len = (uint8_t)(from + wn + 1);
 				}
 			} else if (c->prefix && wn > cn - from && mem_ieq(c->name + from, w, cn - from)) {
 				for (k = cn - from; k < wn; k++)
@@ -2408,37 +2408,37 @@ static size_t cli_item_tool(struct node_frame *f, const char *v, size_t vlen)
  * ("mysql", "-uroot", "-pX"): what of it is a password, by the command's
  * options as cli_pass_hit() reads them in text.
  */
-static void cli_item_note(struct node_frame *f, const char *v, size_t vlen)
+static void cli_item_note(struct cli_items *f, const char *v, size_t vlen)
 {
 	const struct cli_tool *tool;
 	const struct cli_opt *o;
-	unsigned next = f->cli_next;
+	unsigned next = f->next;
 	size_t t = cli_item_tool(f, v, vlen), ws = 0, on;
 
-	f->cli_how = f->cli_next = 0;
+	f->how = f->next = 0;
 	if (t) {
-		f->cli_tool = (uint16_t)t;
+		f->tool = (uint16_t)t;
 		return;
 	}
-	if (!f->cli_tool)
+	if (!f->tool)
 		return;
 	if (next) { /* "-p", "--opt": it prompts */
 		if (!(vlen > 2 && v[0] == '-' && v[1] == '-')) {
-			f->cli_how = (uint8_t)next;
-			f->cli_off = 0;
+			f->how = (uint8_t)next;
+			f->off = 0;
 		}
 		return;
 	}
-	tool = &cli_tools[f->cli_tool - 1];
+	tool = &cli_tools[f->tool - 1];
 	o = cli_option(tool, v, &ws, vlen);
 	if (!o)
 		return;
 	on = strlen(o->name);
 	if (vlen - ws == on && (o->how & CO_NEXT)) {
-		f->cli_next = (uint8_t)o->how;
+		f->next = (uint8_t)o->how;
 	} else if (vlen - ws > on && (o->how & CO_ATTACHED) && (o->name[1] != '-' || v[ws + on] == '=')) {
-		f->cli_how = (uint8_t)o->how;
-		f->cli_off = ws + on + (o->name[1] == '-');
+		f->how = (uint8_t)o->how;
+		f->off = ws + on + (o->name[1] == '-');
 	}
 }
 
@@ -2452,7 +2452,7 @@ static int cli_item_value(struct scanner *sc, const struct node_frame *f, const 
 	int rule;
 
 	sc->nm = 0;
-	cli_value(sc, v, f->cli_off, vlen, f->cli_how);
+	cli_value(sc, v, f->cli.off, vlen, f->cli.how);
 	if (!sc->nm)
 		return -1;
 	rule = sc->m[0].rule;
@@ -3309,6 +3309,10 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 
 	if (!item && (vs >= ve || p[vs] == '#'))
 		return false;
+	if (!item || indent != tc->cli_col) { /* another sequence, or none */
+		memset(&tc->cli, 0, sizeof(tc->cli));
+		tc->cli_col = indent;
+	}
 	tc->next_kind = NX_NONE;
 	if (kind == NX_KEY && !item && indent == tc->next_col && p[j] == ':' &&
 	    (j + 1 == len || is_space((unsigned char)p[j + 1]))) {
@@ -3334,11 +3338,15 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 	ss = vs;
 	se = ve;
 	if (!yaml_scalar(p, &ss, &se)) {
+		tc->cli.next = 0; /* a mapping, a collection: no option's value */
 		if (!lent || vs >= ve || !is_block_indicator(p + vs, ve - vs))
 			return false; /* a mapping, a collection, an alias: no flag's value */
 		line_value(sc, tc, p, len, indent, vs, ve, tc->next); /* "- |": the lines below */
 		return true;
 	}
+	cli_item_note(&tc->cli, p + ss, se - ss); /* "- mysql", "- -pX" */
+	if (tc->cli.how)
+		cli_value(sc, p, ss + tc->cli.off, se, tc->cli.how);
 	if (lent && !(se - ss > 1 && p[ss] == '-' &&
 		      (p[ss + 1] == '-' || is_alnum((unsigned char)p[ss + 1])))) {
 		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
@@ -4869,7 +4877,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data || f->item.cls != NC_NONE || f->cli_how ||
+	    (f && (f->secret_data || f->item.cls != NC_NONE || f->cli.how ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -4934,7 +4942,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 			  NO_VERDICT :
 			  f->next;
 	f->next = flag_verdict(sc, v, vlen);
-	cli_item_note(f, v, vlen);
+	cli_item_note(&f->cli, v, vlen);
 }
 
 /*
@@ -4994,7 +5002,7 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
 	if (r >= 0 || sc->error || !f)
 		return r;
-	if (!f->map && f->cli_how && (r = cli_item_value(sc, f, v, vlen, out, lineno)) >= 0)
+	if (!f->map && f->cli.how && (r = cli_item_value(sc, f, v, vlen, out, lineno)) >= 0)
 		return r;
 	if (sc->error)
 		return -1;

@@ -650,7 +650,9 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
-	    a->held_on != b->held_on ||
+	    a->held_on != b->held_on || a->cli.tool != b->cli.tool || a->cli.part != b->cli.part ||
+	    a->cli.part_len != b->cli.part_len || a->cli.next != b->cli.next ||
+	    ((a->cli.tool || a->cli.part) && a->cli_col != b->cli_col) ||
 	    (a->held_on && (a->held_indent != b->held_indent || a->held_col != b->held_col ||
 			    a->held.cls != b->held.cls || a->held.rule != b->held.rule ||
 			    a->held.not_paths != b->held.not_paths || a->held.counts != b->held.counts)) ||
