@@ -135,6 +135,7 @@ int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *pat
 			f->held_len = parent->key_len;
 		}
 		parent->next.cls = NC_NONE; /* an item that is no scalar is no flag's value */
+		parent->cli.next = 0;
 	}
 	if (map && secrets)
 		f->secret_map = offsets_has(secrets, start);

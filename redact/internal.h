@@ -438,6 +438,19 @@ enum fmt {
 };
 
 /* The state between lines. stream.c's tc_same() weighs every field: add new ones there. */
+/*
+ * A list that is a command line (["mysql", "-uroot", "-pX"]), item by
+ * item: its command (1 + an index of scan.c's table of them, 0 if none
+ * yet), or the part of a command's name seen so far ("docker", "login"),
+ * how the option just seen takes the next item as its password (CO_*),
+ * and how this item holds one: from off on, as how says (0: none).
+ */
+struct cli_items {
+	uint16_t tool, part;
+	uint8_t part_len, next, how;
+	size_t off;
+};
+
 struct textctx {
 	enum fmt fmt;
 	enum text_state state;
@@ -447,6 +460,7 @@ struct textctx {
 	bool label_done;     /* the block's label line has been written */
 	bool continued;      /* TS_BLOCK for a backslash-continued value */
 	bool quoted_label;   /* TS_BLOCK of a plain YAML value: its label is quoted */
+	uint16_t brackets;   /* TS_BLOCK of a bracket's members: how many are open ("[", "{") */
 	unsigned qlines;     /* TS_QUOTE, TS_XML: lines dropped so far; TS_XML_TAG: lines read */
 	bool cdata;          /* TS_XML: the text is a CDATA section, which "]]>" ends */
 	unsigned left;       /* TS_COUNTED: body lines still to come */
@@ -468,6 +482,17 @@ struct textctx {
 	int8_t k8s_secret;
 	bool k8s_data;
 	size_t k8s_indent;
+	/*
+	 * YAML read as lines: a key named by a plural of a secret's name
+	 * ("passwords:") at column held_indent lends held to the values of
+	 * its mapping's keys, at held_col (SIZE_MAX: its first key not read yet).
+	 */
+	bool held_on;
+	struct name_verdict held;
+	size_t held_indent, held_col;
+	/* YAML read as lines: a block sequence at column cli_col that is a command line */
+	struct cli_items cli;
+	size_t cli_col;
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */
@@ -641,6 +666,7 @@ struct node_frame {
 	 * secret ("--db-password") for the next item, and for this one.
 	 */
 	struct name_verdict pair, next, item;
+	struct cli_items cli;     /* a sequence that is a command line */
 };
 
 /*

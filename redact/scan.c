@@ -2546,6 +2546,106 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	}
 }
 
+/*
+ * The command that a sequence's item names, its directory aside
+ * ("/usr/bin/mysql"), after the words of a longer name from the items
+ * before it (f->part: "docker", "login"): 1 + its index in
+ * cli_tools[], or 0, the start of a longer name noted in f.
+ */
+static size_t cli_item_tool(struct cli_items *f, const char *v, size_t vlen)
+{
+	size_t part = f->part, plen = f->part_len, b = vlen;
+
+	f->part = f->part_len = 0;
+	while (b > 0 && v[b - 1] != '/' && v[b - 1] != '\\')
+		b--;
+	for (int pass = part ? 0 : 1; pass < 2; pass++) {
+		const char *w = pass ? v + b : v;
+		size_t wn = pass ? vlen - b : vlen, from = pass ? 0 : plen;
+
+		for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && wn; t++) {
+			const struct cli_tool *c = &cli_tools[t];
+			size_t cn = strlen(c->name), k;
+
+			if (c->args || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
+				continue;
+			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
+				if (from + wn == cn)
+					return t + 1;
+				if (c->name[from + wn] == ' ' && !f->part) {
+					f->part = (uint16_t)(t + 1);
+					f->part_len = (uint8_t)(from + wn + 1);
+				}
+			} else if (c->prefix && wn > cn - from && mem_ieq(c->name + from, w, cn - from)) {
+				for (k = cn - from; k < wn; k++)
+					if (!is_alnum((unsigned char)w[k]) && w[k] != '-' && w[k] != '_')
+						break;
+				if (k == wn)
+					return t + 1; /* "mysqladmin" */
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * An item of a sequence that is a command line, after the command's name
+ * ("mysql", "-uroot", "-pX"): what of it is a password, by the command's
+ * options as cli_pass_hit() reads them in text.
+ */
+static void cli_item_note(struct cli_items *f, const char *v, size_t vlen)
+{
+	const struct cli_tool *tool;
+	const struct cli_opt *o;
+	unsigned next = f->next;
+	size_t t = cli_item_tool(f, v, vlen), ws = 0, on;
+
+	f->how = f->next = 0;
+	if (t) {
+		f->tool = (uint16_t)t;
+		return;
+	}
+	if (!f->tool)
+		return;
+	if (next) { /* "-p", "--opt": it prompts */
+		if (!(vlen > 2 && v[0] == '-' && v[1] == '-')) {
+			f->how = (uint8_t)next;
+			f->off = 0;
+		}
+		return;
+	}
+	tool = &cli_tools[f->tool - 1];
+	o = cli_option(tool, v, &ws, vlen);
+	if (!o)
+		return;
+	on = strlen(o->name);
+	if (vlen - ws == on && (o->how & CO_NEXT)) {
+		f->next = (uint8_t)o->how;
+	} else if (vlen - ws > on && (o->how & CO_ATTACHED) && (o->name[1] != '-' || v[ws + on] == '=')) {
+		f->how = (uint8_t)o->how;
+		f->off = ws + on + (o->name[1] == '-');
+	}
+}
+
+static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
+		  bool pgpass);
+
+/* The password that cli_item_note() found in v, spliced into out: its rule, or -1. */
+static int cli_item_value(struct scanner *sc, const struct node_frame *f, const char *v,
+			  size_t vlen, struct rbuf *out, uint64_t lineno)
+{
+	int rule;
+
+	sc->nm = 0;
+	cli_value(sc, v, f->cli.off, vlen, f->cli.how);
+	if (!sc->nm)
+		return -1;
+	rule = sc->m[0].rule;
+	if (splice(sc, v, vlen, out, lineno, false))
+		return -1;
+	return rule;
+}
+
 /* ---- SQL ---- */
 
 static size_t skip_blanks(const char *p, size_t len, size_t k)
@@ -3269,6 +3369,7 @@ static void block_below(struct textctx *tc, size_t indent, int rule, bool quoted
 	tc->state = TS_BLOCK;
 	tc->continued = false;
 	tc->quoted_label = quoted_label;
+	tc->brackets = 0;
 	tc->indent = indent;
 	tc->rule = (uint16_t)rule;
 	tc->label_done = false;
@@ -3314,8 +3415,10 @@ static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const cha
 			return true;
 		k++;
 	}
-	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL))
+	if (tc && !tc->embedded && (v.cls == NC_STRONG || v.cls == NC_ALL)) {
 		block_below(tc, indent, v.rule, true);
+		tc->brackets = (uint16_t)MIN(depth, UINT16_MAX);
+	}
 	return true;
 }
 
@@ -3431,6 +3534,10 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 
 	if (!item && (vs >= ve || p[vs] == '#'))
 		return false;
+	if (!item || indent != tc->cli_col) { /* another sequence, or none */
+		memset(&tc->cli, 0, sizeof(tc->cli));
+		tc->cli_col = indent;
+	}
 	tc->next_kind = NX_NONE;
 	if (kind == NX_KEY && !item && indent == tc->next_col && p[j] == ':' &&
 	    (j + 1 == len || is_space((unsigned char)p[j + 1]))) {
@@ -3456,11 +3563,15 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 	ss = vs;
 	se = ve;
 	if (!yaml_scalar(p, &ss, &se)) {
+		tc->cli.next = 0; /* a mapping, a collection: no option's value */
 		if (!lent || vs >= ve || !is_block_indicator(p + vs, ve - vs))
 			return false; /* a mapping, a collection, an alias: no flag's value */
 		line_value(sc, tc, p, len, indent, vs, ve, tc->next); /* "- |": the lines below */
 		return true;
 	}
+	cli_item_note(&tc->cli, p + ss, se - ss); /* "- mysql", "- -pX" */
+	if (tc->cli.how)
+		cli_value(sc, p, ss + tc->cli.off, se, tc->cli.how);
 	if (lent && !(se - ss > 1 && p[ss] == '-' &&
 		      (p[ss + 1] == '-' || is_alnum((unsigned char)p[ss + 1])))) {
 		line_value(sc, tc, p, len, indent, vs, ve, tc->next);
@@ -3472,6 +3583,69 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 		tc->next_col = indent;
 	}
 	return done;
+}
+
+/*
+ * YAML read as lines, a key at column ns whose value is [vs, ve): under a
+ * plural of a secret's name ("passwords:", "api_tokens:") the values of
+ * its mapping's own keys are judged as that name's (*v), as in a parsed
+ * document (see held_plural()); deeper mappings are not. True when the
+ * line is such a name, which opens that mapping (nothing to redact on it).
+ */
+static bool yaml_held(struct scanner *sc, struct textctx *tc, const char *p, size_t ns, size_t ne,
+		      size_t vs, size_t ve, struct name_verdict *v)
+{
+	struct name_verdict h;
+
+	if (tc->held_on && ns > tc->held_indent) {
+		if (tc->held_col == SIZE_MAX)
+			tc->held_col = ns;
+		if (ns == tc->held_col && v->cls == NC_NONE && vs < ve && p[vs] != '#')
+			*v = tc->held;
+		return false;
+	}
+	if (vs < ve && p[vs] != '#')
+		return false;
+	h = held_plural(sc, p + ns, ne - ns);
+	if (h.cls == NC_NONE)
+		return false;
+	tc->held_on = true;
+	tc->held = h;
+	tc->held_indent = ns;
+	tc->held_col = SIZE_MAX;
+	return true;
+}
+
+/*
+ * An array of double-quoted strings at vs, as TOML writes one: ["a", "b"],
+ * or "[" whose items follow on the lines below. Its strings are then
+ * judged one by one (json_bracket_value()), and the brackets stay.
+ */
+static bool string_array(const char *p, size_t vs, size_t ve)
+{
+	size_t depth = 0;
+
+	if (vs >= ve || p[vs] != '[' || label_len(p + vs, ve - vs))
+		return false;
+	for (size_t k = vs; k < ve; k++) {
+		if (p[k] == '"') {
+			for (k++; k < ve && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+			if (k >= ve)
+				return false;
+		} else if (p[k] == '[') {
+			depth++;
+		} else if (p[k] == ']') {
+			if (!depth--)
+				return false;
+		} else if (p[k] == '#') {
+			return true; /* a comment: TOML's, after the array or its start */
+		} else if (p[k] != ',' && p[k] != ' ' && p[k] != '\t') {
+			return false; /* a bare word ("[secret]" in an INI file), a number */
+		}
+	}
+	return true;
 }
 
 /*
@@ -3506,6 +3680,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	if (tc->k8s_data && j < len && indent <= tc->k8s_indent && p[j] != '#' && p[j] != '\r')
 		tc->k8s_data = false; /* the data block has ended */
+	if (tc->held_on && j < len && indent <= tc->held_indent && p[j] != '#' && p[j] != '\r')
+		tc->held_on = false; /* the mapping under "passwords:" has ended */
 	if (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') {
 		item = true;
 		for (j += 2; j < len && p[j] == ' '; j++)
@@ -3596,6 +3772,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if (tc->fmt == F_YAML && !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
+	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
+		return;
 	if (directive) {
 		if (v.cls != NC_STRONG)
 			return;
@@ -3610,6 +3788,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	}
 	if (ns > 0 && p[ns - 1] == '"' && json_bracket_value(sc, tc, p, len, indent, vs, v))
 		return; /* "password": {"value": "x"}, or "password": { and its members below */
+	if (tc->fmt == F_INI && string_array(p, vs, ve) && json_bracket_value(sc, tc, p, len, indent, vs, v))
+		return; /* TOML: tokens = ["a", "b"], or tokens = [ and its items below */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
@@ -4566,6 +4746,33 @@ static size_t leading_ws(const char *p, size_t len)
 }
 
 /* Write the block's label once, indented like the line it replaces. */
+/*
+ * A line of a TS_BLOCK of a bracket's members: true if it starts with the
+ * bracket's close ("  ]," below its items), which stays; else its brackets
+ * are counted (outside strings).
+ */
+static bool bracket_closed(struct textctx *tc, const char *p, size_t len)
+{
+	size_t k = leading_ws(p, len);
+
+	if (!tc->brackets)
+		return false;
+	if (tc->brackets == 1 && k < len && (p[k] == ']' || p[k] == '}'))
+		return true;
+	for (; k < len; k++) {
+		if (p[k] == '"') {
+			for (k++; k < len && p[k] != '"'; k++)
+				if (p[k] == '\\')
+					k++;
+		} else if ((p[k] == '[' || p[k] == '{') && tc->brackets < UINT16_MAX) {
+			tc->brackets++;
+		} else if ((p[k] == ']' || p[k] == '}') && tc->brackets > 1) {
+			tc->brackets--;
+		}
+	}
+	return false;
+}
+
 static void block_label(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			struct rbuf *out, uint64_t lineno)
 {
@@ -4635,7 +4842,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
-		if (leading_ws(p, len) > tc->indent) {
+		if (leading_ws(p, len) > tc->indent && !bracket_closed(tc, p, len)) {
 			block_label(sc, tc, p, len, out, lineno);
 			return 0;
 		}
@@ -4896,7 +5103,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data || f->item.cls != NC_NONE ||
+	    (f && (f->secret_data || f->item.cls != NC_NONE || f->cli.how ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -4961,6 +5168,7 @@ void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t v
 			  NO_VERDICT :
 			  f->next;
 	f->next = flag_verdict(sc, v, vlen);
+	cli_item_note(&f->cli, v, vlen);
 }
 
 /*
@@ -5020,6 +5228,10 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 			     f ? f->key_len : 0, path->buf, v, vlen, out, lineno);
 	if (r >= 0 || sc->error || !f)
 		return r;
+	if (!f->map && f->cli.how && (r = cli_item_value(sc, f, v, vlen, out, lineno)) >= 0)
+		return r;
+	if (sc->error)
+		return -1;
 	lent = lent_verdict(sc, f, path);
 	if (lent.cls == NC_NONE)
 		return -1;

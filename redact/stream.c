@@ -650,6 +650,12 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
+	    a->held_on != b->held_on || a->cli.tool != b->cli.tool || a->cli.part != b->cli.part ||
+	    a->cli.part_len != b->cli.part_len || a->cli.next != b->cli.next ||
+	    ((a->cli.tool || a->cli.part) && a->cli_col != b->cli_col) ||
+	    (a->held_on && (a->held_indent != b->held_indent || a->held_col != b->held_col ||
+			    a->held.cls != b->held.cls || a->held.rule != b->held.rule ||
+			    a->held.not_paths != b->held.not_paths || a->held.counts != b->held.counts)) ||
 	    a->pair.cls != b->pair.cls ||
 	    (a->pair.cls != NC_NONE &&
 	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths ||
@@ -663,7 +669,8 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	return a->state == TS_NONE ||
 	       (a->rule == b->rule && a->indent == b->indent && a->quote == b->quote &&
 		a->label_done == b->label_done && a->continued == b->continued &&
-		a->quoted_label == b->quoted_label && a->qlines == b->qlines && a->cdata == b->cdata &&
+		a->quoted_label == b->quoted_label && a->brackets == b->brackets &&
+		a->qlines == b->qlines && a->cdata == b->cdata &&
 		a->pem_words == b->pem_words && a->pem_shape == b->pem_shape &&
 		a->pem_key == b->pem_key && a->left == b->left &&
 		(a->state != TS_XML_TAG ||

@@ -296,6 +296,40 @@ static int scan_text(struct ywalk *w, const char *s, size_t n, bool key, bool fi
 	return w->tmp.oom ? -1 : 0;
 }
 
+static bool binary_tag(const yaml_event_t *ev)
+{
+	const char *t = (const char *)ev->data.scalar.tag;
+
+	return t && !strcmp(t, "tag:yaml.org,2002:binary");
+}
+
+/*
+ * A !!binary value that was redacted is no base64 any more: its tag
+ * ("!!binary", "!<tag:yaml.org,2002:binary>") goes from the properties
+ * written at [at, at + n) of out, and the label stays a string.
+ */
+static void drop_tag(struct rbuf *out, size_t at, size_t n)
+{
+	char *p = out->buf + at;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t e = k;
+
+		if (p[k] != '!' || (k && !is_space((unsigned char)p[k - 1])))
+			continue;
+		while (e < n && !is_space((unsigned char)p[e]))
+			e++;
+		if (!((e - k == 8 && !memcmp(p + k, "!!binary", 8)) ||
+		      (e - k == 27 && !memcmp(p + k, "!<tag:yaml.org,2002:binary>", 27))))
+			continue;
+		while (e < n && (p[e] == ' ' || p[e] == '\t'))
+			e++;
+		memmove(p + k, p + e, out->len - (at + e));
+		out->len -= e - k;
+		return;
+	}
+}
+
 /*
  * A scalar, a mapping's key or a value, redacted within its own extent (what
  * is found in a key never runs into the ':' after it). A value is judged by
@@ -310,6 +344,7 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 	size_t bs = byte_at(w, ev->start_mark.index), be = byte_at(w, ev->end_mark.index);
 	yaml_scalar_style_t style = ev->data.scalar.style;
 	uint64_t line = ev->start_mark.line + 1;
+	size_t ps, props, props_len, vstart;
 	int r = -1;
 
 	if (be < bs || be > w->len)
@@ -321,9 +356,14 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 	if (w->val.oom)
 		return -1;
 	v = w->val.buf;
+	ps = bs;
 	bs = skip_properties(w->p, bs, be);
+	if (gap(w, ps))
+		return -1;
+	props = w->out->len; /* a "!!binary" there goes with a value that changes */
 	if (gap(w, bs))
 		return -1;
+	props_len = w->out->len - props;
 	rbuf_reset(&w->rep);
 	if (!key && f)
 		node_note(sc, &f->n, v, vlen);
@@ -332,6 +372,7 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 		r = node_value(sc, f ? &f->n : NULL, &w->path, v, vlen, &w->rep, line);
 	if (sc->error)
 		return -1;
+	vstart = w->out->len;
 	if (r >= 0) {
 		bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
 
@@ -362,6 +403,9 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 		else
 			rbuf_add(w->out, w->tmp.buf, w->tmp.len);
 	}
+	if (!w->out->oom && binary_tag(ev) &&
+	    (w->out->len - vstart != be - bs || memcmp(w->out->buf + vstart, w->p + bs, be - bs)))
+		drop_tag(w->out, props, props_len);
 	w->line += count_newlines(w->p + bs, be - bs);
 	w->copied = be;
 	return w->out->oom ? -1 : 0;
