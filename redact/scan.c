@@ -2190,10 +2190,19 @@ static void cli_cookie(struct scanner *sc, const char *p, size_t vs, size_t ve)
 	}
 }
 
+static bool odd_quotes(const char *p, size_t s, size_t e, char q)
+{
+	size_t n = 0;
+
+	for (size_t k = s; k < e; k++)
+		n += p[k] == q;
+	return n & 1;
+}
+
 /* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
 static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
 {
-	size_t ve;
+	size_t ve, w0 = vs;
 	const char *sep;
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
@@ -2209,16 +2218,27 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			sep = colon_outside_labels(p, vs, ve);
 		else
 			sep = memchr(p + vs, how & CO_PERCENT ? '%' : ',', ve - vs);
+		if (!sep && ve < we && !(how & CO_CERT)) { /* "user":"pass": on after the quoted user */
+			ve = we;
+			sep = how & CO_COLON ? colon_outside_labels(p, vs, ve) :
+					       memchr(p + vs, how & CO_PERCENT ? '%' : ',', ve - vs);
+		}
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
 		vs = (size_t)(sep - p) + 1;
-		if (vs >= ve)
-			ve = we; /* 'user:'"pass": the word goes on after the quoted user */
+		if (vs >= ve || (ve < we && (p[ve] == '"' || p[ve] == '\'')))
+			ve = we; /* 'user:'"pass", user:pa"ss": the word goes on after a quote */
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
 		while (vs < ve && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`'))
 			vs++;
 		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`'))
 			ve--;
+		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
+		for (size_t k = vs; k < ve; k++)
+			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
+				ve = k;
+				break;
+			}
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
