@@ -2466,8 +2466,21 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 #define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
 
 /*
+ * Does t[s, e), a word equal to a name found elsewhere in the record, stand
+ * as that name? Not as part of a path, a flag or a key ("user backup ...
+ * /usr/bin/backup --backup-dir /backup", "backup=1"): a name is in a path
+ * only where its context says so (/home/X).
+ */
+static bool stands_as_name(const char *t, size_t len, size_t s, size_t e)
+{
+	if (s > 0 && (t[s - 1] == '/' || t[s - 1] == '-'))
+		return false;
+	return e == len || (t[e] != '/' && t[e] != '-' && t[e] != '=');
+}
+
+/*
  * Add every other occurrence of the name o in t[lo, hi) that starts and
- * ends on a word boundary (of t[0, len)).
+ * ends on a word boundary (of t[0, len)) and stands as a name.
  */
 static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
 			  const struct span *o)
@@ -2480,7 +2493,7 @@ static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, si
 	for (size_t s = lo; s + nl <= hi && (p = memchr(t + s, name[0], hi - nl + 1 - s)); s++) {
 		s = (size_t)(p - t);
 		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
-		    (s + nl == len || !is_word(t[s + nl])))
+		    (s + nl == len || !is_word(t[s + nl])) && stands_as_name(t, len, s, s + nl))
 			add(scr, s, s + nl, o->kind);
 	}
 }
@@ -2590,7 +2603,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len, 
 				const struct span *o = &scr->names[tab[i]];
 
 				if (o->end - o->start == nl && !memcmp(t + o->start, t + s, nl)) {
-					if (o->start != s)
+					if (o->start != s && stands_as_name(t, len, s, e))
 						add(scr, s, e, o->kind);
 					break;
 				}
