@@ -2306,6 +2306,164 @@ static bool log_level(const char *s, size_t len)
 	return len >= 3 && len <= 9 && in_list(s, len, levels);
 }
 
+/*
+ * User names that log formats put where no key word announces them: the
+ * text before the name (pre) and after it (post, NULL: any end of a word),
+ * both literal and case-sensitive as the programs write them, except that
+ * '~' stands for optional blanks and '^' (pre only) for another name.
+ */
+static const struct user_form {
+	const char *pre, *post;
+} user_forms[] = {
+	{ "(to ^) ", " on pts/" },               /* su: (to root) erin on pts/0 */
+	{ "(to ^) ", " on tty" },
+	{ "]: (", ") CMD (" },                   /* cron: CRON[99]: (mallory) CMD (...) */
+	{ "]: (", ") RELOAD (" },
+	{ "]: (", ") LIST (" },
+	{ "]: (", ") REPLACE (" },
+	{ "]: (", ") DELETE (" },
+	{ "]: (", ") BEGIN EDIT (" },
+	{ "]: (", ") END EDIT (" },
+	{ "role \"", "\" does not exist" },      /* PostgreSQL */
+	{ "password changed for ", NULL },       /* pam_unix(passwd:chauthtok) */
+	{ " by ", "(uid=" },                     /* pam_unix: session opened for user root(uid=0) by dave(uid=1001) */
+	{ "user=<", ">" },                       /* dovecot: Login: user=<lwong> */
+	{ "UserName\"~:~\"", "\"" },             /* Windows events: "TargetUserName":"kmiller" */
+	{ "\"AccountName\"~:~\"", "\"" },
+	{ "\"user\"~:~{~\"name\"~:~\"", "\"" },  /* ECS: "user":{"name":"qreyes"} */
+	{ "\"user.name\"~:~\"", "\"" },
+};
+
+/* Does pattern pat (user_forms' syntax) match at t[i]? Where the match ends, or SIZE_MAX. */
+static size_t form_match(const char *t, size_t len, size_t i, const char *pat)
+{
+	for (; *pat; pat++) {
+		if (*pat == '~') {
+			while (i < len && (t[i] == ' ' || t[i] == '\t'))
+				i++;
+		} else if (*pat == '^') {
+			size_t s = i;
+
+			while (i < len && i - s < 64 && is_name_char(t[i]))
+				i++;
+			if (i == s)
+				return SIZE_MAX;
+		} else if (i < len && t[i] == *pat) {
+			i++;
+		} else {
+			return SIZE_MAX;
+		}
+	}
+	return i;
+}
+
+/* A name of context at t[a, b): pseudonymised unless it is a word of not_user or one of our tokens. */
+static void form_name(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t a, size_t b)
+{
+	if (is_user_token(t + a, b - a) || pii_fallback_token(t + a, b - a))
+		claim(scr, a, b);
+	else if (!strset_has(&sc->not_user, t + a, b - a))
+		add_name(scr, a, b, PII_USERNAME);
+}
+
+/* The end of a user name ([A-Za-z_][A-Za-z0-9._-]{0,31}, not ending in '.' or '-') at t[a], or a. */
+static size_t name_end(const char *t, size_t len, size_t a)
+{
+	size_t b = a;
+
+	if (a >= len || !is_name_start(t[a]))
+		return a;
+	while (b < len && b - a < 32 && is_name_char(t[b]))
+		b++;
+	while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+		b--;
+	return b;
+}
+
+/* Does a name end at t[b]: not before more of a name, an address's '@' or a path's '\\'? */
+static bool word_ends(const char *t, size_t len, size_t b)
+{
+	while (b < len && (t[b] == '.' || t[b] == '-'))
+		b++;
+	return b == len || !(is_word(t[b]) || t[b] == '@' || t[b] == '\\');
+}
+
+/* Account domains of Windows that hold no person (NT AUTHORITY\SYSTEM, BUILTIN\Users), and log levels. */
+static const char *const not_domain[] = {
+	"authority", "builtin", "service", "nt", "trace", "debug", "info", "warn", "warning", "error",
+	"fatal", "crit", "notice", NULL,
+};
+
+/*
+ * A bare DOMAIN\name whose separator (\, \\ as JSON escapes it, or %5C)
+ * is at t[s], seplen bytes: the domain in capitals (2 to 15), after a
+ * blank, a quote, '=', ':', '(', '[' or ',' or at the start; the name
+ * followed by no more path. Not the registry's hives (HKLM\...), not
+ * Windows' own domains, and not an escape before a capital
+ * (ERROR\nStack).
+ */
+static void domain_user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			   size_t s, size_t seplen)
+{
+	size_t d = s, a = s + seplen, b;
+
+	while (d > 0 && s - d < 16 && (is_upper(t[d - 1]) || is_digit(t[d - 1]) || t[d - 1] == '_' ||
+				       t[d - 1] == '-' || t[d - 1] == '.'))
+		d--;
+	if (s - d < 2 || s - d > 15 || !is_upper(t[d]) || (t[d] == 'H' && t[d + 1] == 'K') ||
+	    in_list(t + d, s - d, not_domain))
+		return;
+	if (d > 0 && !strchr(" \t\"'=:(,[", t[d - 1]))
+		return;
+	b = name_end(t, len, a);
+	if (b == a || b - a == 32 || !word_ends(t, len, b))
+		return;
+	if (seplen == 1 && (t[a] == 'n' || t[a] == 'r' || t[a] == 't') && b - a > 1 && is_upper(t[a + 1]))
+		return;
+	form_name(sc, scr, t, a, b);
+}
+
+static void scan_domain_users(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+{
+	const char *p;
+
+	for (size_t i = 0; i < len && (p = memchr(t + i, '\\', len - i));) {
+		size_t s = (size_t)(p - t), n = s + 1 < len && t[s + 1] == '\\' ? 2 : 1;
+
+		domain_user_at(sc, scr, t, len, s, n);
+		i = s + n;
+	}
+	for (size_t i = 0; i + 3 <= len && (p = memchr(t + i, '%', len - i - 2));) {
+		size_t s = (size_t)(p - t);
+
+		if (p[1] == '5' && (p[2] == 'C' || p[2] == 'c'))
+			domain_user_at(sc, scr, t, len, s, 3);
+		i = s + 1;
+	}
+}
+
+static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+{
+	for (size_t f = 0; f < sizeof(user_forms) / sizeof(user_forms[0]); f++) {
+		const char *pre = user_forms[f].pre, *post = user_forms[f].post, *p;
+		size_t lit = strcspn(pre, "~^"), i = 0;
+
+		while (i + lit <= len && (p = memchr(t + i, pre[0], len - i - lit + 1))) {
+			size_t s = (size_t)(p - t), a, b;
+
+			i = s + 1;
+			if (memcmp(p, pre, lit) || (a = form_match(t, len, s, pre)) == SIZE_MAX)
+				continue;
+			b = name_end(t, len, a);
+			if (b == a || b - a == 32)
+				continue;
+			if (post ? form_match(t, len, b, post) == SIZE_MAX : !word_ends(t, len, b))
+				continue;
+			form_name(sc, scr, t, a, b);
+		}
+	}
+}
+
 static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 			 uint32_t enabled)
 {
@@ -2689,6 +2847,10 @@ static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const cha
 	if (en & ((1u << PII_IPV6) | (1u << PII_MAC)))
 		scan_colon_runs(scr, text, len, en);
 	scan_context(sc, scr, text, len, en);
+	if (en & (1u << PII_USERNAME)) {
+		scan_user_forms(sc, scr, text, len);
+		scan_domain_users(sc, scr, text, len);
+	}
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
 	if (!doc)
