@@ -844,10 +844,51 @@ static bool in_url_userinfo(const char *t, size_t ls)
 	return false;
 }
 
+/*
+ * Is the address ending at t[de], which starts a URL's user information
+ * (scheme://jane@x.org:pw@host, scheme://jane%40x.org@host), its user? A
+ * second '@' must follow in the user information, or the address's '@' is
+ * the one before the host (https://jane@host.example.com:8443/). The text
+ * may also end at the ':': the engine scans around the password it found.
+ */
+static bool url_user_address(const char *t, size_t len, size_t ls, size_t de)
+{
+	if (ls < 3 || t[ls - 1] != '/' || t[ls - 2] != '/' || t[ls - 3] != ':')
+		return false;
+	if (de + 1 == len && t[de] == ':')
+		return true;
+	for (size_t k = de; k < len && k - de < 256; k++) {
+		char c = t[k];
+
+		if (c == '@')
+			return true;
+		if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+		    c == '<' || c == '>' || c == '\n' || c == '\r')
+			return false;
+	}
+	return false;
+}
+
+/*
+ * After "x@host:" at t[k]: a path (git@host:org/repo.git, deploy@host:~/x,
+ * host:repo.git) makes an ssh or scp remote of it; a word does not
+ * (relay@x.org:SaslPw, a mail relay's user:password).
+ */
+static bool remote_path_at(const char *t, size_t len, size_t k)
+{
+	size_t s = k;
+
+	for (; k < len && !is_space(t[k]) && !strchr("\"'<>,;()", t[k]); k++)
+		if (t[k] == '/' || t[k] == '~')
+			return true;
+	return k - s >= 4 && !memcmp(t + k - 4, ".git", 4);
+}
+
 static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
 		     size_t *resume)
 {
 	size_t ls = at, de, dl;
+	bool url_user;
 
 	while (ls > 0 && at - ls < 64 && is_local_char(t[ls - 1]))
 		ls--;
@@ -873,13 +914,14 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	 */
 	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
 		return;
-	if (in_url_userinfo(t, ls))
-		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
 	de = at + seplen + dl;
-	if (de < len && (is_word(t[de]) || t[de] == '@' || t[de] == '%'))
+	url_user = url_user_address(t, len, ls, de);
+	if (!url_user && in_url_userinfo(t, ls))
+		return;
+	if (de < len && (is_word(t[de]) || (t[de] == '@' && !(url_user && seplen == 3)) || t[de] == '%'))
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
@@ -887,7 +929,8 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	 * git@host:org/repo.git: an ssh remote, not an address; a path follows
 	 * its ':' ("alice@x.org: admin" is an address, a YAML key or a message).
 	 */
-	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1)
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1 &&
+	    !url_user && remote_path_at(t, len, de + 1))
 		return;
 	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
