@@ -884,6 +884,38 @@ static bool remote_path_at(const char *t, size_t len, size_t k)
 	return k - s >= 4 && !memcmp(t + k - 4, ".git", 4);
 }
 
+/* Kerberos services named before a host in a service principal (HTTP/web01.corp.lan@REALM). */
+static const char *const krb_services[] = {
+	"host", "http", "https", "ldap", "cifs", "nfs", "dns", "smtp", "imap", "pop", "ftp", "kafka",
+	"zookeeper", "hdfs", "yarn", "hive", "hbase", "mapred", "spark", "impala", "postgres", "mssqlsvc",
+	"mongodb", "redis", "cassandra", "elasticsearch", "hadoop", "jenkins", "wsman", "termsrv",
+	"restrictedkrbhost", "gc", "krbtgt", "nn", "dn", "rm", "nm", "jhs", "solr", "oozie", "hue", "livy",
+	NULL,
+};
+
+/*
+ * A Kerberos service principal, service/host.domain@REALM, with its host at
+ * t[hs, at): the part before '@' is a host (found as one, with the same
+ * token as elsewhere), not an address's user. The realm is in capitals.
+ */
+static bool service_principal(const char *t, size_t len, size_t hs, size_t at)
+{
+	size_t s = hs - 1, k = at + 1;
+
+	if (hs < 2 || t[hs - 1] != '/' || at >= len || t[at] != '@' || !memchr(t + hs, '.', at - hs))
+		return false;
+	while (s > 0 && is_word(t[s - 1]))
+		s--;
+	if ((s > 0 && (t[s - 1] == '/' || is_name_char(t[s - 1]))) || !in_list(t + s, hs - 1 - s, krb_services))
+		return false;
+	if (k >= len || !is_upper(t[k]))
+		return false;
+	for (; k < len && (is_name_char(t[k]) || is_word(t[k])); k++)
+		if (!is_upper(t[k]) && !is_digit(t[k]) && t[k] != '.' && t[k] != '-')
+			return false;
+	return true;
+}
+
 static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
 		     size_t *resume)
 {
@@ -918,6 +950,8 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	if (!dl)
 		return;
 	de = at + seplen + dl;
+	if (seplen == 1 && service_principal(t, len, ls, at))
+		return;
 	url_user = url_user_address(t, len, ls, de);
 	if (!url_user && in_url_userinfo(t, ls))
 		return;
@@ -2010,7 +2044,7 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			size_t h = host_start(t, a, b);
 
 			if (host_maybe(sc, t, h, b, last) && host_internal(sc, t + h, b - h) &&
-			    !java_like(t + h, b - h) && !(b < len && t[b] == '@')) {
+			    !java_like(t + h, b - h) && (b == len || t[b] != '@' || service_principal(t, len, h, b))) {
 				add(scr, h, b, host_is_token(t + h, b - h) ? PII_CLAIM : PII_HOSTNAME);
 				continue;
 			}
