@@ -330,7 +330,10 @@ static const char *const private_tlds[] = {
 	"internal", "lan", "intra", "intranet", "corp", "home.arpa", "localdomain", "local", NULL,
 };
 
-/* Words that follow "user" or "for" without being anybody's name. */
+/*
+ * Words that follow "user" or "for" without being anybody's name, PyPI's
+ * fixed user name for tokens, and type names (a schema's "user": "string").
+ */
 static const char *const not_user[] = {
 	"a", "an", "the", "is", "was", "not", "none", "null", "nil", "unknown", "undefined", "true",
 	"false", "yes", "no", "on", "off", "default", "with", "without", "and", "or", "for", "from",
@@ -352,6 +355,7 @@ static const char *const not_user[] = {
 	"interface", "traffic", "connection", "connections", "logins", "input", "activity", "access",
 	"event", "events", "message", "messages", "details", "config", "configuration", "permissions",
 	"credentials", "directory", "database", "query", "object", "record", "records", "context",
+	"__token__", "string", "str", "number", "integer", "int", "boolean", "bool", "any", "optional",
 	NULL,
 };
 
