@@ -2388,31 +2388,36 @@ static bool log_level(const char *s, size_t len)
 }
 
 /*
- * User names that log formats put where no key word announces them: the
- * text before the name (pre) and after it (post, NULL: any end of a word),
- * both literal and case-sensitive as the programs write them, except that
- * '~' stands for optional blanks and '^' (pre only) for another name.
+ * User names (and a few host names) that log formats put where no key word
+ * announces them: the text before the name (pre) and after it (post, NULL:
+ * any end of a word but a path's '/'), both literal and case-sensitive as
+ * the programs write them, except that '~' stands for optional blanks, '^'
+ * (pre only) for another name, '*' for a path's folders (ops/) and '%' for
+ * a MAC address with ':'.
  */
 static const struct user_form {
 	const char *pre, *post;
+	enum pii_kind kind;
 } user_forms[] = {
-	{ "(to ^) ", " on pts/" },               /* su: (to root) erin on pts/0 */
-	{ "(to ^) ", " on tty" },
-	{ "]: (", ") CMD (" },                   /* cron: CRON[99]: (mallory) CMD (...) */
-	{ "]: (", ") RELOAD (" },
-	{ "]: (", ") LIST (" },
-	{ "]: (", ") REPLACE (" },
-	{ "]: (", ") DELETE (" },
-	{ "]: (", ") BEGIN EDIT (" },
-	{ "]: (", ") END EDIT (" },
-	{ "role \"", "\" does not exist" },      /* PostgreSQL */
-	{ "password changed for ", NULL },       /* pam_unix(passwd:chauthtok) */
-	{ " by ", "(uid=" },                     /* pam_unix: session opened for user root(uid=0) by dave(uid=1001) */
-	{ "user=<", ">" },                       /* dovecot: Login: user=<lwong> */
-	{ "UserName\"~:~\"", "\"" },             /* Windows events: "TargetUserName":"kmiller" */
-	{ "\"AccountName\"~:~\"", "\"" },
-	{ "\"user\"~:~{~\"name\"~:~\"", "\"" },  /* ECS: "user":{"name":"qreyes"} */
-	{ "\"user.name\"~:~\"", "\"" },
+	{ "(to ^) ", " on pts/", PII_USERNAME },         /* su: (to root) erin on pts/0 */
+	{ "(to ^) ", " on tty", PII_USERNAME },
+	{ "]: (", ") CMD (", PII_USERNAME },             /* cron: CRON[99]: (mallory) CMD (...) */
+	{ "]: (", ") RELOAD (", PII_USERNAME },
+	{ "]: (", ") LIST (", PII_USERNAME },
+	{ "]: (", ") REPLACE (", PII_USERNAME },
+	{ "]: (", ") DELETE (", PII_USERNAME },
+	{ "]: (", ") BEGIN EDIT (", PII_USERNAME },
+	{ "]: (", ") END EDIT (", PII_USERNAME },
+	{ "role \"", "\" does not exist", PII_USERNAME }, /* PostgreSQL */
+	{ "password changed for ", NULL, PII_USERNAME }, /* pam_unix(passwd:chauthtok) */
+	{ " by ", "(uid=", PII_USERNAME },               /* pam_unix: ... for user root(uid=0) by dave(uid=1001) */
+	{ "user=<", ">", PII_USERNAME },                 /* dovecot: Login: user=<lwong> */
+	{ "UserName\"~:~\"", "\"", PII_USERNAME },      /* Windows events: "TargetUserName":"kmiller" */
+	{ "\"AccountName\"~:~\"", "\"", PII_USERNAME },
+	{ "\"user\"~:~{~\"name\"~:~\"", "\"", PII_USERNAME }, /* ECS: "user":{"name":"qreyes"} */
+	{ "\"user.name\"~:~\"", "\"", PII_USERNAME },
+	{ ":user/*", NULL, PII_USERNAME },               /* AWS IAM: arn:aws:iam::123456789012:user/ops/alice */
+	{ "% (", ") via ", PII_HOSTNAME },               /* dhcpd: to 00:11:22:33:44:55 (alices-macbook) via eth0 */
 };
 
 /* Does pattern pat (user_forms' syntax) match at t[i]? Where the match ends, or SIZE_MAX. */
@@ -2422,6 +2427,16 @@ static size_t form_match(const char *t, size_t len, size_t i, const char *pat)
 		if (*pat == '~') {
 			while (i < len && (t[i] == ' ' || t[i] == '\t'))
 				i++;
+		} else if (*pat == '%') {
+			for (int g = 0; g < 6; g++, i += 3)
+				if (i + 2 > len || !is_hex(t[i]) || !is_hex(t[i + 1]) ||
+				    (g < 5 && (i + 2 >= len || t[i + 2] != ':')))
+					return SIZE_MAX;
+			i--;
+		} else if (*pat == '*') {
+			for (size_t k = i; k < len && is_name_char(t[k]); k++)
+				if (k + 1 < len && t[k + 1] == '/')
+					i = ++k + 1; /* the loop's k++ takes k to i */
 		} else if (*pat == '^') {
 			size_t s = i;
 
@@ -2439,12 +2454,14 @@ static size_t form_match(const char *t, size_t len, size_t i, const char *pat)
 }
 
 /* A name of context at t[a, b): pseudonymised unless it is a word of not_user or one of our tokens. */
-static void form_name(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t a, size_t b)
+static void form_name(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t a, size_t b,
+		      enum pii_kind kind)
 {
-	if (is_user_token(t + a, b - a) || pii_fallback_token(t + a, b - a))
+	if (is_user_token(t + a, b - a) || pii_fallback_token(t + a, b - a) ||
+	    (kind == PII_HOSTNAME && (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))))
 		claim(scr, a, b);
-	else if (!strset_has(&sc->not_user, t + a, b - a))
-		add_name(scr, a, b, PII_USERNAME);
+	else if (kind == PII_HOSTNAME || !strset_has(&sc->not_user, t + a, b - a))
+		add_name(scr, a, b, kind);
 }
 
 /* The end of a user name ([A-Za-z_][A-Za-z0-9._-]{0,31}, not ending in '.' or '-') at t[a], or a. */
@@ -2501,7 +2518,7 @@ static void domain_user_at(const struct pii_scanner *sc, struct pii_scratch *scr
 		return;
 	if (seplen == 1 && (t[a] == 'n' || t[a] == 'r' || t[a] == 't') && b - a > 1 && is_upper(t[a + 1]))
 		return;
-	form_name(sc, scr, t, a, b);
+	form_name(sc, scr, t, a, b, PII_USERNAME);
 }
 
 static void scan_domain_users(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
@@ -2523,24 +2540,72 @@ static void scan_domain_users(const struct pii_scanner *sc, struct pii_scratch *
 	}
 }
 
+/* Mail headers that name people with their addresses. */
+static const char *const mail_headers[] = {
+	"from", "to", "cc", "bcc", "reply-to", "sender", "resent-from", "resent-to", "delivered-to", NULL,
+};
+
+/*
+ * The display names of a mail header line at t[0, len) (From: "Jane Doe"
+ * <jane@x.org>, To: Jane Doe <jane@x.org>, Ann <ann@y.org>): each name
+ * before an address in '<' '>', without its quotes.
+ */
+static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
+{
+	size_t h = 0, i;
+
+	while (h < len && h < 16 && (is_alnum(t[h]) || t[h] == '-'))
+		h++;
+	if (h == len || t[h] != ':' || !in_list(t, h, mail_headers))
+		return;
+	for (i = h + 1; i < len; i++) {
+		size_t e = i, a;
+
+		if (t[i] != '<')
+			continue;
+		while (e > h + 1 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
+			e--;
+		if (e > h + 1 && t[e - 1] == '"') {
+			for (a = --e; a > h + 1 && t[a - 1] != '"'; a--)
+				;
+			if (a == h + 1 || a == e)
+				continue;
+		} else {
+			for (a = e; a > h + 1 && t[a - 1] != ',' && t[a - 1] != ':' && t[a - 1] != '>'; a--)
+				;
+			while (a < e && (t[a] == ' ' || t[a] == '\t'))
+				a++;
+		}
+		if (e - a < 2 || e - a > 64 || memchr(t + a, '@', e - a))
+			continue;
+		if (is_user_token(t + a, e - a))
+			claim(scr, a, e);
+		else
+			add(scr, a, e, PII_USERNAME);
+	}
+}
+
 static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
 {
 	for (size_t f = 0; f < sizeof(user_forms) / sizeof(user_forms[0]); f++) {
 		const char *pre = user_forms[f].pre, *post = user_forms[f].post, *p;
-		size_t lit = strcspn(pre, "~^"), i = 0;
+		size_t back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
+		const char *lp = pre + (back != 0);
+		size_t lit = strcspn(lp, "~^%*"), i = back;
 
-		while (i + lit <= len && (p = memchr(t + i, pre[0], len - i - lit + 1))) {
-			size_t s = (size_t)(p - t), a, b;
+		while (i + lit <= len && (p = memchr(t + i, lp[0], len - i - lit + 1))) {
+			size_t s = (size_t)(p - t) - back, a, b;
 
-			i = s + 1;
-			if (memcmp(p, pre, lit) || (a = form_match(t, len, s, pre)) == SIZE_MAX)
+			i = s + back + 1;
+			if (memcmp(p, lp, lit) || (a = form_match(t, len, s, pre)) == SIZE_MAX)
 				continue;
 			b = name_end(t, len, a);
 			if (b == a || b - a == 32)
 				continue;
-			if (post ? form_match(t, len, b, post) == SIZE_MAX : !word_ends(t, len, b))
+			if (post ? form_match(t, len, b, post) == SIZE_MAX
+				 : !word_ends(t, len, b) || (b < len && t[b] == '/'))
 				continue;
-			form_name(sc, scr, t, a, b);
+			form_name(sc, scr, t, a, b, user_forms[f].kind);
 		}
 	}
 }
@@ -2931,6 +2996,7 @@ static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const cha
 	if (en & (1u << PII_USERNAME)) {
 		scan_user_forms(sc, scr, text, len);
 		scan_domain_users(sc, scr, text, len);
+		scan_mail_names(scr, text, len);
 	}
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
