@@ -1240,6 +1240,26 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 		}
 		return;
 	}
+	/*
+	 * An InfiniBand hardware address (20 pairs: flags, the subnet prefix,
+	 * the port GUID): the GUID's last six bytes go as a MAC would, but for
+	 * a broadcast's 00 and ff bytes. No group bit there: only our 0e:d1.
+	 * Only after "infiniband " (ip link, ifconfig): a SHA-1 fingerprint has
+	 * 20 pairs too.
+	 */
+	if (b - a == 59 && a >= 11 && !memcmp(t + a - 11, "infiniband ", 11) &&
+	    hex_pairs(t + a, b - a, ':', 20) == b - a) {
+		const char *g = t + b - 17;
+		bool filler = true;
+
+		for (int k = 0; k < 17; k += 3)
+			filler &= (g[k] == '0' && g[k + 1] == '0') || (lower(g[k]) == 'f' && lower(g[k + 1]) == 'f');
+		if ((enabled & (1u << PII_MAC)) && !filler)
+			add(scr, b - 17, b,
+			    lower(g[0]) == '0' && lower(g[1]) == 'e' && lower(g[3]) == 'd' && g[4] == '1' ? PII_CLAIM
+													      : PII_MAC);
+		return;
+	}
 	/* An IPv6 address has "::", or 7 colons (6 before a dotted quad). */
 	if (!(enabled & (1u << PII_IPV6)) || colons < 2 || !digits || (colons < 6 && !two))
 		return;
