@@ -658,6 +658,18 @@ static bool substitution(const char *v, size_t len)
 	return false;
 }
 
+/*
+ * A key that its issuer publishes by design: Stripe's (and Paystack's)
+ * publishable keys pk_live_... and pk_test_..., shipped in web pages. Their
+ * secret twins (sk_..., rk_...) are not these.
+ */
+static bool public_key_value(const char *v, size_t len)
+{
+	if (len < 16 || memcmp(v, "pk_", 3) || (memcmp(v + 3, "live_", 5) && memcmp(v + 3, "test_", 5)))
+		return false;
+	return name_run(v, 8, len, "");
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -669,7 +681,7 @@ bool value_is_placeholder(const char *v, size_t len)
 	}
 	while (len && is_space((unsigned char)v[len - 1]))
 		len--;
-	if (!len || only_labels(v, len))
+	if (!len || only_labels(v, len) || public_key_value(v, len))
 		return true;
 	/* a run of one masking character: ********, xxxxx, ..., ### */
 	if (strchr("*xX.#?-_", v[0])) {

@@ -330,7 +330,10 @@ static const char *const private_tlds[] = {
 	"internal", "lan", "intra", "intranet", "corp", "home.arpa", "localdomain", "local", NULL,
 };
 
-/* Words that follow "user" or "for" without being anybody's name. */
+/*
+ * Words that follow "user" or "for" without being anybody's name, PyPI's
+ * fixed user name for tokens, and type names (a schema's "user": "string").
+ */
 static const char *const not_user[] = {
 	"a", "an", "the", "is", "was", "not", "none", "null", "nil", "unknown", "undefined", "true",
 	"false", "yes", "no", "on", "off", "default", "with", "without", "and", "or", "for", "from",
@@ -352,6 +355,7 @@ static const char *const not_user[] = {
 	"interface", "traffic", "connection", "connections", "logins", "input", "activity", "access",
 	"event", "events", "message", "messages", "details", "config", "configuration", "permissions",
 	"credentials", "directory", "database", "query", "object", "record", "records", "context",
+	"__token__", "string", "str", "number", "integer", "int", "boolean", "bool", "any", "optional",
 	NULL,
 };
 
@@ -844,10 +848,83 @@ static bool in_url_userinfo(const char *t, size_t ls)
 	return false;
 }
 
+/*
+ * Is the address ending at t[de], which starts a URL's user information
+ * (scheme://jane@x.org:pw@host, scheme://jane%40x.org@host), its user? A
+ * second '@' must follow in the user information, or the address's '@' is
+ * the one before the host (https://jane@host.example.com:8443/). The text
+ * may also end at the ':': the engine scans around the password it found.
+ */
+static bool url_user_address(const char *t, size_t len, size_t ls, size_t de)
+{
+	if (ls < 3 || t[ls - 1] != '/' || t[ls - 2] != '/' || t[ls - 3] != ':')
+		return false;
+	if (de + 1 == len && t[de] == ':')
+		return true;
+	for (size_t k = de; k < len && k - de < 256; k++) {
+		char c = t[k];
+
+		if (c == '@')
+			return true;
+		if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
+		    c == '<' || c == '>' || c == '\n' || c == '\r')
+			return false;
+	}
+	return false;
+}
+
+/*
+ * After "x@host:" at t[k]: a path (git@host:org/repo.git, deploy@host:~/x,
+ * host:repo.git) makes an ssh or scp remote of it; a word does not
+ * (relay@x.org:SaslPw, a mail relay's user:password).
+ */
+static bool remote_path_at(const char *t, size_t len, size_t k)
+{
+	size_t s = k;
+
+	for (; k < len && !is_space(t[k]) && !strchr("\"'<>,;()", t[k]); k++)
+		if (t[k] == '/' || t[k] == '~')
+			return true;
+	return k - s >= 4 && !memcmp(t + k - 4, ".git", 4);
+}
+
+/* Kerberos services named before a host in a service principal (HTTP/web01.corp.lan@REALM). */
+static const char *const krb_services[] = {
+	"host", "http", "https", "ldap", "cifs", "nfs", "dns", "smtp", "imap", "pop", "ftp", "kafka",
+	"zookeeper", "hdfs", "yarn", "hive", "hbase", "mapred", "spark", "impala", "postgres", "mssqlsvc",
+	"mongodb", "redis", "cassandra", "elasticsearch", "hadoop", "jenkins", "wsman", "termsrv",
+	"restrictedkrbhost", "gc", "krbtgt", "nn", "dn", "rm", "nm", "jhs", "solr", "oozie", "hue", "livy",
+	NULL,
+};
+
+/*
+ * A Kerberos service principal, service/host.domain@REALM, with its host at
+ * t[hs, at): the part before '@' is a host (found as one, with the same
+ * token as elsewhere), not an address's user. The realm is in capitals.
+ */
+static bool service_principal(const char *t, size_t len, size_t hs, size_t at)
+{
+	size_t s = hs - 1, k = at + 1;
+
+	if (hs < 2 || t[hs - 1] != '/' || at >= len || t[at] != '@' || !memchr(t + hs, '.', at - hs))
+		return false;
+	while (s > 0 && is_word(t[s - 1]))
+		s--;
+	if ((s > 0 && (t[s - 1] == '/' || is_name_char(t[s - 1]))) || !in_list(t + s, hs - 1 - s, krb_services))
+		return false;
+	if (k >= len || !is_upper(t[k]))
+		return false;
+	for (; k < len && (is_name_char(t[k]) || is_word(t[k])); k++)
+		if (!is_upper(t[k]) && !is_digit(t[k]) && t[k] != '.' && t[k] != '-')
+			return false;
+	return true;
+}
+
 static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t at, size_t seplen,
 		     size_t *resume)
 {
 	size_t ls = at, de, dl;
+	bool url_user;
 
 	while (ls > 0 && at - ls < 64 && is_local_char(t[ls - 1]))
 		ls--;
@@ -873,13 +950,16 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	 */
 	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
 		return;
-	if (in_url_userinfo(t, ls))
-		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
 	de = at + seplen + dl;
-	if (de < len && (is_word(t[de]) || t[de] == '@' || t[de] == '%'))
+	if (seplen == 1 && service_principal(t, len, ls, at))
+		return;
+	url_user = url_user_address(t, len, ls, de);
+	if (!url_user && in_url_userinfo(t, ls))
+		return;
+	if (de < len && (is_word(t[de]) || (t[de] == '@' && !(url_user && seplen == 3)) || t[de] == '%'))
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
@@ -887,7 +967,8 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	 * git@host:org/repo.git: an ssh remote, not an address; a path follows
 	 * its ':' ("alice@x.org: admin" is an address, a YAML key or a message).
 	 */
-	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1)
+	if (de + 1 < len && t[de] == ':' && !is_digit(t[de + 1]) && !is_space(t[de + 1]) && seplen == 1 &&
+	    !url_user && remote_path_at(t, len, de + 1))
 		return;
 	/* Examples, systemd units, and our own tokens (a first pass judged what they stand for). */
 	if (reserved_domain(t + at + seplen, dl) || is_user_token(t + ls, at - ls) ||
@@ -1157,6 +1238,26 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
 			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
 		}
+		return;
+	}
+	/*
+	 * An InfiniBand hardware address (20 pairs: flags, the subnet prefix,
+	 * the port GUID): the GUID's last six bytes go as a MAC would, but for
+	 * a broadcast's 00 and ff bytes. No group bit there: only our 0e:d1.
+	 * Only after "infiniband " (ip link, ifconfig): a SHA-1 fingerprint has
+	 * 20 pairs too.
+	 */
+	if (b - a == 59 && a >= 11 && !memcmp(t + a - 11, "infiniband ", 11) &&
+	    hex_pairs(t + a, b - a, ':', 20) == b - a) {
+		const char *g = t + b - 17;
+		bool filler = true;
+
+		for (int k = 0; k < 17; k += 3)
+			filler &= (g[k] == '0' && g[k + 1] == '0') || (lower(g[k]) == 'f' && lower(g[k + 1]) == 'f');
+		if ((enabled & (1u << PII_MAC)) && !filler)
+			add(scr, b - 17, b,
+			    lower(g[0]) == '0' && lower(g[1]) == 'e' && lower(g[3]) == 'd' && g[4] == '1' ? PII_CLAIM
+													      : PII_MAC);
 		return;
 	}
 	/* An IPv6 address has "::", or 7 colons (6 before a dotted quad). */
@@ -1967,7 +2068,7 @@ static void scan_names(const struct pii_scanner *sc, struct pii_scratch *scr, co
 			size_t h = host_start(t, a, b);
 
 			if (host_maybe(sc, t, h, b, last) && host_internal(sc, t + h, b - h) &&
-			    !java_like(t + h, b - h) && !(b < len && t[b] == '@')) {
+			    !java_like(t + h, b - h) && (b == len || t[b] != '@' || service_principal(t, len, h, b))) {
 				add(scr, h, b, host_is_token(t + h, b - h) ? PII_CLAIM : PII_HOSTNAME);
 				continue;
 			}
@@ -2306,6 +2407,229 @@ static bool log_level(const char *s, size_t len)
 	return len >= 3 && len <= 9 && in_list(s, len, levels);
 }
 
+/*
+ * User names (and a few host names) that log formats put where no key word
+ * announces them: the text before the name (pre) and after it (post, NULL:
+ * any end of a word but a path's '/'), both literal and case-sensitive as
+ * the programs write them, except that '~' stands for optional blanks, '^'
+ * (pre only) for another name, '*' for a path's folders (ops/) and '%' for
+ * a MAC address with ':'.
+ */
+static const struct user_form {
+	const char *pre, *post;
+	enum pii_kind kind;
+} user_forms[] = {
+	{ "(to ^) ", " on pts/", PII_USERNAME },         /* su: (to root) erin on pts/0 */
+	{ "(to ^) ", " on tty", PII_USERNAME },
+	{ "]: (", ") CMD (", PII_USERNAME },             /* cron: CRON[99]: (mallory) CMD (...) */
+	{ "]: (", ") RELOAD (", PII_USERNAME },
+	{ "]: (", ") LIST (", PII_USERNAME },
+	{ "]: (", ") REPLACE (", PII_USERNAME },
+	{ "]: (", ") DELETE (", PII_USERNAME },
+	{ "]: (", ") BEGIN EDIT (", PII_USERNAME },
+	{ "]: (", ") END EDIT (", PII_USERNAME },
+	{ "role \"", "\" does not exist", PII_USERNAME }, /* PostgreSQL */
+	{ "password changed for ", NULL, PII_USERNAME }, /* pam_unix(passwd:chauthtok) */
+	{ " by ", "(uid=", PII_USERNAME },               /* pam_unix: ... for user root(uid=0) by dave(uid=1001) */
+	{ "user=<", ">", PII_USERNAME },                 /* dovecot: Login: user=<lwong> */
+	{ "UserName\"~:~\"", "\"", PII_USERNAME },      /* Windows events: "TargetUserName":"kmiller" */
+	{ "\"AccountName\"~:~\"", "\"", PII_USERNAME },
+	{ "\"user\"~:~{~\"name\"~:~\"", "\"", PII_USERNAME }, /* ECS: "user":{"name":"qreyes"} */
+	{ "\"user.name\"~:~\"", "\"", PII_USERNAME },
+	{ ":user/*", NULL, PII_USERNAME },               /* AWS IAM: arn:aws:iam::123456789012:user/ops/alice */
+	{ "% (", ") via ", PII_HOSTNAME },               /* dhcpd: to 00:11:22:33:44:55 (alices-macbook) via eth0 */
+};
+
+/* Does pattern pat (user_forms' syntax) match at t[i]? Where the match ends, or SIZE_MAX. */
+static size_t form_match(const char *t, size_t len, size_t i, const char *pat)
+{
+	for (; *pat; pat++) {
+		if (*pat == '~') {
+			while (i < len && (t[i] == ' ' || t[i] == '\t'))
+				i++;
+		} else if (*pat == '%') {
+			for (int g = 0; g < 6; g++, i += 3)
+				if (i + 2 > len || !is_hex(t[i]) || !is_hex(t[i + 1]) ||
+				    (g < 5 && (i + 2 >= len || t[i + 2] != ':')))
+					return SIZE_MAX;
+			i--;
+		} else if (*pat == '*') {
+			for (size_t k = i; k < len && is_name_char(t[k]); k++)
+				if (k + 1 < len && t[k + 1] == '/')
+					i = ++k + 1; /* the loop's k++ takes k to i */
+		} else if (*pat == '^') {
+			size_t s = i;
+
+			while (i < len && i - s < 64 && is_name_char(t[i]))
+				i++;
+			if (i == s)
+				return SIZE_MAX;
+		} else if (i < len && t[i] == *pat) {
+			i++;
+		} else {
+			return SIZE_MAX;
+		}
+	}
+	return i;
+}
+
+/* A name of context at t[a, b): pseudonymised unless it is a word of not_user or one of our tokens. */
+static void form_name(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t a, size_t b,
+		      enum pii_kind kind)
+{
+	if (is_user_token(t + a, b - a) || pii_fallback_token(t + a, b - a) ||
+	    (kind == PII_HOSTNAME && (host_is_token(t + a, b - a) || host_token_label(t + a, b - a))))
+		claim(scr, a, b);
+	else if (kind == PII_HOSTNAME || !strset_has(&sc->not_user, t + a, b - a))
+		add_name(scr, a, b, kind);
+}
+
+/* The end of a user name ([A-Za-z_][A-Za-z0-9._-]{0,31}, not ending in '.' or '-') at t[a], or a. */
+static size_t name_end(const char *t, size_t len, size_t a)
+{
+	size_t b = a;
+
+	if (a >= len || !is_name_start(t[a]))
+		return a;
+	while (b < len && b - a < 32 && is_name_char(t[b]))
+		b++;
+	while (b > a && (t[b - 1] == '.' || t[b - 1] == '-'))
+		b--;
+	return b;
+}
+
+/* Does a name end at t[b]: not before more of a name, an address's '@' or a path's '\\'? */
+static bool word_ends(const char *t, size_t len, size_t b)
+{
+	while (b < len && (t[b] == '.' || t[b] == '-'))
+		b++;
+	return b == len || !(is_word(t[b]) || t[b] == '@' || t[b] == '\\');
+}
+
+/* Account domains of Windows that hold no person (NT AUTHORITY\SYSTEM, BUILTIN\Users), and log levels. */
+static const char *const not_domain[] = {
+	"authority", "builtin", "service", "nt", "trace", "debug", "info", "warn", "warning", "error",
+	"fatal", "crit", "notice", NULL,
+};
+
+/*
+ * A bare DOMAIN\name whose separator (\, \\ as JSON escapes it, or %5C)
+ * is at t[s], seplen bytes: the domain in capitals (2 to 15), after a
+ * blank, a quote, '=', ':', '(', '[' or ',' or at the start; the name
+ * followed by no more path. Not the registry's hives (HKLM\...), not
+ * Windows' own domains, and not an escape before a capital
+ * (ERROR\nStack).
+ */
+static void domain_user_at(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			   size_t s, size_t seplen)
+{
+	size_t d = s, a = s + seplen, b;
+
+	while (d > 0 && s - d < 16 && (is_upper(t[d - 1]) || is_digit(t[d - 1]) || t[d - 1] == '_' ||
+				       t[d - 1] == '-' || t[d - 1] == '.'))
+		d--;
+	if (s - d < 2 || s - d > 15 || !is_upper(t[d]) || (t[d] == 'H' && t[d + 1] == 'K') ||
+	    in_list(t + d, s - d, not_domain))
+		return;
+	if (d > 0 && !strchr(" \t\"'=:(,[", t[d - 1]))
+		return;
+	b = name_end(t, len, a);
+	if (b == a || b - a == 32 || !word_ends(t, len, b))
+		return;
+	if (seplen == 1 && (t[a] == 'n' || t[a] == 'r' || t[a] == 't') && b - a > 1 && is_upper(t[a + 1]))
+		return;
+	form_name(sc, scr, t, a, b, PII_USERNAME);
+}
+
+static void scan_domain_users(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+{
+	const char *p;
+
+	for (size_t i = 0; i < len && (p = memchr(t + i, '\\', len - i));) {
+		size_t s = (size_t)(p - t), n = s + 1 < len && t[s + 1] == '\\' ? 2 : 1;
+
+		domain_user_at(sc, scr, t, len, s, n);
+		i = s + n;
+	}
+	for (size_t i = 0; i + 3 <= len && (p = memchr(t + i, '%', len - i - 2));) {
+		size_t s = (size_t)(p - t);
+
+		if (p[1] == '5' && (p[2] == 'C' || p[2] == 'c'))
+			domain_user_at(sc, scr, t, len, s, 3);
+		i = s + 1;
+	}
+}
+
+/* Mail headers that name people with their addresses. */
+static const char *const mail_headers[] = {
+	"from", "to", "cc", "bcc", "reply-to", "sender", "resent-from", "resent-to", "delivered-to", NULL,
+};
+
+/*
+ * The display names of a mail header line at t[0, len) (From: "Jane Doe"
+ * <jane@x.org>, To: Jane Doe <jane@x.org>, Ann <ann@y.org>): each name
+ * before an address in '<' '>', without its quotes.
+ */
+static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
+{
+	size_t h = 0, i;
+
+	while (h < len && h < 16 && (is_alnum(t[h]) || t[h] == '-'))
+		h++;
+	if (h == len || t[h] != ':' || !in_list(t, h, mail_headers))
+		return;
+	for (i = h + 1; i < len; i++) {
+		size_t e = i, a;
+
+		if (t[i] != '<')
+			continue;
+		while (e > h + 1 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
+			e--;
+		if (e > h + 1 && t[e - 1] == '"') {
+			for (a = --e; a > h + 1 && t[a - 1] != '"'; a--)
+				;
+			if (a == h + 1 || a == e)
+				continue;
+		} else {
+			for (a = e; a > h + 1 && t[a - 1] != ',' && t[a - 1] != ':' && t[a - 1] != '>'; a--)
+				;
+			while (a < e && (t[a] == ' ' || t[a] == '\t'))
+				a++;
+		}
+		if (e - a < 2 || e - a > 64 || memchr(t + a, '@', e - a))
+			continue;
+		if (is_user_token(t + a, e - a))
+			claim(scr, a, e);
+		else
+			add(scr, a, e, PII_USERNAME);
+	}
+}
+
+static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+{
+	for (size_t f = 0; f < sizeof(user_forms) / sizeof(user_forms[0]); f++) {
+		const char *pre = user_forms[f].pre, *post = user_forms[f].post, *p;
+		size_t back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
+		const char *lp = pre + (back != 0);
+		size_t lit = strcspn(lp, "~^%*"), i = back;
+
+		while (i + lit <= len && (p = memchr(t + i, lp[0], len - i - lit + 1))) {
+			size_t s = (size_t)(p - t) - back, a, b;
+
+			i = s + back + 1;
+			if (memcmp(p, lp, lit) || (a = form_match(t, len, s, pre)) == SIZE_MAX)
+				continue;
+			b = name_end(t, len, a);
+			if (b == a || b - a == 32)
+				continue;
+			if (post ? form_match(t, len, b, post) == SIZE_MAX
+				 : !word_ends(t, len, b) || (b < len && t[b] == '/'))
+				continue;
+			form_name(sc, scr, t, a, b, user_forms[f].kind);
+		}
+	}
+}
+
 static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
 			 uint32_t enabled)
 {
@@ -2466,8 +2790,21 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 #define FEW_NAMES 4      /* up to this many distinct names, each is looked for with memchr() */
 
 /*
+ * Does t[s, e), a word equal to a name found elsewhere in the record, stand
+ * as that name? Not as part of a path, a flag or a key ("user backup ...
+ * /usr/bin/backup --backup-dir /backup", "backup=1"): a name is in a path
+ * only where its context says so (/home/X).
+ */
+static bool stands_as_name(const char *t, size_t len, size_t s, size_t e)
+{
+	if (s > 0 && (t[s - 1] == '/' || t[s - 1] == '-'))
+		return false;
+	return e == len || (t[e] != '/' && t[e] != '-' && t[e] != '=');
+}
+
+/*
  * Add every other occurrence of the name o in t[lo, hi) that starts and
- * ends on a word boundary (of t[0, len)).
+ * ends on a word boundary (of t[0, len)) and stands as a name.
  */
 static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, size_t lo, size_t hi,
 			  const struct span *o)
@@ -2480,7 +2817,7 @@ static void propagate_one(struct pii_scratch *scr, const char *t, size_t len, si
 	for (size_t s = lo; s + nl <= hi && (p = memchr(t + s, name[0], hi - nl + 1 - s)); s++) {
 		s = (size_t)(p - t);
 		if (s != o->start && !memcmp(p + 1, name + 1, nl - 1) && (s == 0 || !is_word(t[s - 1])) &&
-		    (s + nl == len || !is_word(t[s + nl])))
+		    (s + nl == len || !is_word(t[s + nl])) && stands_as_name(t, len, s, s + nl))
 			add(scr, s, s + nl, o->kind);
 	}
 }
@@ -2590,7 +2927,7 @@ static void propagate_names(struct pii_scratch *scr, const char *t, size_t len, 
 				const struct span *o = &scr->names[tab[i]];
 
 				if (o->end - o->start == nl && !memcmp(t + o->start, t + s, nl)) {
-					if (o->start != s)
+					if (o->start != s && stands_as_name(t, len, s, e))
 						add(scr, s, e, o->kind);
 					break;
 				}
@@ -2676,6 +3013,11 @@ static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const cha
 	if (en & ((1u << PII_IPV6) | (1u << PII_MAC)))
 		scan_colon_runs(scr, text, len, en);
 	scan_context(sc, scr, text, len, en);
+	if (en & (1u << PII_USERNAME)) {
+		scan_user_forms(sc, scr, text, len);
+		scan_domain_users(sc, scr, text, len);
+		scan_mail_names(scr, text, len);
+	}
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;
 	if (!doc)
