@@ -193,6 +193,7 @@ enum builtin_rule {
 	R_CREDENTIAL,
 	R_SESSION_ID,
 	R_SIGNATURE,
+	R_PASSWORD_HASH,
 	R_HIGH_ENTROPY,
 	R_BUILTIN_COUNT
 };
@@ -395,6 +396,7 @@ bool check_token_body(const char *s, size_t len);
 bool check_b64_private_key(const char *s, size_t len);
 bool check_mixed_token(const char *s, size_t len);
 bool check_vault_token(const char *s, size_t len);
+bool check_password_hash(const char *s, size_t len);
 bool check_high_entropy(const char *s, size_t len);
 
 /* ---- scanning (scan.c) ---- */

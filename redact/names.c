@@ -882,6 +882,19 @@ bool check_vault_token(const char *s, size_t len)
 	return k.upper && k.lower && check_token_body(body, len - (size_t)(body - s));
 }
 
+/*
+ * A password hash: its last part (the hash, after the salt or after "}")
+ * is long and varied, not "$1$2" of a shell line or a "{SHA}" placeholder.
+ */
+bool check_password_hash(const char *s, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && s[i - 1] != '$' && s[i - 1] != '}')
+		i--;
+	return len - i >= 16 && classes(s + i, len - i).distinct >= 10;
+}
+
 static int b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')

@@ -3478,6 +3478,8 @@ enum {
 	DS_TAIL = 128,    /* only Cisco's words follow ("encrypted", "privilege 15"), not prose */
 	DS_INDENT = 256,  /* a line of a block, indented ("key X" under "tacacs server T") */
 	DS_QUOTED = 512,  /* quoted, as Junos writes its encrypted secrets ("$9$...") */
+	DS_KW_THIRD = 1024, /* kw is the word after the lead's one argument ("user NAME password X") */
+	DS_USERPASS = 2048, /* the secret is the part after "user:" */
 };
 
 /*
@@ -3547,6 +3549,10 @@ static const struct device_secret {
 	{ "informsink", NULL, 1, 0 },
 	{ "authCommunity", NULL, 1, 0 },
 	{ "defCommunity", NULL, 0, 0 },
+	/* HAProxy userlists and stats pages */
+	{ "user", "password", 0, DS_KW_THIRD | DS_INDENT },
+	{ "user", "insecure-password", 0, DS_KW_THIRD },
+	{ "stats auth", NULL, 0, DS_USERPASS },
 };
 
 /* An SNMPv3 user's secrets from word i: after an algorithm (and a key size), after "priv". */
@@ -3592,7 +3598,10 @@ static void device_secret(struct scanner *sc, const struct device_secret *d, con
 		algorithm_secrets(sc, p, ws, we, v + 1, n);
 		return;
 	}
-	if (d->kw) {
+	if (d->kw && (d->flags & DS_KW_THIRD)) {
+		if ((v += 2) >= n || !word_is(p, ws[v], we[v], d->kw))
+			return;
+	} else if (d->kw) {
 		while (++v < n && !word_is(p, ws[v], we[v], d->kw))
 			;
 		if (v >= n)
@@ -3611,6 +3620,13 @@ static void device_secret(struct scanner *sc, const struct device_secret *d, con
 	    ((d->flags & DS_NOT_NUM) && digits_only(p, ws[v], we[v])) ||
 	    ((d->flags & DS_BLOCK) && !(v + 2 == n && word_is(p, ws[v + 1], we[v + 1], "{"))))
 		return;
+	if (d->flags & DS_USERPASS) {
+		const char *c = memchr(p + ws[v], ':', we[v] - ws[v]);
+
+		if (c && (size_t)(c - p) > ws[v])
+			secret_word(sc, p, (size_t)(c - p) + 1, we[v]);
+		return;
+	}
 	secret_word(sc, p, ws[v], we[v]);
 }
 
