@@ -461,6 +461,7 @@ struct textctx {
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
+	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
 	/*
 	 * YAML read as lines: is this document a Kubernetes Secret (1), not one

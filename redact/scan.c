@@ -3715,6 +3715,19 @@ static void ldif_base64(struct scanner *sc, const char *p, size_t len, size_t s,
 		judge_value(sc, v, p, vs, trim_end(p, vs, len));
 }
 
+/* A Postfix SASL password map's entry: "[smtp.example.com]:587 user@example.com:password". */
+static void sasl_map_line(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+			  size_t n)
+{
+	const char *c;
+
+	if (n != 2 || p[ws[0]] == '#' || !(c = memchr(p + ws[1], ':', we[1] - ws[1])))
+		return;
+	if ((size_t)(c - p) > ws[1] && (size_t)(c - p) + 1 < we[1] &&
+	    !value_is_redacted(c + 1, (size_t)(p + we[1] - c - 1)))
+		add_match(sc, (size_t)(c - p) + 1, we[1], R_PASSWORD, RK_LABEL, 0);
+}
+
 static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			   uint64_t lineno)
 {
@@ -3732,6 +3745,10 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 	if (tc->embedded || !sc->on[R_PASSWORD] ||
 	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
 		return;
+	if (tc->sasl_map) {
+		sasl_map_line(sc, p, ws, we, n);
+		return;
+	}
 	if (mem_find(p, len, "LoginModule", 11) ||
 	    (tc->conf && we[0] - ws[0] > 5 && !memcmp(p + ws[0], "user_", 5)))
 		jaas_users(sc, p, ws, we, n);
