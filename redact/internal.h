@@ -439,6 +439,8 @@ enum fmt {
 	F_PGPASS,
 };
 
+#define CSV_COLS 8
+
 /* The state between lines. stream.c's tc_same() weighs every field: add new ones there. */
 struct textctx {
 	enum fmt fmt;
@@ -462,6 +464,15 @@ struct textctx {
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
 	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
+	/*
+	 * A CSV or TSV file (csv_sep ',' or '\t'): the columns its header
+	 * (line 1) names as secrets, and the verdicts on their names. Only
+	 * the first CSV_COLS such columns are remembered.
+	 */
+	char csv_sep;
+	uint8_t csv_n;
+	uint16_t csv_col[CSV_COLS];
+	struct name_verdict csv_v[CSV_COLS];
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
 	/*
 	 * YAML read as lines: is this document a Kubernetes Secret (1), not one

@@ -3715,6 +3715,75 @@ static void ldif_base64(struct scanner *sc, const char *p, size_t len, size_t s,
 		judge_value(sc, v, p, vs, trim_end(p, vs, len));
 }
 
+/*
+ * The cell of a CSV line at i (its separator sep): *vs and *ve bound its
+ * value (inside the quotes of a quoted cell); returns where the next cell
+ * starts, len + 1 after the last.
+ */
+static size_t csv_cell(const char *p, size_t len, size_t i, char sep, size_t *vs, size_t *ve)
+{
+	if (i < len && p[i] == '"') {
+		size_t e = i + 1;
+
+		while (e < len && !(p[e] == '"' && (e + 1 >= len || p[e + 1] != '"')))
+			e += p[e] == '"' ? 2 : 1;
+		*vs = i + 1;
+		*ve = e < len ? e : len;
+		i = e + 1;
+		while (i < len && p[i] != sep)
+			i++;
+		return i + 1;
+	}
+	*vs = i;
+	while (i < len && p[i] != sep)
+		i++;
+	*ve = i;
+	return i + 1;
+}
+
+/*
+ * CSV and TSV files: the header (line 1) names the columns, and the cells
+ * under a secret's name are judged as that name's values. Only the
+ * indexes of those columns (and the verdicts) are kept.
+ */
+static void csv_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		       uint64_t lineno)
+{
+	size_t i = 0, col = 0, k = 0, vs, ve;
+
+	if (len && p[len - 1] == '\r')
+		len--;
+	if (lineno == 1) {
+		tc->csv_n = 0;
+		if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+			i = 3; /* a byte-order mark */
+		for (; i <= len && tc->csv_n < CSV_COLS && col <= UINT16_MAX; col++) {
+			struct name_verdict v;
+
+			i = csv_cell(p, len, i, tc->csv_sep, &vs, &ve);
+			while (vs < ve && p[vs] == ' ')
+				vs++;
+			while (ve > vs && p[ve - 1] == ' ')
+				ve--;
+			if (ve == vs || (v = classify(sc, p + vs, ve - vs, NULL)).cls == NC_NONE)
+				continue;
+			tc->csv_col[tc->csv_n] = (uint16_t)col;
+			tc->csv_v[tc->csv_n++] = v;
+		}
+		return;
+	}
+	for (; i <= len && k < tc->csv_n; col++) {
+		size_t next = csv_cell(p, len, i, tc->csv_sep, &vs, &ve);
+
+		if (col == tc->csv_col[k]) {
+			if (ve > vs && !value_is_redacted(p + vs, ve - vs))
+				judge_value(sc, tc->csv_v[k], p, vs, ve);
+			k++;
+		}
+		i = next;
+	}
+}
+
 /* A Postfix SASL password map's entry: "[smtp.example.com]:587 user@example.com:password". */
 static void sasl_map_line(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
 			  size_t n)
@@ -4330,6 +4399,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
 		placed_secrets(sc, tc, p, len, lineno);
+		if (tc->csv_sep && !tc->embedded)
+			csv_record(sc, tc, p, len, lineno);
 	}
 	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
 		tc->next_kind = NX_NONE; /* the line below the key is read */
