@@ -267,7 +267,15 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_CREDENTIAL] = {
 		.id = "credential",
-		.summary = "values of keys named credential(s), and random-looking auth values",
+		.summary = "values of keys named credential(s), random-looking auth values, and SASL "
+			   "responses in protocol logs (AUTH PLAIN base64, Dovecot's resp=)",
+		/* base64 of "authzid\0user\0password" (XOAUTH2: "user=...\1auth=Bearer ...") */
+		.pattern = "(?i:AUTH(?:ENTICATE)?[ \t]+(?:PLAIN|XOAUTH2|OAUTHBEARER)[ \t]+|resp=)"
+			   "([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+		.group = 1,
+		.triggers = "~AUTH PLAIN |~AUTHENTICATE PLAIN |~AUTH XOAUTH2 |~AUTHENTICATE XOAUTH2 |"
+			    "~AUTH OAUTHBEARER |~AUTHENTICATE OAUTHBEARER |~resp=",
+		.check = check_sasl_response,
 	},
 	[R_SESSION_ID] = {
 		.id = "session-id",

@@ -933,6 +933,36 @@ bool check_b64_private_key(const char *s, size_t len)
 	return mem_find((const char *)dec, n, "PRIVATE KEY", 11) != NULL;
 }
 
+/*
+ * A SASL response at the end of s: base64 that decodes to fields split by
+ * NUL (PLAIN) or ^A (XOAUTH2, OAUTHBEARER), not a word that happens to be
+ * base64.
+ */
+bool check_sasl_response(const char *s, size_t len)
+{
+	size_t e = len, b;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	while (e > 0 && s[e - 1] == '=')
+		e--;
+	for (b = e; b > 0 && b64val((unsigned char)s[b - 1]) >= 0; b--)
+		;
+	for (size_t i = b; i < e; i++) {
+		acc = (acc << 6) | (uint32_t)b64val((unsigned char)s[i]);
+		bits += 6;
+		if (bits >= 8) {
+			unsigned char c;
+
+			bits -= 8;
+			c = (unsigned char)(acc >> bits);
+			if (c == 0 || c == 1)
+				return true;
+		}
+	}
+	return false;
+}
+
 bool check_high_entropy(const char *s, size_t len)
 {
 	struct char_classes k = classes(s, len);
