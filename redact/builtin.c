@@ -299,7 +299,21 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_TOKEN] = {
 		.id = "token",
 		.summary = "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...; "
-			   "not counts such as max_tokens=4096)",
+			   "not counts such as max_tokens=4096); OAuth codes in URLs (?code=, "
+			   "&code_verifier=); tokens in a URL-encoded URL (%3Ftoken%3D...)",
+		/*
+		 * A query's OAuth authorization code (random: a country code
+		 * stays), and a secret's parameter in a URL that is itself a
+		 * parameter's value (redirect_uri=https%3A%2F%2F...%3Ftoken%3DX).
+		 */
+		.pattern = "(?|[?&](?:code|code_verifier|device_code)=([^&\\s\"'#<>]{16,})"
+			   "|(?i:%3F|%26)(?i:token|access_token|id_token|refresh_token|auth_token|"
+			   "api_key|apikey|password|passwd|pwd|secret|client_secret|code|sig|signature)"
+			   "%3D((?:[A-Za-z0-9._~+/-]|%2[BbFf])+(?:%3[Dd])*))",
+		.group = 1,
+		.triggers = "?code=|&code=|?code_verifier=|&code_verifier=|?device_code=|&device_code=|"
+			    "~%3F|~%26",
+		.check = check_query_token,
 	},
 	[R_API_KEY] = {
 		.id = "api-key",

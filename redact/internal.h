@@ -404,6 +404,7 @@ bool check_mixed_token(const char *s, size_t len);
 bool check_vault_token(const char *s, size_t len);
 bool check_password_hash(const char *s, size_t len);
 bool check_sasl_response(const char *s, size_t len);
+bool check_query_token(const char *s, size_t len);
 bool check_high_entropy(const char *s, size_t len);
 
 /* ---- scanning (scan.c) ---- */

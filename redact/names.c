@@ -963,6 +963,22 @@ bool check_sasl_response(const char *s, size_t len)
 	return false;
 }
 
+/*
+ * A query parameter's value (after '=' or an encoded "%3D"): an OAuth code
+ * has variety, not "authorization_code" or "xxxxxxxxxxxxxxxx".
+ */
+bool check_query_token(const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len), *enc = mem_ifind(s, len, "%3D", 3);
+	const char *v = eq && (!enc || eq < enc) ? eq + 1 : enc ? enc + 3 : s;
+	size_t n = len - (size_t)(v - s);
+	struct char_classes k = classes(v, n);
+
+	if (n < 8 || value_is_placeholder(v, n) || value_is_redacted(v, n) || !check_token_body(v, n))
+		return false;
+	return (k.digit > 0) + (k.upper > 0) + (k.lower > 0) >= 2;
+}
+
 bool check_high_entropy(const char *s, size_t len)
 {
 	struct char_classes k = classes(s, len);
