@@ -652,6 +652,7 @@ struct node_frame {
 	bool map;
 	bool secret_map;         /* a mapping with "kind: Secret" */
 	bool secret_data;        /* at or under a Secret's data or stringData */
+	bool tf_random;          /* under a Terraform random_password's instances or values (see node_value()) */
 	uint8_t key_role;        /* KR_* of the current key (a mapping's) */
 	size_t path_len;         /* the path's length before this frame's key (or "*") */
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
@@ -667,7 +668,8 @@ struct node_frame {
 
 /*
  * Enter a collection below parent (NULL at the top). secrets, if not NULL,
- * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
+ * lists the starts of the Secret mappings (and of Terraform state's
+ * random_password and random_string resources). 0, or -1 on out-of-memory.
  */
 int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets);

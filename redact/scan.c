@@ -4774,7 +4774,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data || f->item.cls != NC_NONE ||
+	    (f && (f->secret_data || f->tf_random || f->item.cls != NC_NONE ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -4882,6 +4882,18 @@ static struct name_verdict lent_verdict(struct scanner *sc, const struct node_fr
 	return v;
 }
 
+/*
+ * The attributes of a Terraform random_password or random_string that hold
+ * it: "result" (the password itself), its hash, and a random_string's "id"
+ * (its result again; a random_password's is "none"). "length", "special"
+ * and the like stay.
+ */
+static bool tf_random_result(const char *key, size_t len, const char *v, size_t vlen)
+{
+	return (len == 6 && !memcmp(key, "result", 6)) || (len == 11 && !memcmp(key, "bcrypt_hash", 11)) ||
+	       (len == 2 && !memcmp(key, "id", 2) && !(vlen == 4 && !memcmp(v, "none", 4)));
+}
+
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno)
 {
@@ -4892,6 +4904,12 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 		put_label(sc, out, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, lineno);
 		return R_KUBERNETES_SECRET;
+	}
+	if (f && f->tf_random && f->map && tf_random_result(path->buf + f->key_off, f->key_len, v, vlen) &&
+	    sc->on[R_PASSWORD] && !value_is_redacted(v, vlen)) {
+		put_label(sc, out, R_PASSWORD);
+		report_hit(sc, R_PASSWORD, lineno);
+		return R_PASSWORD;
 	}
 	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
 	r = scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,
