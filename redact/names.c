@@ -224,11 +224,16 @@ static bool maybe_sensitive(const char *name, size_t len)
 				return true;
 			break;
 		case 'c':
-			if (left >= 4 && (mem_ieq(p, "cred", 4) || mem_ieq(p, "cook", 4)))
+			if (left >= 4 && (mem_ieq(p, "cred", 4) || mem_ieq(p, "cook", 4) ||
+					  (left >= 8 && mem_ieq(p, "contrase", 8))))
 				return true;
 			break;
 		case 'k':
-			if (left >= 3 && mem_ieq(p, "key", 3))
+			if (left >= 3 && (mem_ieq(p, "key", 3) || (left >= 8 && mem_ieq(p, "kennwort", 8))))
+				return true;
+			break;
+		case 'w':
+			if (left >= 10 && mem_ieq(p, "wachtwoord", 10))
 				return true;
 			break;
 		case 'p':
@@ -238,7 +243,9 @@ static bool maybe_sensitive(const char *name, size_t len)
 			break;
 		case 's':
 			if (left >= 3 && (mem_ieq(p, "sec", 3) || mem_ieq(p, "ses", 3) ||
-					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3)))
+					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3) ||
+					  (left >= 5 && mem_ieq(p, "senha", 5)) ||
+					  (left >= 8 && mem_ieq(p, "salasana", 8))))
 				return true;
 			break;
 		case 't':
@@ -281,7 +288,9 @@ static const char *const benign_last[] = {
 /* Words before "pass" that make it nginx's directive (proxy_pass), not a password. */
 static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
 static const char *const password_words[] = {
-	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
+	"password", "passwd", "passphrase", "passcode", "pwd", "passwords",
+	/* German, Dutch, Spanish (without its tilde), Portuguese, Finnish */
+	"passwort", "kennwort", "wachtwoord", "contrasena", "senha", "salasana", NULL,
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
@@ -345,6 +354,9 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
 	prev = w.n > 1 ? w.w[w.n - 2] : "";
+	/* French "mot de passe", of which a line's name is "passe" */
+	if (!strcmp(last, "passe") && (w.n == 1 || !strcmp(prev, "de")))
+		return verdict(NC_STRONG, R_PASSWORD);
 
 	if (!strcmp(last, "authorization"))
 		return verdict(NC_AUTH, R_AUTHORIZATION);
