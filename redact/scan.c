@@ -3112,6 +3112,11 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		block_below(tc, indent, v.rule, true);
 		return;
 	}
+	if (v.cls == NC_STRONG && tc->fmt == F_INI && !tc->embedded && vs >= ve) {
+		/* "password =" and the value on the more indented lines below (Python's configparser) */
+		block_below(tc, indent, v.rule, false);
+		return;
+	}
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
 	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
@@ -4511,6 +4516,10 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			if (!ends_with_backslash(p, len))
 				tc->state = TS_NONE;
 			return 0;
+		}
+		if (leading_ws(p, len) == len && !tc->label_done && tc->fmt == F_INI) {
+			tc->state = TS_NONE; /* "password =" and a blank line: an empty value */
+			break;
 		}
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
