@@ -128,6 +128,9 @@ int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *pat
 		f->secret_data = parent->secret_data ||
 				 (parent->map && parent->secret_map &&
 				  (key_is(parent, path, "data") || key_is(parent, path, "stringData")));
+		f->tf_random = parent->tf_random ||
+			       (parent->map && parent->secret_map &&
+				(key_is(parent, path, "instances") || key_is(parent, path, "values")));
 		f->key_off = parent->key_off; /* a sequence's items are named by its key */
 		f->key_len = parent->key_len;
 		if (map && parent->map) { /* "password": {"value": ...}, not a list's items */

@@ -170,6 +170,48 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.triggers = "shpat_|shpca_|shppa_|shpss_",
 		.check = check_token_body,
 	},
+	[R_GOOGLE_OAUTH_TOKEN] = {
+		.id = "google-oauth-token",
+		.summary = "Google OAuth access and refresh tokens (ya29...., 1//0...)",
+		.pattern = B "(?:ya29\\.|1//0)[A-Za-z0-9_-]{30,}" E,
+		.triggers = "ya29.|1//0",
+		.check = check_token_body,
+	},
+	[R_GRAFANA_TOKEN] = {
+		.id = "grafana-token",
+		.summary = "Grafana service-account tokens and Cloud keys (glsa_..., glc_...)",
+		.pattern = B "(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,}={0,2})" E,
+		.triggers = "glsa_|glc_",
+		.check = check_token_body,
+	},
+	[R_TAILSCALE_KEY] = {
+		.id = "tailscale-key",
+		.summary = "Tailscale auth, API and OAuth client keys (tskey-auth-..., tskey-api-...)",
+		.pattern = B "tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,}" E,
+		.triggers = "tskey-",
+		.check = check_token_body,
+	},
+	[R_DIGITALOCEAN_TOKEN] = {
+		.id = "digitalocean-token",
+		.summary = "DigitalOcean tokens (dop_v1_, doo_v1_, dor_v1_)",
+		.pattern = B "do[opr]_v1_[a-f0-9]{64}" E,
+		.triggers = "dop_v1_|doo_v1_|dor_v1_",
+		.check = check_token_body,
+	},
+	[R_ATLASSIAN_TOKEN] = {
+		.id = "atlassian-token",
+		.summary = "Atlassian API tokens (ATATT..., ATCTT...)",
+		.pattern = B "AT[AC]TT[A-Za-z0-9_=-]{40,}" E,
+		.triggers = "ATATT|ATCTT",
+		.check = check_mixed_token,
+	},
+	[R_NUGET_API_KEY] = {
+		.id = "nuget-api-key",
+		.summary = "NuGet API keys (oy2 and 43 lower-case letters and digits)",
+		.pattern = "(?<![A-Za-z0-9])oy2[a-z0-9]{43}(?![A-Za-z0-9])",
+		.triggers = "oy2",
+		.check = check_token_body,
+	},
 	[R_SENTRY_DSN] = {
 		.id = "sentry-dsn",
 		.summary = "the key in Sentry DSNs (https://KEY@o1.ingest.sentry.io/2)",
@@ -257,7 +299,21 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_TOKEN] = {
 		.id = "token",
 		.summary = "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...; "
-			   "not counts such as max_tokens=4096)",
+			   "not counts such as max_tokens=4096); OAuth codes in URLs (?code=, "
+			   "&code_verifier=); tokens in a URL-encoded URL (%3Ftoken%3D...)",
+		/*
+		 * A query's OAuth authorization code (random: a country code
+		 * stays), and a secret's parameter in a URL that is itself a
+		 * parameter's value (redirect_uri=https%3A%2F%2F...%3Ftoken%3DX).
+		 */
+		.pattern = "(?|[?&](?:code|code_verifier|device_code)=([^&\\s\"'#<>]{16,})"
+			   "|(?i:%3F|%26)(?i:token|access_token|id_token|refresh_token|auth_token|"
+			   "api_key|apikey|password|passwd|pwd|secret|client_secret|code|sig|signature)"
+			   "%3D((?:[A-Za-z0-9._~+/-]|%2[BbFf])+(?:%3[Dd])*))",
+		.group = 1,
+		.triggers = "?code=|&code=|?code_verifier=|&code_verifier=|?device_code=|&device_code=|"
+			    "~%3F|~%26",
+		.check = check_query_token,
 	},
 	[R_API_KEY] = {
 		.id = "api-key",
@@ -267,7 +323,15 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	},
 	[R_CREDENTIAL] = {
 		.id = "credential",
-		.summary = "values of keys named credential(s), and random-looking auth values",
+		.summary = "values of keys named credential(s), random-looking auth values, and SASL "
+			   "responses in protocol logs (AUTH PLAIN base64, Dovecot's resp=)",
+		/* base64 of "authzid\0user\0password" (XOAUTH2: "user=...\1auth=Bearer ...") */
+		.pattern = "(?i:AUTH(?:ENTICATE)?[ \t]+(?:PLAIN|XOAUTH2|OAUTHBEARER)[ \t]+|resp=)"
+			   "([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])",
+		.group = 1,
+		.triggers = "~AUTH PLAIN |~AUTHENTICATE PLAIN |~AUTH XOAUTH2 |~AUTHENTICATE XOAUTH2 |"
+			    "~AUTH OAUTHBEARER |~AUTHENTICATE OAUTHBEARER |~resp=",
+		.check = check_sasl_response,
 	},
 	[R_SESSION_ID] = {
 		.id = "session-id",
@@ -276,6 +340,20 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_SIGNATURE] = {
 		.id = "signature",
 		.summary = "random-looking values of sig and signature keys (signed URLs)",
+	},
+	[R_PASSWORD_HASH] = {
+		.id = "password-hash",
+		.summary = "password hashes, which crack offline: crypt's $1$, $5$, $6$, $2y$, $y$, "
+			   "Apache's $apr1$, LDAP's {SSHA} ({SHA}, {SMD5}, ...) in shadow, htpasswd, "
+			   "HAProxy and other user lists",
+		/* a salt and a hash (bcrypt's cost, sha-crypt's rounds= before them) */
+		.pattern = "(?<![A-Za-z0-9_$./])(?:\\$(?:1|2[abxy]|5|6|7|y|gy|apr1|md5|sha1)\\$"
+			   "[A-Za-z0-9./=,]+(?:\\$[A-Za-z0-9./=,]*){1,3}"
+			   "|(?i:\\{(?:SSHA|SHA|SSHA256|SSHA512|SHA256|SHA512|SMD5|MD5)\\})"
+			   "[A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=$._-])",
+		.triggers = "$1$|$2a$|$2b$|$2x$|$2y$|$5$|$6$|$7$|$y$|$gy$|$apr1$|$md5$|$sha1$|"
+			    "~{SHA}|~{SSHA|~{SHA256}|~{SHA512}|~{SMD5}|~{MD5}",
+		.check = check_password_hash,
 	},
 	[R_HIGH_ENTROPY] = {
 		.id = "high-entropy",

@@ -60,6 +60,8 @@ static const struct {
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
+	/* password in other languages ("Passwort" and "mot de passe" have "pass") */
+	{ "~kennwort|~wachtwoord|~contrasena|~senha|~salasana", A_ASSIGN, R_PASSWORD },
 };
 
 size_t builtin_total(void)

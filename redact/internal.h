@@ -175,6 +175,12 @@ enum builtin_rule {
 	R_OPENAI_API_KEY,
 	R_HUGGINGFACE_TOKEN,
 	R_SHOPIFY_TOKEN,
+	R_GOOGLE_OAUTH_TOKEN,
+	R_GRAFANA_TOKEN,
+	R_TAILSCALE_KEY,
+	R_DIGITALOCEAN_TOKEN,
+	R_ATLASSIAN_TOKEN,
+	R_NUGET_API_KEY,
 	R_SENTRY_DSN,
 	R_DATADOG_API_KEY,
 	R_VAULT_TOKEN,
@@ -193,6 +199,7 @@ enum builtin_rule {
 	R_CREDENTIAL,
 	R_SESSION_ID,
 	R_SIGNATURE,
+	R_PASSWORD_HASH,
 	R_HIGH_ENTROPY,
 	R_BUILTIN_COUNT
 };
@@ -395,6 +402,9 @@ bool check_token_body(const char *s, size_t len);
 bool check_b64_private_key(const char *s, size_t len);
 bool check_mixed_token(const char *s, size_t len);
 bool check_vault_token(const char *s, size_t len);
+bool check_password_hash(const char *s, size_t len);
+bool check_sasl_response(const char *s, size_t len);
+bool check_query_token(const char *s, size_t len);
 bool check_high_entropy(const char *s, size_t len);
 
 /* ---- scanning (scan.c) ---- */
@@ -437,6 +447,8 @@ enum fmt {
 	F_PGPASS,
 };
 
+#define CSV_COLS 8
+
 /* The state between lines. stream.c's tc_same() weighs every field: add new ones there. */
 /*
  * A list that is a command line (["mysql", "-uroot", "-pX"]), item by
@@ -473,6 +485,16 @@ struct textctx {
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
+	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
+	/*
+	 * A CSV or TSV file (csv_sep ',' or '\t'): the columns its header
+	 * (line 1) names as secrets, and the verdicts on their names. Only
+	 * the first CSV_COLS such columns are remembered.
+	 */
+	char csv_sep;
+	uint8_t csv_n;
+	uint16_t csv_col[CSV_COLS];
+	struct name_verdict csv_v[CSV_COLS];
 	bool fixed_line;     /* a decoded value: its lines are not input lines */
 	/*
 	 * YAML read as lines: is this document a Kubernetes Secret (1), not one
@@ -655,6 +677,7 @@ struct node_frame {
 	bool map;
 	bool secret_map;         /* a mapping with "kind: Secret" */
 	bool secret_data;        /* at or under a Secret's data or stringData */
+	bool tf_random;          /* under a Terraform random_password's instances or values (see node_value()) */
 	uint8_t key_role;        /* KR_* of the current key (a mapping's) */
 	size_t path_len;         /* the path's length before this frame's key (or "*") */
 	size_t key_off, key_len; /* the key that names this frame's values, within the path */
@@ -671,7 +694,8 @@ struct node_frame {
 
 /*
  * Enter a collection below parent (NULL at the top). secrets, if not NULL,
- * lists the starts of the Secret mappings. 0, or -1 on out-of-memory.
+ * lists the starts of the Secret mappings (and of Terraform state's
+ * random_password and random_string resources). 0, or -1 on out-of-memory.
  */
 int node_enter(struct node_frame *f, struct node_frame *parent, struct rbuf *path, bool map,
 	       size_t start, const struct offsets *secrets);

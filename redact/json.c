@@ -431,6 +431,16 @@ static bool key_is(const struct jwalk *w, const struct jframe *f, const char *k)
 }
 
 /*
+ * A Terraform state's resource whose result is a secret: its instances'
+ * attributes are judged by node_value().
+ */
+static bool tf_random_type(const char *s, size_t n)
+{
+	return (n == 17 && !memcmp(s, "\"random_password\"", 17)) ||
+	       (n == 15 && !memcmp(s, "\"random_string\"", 15));
+}
+
+/*
  * A pair's value before its name ({"value": "S3cret", "name": "DB_PASSWORD"},
  * as ECS task definitions print it): the rest of the object, from lx, is
  * looked through for the name, up to JSON_AHEAD_MAX tokens (the object is
@@ -559,6 +569,9 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 				return 0;
 			if (!w->out && f && f->n.map && type == J_STR && key_is(w, f, "kind") &&
 			    t.e - t.s == 8 && !memcmp(w->p + t.s, "\"Secret\"", 8))
+				w->error |= offsets_add(&w->secrets, f->n.start);
+			if (!w->out && f && f->n.map && type == J_STR && key_is(w, f, "type") &&
+			    tf_random_type(w->p + t.s, t.e - t.s))
 				w->error |= offsets_add(&w->secrets, f->n.start);
 			if (w->out && type != J_LIT && f && f->n.map && !f->named &&
 			    (f->n.key_role & (KR_NAME | KR_VALUE))) {
@@ -745,14 +758,17 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	if (!len)
 		return 0;
 	w = work(sc, p, len, NULL);
-	analyse = mem_find(p, len, "Secret", 6) != NULL;
+	analyse = mem_find(p, len, "Secret", 6) != NULL || mem_find(p, len, "\"random_", 8) != NULL;
 	size_t mark = out->len, jmark;
 	int rc = 1;
 
 	if (!w) /* JSON nested too deep in JSON strings: redacted as text */
 		return sc->jnest >= 4 ? 0 : -1;
 	sc->jnest++;
-	/* Kubernetes Secrets name their kind anywhere: find them before redacting. */
+	/*
+	 * Kubernetes Secrets name their kind anywhere, Terraform resources
+	 * their type: find them before redacting.
+	 */
 	if (analyse)
 		rc = walk(w, &lx, true);
 	if (rc > 0) {

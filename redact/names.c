@@ -224,11 +224,16 @@ static bool maybe_sensitive(const char *name, size_t len)
 				return true;
 			break;
 		case 'c':
-			if (left >= 4 && (mem_ieq(p, "cred", 4) || mem_ieq(p, "cook", 4)))
+			if (left >= 4 && (mem_ieq(p, "cred", 4) || mem_ieq(p, "cook", 4) ||
+					  (left >= 8 && mem_ieq(p, "contrase", 8))))
 				return true;
 			break;
 		case 'k':
-			if (left >= 3 && mem_ieq(p, "key", 3))
+			if (left >= 3 && (mem_ieq(p, "key", 3) || (left >= 8 && mem_ieq(p, "kennwort", 8))))
+				return true;
+			break;
+		case 'w':
+			if (left >= 10 && mem_ieq(p, "wachtwoord", 10))
 				return true;
 			break;
 		case 'p':
@@ -238,7 +243,9 @@ static bool maybe_sensitive(const char *name, size_t len)
 			break;
 		case 's':
 			if (left >= 3 && (mem_ieq(p, "sec", 3) || mem_ieq(p, "ses", 3) ||
-					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3)))
+					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3) ||
+					  (left >= 5 && mem_ieq(p, "senha", 5)) ||
+					  (left >= 8 && mem_ieq(p, "salasana", 8))))
 				return true;
 			break;
 		case 't':
@@ -281,7 +288,9 @@ static const char *const benign_last[] = {
 /* Words before "pass" that make it nginx's directive (proxy_pass), not a password. */
 static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grpc", "memcached", NULL };
 static const char *const password_words[] = {
-	"password", "passwd", "passphrase", "passcode", "pwd", "passwords", NULL,
+	"password", "passwd", "passphrase", "passcode", "pwd", "passwords",
+	/* German, Dutch, Spanish (without its tilde), Portuguese, Finnish */
+	"passwort", "kennwort", "wachtwoord", "contrasena", "senha", "salasana", NULL,
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
@@ -345,6 +354,9 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
 	prev = w.n > 1 ? w.w[w.n - 2] : "";
+	/* French "mot de passe", of which a line's name is "passe" */
+	if (!strcmp(last, "passe") && (w.n == 1 || !strcmp(prev, "de")))
+		return verdict(NC_STRONG, R_PASSWORD);
 
 	if (!strcmp(last, "authorization"))
 		return verdict(NC_AUTH, R_AUTHORIZATION);
@@ -895,6 +907,19 @@ bool check_vault_token(const char *s, size_t len)
 	return k.upper && k.lower && check_token_body(body, len - (size_t)(body - s));
 }
 
+/*
+ * A password hash: its last part (the hash, after the salt or after "}")
+ * is long and varied, not "$1$2" of a shell line or a "{SHA}" placeholder.
+ */
+bool check_password_hash(const char *s, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && s[i - 1] != '$' && s[i - 1] != '}')
+		i--;
+	return len - i >= 16 && classes(s + i, len - i).distinct >= 10;
+}
+
 static int b64val(int c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -931,6 +956,52 @@ bool check_b64_private_key(const char *s, size_t len)
 		}
 	}
 	return mem_find((const char *)dec, n, "PRIVATE KEY", 11) != NULL;
+}
+
+/*
+ * A SASL response at the end of s: base64 that decodes to fields split by
+ * NUL (PLAIN) or ^A (XOAUTH2, OAUTHBEARER), not a word that happens to be
+ * base64.
+ */
+bool check_sasl_response(const char *s, size_t len)
+{
+	size_t e = len, b;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	while (e > 0 && s[e - 1] == '=')
+		e--;
+	for (b = e; b > 0 && b64val((unsigned char)s[b - 1]) >= 0; b--)
+		;
+	for (size_t i = b; i < e; i++) {
+		acc = (acc << 6) | (uint32_t)b64val((unsigned char)s[i]);
+		bits += 6;
+		if (bits >= 8) {
+			unsigned char c;
+
+			bits -= 8;
+			c = (unsigned char)(acc >> bits);
+			if (c == 0 || c == 1)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A query parameter's value (after '=' or an encoded "%3D"): an OAuth code
+ * has variety, not "authorization_code" or "xxxxxxxxxxxxxxxx".
+ */
+bool check_query_token(const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len), *enc = mem_ifind(s, len, "%3D", 3);
+	const char *v = eq && (!enc || eq < enc) ? eq + 1 : enc ? enc + 3 : s;
+	size_t n = len - (size_t)(v - s);
+	struct char_classes k = classes(v, n);
+
+	if (n < 8 || value_is_placeholder(v, n) || value_is_redacted(v, n) || !check_token_body(v, n))
+		return false;
+	return (k.digit > 0) + (k.upper > 0) + (k.lower > 0) >= 2;
 }
 
 bool check_high_entropy(const char *s, size_t len)

@@ -3458,6 +3458,11 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		block_below(tc, indent, v.rule, true);
 		return;
 	}
+	if (v.cls == NC_STRONG && tc->fmt == F_INI && !tc->embedded && vs >= ve) {
+		/* "password =" and the value on the more indented lines below (Python's configparser) */
+		block_below(tc, indent, v.rule, false);
+		return;
+	}
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
 	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
@@ -3903,6 +3908,8 @@ enum {
 	DS_TAIL = 128,    /* only Cisco's words follow ("encrypted", "privilege 15"), not prose */
 	DS_INDENT = 256,  /* a line of a block, indented ("key X" under "tacacs server T") */
 	DS_QUOTED = 512,  /* quoted, as Junos writes its encrypted secrets ("$9$...") */
+	DS_KW_THIRD = 1024, /* kw is the word after the lead's one argument ("user NAME password X") */
+	DS_USERPASS = 2048, /* the secret is the part after "user:" */
 };
 
 /*
@@ -3972,6 +3979,10 @@ static const struct device_secret {
 	{ "informsink", NULL, 1, 0 },
 	{ "authCommunity", NULL, 1, 0 },
 	{ "defCommunity", NULL, 0, 0 },
+	/* HAProxy userlists and stats pages */
+	{ "user", "password", 0, DS_KW_THIRD | DS_INDENT },
+	{ "user", "insecure-password", 0, DS_KW_THIRD },
+	{ "stats auth", NULL, 0, DS_USERPASS },
 };
 
 /* An SNMPv3 user's secrets from word i: after an algorithm (and a key size), after "priv". */
@@ -4017,7 +4028,10 @@ static void device_secret(struct scanner *sc, const struct device_secret *d, con
 		algorithm_secrets(sc, p, ws, we, v + 1, n);
 		return;
 	}
-	if (d->kw) {
+	if (d->kw && (d->flags & DS_KW_THIRD)) {
+		if ((v += 2) >= n || !word_is(p, ws[v], we[v], d->kw))
+			return;
+	} else if (d->kw) {
 		while (++v < n && !word_is(p, ws[v], we[v], d->kw))
 			;
 		if (v >= n)
@@ -4036,6 +4050,13 @@ static void device_secret(struct scanner *sc, const struct device_secret *d, con
 	    ((d->flags & DS_NOT_NUM) && digits_only(p, ws[v], we[v])) ||
 	    ((d->flags & DS_BLOCK) && !(v + 2 == n && word_is(p, ws[v + 1], we[v + 1], "{"))))
 		return;
+	if (d->flags & DS_USERPASS) {
+		const char *c = memchr(p + ws[v], ':', we[v] - ws[v]);
+
+		if (c && (size_t)(c - p) > ws[v])
+			secret_word(sc, p, (size_t)(c - p) + 1, we[v]);
+		return;
+	}
 	secret_word(sc, p, ws[v], we[v]);
 }
 
@@ -4124,6 +4145,88 @@ static void ldif_base64(struct scanner *sc, const char *p, size_t len, size_t s,
 		judge_value(sc, v, p, vs, trim_end(p, vs, len));
 }
 
+/*
+ * The cell of a CSV line at i (its separator sep): *vs and *ve bound its
+ * value (inside the quotes of a quoted cell); returns where the next cell
+ * starts, len + 1 after the last.
+ */
+static size_t csv_cell(const char *p, size_t len, size_t i, char sep, size_t *vs, size_t *ve)
+{
+	if (i < len && p[i] == '"') {
+		size_t e = i + 1;
+
+		while (e < len && !(p[e] == '"' && (e + 1 >= len || p[e + 1] != '"')))
+			e += p[e] == '"' ? 2 : 1;
+		*vs = i + 1;
+		*ve = e < len ? e : len;
+		i = e + 1;
+		while (i < len && p[i] != sep)
+			i++;
+		return i + 1;
+	}
+	*vs = i;
+	while (i < len && p[i] != sep)
+		i++;
+	*ve = i;
+	return i + 1;
+}
+
+/*
+ * CSV and TSV files: the header (line 1) names the columns, and the cells
+ * under a secret's name are judged as that name's values. Only the
+ * indexes of those columns (and the verdicts) are kept.
+ */
+static void csv_record(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+		       uint64_t lineno)
+{
+	size_t i = 0, col = 0, k = 0, vs, ve;
+
+	if (len && p[len - 1] == '\r')
+		len--;
+	if (lineno == 1) {
+		tc->csv_n = 0;
+		if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+			i = 3; /* a byte-order mark */
+		for (; i <= len && tc->csv_n < CSV_COLS && col <= UINT16_MAX; col++) {
+			struct name_verdict v;
+
+			i = csv_cell(p, len, i, tc->csv_sep, &vs, &ve);
+			while (vs < ve && p[vs] == ' ')
+				vs++;
+			while (ve > vs && p[ve - 1] == ' ')
+				ve--;
+			if (ve == vs || (v = classify(sc, p + vs, ve - vs, NULL)).cls == NC_NONE)
+				continue;
+			tc->csv_col[tc->csv_n] = (uint16_t)col;
+			tc->csv_v[tc->csv_n++] = v;
+		}
+		return;
+	}
+	for (; i <= len && k < tc->csv_n; col++) {
+		size_t next = csv_cell(p, len, i, tc->csv_sep, &vs, &ve);
+
+		if (col == tc->csv_col[k]) {
+			if (ve > vs && !value_is_redacted(p + vs, ve - vs))
+				judge_value(sc, tc->csv_v[k], p, vs, ve);
+			k++;
+		}
+		i = next;
+	}
+}
+
+/* A Postfix SASL password map's entry: "[smtp.example.com]:587 user@example.com:password". */
+static void sasl_map_line(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+			  size_t n)
+{
+	const char *c;
+
+	if (n != 2 || p[ws[0]] == '#' || !(c = memchr(p + ws[1], ':', we[1] - ws[1])))
+		return;
+	if ((size_t)(c - p) > ws[1] && (size_t)(c - p) + 1 < we[1] &&
+	    !value_is_redacted(c + 1, (size_t)(p + we[1] - c - 1)))
+		add_match(sc, (size_t)(c - p) + 1, we[1], R_PASSWORD, RK_LABEL, 0);
+}
+
 static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			   uint64_t lineno)
 {
@@ -4141,6 +4244,10 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 	if (tc->embedded || !sc->on[R_PASSWORD] ||
 	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
 		return;
+	if (tc->sasl_map) {
+		sasl_map_line(sc, p, ws, we, n);
+		return;
+	}
 	if (mem_find(p, len, "LoginModule", 11) ||
 	    (tc->conf && we[0] - ws[0] > 5 && !memcmp(p + ws[0], "user_", 5)))
 		jaas_users(sc, p, ws, we, n);
@@ -4722,6 +4829,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 			json_value_at_start(sc, tc->next, p, len);
 		line_assignment(sc, tc, p, len);
 		placed_secrets(sc, tc, p, len, lineno);
+		if (tc->csv_sep && !tc->embedded)
+			csv_record(sc, tc, p, len, lineno);
 	}
 	if ((flags & SR_LINE_KV) && tc->next_kind == NX_JSON)
 		tc->next_kind = NX_NONE; /* the line below the key is read */
@@ -4859,6 +4968,10 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			if (!ends_with_backslash(p, len))
 				tc->state = TS_NONE;
 			return 0;
+		}
+		if (leading_ws(p, len) == len && !tc->label_done && tc->fmt == F_INI) {
+			tc->state = TS_NONE; /* "password =" and a blank line: an empty value */
+			break;
 		}
 		if (leading_ws(p, len) == len)
 			return 0; /* blank lines belong to the block */
@@ -5123,7 +5236,7 @@ bool value_unchanged(struct scanner *sc, const struct node_frame *f, const char 
 	size_t first;
 
 	if (!no_trigger_in(sc, v, vlen) || sc->e->has_keys || json_like(v, vlen) ||
-	    (f && (f->secret_data || f->item.cls != NC_NONE || f->cli.how ||
+	    (f && (f->secret_data || f->tf_random || f->item.cls != NC_NONE || f->cli.how ||
 		   (f->map && (((f->key_role & KR_VALUE) && f->pair.cls != NC_NONE) ||
 			       ((f->key_role & KR_HELD) && f->held_len))))))
 		return false;
@@ -5232,6 +5345,18 @@ static struct name_verdict lent_verdict(struct scanner *sc, const struct node_fr
 	return v;
 }
 
+/*
+ * The attributes of a Terraform random_password or random_string that hold
+ * it: "result" (the password itself), its hash, and a random_string's "id"
+ * (its result again; a random_password's is "none"). "length", "special"
+ * and the like stay.
+ */
+static bool tf_random_result(const char *key, size_t len, const char *v, size_t vlen)
+{
+	return (len == 6 && !memcmp(key, "result", 6)) || (len == 11 && !memcmp(key, "bcrypt_hash", 11)) ||
+	       (len == 2 && !memcmp(key, "id", 2) && !(vlen == 4 && !memcmp(v, "none", 4)));
+}
+
 int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path, const char *v,
 	       size_t vlen, struct rbuf *out, uint64_t lineno)
 {
@@ -5242,6 +5367,12 @@ int node_value(struct scanner *sc, const struct node_frame *f, struct rbuf *path
 		put_label(sc, out, R_KUBERNETES_SECRET);
 		report_hit(sc, R_KUBERNETES_SECRET, lineno);
 		return R_KUBERNETES_SECRET;
+	}
+	if (f && f->tf_random && f->map && tf_random_result(path->buf + f->key_off, f->key_len, v, vlen) &&
+	    sc->on[R_PASSWORD] && !value_is_redacted(v, vlen)) {
+		put_label(sc, out, R_PASSWORD);
+		report_hit(sc, R_PASSWORD, lineno);
+		return R_PASSWORD;
 	}
 	path->buf[path->len] = '\0'; /* node_enter() and node_set_key() leave room */
 	r = scan_keyed_value(sc, f && f->key_len ? path->buf + f->key_off : NULL,

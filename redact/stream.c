@@ -109,6 +109,8 @@ struct redact_stream {
 	enum fmt fmt;          /* as chosen from the path (or sniffed) */
 	bool xml, conf;        /* text of an XML or configuration file, by its path */
 	bool vpn_auth;         /* an OpenVPN auth-user-pass file, by its path */
+	bool sasl_map;         /* a Postfix sasl_passwd map, by its path */
+	char csv_sep;          /* a CSV (',') or TSV ('\t') file, by its path */
 	const char *fmt_name;  /* as actually redacted, for the report */
 	bool path_known;
 	struct rbuf in, out;
@@ -193,6 +195,38 @@ static bool vpn_auth_path(const char *path)
 	for (const char *const *e = ends; *e; e++)
 		if (has_suffix(base, *e))
 			return true;
+	return false;
+}
+
+/*
+ * Files named for what they hold that have no suffix to tell their format:
+ * msmtp's and fetchmail's "name value" directives, Postfix's SASL password
+ * maps ("[smtp.example.com]:587 user:password", and their .db source).
+ */
+static const struct {
+	const char *base;
+	bool prefix;  /* base starts the name ("sasl_passwd.db"...) */
+	bool sasl;    /* a SASL password map, not directives */
+} named_files[] = {
+	{ "msmtprc", false, false }, { ".msmtprc", false, false },
+	{ "fetchmailrc", false, false }, { ".fetchmailrc", false, false },
+	{ "sasl_passwd", true, true }, { "sasl_password", true, true },
+	{ "smtp_sasl_passwd", true, true }, { "relay_passwd", true, true },
+};
+
+/* Is path one of named_files[]? *sasl says which kind. */
+static bool named_file(const char *path, bool *sasl)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < sizeof(named_files) / sizeof(named_files[0]); i++)
+		if (named_files[i].prefix ? !strncasecmp(base, named_files[i].base,
+							 strlen(named_files[i].base))
+					  : !strcasecmp(base, named_files[i].base)) {
+			*sasl = named_files[i].sasl;
+			return true;
+		}
 	return false;
 }
 
@@ -509,6 +543,10 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
 			   has_suffix(path, "_config"));
 	s->vpn_auth = path && vpn_auth_path(path);
+	s->sasl_map = false;
+	s->csv_sep = !path ? 0 : has_suffix(path, ".csv") ? ',' : has_suffix(path, ".tsv") ? '\t' : 0;
+	if (path && named_file(path, &s->sasl_map))
+		s->conf = !s->sasl_map;
 	scanner_reset(&s->lane.sc);
 	s->lane.oom = false;
 }
@@ -643,10 +681,26 @@ static int cut_line(struct redact_stream *s, struct redact_err *err)
  * (TS_NONE) they do not count, nor k8s_indent outside a Secret's data.
  * Every field of struct textctx must be weighed here.
  */
+static bool csv_same(const struct textctx *a, const struct textctx *b)
+{
+	if (a->csv_sep != b->csv_sep || a->csv_n != b->csv_n)
+		return false;
+	for (size_t i = 0; i < a->csv_n; i++) {
+		const struct name_verdict *x = &a->csv_v[i], *y = &b->csv_v[i];
+
+		if (a->csv_col[i] != b->csv_col[i] || x->cls != y->cls || x->rule != y->rule ||
+		    x->not_paths != y->not_paths || x->counts != y->counts || x->modes != y->modes ||
+		    x->refs != y->refs)
+			return false;
+	}
+	return true;
+}
+
 static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
 	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth ||
+	    a->sasl_map != b->sasl_map || !csv_same(a, b) ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
@@ -1052,6 +1106,8 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->tc.xml = fmt == F_TEXT && s->xml;
 	s->tc.conf = fmt == F_TEXT && s->conf;
 	s->tc.vpn_auth = fmt == F_TEXT && s->vpn_auth;
+	s->tc.sasl_map = fmt == F_TEXT && s->sasl_map;
+	s->tc.csv_sep = fmt == F_TEXT ? s->csv_sep : 0;
 	s->fmt_name = fmt_names[fmt];
 	s->clean = s->tc;
 	s->par = s->e->threads > 1;
