@@ -2218,7 +2218,8 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			sep = colon_outside_labels(p, vs, ve);
 		else
 			sep = memchr(p + vs, how & CO_PERCENT ? '%' : ',', ve - vs);
-		if (!sep && ve < we && !(how & CO_CERT)) { /* "user":"pass": on after the quoted user */
+		/* "user":"pass": on after the quoted user (not when a label there may hide the ':') */
+		if (!sep && ve < we && !(how & CO_CERT) && !holds_label(p + vs, ve - vs)) {
 			ve = we;
 			sep = how & CO_COLON ? colon_outside_labels(p, vs, ve) :
 					       memchr(p + vs, how & CO_PERCENT ? '%' : ',', ve - vs);
