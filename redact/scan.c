@@ -4265,10 +4265,12 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		redis_acl(sc, p, ws, we, lead + 3, n);
 	for (size_t i = 0; i < sizeof(device_secrets) / sizeof(device_secrets[0]); i++) {
 		const struct device_secret *d = &device_secrets[i];
-		size_t dl = strlen(d->lead);
+		size_t dl;
 
-		if (lower_ascii((unsigned char)p[ws[lead]]) == lower_ascii((unsigned char)d->lead[0]) &&
-		    len - ws[lead] >= dl && mem_ieq(p + ws[lead], d->lead, dl) &&
+		if (lower_ascii((unsigned char)p[ws[lead]]) != lower_ascii((unsigned char)d->lead[0]))
+			continue; /* (most lines: before the strlen) */
+		dl = strlen(d->lead);
+		if (len - ws[lead] >= dl && mem_ieq(p + ws[lead], d->lead, dl) &&
 		    (ws[lead] + dl == len || is_space((unsigned char)p[ws[lead] + dl])))
 			device_secret(sc, d, p, ws, we, lead, n);
 	}
