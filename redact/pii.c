@@ -18,6 +18,7 @@
  * how fast things are found, never what is found.
  */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -2605,19 +2606,42 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 	}
 }
 
-static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+/*
+ * For each byte, the forms whose literal (after a leading '%') starts with
+ * it, as a bit set, and each form's literal length: one pass over the
+ * record finds the places to try, not one search per form.
+ */
+static uint32_t form_first[256];
+static uint8_t form_lit[sizeof(user_forms) / sizeof(user_forms[0])];
+
+static void init_forms(void)
 {
 	for (size_t f = 0; f < sizeof(user_forms) / sizeof(user_forms[0]); f++) {
-		const char *pre = user_forms[f].pre, *post = user_forms[f].post, *p;
-		size_t back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
-		const char *lp = pre + (back != 0);
-		size_t lit = strcspn(lp, "~^%*"), i = back;
+		const char *lp = user_forms[f].pre + (user_forms[f].pre[0] == '%');
 
-		while (i + lit <= len && (p = memchr(t + i, lp[0], len - i - lit + 1))) {
-			size_t s = (size_t)(p - t) - back, a, b;
+		form_first[(unsigned char)lp[0]] |= 1u << f;
+		form_lit[f] = (uint8_t)strcspn(lp, "~^%*");
+	}
+}
 
-			i = s + back + 1;
-			if (memcmp(p, lp, lit) || (a = form_match(t, len, s, pre)) == SIZE_MAX)
+static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const unsigned char *u = (const unsigned char *)t;
+
+	pthread_once(&once, init_forms);
+	for (size_t i = 0; i + 1 < len; i++) {
+		uint32_t m = form_first[u[i]];
+
+		while (m) {
+			size_t f = (size_t)__builtin_ctz(m), lit = form_lit[f], a, b;
+			const char *pre = user_forms[f].pre, *post = user_forms[f].post;
+			size_t back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
+			const char *lp = pre + (back != 0);
+
+			m &= m - 1;
+			if (i < back || len - i < lit || (lit > 1 && t[i + 1] != lp[1]) || memcmp(t + i, lp, lit) ||
+			    (a = form_match(t, len, i - back, pre)) == SIZE_MAX)
 				continue;
 			b = name_end(t, len, a);
 			if (b == a || b - a == 32)
