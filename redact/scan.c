@@ -13,6 +13,7 @@
  * scalars and quoted values of secret keys, backslash-continued properties.
  */
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -4228,6 +4229,37 @@ static void sasl_map_line(struct scanner *sc, const char *p, const size_t ws[], 
 		add_match(sc, (size_t)(c - p) + 1, we[1], R_PASSWORD, RK_LABEL, 0);
 }
 
+/* The first letters of device_secrets' leads, and of the other readers' first words. */
+static bool placed_first[256];
+
+static void init_placed_first(void)
+{
+	for (size_t i = 0; i < sizeof(device_secrets) / sizeof(device_secrets[0]); i++) {
+		unsigned char c = (unsigned char)device_secrets[i].lead[0];
+
+		placed_first[lower_ascii(c)] = placed_first[c & 0x20 ? c & ~0x20 : c] = true;
+	}
+	for (const char *c = "uUaAnN\""; *c; c++) /* user, user_, acl, no; a quoted word */
+		placed_first[(unsigned char)*c] = true;
+}
+
+/*
+ * Could any reader of placed_secrets() take something on this line? Most
+ * lines of a log cannot: their first word starts no directive, and they
+ * hold no "## SECRET-DATA", no LDIF "::" and no JAAS LoginModule.
+ */
+static bool placed_maybe(const char *p, size_t len)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	size_t s = 0;
+
+	pthread_once(&once, init_placed_first);
+	while (s < len && is_space((unsigned char)p[s]))
+		s++;
+	return s < len && (placed_first[(unsigned char)p[s]] || memchr(p + s, '#', len - s) ||
+			   mem_find(p + s, len - s, "::", 2) || mem_find(p + s, len - s, "LoginModule", 11));
+}
+
 static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			   uint64_t lineno)
 {
@@ -4242,8 +4274,8 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
-	if (tc->embedded || !sc->on[R_PASSWORD] ||
-	    !(conf || tc->fmt == F_PROPERTIES) || !(n = line_words(p, len, ws, we)))
+	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
+	    (!tc->sasl_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
 	if (tc->sasl_map) {
 		sasl_map_line(sc, p, ws, we, n);
