@@ -440,15 +440,19 @@ static bool only_quotes(const char *v, size_t n)
 	return q && q == n;
 }
 
+/* [s, e) is digits, and not empty. */
+static bool digits_only(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++)
+		if (p[k] < '0' || p[k] > '9')
+			return false;
+	return e > s;
+}
+
 /* Up to nine digits: a count ("max_tokens=4096"), not a token. */
 static bool small_number(const char *v, size_t n)
 {
-	if (!n || n > 9)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] < '0' || v[i] > '9')
-			return false;
-	return true;
+	return n <= 9 && digits_only(v, 0, n);
 }
 
 /*
@@ -3881,14 +3885,6 @@ static bool algorithm_word(const char *p, size_t s, size_t e)
 			return true;
 	}
 	return false;
-}
-
-static bool digits_only(const char *p, size_t s, size_t e)
-{
-	for (size_t k = s; k < e; k++)
-		if (p[k] < '0' || p[k] > '9')
-			return false;
-	return e > s;
 }
 
 static bool hex_only(const char *p, size_t s, size_t e)
