@@ -22,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -2607,51 +2610,120 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 }
 
 /*
- * For each byte, the forms whose literal (after a leading '%') starts with
- * it, as a bit set, and each form's literal length: one pass over the
- * record finds the places to try, not one search per form.
+ * The forms are found by a few bytes rare in logs (FORM_ANCHORS): each
+ * form's first of them in its literal (form_off: where in the literal), or
+ * for a literal with none (" by ") the first byte of its post, from which
+ * the name is read backwards (form_off: ANCHOR_POST). Sixteen bytes are
+ * looked at at once, so a record without these bytes costs next to
+ * nothing; at an anchor, the byte after it in the form (or before it, at
+ * the literal's end) picks the forms to try: form_next[anchor][byte after]
+ * and form_prev[anchor][byte before], as bit sets.
  */
-static uint32_t form_first[256];
-static uint8_t form_lit[sizeof(user_forms) / sizeof(user_forms[0])];
+#define FORM_ANCHORS "(]\"<:w"
+#define NANCHORS (sizeof(FORM_ANCHORS) - 1)
+#define ANCHOR_POST 0xff
+#define NFORMS (sizeof(user_forms) / sizeof(user_forms[0]))
+static uint8_t anchor_ix[256]; /* 1 + the index in FORM_ANCHORS, 0 for others */
+static uint32_t form_next[NANCHORS + 1][256], form_prev[NANCHORS + 1][256];
+static uint8_t form_lit[NFORMS], form_off[NFORMS];
 
 static void init_forms(void)
 {
-	for (size_t f = 0; f < sizeof(user_forms) / sizeof(user_forms[0]); f++) {
+	for (size_t k = 0; k < NANCHORS; k++)
+		anchor_ix[(unsigned char)FORM_ANCHORS[k]] = (uint8_t)(k + 1);
+	for (size_t f = 0; f < NFORMS; f++) {
 		const char *lp = user_forms[f].pre + (user_forms[f].pre[0] == '%');
+		size_t lit = strcspn(lp, "~^%*"), off = strcspn(lp, FORM_ANCHORS);
+		const char *at = off < lit ? lp + off : user_forms[f].post; /* every post starts with an anchor */
+		size_t ix = anchor_ix[(unsigned char)at[0]];
 
-		form_first[(unsigned char)lp[0]] |= 1u << f;
-		form_lit[f] = (uint8_t)strcspn(lp, "~^%*");
+		form_lit[f] = (uint8_t)lit;
+		form_off[f] = off < lit ? (uint8_t)off : ANCHOR_POST;
+		if (off + 1 < lit || off >= lit)
+			form_next[ix][(unsigned char)at[1]] |= 1u << f;
+		else
+			form_prev[ix][(unsigned char)at[-1]] |= 1u << f; /* the literal ends at its anchor */
 	}
+}
+
+/* Where the pre of form f ends if its literal starts at t[i], or SIZE_MAX. */
+static size_t form_pre_at(const char *t, size_t len, size_t i, size_t f)
+{
+	const char *pre = user_forms[f].pre;
+	size_t back = pre[0] == '%' ? 17 : 0, lit = form_lit[f]; /* a MAC first: look for what follows it */
+
+	if (i < back || len - i < lit || memcmp(t + i, pre + (back != 0), lit))
+		return SIZE_MAX;
+	return form_match(t, len, i - back, pre);
+}
+
+/* Try the forms m anchored at t[p]. */
+static void form_try(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len, size_t p,
+		     uint32_t m)
+{
+	for (; m; m &= m - 1) {
+		size_t f = (size_t)__builtin_ctz(m), a = p, b;
+		const char *post = user_forms[f].post;
+
+		if (form_off[f] != ANCHOR_POST) {
+			a = p < form_off[f] ? SIZE_MAX : form_pre_at(t, len, p - form_off[f], f);
+		} else {
+			/* The name ends at the post: back over it (at most 32 name bytes) to where the pre must end. */
+			while (a > 0 && p - a <= 32 && is_name_char(t[a - 1]))
+				a--;
+			if (a < form_lit[f] || form_pre_at(t, len, a - form_lit[f], f) != a)
+				a = SIZE_MAX;
+		}
+		if (a == SIZE_MAX)
+			continue;
+		b = name_end(t, len, a);
+		if (b == a || b - a == 32)
+			continue;
+		if (post ? form_match(t, len, b, post) == SIZE_MAX : !word_ends(t, len, b) || (b < len && t[b] == '/'))
+			continue;
+		form_name(sc, scr, t, a, b, user_forms[f].kind);
+	}
+}
+
+/* The forms to try at the anchor byte t[p]. */
+static uint32_t forms_at(const char *t, size_t len, size_t p)
+{
+	size_t ix = anchor_ix[(unsigned char)t[p]];
+
+	return (p + 1 < len ? form_next[ix][(unsigned char)t[p + 1]] : 0) |
+	       (p > 0 ? form_prev[ix][(unsigned char)t[p - 1]] : 0);
 }
 
 static void scan_user_forms(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	const unsigned char *u = (const unsigned char *)t;
+	size_t i = 0;
 
 	pthread_once(&once, init_forms);
-	for (size_t i = 0; i + 1 < len; i++) {
-		uint32_t m = form_first[u[i]];
+#ifdef __SSE2__
+	const __m128i a0 = _mm_set1_epi8(FORM_ANCHORS[0]), a1 = _mm_set1_epi8(FORM_ANCHORS[1]),
+		      a2 = _mm_set1_epi8(FORM_ANCHORS[2]), a3 = _mm_set1_epi8(FORM_ANCHORS[3]),
+		      a4 = _mm_set1_epi8(FORM_ANCHORS[4]), a5 = _mm_set1_epi8(FORM_ANCHORS[5]);
 
-		while (m) {
-			size_t f = (size_t)__builtin_ctz(m), lit = form_lit[f], a, b;
-			const char *pre = user_forms[f].pre, *post = user_forms[f].post;
-			size_t back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
-			const char *lp = pre + (back != 0);
+	for (; len - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(t + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a0), _mm_cmpeq_epi8(v, a1)),
+						  _mm_or_si128(_mm_cmpeq_epi8(v, a2), _mm_cmpeq_epi8(v, a3))),
+				     _mm_or_si128(_mm_cmpeq_epi8(v, a4), _mm_cmpeq_epi8(v, a5))));
 
-			m &= m - 1;
-			if (i < back || len - i < lit || (lit > 1 && t[i + 1] != lp[1]) || memcmp(t + i, lp, lit) ||
-			    (a = form_match(t, len, i - back, pre)) == SIZE_MAX)
-				continue;
-			b = name_end(t, len, a);
-			if (b == a || b - a == 32)
-				continue;
-			if (post ? form_match(t, len, b, post) == SIZE_MAX
-				 : !word_ends(t, len, b) || (b < len && t[b] == '/'))
-				continue;
-			form_name(sc, scr, t, a, b, user_forms[f].kind);
+		for (; m; m &= m - 1) {
+			size_t p = i + (size_t)__builtin_ctz(m);
+			uint32_t forms = forms_at(t, len, p);
+
+			if (forms)
+				form_try(sc, scr, t, len, p, forms);
 		}
 	}
+#endif
+	for (; i < len; i++)
+		if (anchor_ix[(unsigned char)t[i]])
+			form_try(sc, scr, t, len, i, forms_at(t, len, i));
 }
 
 static void scan_context(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
