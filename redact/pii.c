@@ -368,6 +368,24 @@ static const char *const not_user[] = {
  * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
  * country codes, .md .py .sh .rs .pl, stay domains.)
  */
+static const char *const version_words[] = { /* sorted in strcmp() order: bisected */
+	"agent", "bios", "build", "driver", "firmware", "fw", "kernel", "patch", "release", "rev",
+	"revision", "ver", "version",
+};
+
+/*
+ * Software named just before its four-part version ("openssl 3.0.2.1",
+ * "dotnet 6.0.1.100"): only names that never stand before a host's address
+ * (not node, edge, redis...). Sorted in strcmp() order: bisected.
+ */
+static const char *const version_products[] = {
+	".net", "aspnetcore", "chrome", "chromium", "clang", "dotnet", "firefox", "gcc", "glibc",
+	"java", "jdk", "jre", "libressl", "llvm", "msbuild", "msedge", "nuget", "openjdk", "openssl",
+	"perl", "php", "powershell", "pwsh", "python", "python3", "ruby", "safari", "vmtools",
+};
+
+#define IN_SORTED(s, len, list) in_sorted(s, len, list, sizeof(list) / sizeof(list[0]))
+
 static const char *const file_exts[] = { /* sorted in strcmp() order: bisected */
 	"apk", "avi", "avif", "bak", "bat", "bmp", "cer", "cfg", "cjs", "class", "conf", "cpp",
 	"crt", "cs", "csr", "css", "csv", "deb", "der", "dll", "dmg", "doc", "docx", "dylib",
@@ -492,9 +510,11 @@ int pii_scanner_new(struct pii_scanner **out, const struct pii_options *opts, ch
 
 	if (!sc)
 		goto oom;
-	if (!list_sorted(file_exts, sizeof(file_exts) / sizeof(file_exts[0]))) {
+	if (!list_sorted(file_exts, sizeof(file_exts) / sizeof(file_exts[0])) ||
+	    !list_sorted(version_words, sizeof(version_words) / sizeof(version_words[0])) ||
+	    !list_sorted(version_products, sizeof(version_products) / sizeof(version_products[0]))) {
 		if (err && errlen)
-			snprintf(err, errlen, "pii: BUG: file_exts is not sorted");
+			snprintf(err, errlen, "pii: BUG: a bisected word list is not sorted");
 		pii_scanner_free(sc);
 		return -1;
 	}
@@ -1049,22 +1069,6 @@ static bool ipv4_is_special(const unsigned char a[4])
 }
 
 /* Words that announce a version rather than an address ("version 4.2.0.17"). */
-static const char *const version_words[] = {
-	"version", "ver", "release", "build", "firmware", "fw", "kernel", "revision", "rev",
-	"bios", "driver", "patch", "agent", NULL,
-};
-
-/*
- * Software named just before its four-part version ("openssl 3.0.2.1",
- * "dotnet 6.0.1.100"): only names that never stand before a host's address
- * (not node, edge, redis...).
- */
-static const char *const version_products[] = {
-	"openssl", "libressl", "dotnet", ".net", "aspnetcore", "nuget", "msbuild", "powershell",
-	"pwsh", "java", "jdk", "jre", "openjdk", "python", "python3", "php", "perl", "ruby", "gcc",
-	"glibc", "clang", "llvm", "chrome", "chromium", "firefox", "msedge", "safari", "vmtools", NULL,
-};
-
 /* A .NET assembly or NuGet package id: "Newtonsoft.Json", "System.Text.Json" (a capital after each dot). */
 static bool dotted_pascal(const char *s, size_t len)
 {
@@ -1101,7 +1105,7 @@ static bool version_context(const char *t, size_t s)
 	b = e;
 	while (b > 0 && e - b < 64 && (CLS(t[b - 1]) & C_ALPHA))
 		b--;
-	if (b < e && (in_list(t + b, e - b, version_words) ||
+	if (b < e && (IN_SORTED(t + b, e - b, version_words) ||
 		      (e - b >= 7 && eq_nocase(t + e - 7, 7, "version"))))
 		return true;
 	if (s < 2 || (t[s - 1] != '/' && t[s - 1] != ' '))
@@ -1119,7 +1123,7 @@ static bool version_context(const char *t, size_t s)
 			upper |= is_upper(t[k]);
 		return (CLS(t[b]) & C_ALPHA) && upper;
 	}
-	return in_list(t + b, e - b, version_products) || dotted_pascal(t + b, e - b);
+	return IN_SORTED(t + b, e - b, version_products) || dotted_pascal(t + b, e - b);
 }
 
 /* An IPv4 address at t[i] (a digit at a word start): where it ends, or i. */

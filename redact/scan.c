@@ -827,7 +827,7 @@ static bool sudoers_name(const char *p, size_t len, size_t ns, size_t ne)
 
 	while (e > 0 && (p[e - 1] == ' ' || p[e - 1] == '\t'))
 		e--;
-	for (const char *const *a = alias; e < ns && *a; a++)
+	for (const char *const *a = alias; e < ns && e > 6 && !memcmp(p + e - 6, "_Alias", 6) && *a; a++)
 		if (e >= strlen(*a) && !memcmp(p + e - strlen(*a), *a, strlen(*a)) &&
 		    (e == strlen(*a) || p[e - strlen(*a) - 1] == ' ' || p[e - strlen(*a) - 1] == '\t'))
 			return true;
@@ -2522,10 +2522,13 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
 		const struct cli_tool *c = &cli_tools[t];
-		size_t cn = strlen(c->name);
+		size_t cn;
 
+		if (i < c->skip || (p[i] | 0x20) != (c->name[c->skip] | 0x20))
+			continue; /* not this tool's trigger: a first test before the name's length */
+		cn = strlen(c->name);
 		/* the trigger is c->name from skip on: the whole name is there, then a space */
-		if (i >= c->skip && cn >= c->skip + n && cn - c->skip <= len - i &&
+		if (cn >= c->skip + n && cn - c->skip <= len - i &&
 		    mem_ieq(p + i - c->skip, c->name, cn) &&
 		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn]) ||
 		     list_item_name(p, len, i - c->skip, cn)))
@@ -3323,8 +3326,8 @@ static bool web_directive(struct scanner *sc, const char *p, size_t len, size_t 
 	size_t e = directive_word(p, len, j), ns, ne, vs, ve;
 	struct name_verdict v;
 
-	for (size_t i = 0; i < sizeof(web_directives) / sizeof(web_directives[0]); i++)
-		if (word_is(p, j, e, web_directives[i].word))
+	for (size_t i = 0; i < sizeof(web_directives) / sizeof(web_directives[0]) && e > j; i++)
+		if ((p[j] | 0x20) == (web_directives[i].word[0] | 0x20) && word_is(p, j, e, web_directives[i].word))
 			d = &web_directives[i];
 	if (!d || e >= len || !is_space((unsigned char)p[e]))
 		return false;
