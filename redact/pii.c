@@ -363,11 +363,7 @@ static const char *const not_user[] = {
 	NULL,
 };
 
-/*
- * File name extensions that are no top-level domain: "logo@2x.png",
- * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
- * country codes, .md .py .sh .rs .pl, stay domains.)
- */
+/* Words that announce a version rather than an address ("version 4.2.0.17"). */
 static const char *const version_words[] = { /* sorted in strcmp() order: bisected */
 	"agent", "bios", "build", "driver", "firmware", "fw", "kernel", "patch", "release", "rev",
 	"revision", "ver", "version",
@@ -386,6 +382,11 @@ static const char *const version_products[] = {
 
 #define IN_SORTED(s, len, list) in_sorted(s, len, list, sizeof(list) / sizeof(list[0]))
 
+/*
+ * File name extensions that are no top-level domain: "logo@2x.png",
+ * "icon@3x.webp" name images, not addresses. (Two-letter ones that are
+ * country codes, .md .py .sh .rs .pl, stay domains.)
+ */
 static const char *const file_exts[] = { /* sorted in strcmp() order: bisected */
 	"apk", "avi", "avif", "bak", "bat", "bmp", "cer", "cfg", "cjs", "class", "conf", "cpp",
 	"crt", "cs", "csr", "css", "csv", "deb", "der", "dll", "dmg", "doc", "docx", "dylib",
@@ -1068,7 +1069,6 @@ static bool ipv4_is_special(const unsigned char a[4])
 	return (~v & (~v + 1)) == 0;
 }
 
-/* Words that announce a version rather than an address ("version 4.2.0.17"). */
 /* A .NET assembly or NuGet package id: "Newtonsoft.Json", "System.Text.Json" (a capital after each dot). */
 static bool dotted_pascal(const char *s, size_t len)
 {
