@@ -61,7 +61,14 @@ static const struct {
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 	/* password in other languages ("Passwort" and "mot de passe" have "pass") */
-	{ "~kennwort|~wachtwoord|~contrasena|~senha|~salasana", A_ASSIGN, R_PASSWORD },
+	{ "~kennwort|~wachtwoord|~contrase|~senha|~salasana", A_ASSIGN, R_PASSWORD },
+	/* and in UTF-8 (names.c password_words[]): "ароль" is "пароль" and "Пароль" */
+	{ "~has\xc5\x82o|~has\xc5\x81o|\xc5\x9fifre|\xc5\x9eifre|~l\xc3\xb6senord|~l\xc3\x96senord|"
+	  "~jelsz\xc3\xb3|~jelsz\xc3\x93|\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c|"
+	  "\xd0\x90\xd0\xa0\xd0\x9e\xd0\x9b\xd0\xac|\xe5\xaf\x86\xe7\xa0\x81|"
+	  "\xe5\xaf\x86\xe7\xa2\xbc|\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf|"
+	  "\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88",
+	  A_ASSIGN, R_PASSWORD },
 };
 
 size_t builtin_total(void)

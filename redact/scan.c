@@ -238,6 +238,12 @@ static inline bool name_char(int c)
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
 
+/* A byte of a key's name: also those of a UTF-8 letter ("contraseña", "пароль"). */
+static inline bool key_char(int c)
+{
+	return name_char(c) || c >= 0x80;
+}
+
 /* "name=" or "name:" at p (not "host:8080" nor "12:30"): another assignment starts here. */
 static bool assignment_at(const char *p, size_t len)
 {
@@ -1533,9 +1539,9 @@ static void assign_hit(struct scanner *sc, struct textctx *tc, const char *p, si
 {
 	size_t ns = i, ne = i;
 
-	while (ns > 0 && name_char((unsigned char)p[ns - 1]))
+	while (ns > 0 && key_char((unsigned char)p[ns - 1]))
 		ns--;
-	while (ne < len && name_char((unsigned char)p[ne]))
+	while (ne < len && key_char((unsigned char)p[ne]))
 		ne++;
 	if (ns >= sc->probed_start && ns < sc->probed_end)
 		return; /* this name was looked at already */
@@ -3751,7 +3757,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j = trim_end(p, ns, j);
 	} else {
 		j += label_len(p + j, len - j); /* a name that starts with our label (classify() keeps it) */
-		while (j < len && name_char((unsigned char)p[j]))
+		while (j < len && key_char((unsigned char)p[j]))
 			j++;
 	}
 	ne = j;
