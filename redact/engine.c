@@ -56,6 +56,8 @@ static const struct {
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
+	/* AUTH LOGIN: "Username:", "Password:" in base64 (some servers write them in lower case) */
+	{ "334 VXNlcm5hbWU6|334 UGFzc3dvcmQ6|334 dXNlcm5hbWU6|334 cGFzc3dvcmQ6", A_SMTP, R_CREDENTIAL },
 	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",

@@ -1879,6 +1879,46 @@ static bool b64_line(const char *p, size_t len)
 }
 
 /*
+ * The line after an SMTP server's AUTH LOGIN prompt ("334 UGFzc3dvcmQ6",
+ * "Password:" in base64) is the client's answer: its last word, base64, is
+ * the password (or, after "Username:", the user name), alone on the line or
+ * after a prefix that ends in a mark ("C: ", ">>> ", "postfix/smtp[1]: > mx: "),
+ * not a word (an "... is done" that a log interleaved keeps it); Python's
+ * smtplib quotes it ("send: 'U210cA==\r\n'"). A blank line, or one that
+ * repeats the prompt ("reply: retcode (334); Msg: b'UGFzc3dvcmQ6'"), leaves
+ * the answer to come.
+ */
+static void sasl_answer(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t e = trim_end(p, 0, len), s, ws, k;
+	char q = 0;
+
+	if (!e)
+		return;
+	if (p[e - 1] == '\'' || p[e - 1] == '"') {
+		q = p[--e];
+		if (e >= 4 && !memcmp(p + e - 4, "\\r\\n", 4))
+			e -= 4;
+		else if (e >= 2 && !memcmp(p + e - 2, "\\n", 2))
+			e -= 2;
+	}
+	for (s = e; s > 0 && b64_char((unsigned char)p[s - 1]); s--)
+		;
+	if (e - s == 12 && (!memcmp(p + s, "UGFzc3dvcmQ6", 12) || !memcmp(p + s, "VXNlcm5hbWU6", 12) ||
+			    !memcmp(p + s, "cGFzc3dvcmQ6", 12) || !memcmp(p + s, "dXNlcm5hbWU6", 12)))
+		return;
+	tc->sasl_next = false;
+	ws = s - (q && s > 0 && p[s - 1] == q);
+	if (e - s < 4 || (e - s) % 4 || (q && ws == s))
+		return;
+	for (k = ws; k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'); k--)
+		;
+	if (k == ws ? k > 0 : is_alnum((unsigned char)p[k - 1]))
+		return;
+	add_match(sc, s, e, R_CREDENTIAL, RK_LABEL, 0);
+}
+
+/*
  * PuTTY's .ppk: the N lines of base64 after "Private-Lines: N" go (on this
  * line when a JSON string holds the file, "\n"-escaped), and so does the
  * "Private-MAC:" (version 1: "Private-Hash:") that checks them. The public
@@ -2917,6 +2957,9 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_PPK:
 		ppk_hit(sc, tc, p, len, i, t->len);
+		break;
+	case A_SMTP:
+		tc->sasl_next = sc->on[t->rule] && !tc->embedded;
 		break;
 	case A_SQL:
 		if (tc->fmt != F_NETRC) /* its "password 'a b'" is a word: netrc_record()'s */
@@ -4853,6 +4896,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->nm = 0;
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
+	if (tc->sasl_next)
+		sasl_answer(sc, tc, p, len);
 	if (java_frame(p, len)) {
 		rbuf_add(out, p, len);
 		return out->oom ? -1 : 0;
