@@ -3733,6 +3733,23 @@ static bool string_array(const char *p, size_t vs, size_t ve)
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
  */
+/*
+ * A .properties key goes on past a backslash and the byte it escapes
+ * ("db.password\ with\ space", "a\:b", "a\=b"): where it ends.
+ */
+static size_t properties_key_end(const char *p, size_t len, size_t j)
+{
+	while (j < len) {
+		if (p[j] == '\\' && j + 1 < len && p[j + 1] != '\r')
+			j += 2;
+		else if (key_char((unsigned char)p[j]))
+			j++;
+		else
+			break;
+	}
+	return j;
+}
+
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
@@ -3802,6 +3819,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j += label_len(p + j, len - j); /* a name that starts with our label (classify() keeps it) */
 		while (j < len && key_char((unsigned char)p[j]))
 			j++;
+		if (tc->fmt == F_PROPERTIES && j + 1 < len && p[j] == '\\')
+			j = properties_key_end(p, len, j);
 	}
 	ne = j;
 	if (ne == ns)
