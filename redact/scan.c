@@ -4324,6 +4324,39 @@ static bool placed_maybe(const char *p, size_t len)
 			   mem_find(p + s, len - s, "::", 2) || mem_find(p + s, len - s, "LoginModule", 11));
 }
 
+/*
+ * fetchmail's poll line, "poll mx.example.com user "joe" password "x"": in a
+ * configuration file, a password keyword after a user name (its value word
+ * between them) is followed by its value, quoted or not.
+ */
+static void user_then_password(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+			       size_t n)
+{
+	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	bool user = false;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t vs = ws[i + 1], ve = we[i + 1];
+
+		if (word_is(p, ws[i], we[i], "user") || word_is(p, ws[i], we[i], "username")) {
+			user = true;
+			i++; /* the user name */
+			continue;
+		}
+		if (!user || !(word_is(p, ws[i], we[i], "password") || word_is(p, ws[i], we[i], "passwd") ||
+			       word_is(p, ws[i], we[i], "pass")))
+			continue;
+		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
+			continue; /* "authenticate password": how, not what */
+		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
+			vs++;
+			ve--;
+		}
+		judge_value(sc, v, p, vs, ve);
+		i++;
+	}
+}
+
 static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			   uint64_t lineno)
 {
@@ -4338,6 +4371,9 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
+	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
+	    (n = line_words(p, len, ws, we)) > 3)
+		user_then_password(sc, p, ws, we, n);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->sasl_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
