@@ -43,6 +43,10 @@ static const struct {
 	  "~@(d|~@(e|~@(f|~@(g|~@(h|~@(i|~@(j|~@(k|~@(l|~@(m|~@(n|~@(o|~@(p|~@(q|~@(r|~@(s|~@(t|~@(u|"
 	  "~@(v|~@(w|~@(x|~@(y|~@(z",
 	  A_URL, R_URL_CREDENTIALS },
+	/* ... and user:PASS@/db, at the default address */
+	{ "~@/a|~@/b|~@/c|~@/d|~@/e|~@/f|~@/g|~@/h|~@/i|~@/j|~@/k|~@/l|~@/m|~@/n|~@/o|~@/p|~@/q|"
+	  "~@/r|~@/s|~@/t|~@/u|~@/v|~@/w|~@/x|~@/y|~@/z|@/_|@/0|@/1|@/2|@/3|@/4|@/5|@/6|@/7|@/8|@/9",
+	  A_URL, R_URL_CREDENTIALS },
 	/*
 	 * Some start past a word's beginning, where their first three bytes
 	 * are rarer (each start the prefilter knows costs every record):

@@ -1669,12 +1669,21 @@ static void dsn_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	size_t s = i, us, ps, k;
 	const char *colon, *close = memchr(p + i, ')', MIN(len - i, (size_t)256));
 
-	if (!sc->on[R_URL_CREDENTIALS] || !close ||
-	    (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/')))
-		return; /* a named protocol says enough; "@(x)" needs its "/db" */
-	for (k = i; k < (size_t)(close - p); k++)
-		if (url_stop((unsigned char)p[k]))
+	if (!sc->on[R_URL_CREDENTIALS])
+		return;
+	if (p[i + 1] == '/') {
+		/* "user:pw@/db" (the default address): a database's name, then the DSN's end or "?" */
+		for (k = i + 2; k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_' || p[k] == '-'); k++)
+			;
+		if (k < len && !url_stop((unsigned char)p[k]) && p[k] != '?' && p[k] != ',' && p[k] != ';')
 			return;
+	} else if (!close || (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/'))) {
+		return; /* a named protocol says enough; "@(x)" needs its "/db" */
+	} else {
+		for (k = i; k < (size_t)(close - p); k++)
+			if (url_stop((unsigned char)p[k]))
+				return;
+	}
 	while (s > 0 && i - s < 256 && !url_stop((unsigned char)p[s - 1]))
 		s--;
 	if (!(colon = memchr(p + s, ':', i - s)) || mem_find(p + s, i - s, "://", 3))
