@@ -403,6 +403,19 @@ struct name_verdict name_classify(const char *name, size_t len)
 	struct words w;
 	const char *last, *prev;
 
+	/*
+	 * Hadoop's Azure settings end with the storage account's host name
+	 * ("fs.azure.account.key.acct.blob.core.windows.net"): their start
+	 * says what they hold (a SAS token for "fs.azure.sas.container.acct...")
+	 */
+	if (len > 13 && mem_ieq(name, "fs.azure.", 9)) {
+		if (len > 21 && mem_ieq(name + 9, "account.key.", 12))
+			return verdict(NC_STRONG, R_AZURE_STORAGE_KEY);
+		if (len > 38 && mem_ieq(name + 9, "account.oauth2.client.secret.", 29))
+			return verdict(NC_STRONG, R_SECRET);
+		if (mem_ieq(name + 9, "sas.", 4))
+			return verdict(NC_STRONG, R_SECRET);
+	}
 	if (!len || !maybe_sensitive(name, len) || !split_words(name, len, &w))
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
