@@ -602,8 +602,17 @@ static const char *const placeholder_words[] = {
 	"valid", "ok", "bearer", "basic", "set", "changed", "accepted", "rejected", "denied",
 	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6",
 	/* a sentence's verb: "password = is empty", "password = was not set" */
-	"is", "was", "are", "were", "has", "not", "must", "cannot", "should", NULL,
+	"is", "was", "are", "were", "has", "not", "must", "cannot", "should",
+	/*
+	 * a type, not a value: a schema's ("password": "string", which Swagger
+	 * UI also fills in as its example), a Terraform object type's
+	 */
+	"string", "number", "integer", "boolean", "bool", "object", "any", NULL,
 };
+/* Sample configurations' own placeholders, longer than a word (WordPress's wp-config-sample.php). */
+static const char *const placeholder_phrases[] = { "put your unique phrase here", NULL };
+/* A Terraform type constraint: list(string), map(any), optional(list(number)). */
+static const char *const type_ctors[] = { "list(", "map(", "set(", "optional(", "tuple(", NULL };
 
 /* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */
 size_t label_len(const char *p, size_t len)
@@ -810,6 +819,17 @@ bool value_is_placeholder(const char *v, size_t len)
 		word[len] = '\0';
 		if (in_list(word, placeholder_words))
 			return true;
+	}
+	for (const char *const *ph = placeholder_phrases; *ph; ph++)
+		if (len == strlen(*ph) && mem_ieq(v, *ph, len))
+			return true;
+	if (v[len - 1] == ')') {
+		for (const char *const *t = type_ctors; *t; t++) {
+			size_t n = strlen(*t);
+
+			if (len > n + 1 && !memcmp(v, *t, n))
+				return name_run(v, n, len - 1, "(), ");
+		}
 	}
 	return false;
 }
