@@ -43,6 +43,10 @@ static const struct {
 	  "~@(d|~@(e|~@(f|~@(g|~@(h|~@(i|~@(j|~@(k|~@(l|~@(m|~@(n|~@(o|~@(p|~@(q|~@(r|~@(s|~@(t|~@(u|"
 	  "~@(v|~@(w|~@(x|~@(y|~@(z",
 	  A_URL, R_URL_CREDENTIALS },
+	/* ... and user:PASS@/db, at the default address */
+	{ "~@/a|~@/b|~@/c|~@/d|~@/e|~@/f|~@/g|~@/h|~@/i|~@/j|~@/k|~@/l|~@/m|~@/n|~@/o|~@/p|~@/q|"
+	  "~@/r|~@/s|~@/t|~@/u|~@/v|~@/w|~@/x|~@/y|~@/z|@/_|@/0|@/1|@/2|@/3|@/4|@/5|@/6|@/7|@/8|@/9",
+	  A_URL, R_URL_CREDENTIALS },
 	/*
 	 * Some start past a word's beginning, where their first three bytes
 	 * are rarer (each start the prefilter knows costs every record):
@@ -56,12 +60,21 @@ static const struct {
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
+	/* AUTH LOGIN: "Username:", "Password:" in base64 (some servers write them in lower case) */
+	{ "334 VXNlcm5hbWU6|334 UGFzc3dvcmQ6|334 dXNlcm5hbWU6|334 cGFzc3dvcmQ6", A_SMTP, R_CREDENTIAL },
 	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },
 	/* password in other languages ("Passwort" and "mot de passe" have "pass") */
-	{ "~kennwort|~wachtwoord|~contrasena|~senha|~salasana", A_ASSIGN, R_PASSWORD },
+	{ "~kennwort|~wachtwoord|~contrase|~senha|~salasana", A_ASSIGN, R_PASSWORD },
+	/* and in UTF-8 (names.c password_words[]): "ароль" is "пароль" and "Пароль" */
+	{ "~has\xc5\x82o|~has\xc5\x81o|\xc5\x9fifre|\xc5\x9eifre|~l\xc3\xb6senord|~l\xc3\x96senord|"
+	  "~jelsz\xc3\xb3|~jelsz\xc3\x93|\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c|"
+	  "\xd0\x90\xd0\xa0\xd0\x9e\xd0\x9b\xd0\xac|\xe5\xaf\x86\xe7\xa0\x81|"
+	  "\xe5\xaf\x86\xe7\xa2\xbc|\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf|"
+	  "\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88",
+	  A_ASSIGN, R_PASSWORD },
 };
 
 size_t builtin_total(void)

@@ -214,6 +214,7 @@ enum trig_action {
 	A_PPK,       /* PuTTY's "Private-Lines: N", "Private-MAC:" */
 	A_SQL,       /* IDENTIFIED BY 'SECRET', PASSWORD 'SECRET', SET PASSWORD = 'SECRET' */
 	A_BEARER,    /* a bare "Bearer <token>" */
+	A_SMTP,      /* an SMTP server's "334 Password:" (base64): the client's next line answers */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */
 };
@@ -481,6 +482,7 @@ struct textctx {
 	uint32_t pem_key;    /* TS_PEM in JSON lines: the hash of the key whose value began it (0: none) */
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
+	bool sasl_next;      /* a protocol log: the next line is a SASL answer ("334 UGFzc3dvcmQ6") */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */

@@ -159,16 +159,31 @@ static bool split_words(const char *name, size_t len, struct words *w)
 {
 	char ordered[MAX_WORDS][MAX_WORD];
 	size_t i = 0, k = 0;
+	bool other = false; /* the last non-ASCII letter is not a Latin one */
 
 	w->total = 0;
 	w->has = 0;
 	while (i < len) {
 		unsigned char c = name[i];
 
-		if (!is_alnum(c)) {
+		if (!is_alnum(c) && c < 0x80) {
 			end_word(w, &k);
 			i++;
 			continue;
+		}
+		/*
+		 * UTF-8: a Latin letter (lead byte 0xc3-0xc5: "contraseña",
+		 * "hasło") is a part of its word; any other script's letters
+		 * ("пароль", "密码") are words apart from ASCII ones next to them
+		 */
+		if (c >= 0xc0) {
+			bool was_ascii = k && (unsigned char)name[i - 1] < 0x80;
+
+			other = c < 0xc3 || c > 0xc5;
+			if (other && was_ascii)
+				end_word(w, &k);
+		} else if (c < 0x80 && k && other && (unsigned char)name[i - 1] >= 0x80) {
+			end_word(w, &k);
 		}
 		/* camelCase and ACRONYMWord boundaries */
 		if (k && is_upper(c) && (is_lower((unsigned char)name[i - 1]) ||
@@ -252,6 +267,10 @@ static bool maybe_sensitive(const char *name, size_t len)
 			if (left >= 5 && mem_ieq(p, "token", 5))
 				return true;
 			break;
+		default:
+			if ((unsigned char)*p >= 0x80)
+				return true; /* a name in UTF-8: password_words[] has some */
+			break;
 		}
 	}
 	return false;
@@ -262,6 +281,26 @@ static bool ends_with(const char *word, const char *suffix)
 	size_t a = strlen(word), b = strlen(suffix);
 
 	return a >= b && !strcmp(word + a - b, suffix);
+}
+
+/*
+ * Chinese, Japanese and Korean write a name's words without spaces: one
+ * that ends with "password" ("用户密码", "管理者パスワード") names one.
+ */
+static bool cjk_password(const char *word)
+{
+	static const char *const ends[] = {
+		"\xe5\xaf\x86\xe7\xa0\x81", "\xe5\xaf\x86\xe7\xa2\xbc",
+		"\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89",
+		"\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88\xed\x98\xb8", NULL,
+	};
+
+	if ((unsigned char)word[0] < 0xe0)
+		return false;
+	for (const char *const *e = ends; *e; e++)
+		if (ends_with(word, *e))
+			return true;
+	return false;
 }
 
 /* Last words that describe a secret without holding one (sorted: bsearch). */
@@ -290,7 +329,21 @@ static const char *const pass_on[] = { "proxy", "fastcgi", "uwsgi", "scgi", "grp
 static const char *const password_words[] = {
 	"password", "passwd", "passphrase", "passcode", "pwd", "passwords",
 	/* German, Dutch, Spanish (without its tilde), Portuguese, Finnish */
-	"passwort", "kennwort", "wachtwoord", "contrasena", "senha", "salasana", NULL,
+	"passwort", "kennwort", "wachtwoord", "contrasena", "senha", "salasana",
+	/*
+	 * and in UTF-8 (only ASCII letters are lower-cased: the capitals that
+	 * start or fill a name are listed): Spanish, Polish, Turkish, Swedish,
+	 * Hungarian, Norwegian, Russian, Chinese, Japanese, Korean
+	 */
+	"contrase\xc3\xb1" "a", "contrase\xc3\x91" "a", "has\xc5\x82o", "has\xc5\x81o",
+	"\xc5\x9fifre", "\xc5\x9eifre", "l\xc3\xb6senord", "l\xc3\x96senord", "jelsz\xc3\xb3",
+	"jelsz\xc3\x93", "passord",
+	"\xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",
+	"\xd0\x9f\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c",
+	"\xd0\x9f\xd0\x90\xd0\xa0\xd0\x9e\xd0\x9b\xd0\xac",
+	"\xe5\xaf\x86\xe7\xa0\x81", "\xe5\xaf\x86\xe7\xa2\xbc",
+	"\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89",
+	"\xeb\xb9\x84\xeb\xb0\x80\xeb\xb2\x88\xed\x98\xb8", NULL,
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
@@ -350,6 +403,19 @@ struct name_verdict name_classify(const char *name, size_t len)
 	struct words w;
 	const char *last, *prev;
 
+	/*
+	 * Hadoop's Azure settings end with the storage account's host name
+	 * ("fs.azure.account.key.acct.blob.core.windows.net"): their start
+	 * says what they hold (a SAS token for "fs.azure.sas.container.acct...")
+	 */
+	if (len > 13 && mem_ieq(name, "fs.azure.", 9)) {
+		if (len > 21 && mem_ieq(name + 9, "account.key.", 12))
+			return verdict(NC_STRONG, R_AZURE_STORAGE_KEY);
+		if (len > 38 && mem_ieq(name + 9, "account.oauth2.client.secret.", 29))
+			return verdict(NC_STRONG, R_SECRET);
+		if (mem_ieq(name + 9, "sas.", 4))
+			return verdict(NC_STRONG, R_SECRET);
+	}
 	if (!len || !maybe_sensitive(name, len) || !split_words(name, len, &w))
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
@@ -408,7 +474,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 		return v;
 	}
 	if ((w.has & W_PASSWORD) || !strcmp(last, "pass") || !strcmp(last, "pw") ||
-	    ends_with(last, "password") || ends_with(last, "passwd") ||
+	    ends_with(last, "password") || ends_with(last, "passwd") || cjk_password(last) ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
 	    !strcmp(last, "sshpass") ||        /* sshpass -e reads $SSHPASS */
 	    ends_with(last, "storepass") || ends_with(last, "keypass") || /* keytool, jarsigner */
@@ -536,8 +602,17 @@ static const char *const placeholder_words[] = {
 	"valid", "ok", "bearer", "basic", "set", "changed", "accepted", "rejected", "denied",
 	"unknown", "enabled", "disabled", "...", "\xe2\x80\xa6",
 	/* a sentence's verb: "password = is empty", "password = was not set" */
-	"is", "was", "are", "were", "has", "not", "must", "cannot", "should", NULL,
+	"is", "was", "are", "were", "has", "not", "must", "cannot", "should",
+	/*
+	 * a type, not a value: a schema's ("password": "string", which Swagger
+	 * UI also fills in as its example), a Terraform object type's
+	 */
+	"string", "number", "integer", "boolean", "bool", "object", "any", NULL,
 };
+/* Sample configurations' own placeholders, longer than a word (WordPress's wp-config-sample.php). */
+static const char *const placeholder_phrases[] = { "put your unique phrase here", NULL };
+/* A Terraform type constraint: list(string), map(any), optional(list(number)). */
+static const char *const type_ctors[] = { "list(", "map(", "set(", "optional(", "tuple(", NULL };
 
 /* The length of our label "[REDACTED:rule-id]" at p (a rule id as policy.c allows), or 0. */
 size_t label_len(const char *p, size_t len)
@@ -744,6 +819,17 @@ bool value_is_placeholder(const char *v, size_t len)
 		word[len] = '\0';
 		if (in_list(word, placeholder_words))
 			return true;
+	}
+	for (const char *const *ph = placeholder_phrases; *ph; ph++)
+		if (len == strlen(*ph) && mem_ieq(v, *ph, len))
+			return true;
+	if (v[len - 1] == ')') {
+		for (const char *const *t = type_ctors; *t; t++) {
+			size_t n = strlen(*t);
+
+			if (len > n + 1 && !memcmp(v, *t, n))
+				return name_run(v, n, len - 1, "(), ");
+		}
 	}
 	return false;
 }

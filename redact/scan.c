@@ -238,6 +238,12 @@ static inline bool name_char(int c)
 	return is_alnum(c) || c == '_' || c == '.' || c == '-';
 }
 
+/* A byte of a key's name: also those of a UTF-8 letter ("contraseña", "пароль"). */
+static inline bool key_char(int c)
+{
+	return name_char(c) || c >= 0x80;
+}
+
 /* "name=" or "name:" at p (not "host:8080" nor "12:30"): another assignment starts here. */
 static bool assignment_at(const char *p, size_t len)
 {
@@ -1533,9 +1539,9 @@ static void assign_hit(struct scanner *sc, struct textctx *tc, const char *p, si
 {
 	size_t ns = i, ne = i;
 
-	while (ns > 0 && name_char((unsigned char)p[ns - 1]))
+	while (ns > 0 && key_char((unsigned char)p[ns - 1]))
 		ns--;
-	while (ne < len && name_char((unsigned char)p[ne]))
+	while (ne < len && key_char((unsigned char)p[ne]))
 		ne++;
 	if (ns >= sc->probed_start && ns < sc->probed_end)
 		return; /* this name was looked at already */
@@ -1663,12 +1669,21 @@ static void dsn_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 	size_t s = i, us, ps, k;
 	const char *colon, *close = memchr(p + i, ')', MIN(len - i, (size_t)256));
 
-	if (!sc->on[R_URL_CREDENTIALS] || !close ||
-	    (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/')))
-		return; /* a named protocol says enough; "@(x)" needs its "/db" */
-	for (k = i; k < (size_t)(close - p); k++)
-		if (url_stop((unsigned char)p[k]))
+	if (!sc->on[R_URL_CREDENTIALS])
+		return;
+	if (p[i + 1] == '/') {
+		/* "user:pw@/db" (the default address): a database's name, then the DSN's end or "?" */
+		for (k = i + 2; k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_' || p[k] == '-'); k++)
+			;
+		if (k < len && !url_stop((unsigned char)p[k]) && p[k] != '?' && p[k] != ',' && p[k] != ';')
 			return;
+	} else if (!close || (p[i + 1] == '(' && ((size_t)(close - p) + 1 >= len || close[1] != '/'))) {
+		return; /* a named protocol says enough; "@(x)" needs its "/db" */
+	} else {
+		for (k = i; k < (size_t)(close - p); k++)
+			if (url_stop((unsigned char)p[k]))
+				return;
+	}
 	while (s > 0 && i - s < 256 && !url_stop((unsigned char)p[s - 1]))
 		s--;
 	if (!(colon = memchr(p + s, ':', i - s)) || mem_find(p + s, i - s, "://", 3))
@@ -1870,6 +1885,46 @@ static bool b64_line(const char *p, size_t len)
 	while (e > s && is_space((unsigned char)p[e - 1]))
 		e--;
 	return e > s && b64_run(p + s, e - s);
+}
+
+/*
+ * The line after an SMTP server's AUTH LOGIN prompt ("334 UGFzc3dvcmQ6",
+ * "Password:" in base64) is the client's answer: its last word, base64, is
+ * the password (or, after "Username:", the user name), alone on the line or
+ * after a prefix that ends in a mark ("C: ", ">>> ", "postfix/smtp[1]: > mx: "),
+ * not a word (an "... is done" that a log interleaved keeps it); Python's
+ * smtplib quotes it ("send: 'U210cA==\r\n'"). A blank line, or one that
+ * repeats the prompt ("reply: retcode (334); Msg: b'UGFzc3dvcmQ6'"), leaves
+ * the answer to come.
+ */
+static void sasl_answer(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t e = trim_end(p, 0, len), s, ws, k;
+	char q = 0;
+
+	if (!e)
+		return;
+	if (p[e - 1] == '\'' || p[e - 1] == '"') {
+		q = p[--e];
+		if (e >= 4 && !memcmp(p + e - 4, "\\r\\n", 4))
+			e -= 4;
+		else if (e >= 2 && !memcmp(p + e - 2, "\\n", 2))
+			e -= 2;
+	}
+	for (s = e; s > 0 && b64_char((unsigned char)p[s - 1]); s--)
+		;
+	if (e - s == 12 && (!memcmp(p + s, "UGFzc3dvcmQ6", 12) || !memcmp(p + s, "VXNlcm5hbWU6", 12) ||
+			    !memcmp(p + s, "cGFzc3dvcmQ6", 12) || !memcmp(p + s, "dXNlcm5hbWU6", 12)))
+		return;
+	tc->sasl_next = false;
+	ws = s - (q && s > 0 && p[s - 1] == q);
+	if (e - s < 4 || (e - s) % 4 || (q && ws == s))
+		return;
+	for (k = ws; k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'); k--)
+		;
+	if (k == ws ? k > 0 : is_alnum((unsigned char)p[k - 1]))
+		return;
+	add_match(sc, s, e, R_CREDENTIAL, RK_LABEL, 0);
 }
 
 /*
@@ -2915,6 +2970,9 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_PPK:
 		ppk_hit(sc, tc, p, len, i, t->len);
 		break;
+	case A_SMTP:
+		tc->sasl_next = sc->on[t->rule] && !tc->embedded;
+		break;
 	case A_SQL:
 		if (tc->fmt != F_NETRC) /* its "password 'a b'" is a word: netrc_record()'s */
 			sql_hit(sc, p, len, i, t->len);
@@ -3687,6 +3745,23 @@ static bool string_array(const char *p, size_t vs, size_t ve)
  * at the start of a record: in configuration formats the value runs to the
  * end of the line, and may continue on the next lines.
  */
+/*
+ * A .properties key goes on past a backslash and the byte it escapes
+ * ("db.password\ with\ space", "a\:b", "a\=b"): where it ends.
+ */
+static size_t properties_key_end(const char *p, size_t len, size_t j)
+{
+	while (j < len) {
+		if (p[j] == '\\' && j + 1 < len && p[j + 1] != '\r')
+			j += 2;
+		else if (key_char((unsigned char)p[j]))
+			j++;
+		else
+			break;
+	}
+	return j;
+}
+
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
@@ -3754,8 +3829,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j = trim_end(p, ns, j);
 	} else {
 		j += label_len(p + j, len - j); /* a name that starts with our label (classify() keeps it) */
-		while (j < len && name_char((unsigned char)p[j]))
+		while (j < len && key_char((unsigned char)p[j]))
 			j++;
+		if (tc->fmt == F_PROPERTIES && j + 1 < len && p[j] == '\\')
+			j = properties_key_end(p, len, j);
 	}
 	ne = j;
 	if (ne == ns)
@@ -4259,6 +4336,39 @@ static bool placed_maybe(const char *p, size_t len)
 			   mem_find(p + s, len - s, "::", 2) || mem_find(p + s, len - s, "LoginModule", 11));
 }
 
+/*
+ * fetchmail's poll line, "poll mx.example.com user "joe" password "x"": in a
+ * configuration file, a password keyword after a user name (its value word
+ * between them) is followed by its value, quoted or not.
+ */
+static void user_then_password(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
+			       size_t n)
+{
+	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	bool user = false;
+
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t vs = ws[i + 1], ve = we[i + 1];
+
+		if (word_is(p, ws[i], we[i], "user") || word_is(p, ws[i], we[i], "username")) {
+			user = true;
+			i++; /* the user name */
+			continue;
+		}
+		if (!user || !(word_is(p, ws[i], we[i], "password") || word_is(p, ws[i], we[i], "passwd") ||
+			       word_is(p, ws[i], we[i], "pass")))
+			continue;
+		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
+			continue; /* "authenticate password": how, not what */
+		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
+			vs++;
+			ve--;
+		}
+		judge_value(sc, v, p, vs, ve);
+		i++;
+	}
+}
+
 static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			   uint64_t lineno)
 {
@@ -4273,6 +4383,9 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
+	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
+	    (n = line_words(p, len, ws, we)) > 3)
+		user_then_password(sc, p, ws, we, n);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->sasl_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
@@ -4850,6 +4963,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->nm = 0;
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
+	if (tc->sasl_next)
+		sasl_answer(sc, tc, p, len);
 	if (java_frame(p, len)) {
 		rbuf_add(out, p, len);
 		return out->oom ? -1 : 0;

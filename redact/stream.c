@@ -214,6 +214,22 @@ static const struct {
 	{ "smtp_sasl_passwd", true, true }, { "relay_passwd", true, true },
 };
 
+/*
+ * A program's run-control file, of "name value" directives as .conf files
+ * are: "foo.rc", a dot file ("~/.fetchmailrc"), a file under etc
+ * ("/etc/msmtprc") whose name ends in "rc".
+ */
+static bool rc_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (has_suffix(base, ".rc"))
+		return true;
+	return strlen(base) > 2 && has_suffix(base, "rc") && !strchr(base + 1, '.') &&
+	       (base[0] == '.' || !strncmp(path, "etc/", 4) || strstr(path, "/etc/"));
+}
+
 /* Is path one of named_files[]? *sasl says which kind. */
 static bool named_file(const char *path, bool *sasl)
 {
@@ -541,7 +557,7 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	s->fmt = path ? fmt_from_path(path, &s->path_known) : F_TEXT;
 	s->xml = path && (has_suffix(path, ".xml") || has_suffix(path, ".config"));
 	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
-			   has_suffix(path, "_config"));
+			   has_suffix(path, "_config") || rc_file(path));
 	s->vpn_auth = path && vpn_auth_path(path);
 	s->sasl_map = false;
 	s->csv_sep = !path ? 0 : has_suffix(path, ".csv") ? ',' : has_suffix(path, ".tsv") ? '\t' : 0;
