@@ -215,6 +215,7 @@ enum trig_action {
 	A_SQL,       /* IDENTIFIED BY 'SECRET', PASSWORD 'SECRET', SET PASSWORD = 'SECRET' */
 	A_BEARER,    /* a bare "Bearer <token>" */
 	A_SMTP,      /* an SMTP server's "334 Password:" (base64): the client's next line answers */
+	A_NETRC,     /* "machine h login u password p" outside a .netrc */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */
 };

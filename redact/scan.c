@@ -2932,6 +2932,88 @@ static void bearer_hit(struct scanner *sc, const char *p, size_t len, size_t i, 
 		add_shape_match(sc, ts, k, R_AUTHORIZATION);
 }
 
+static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind kind)
+{
+	int rule = sc->e->pii_rule[kind];
+
+	if (sc->on[rule] && e > s)
+		add_match(sc, s, e, rule, RK_PSEUDO, kind);
+}
+
+/*
+ * A field that holds a user name (.netrc login, .pgpass user), if it reads as
+ * one, whatever its length (a pseudonym in it may have changed that).
+ */
+static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s))
+		return;
+	for (size_t i = s; i < e; i++)
+		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
+			return;
+	pseudo_match(sc, s, e, PII_USERNAME);
+}
+
+/*
+ * A .netrc written in another file: "echo "machine h login u password p" >
+ * ~/.netrc" in a script or a Dockerfile, a heredoc in a CI log. From the
+ * host word after "machine " at k, the netrc words to the end of the line,
+ * or to the quote that opened the text ('"' or '\'' just before "machine"):
+ * with both a login and a password, the password (and an account) goes and
+ * the login is a user name. Prose ("the machine web01 password was reset")
+ * has no login word and is left.
+ */
+static void netrc_inline(struct scanner *sc, const char *p, size_t len, size_t m, size_t k)
+{
+	char quote = m > 0 && (p[m - 1] == '"' || p[m - 1] == '\'') ? p[m - 1] : 0;
+	size_t ws[16], we[16], n = 0, login = 0, pass = 0;
+
+	if (m > 0 && is_alnum((unsigned char)p[m - 1]))
+		return;
+	for (size_t i = k; n < 16;) {
+		while (i < len && (p[i] == ' ' || p[i] == '\t'))
+			i++;
+		if (i == len || p[i] == quote)
+			break;
+		ws[n] = i;
+		if (p[i] == '"') { /* a quoted word, as netrc_record() reads it */
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\' && i + 1 < len)
+					i++;
+			i += i < len;
+		}
+		while (i < len && p[i] != quote && !is_space((unsigned char)p[i]))
+			i++;
+		we[n++] = i;
+	}
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (word_is(p, ws[i], we[i], "login") && !login)
+			login = ++i;
+		else if ((word_is(p, ws[i], we[i], "password") || word_is(p, ws[i], we[i], "account")) && !pass)
+			pass = ++i;
+		else if (!word_is(p, ws[i], we[i], "port") && !word_is(p, ws[i], we[i], "account"))
+			return; /* not netrc's words: prose */
+		else
+			i++;
+	}
+	if (!login || !pass || !sc->on[R_PASSWORD])
+		return;
+	for (size_t i = 1; i + 1 < n; i += 2) {
+		size_t vs = ws[i + 1], ve = we[i + 1];
+
+		if (word_is(p, ws[i], we[i], "login") || word_is(p, ws[i], we[i], "port") ||
+		    value_is_redacted(p + vs, ve - vs))
+			continue;
+		if (ve - vs >= 2 && p[vs] == '"' && p[ve - 1] == '"') {
+			vs++;
+			ve--;
+		}
+		if (ve > vs)
+			add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+	}
+	username_field(sc, p, ws[login], we[login]);
+}
+
 /* ---- the trigger pass ---- */
 
 static bool word_edge(const char *p, size_t len, size_t s, size_t e)
@@ -2972,6 +3054,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		break;
 	case A_SMTP:
 		tc->sasl_next = sc->on[t->rule] && !tc->embedded;
+		break;
+	case A_NETRC:
+		if (tc->fmt != F_NETRC)
+			netrc_inline(sc, p, len, i, i + t->len);
 		break;
 	case A_SQL:
 		if (tc->fmt != F_NETRC) /* its "password 'a b'" is a word: netrc_record()'s */
@@ -3101,28 +3187,6 @@ static void find_triggers(struct scanner *sc, struct textctx *tc, const char *p,
 
 /* ---- formats with their own record syntax ---- */
 
-static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind kind)
-{
-	int rule = sc->e->pii_rule[kind];
-
-	if (sc->on[rule] && e > s)
-		add_match(sc, s, e, rule, RK_PSEUDO, kind);
-}
-
-
-/*
- * A field that holds a user name (.netrc login, .pgpass user), if it reads as
- * one, whatever its length (a pseudonym in it may have changed that).
- */
-static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
-{
-	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s))
-		return;
-	for (size_t i = s; i < e; i++)
-		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
-			return;
-	pseudo_match(sc, s, e, PII_USERNAME);
-}
 
 /*
  * .netrc: "machine H login U password P", words across lines. A word may be
