@@ -568,6 +568,9 @@ struct scanner {
 	size_t hits_len;
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
 	size_t yaml_colon;           /* YAML read as lines: the ':' after the line's key (or SIZE_MAX) */
+	/* scan_lines(): the line after the one being read, in the same block (NULL: none) */
+	const char *ahead;
+	size_t ahead_len;
 	/*
 	 * JSON lines (container logs) inside a private key that a value of
 	 * an earlier line began: pem_key is the hash of that value's key
@@ -623,6 +626,19 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
  */
 int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 	       struct rbuf *out, uint64_t *lineno);
+/*
+ * Lines read with the next (scan_lines() reads them together when it has
+ * both): a CRI log's partial record, an XML tag whose value= comes before
+ * its key= on the next line, a YAML "- value: x" before its "name:".
+ * HOLD_MAX bytes of them at most are held back for their next line.
+ */
+#define HOLD_MAX (64 * 1024)
+bool line_wants_next(const struct textctx *tc, const char *p, size_t len);
+/*
+ * How much of p[0, n) (whole lines) to redact now: its last lines that want
+ * their next one are held back, up to HOLD_MAX bytes (0: all are held).
+ */
+size_t lines_ready(const struct textctx *tc, const char *p, size_t n);
 /*
  * The value of a key as a whole: when the key (name, or key path) makes the
  * value secret, append its replacement text (unquoted) to out and return the

@@ -634,6 +634,8 @@ static int do_lines(struct redact_stream *s, const char *p, size_t n, struct red
 			const char *nl = memrchr(p, '\n', LINE_BLOCK);
 
 			take = nl ? (size_t)(nl - p) + 1 : n;
+			if (nl && lines_ready(&s->tc, p, take))
+				take = lines_ready(&s->tc, p, take);
 		}
 		if (scan_lines(&s->lane.sc, &s->tc, p, take, &s->out, &s->lineno))
 			return scan_failed(s, err);
@@ -1015,6 +1017,15 @@ static int submit(struct redact_stream *s, size_t n, struct redact_err *err)
 	return pump(s, false, err);
 }
 
+/* Does the last line of s->in's first n bytes (whole lines) want the next? */
+static bool last_wants_next(const struct redact_stream *s, size_t n)
+{
+	const char *nl = n >= 2 ? memrchr(s->in.buf, '\n', n - 1) : NULL;
+	size_t ls = nl ? (size_t)(nl - s->in.buf) + 1 : 0;
+
+	return line_wants_next(&s->clean, s->in.buf + ls, n - 1 - ls);
+}
+
 /*
  * Lines held in s->in go in chunks of about chunk_size bytes, each ending
  * with a line. A partial line longer than REDACT_LINE_MAX is cut where the
@@ -1027,9 +1038,19 @@ static int chunk_lines(struct redact_stream *s, bool final, struct redact_err *e
 
 	if (!s->pool && pool_start(s))
 		return die_stream(s, err, "out of memory");
-	while (s->in.len >= cs && (nl = memchr(s->in.buf + cs - 1, '\n', s->in.len - (cs - 1))))
-		if (submit(s, (size_t)(nl - s->in.buf) + 1, err))
+	while (s->in.len >= cs && (nl = memchr(s->in.buf + cs - 1, '\n', s->in.len - (cs - 1)))) {
+		size_t n = (size_t)(nl - s->in.buf) + 1, n0 = n;
+		bool wants;
+
+		/* a line that wants its next is not cut from it (up to HOLD_MAX bytes on) */
+		while ((wants = last_wants_next(s, n)) && n - n0 <= HOLD_MAX &&
+		       (nl = memchr(s->in.buf + n, '\n', s->in.len - n)))
+			n = (size_t)(nl - s->in.buf) + 1;
+		if (wants && n - n0 <= HOLD_MAX && !final)
+			break;
+		if (submit(s, n, err))
 			return -1;
+	}
 	if (final)
 		return s->in.len ? submit(s, s->in.len, err) : 0;
 	nl = s->in.len ? memrchr(s->in.buf, '\n', s->in.len) : NULL;
@@ -1085,9 +1106,10 @@ static int feed_lines(struct redact_stream *s, const char *p, size_t len, struct
 		}
 		nl = memrchr(s->in.buf, '\n', s->in.len);
 		if (nl) {
-			size_t n = (size_t)(nl - s->in.buf) + 1;
+			/* the last lines may wait for their next (see lines_ready()) */
+			size_t n = lines_ready(&s->tc, s->in.buf, (size_t)(nl - s->in.buf) + 1);
 
-			if (do_lines(s, s->in.buf, n, err))
+			if (n && do_lines(s, s->in.buf, n, err))
 				return -1;
 			rbuf_consume(&s->in, n);
 		}
