@@ -484,6 +484,7 @@ struct textctx {
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
+	bool shell;          /* shell command lines (a history, a script): NAME=value ends at a blank */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
 	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
 	/*

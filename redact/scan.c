@@ -1398,6 +1398,8 @@ static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t 
 	return true;
 }
 
+static bool glued_value(const char *p, size_t ns, size_t ne);
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1410,6 +1412,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 
 	if (sudoers_name(p, len, ns, ne))
 		return;
+	if (cli && glued_value(p, ns, ne))
+		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
 		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -2076,6 +2080,34 @@ static const struct cli_tool {
 	{ "adcli", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "cryptsetup", 0, false, NULL, { { NULL, 0 } }, NULL },
 };
+
+/*
+ * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
+ * cli_tools[] before it on the line with its value attached? (Then it is
+ * no option's name, and the word after it is not its value.)
+ */
+static bool glued_value(const char *p, size_t ns, size_t ne)
+{
+	if (ne - ns < 3 || p[ns] != '-' || p[ns + 1] == '-')
+		return false;
+	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]); t++) {
+		const struct cli_tool *c = &cli_tools[t];
+		const char *w;
+		size_t cn = strlen(c->name);
+		bool opt = false;
+
+		for (size_t o = 0; o < sizeof(c->opts) / sizeof(c->opts[0]) && c->opts[o].name; o++)
+			opt |= (c->opts[o].how & CO_ATTACHED) && c->opts[o].name[0] == '-' &&
+			       c->opts[o].name[1] == p[ns + 1] && !c->opts[o].name[2];
+		if (!opt)
+			continue;
+		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
+			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
+			    (c->prefix || w[cn] == ' ' || w[cn] == '\t'))
+				return true;
+	}
+	return false;
+}
 
 /*
  * The tools of cli_tools[] that read a password on their standard input
@@ -3946,6 +3978,14 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 	vs = j;
 	ve = trim_end(p, vs, len);
+	if (tc->shell && vs < ve && p[vs - 1] == '=' && !strchr("\"'$`", p[vs])) {
+		/* PGPASSWORD=x pg_dump ...: the value ends at a blank, the command follows */
+		for (size_t k = vs; k < ve; k++)
+			if (p[k] == '\\')
+				k++;
+			else if (p[k] == ' ' || p[k] == '\t')
+				ve = k;
+	}
 	if (tc->fmt == F_YAML && !tc->embedded &&
 	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
 	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&

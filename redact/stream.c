@@ -108,6 +108,7 @@ struct redact_stream {
 	enum phase phase;
 	enum fmt fmt;          /* as chosen from the path (or sniffed) */
 	bool xml, conf;        /* text of an XML or configuration file, by its path */
+	bool shell;            /* a shell's history, a shell script or a crontab, by its path */
 	bool vpn_auth;         /* an OpenVPN auth-user-pass file, by its path */
 	bool sasl_map;         /* a Postfix sasl_passwd map, by its path */
 	char csv_sep;          /* a CSV (',') or TSV ('\t') file, by its path */
@@ -180,6 +181,26 @@ static enum fmt fmt_from_path(const char *path, bool *known)
  * openvpn directory, named for what it holds ("auth.txt", "login.conf",
  * "credentials", "vpn.pass").
  */
+/* Shell command lines by the file's name: a history, a script, a crontab. */
+static bool shell_path(const char *path)
+{
+	static const char *const ends[] = { "_history", "/.history", ".sh", ".bash", ".zsh", ".ksh",
+					    "/crontab", NULL };
+	static const char *const dirs[] = { "cron.d/", "cron.daily/", "cron.hourly/", "cron.weekly/",
+					    "cron.monthly/", "spool/cron/", NULL };
+
+	for (const char *const *e = ends; *e; e++)
+		if (has_suffix(path, *e))
+			return true;
+	for (const char *const *d = dirs; *d; d++) {
+		const char *at = strstr(path, *d);
+
+		if (at && (at == path || at[-1] == '/'))
+			return true;
+	}
+	return !strcmp(path, "crontab") || !strcmp(path, ".history");
+}
+
 static bool vpn_auth_path(const char *path)
 {
 	static const char *const starts[] = { "auth", "pass", "cred", "login", "userpass", NULL };
@@ -543,6 +564,7 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
 			   has_suffix(path, "_config"));
 	s->vpn_auth = path && vpn_auth_path(path);
+	s->shell = path && shell_path(path);
 	s->sasl_map = false;
 	s->csv_sep = !path ? 0 : has_suffix(path, ".csv") ? ',' : has_suffix(path, ".tsv") ? '\t' : 0;
 	if (path && named_file(path, &s->sasl_map))
@@ -701,7 +723,7 @@ static bool csv_same(const struct textctx *a, const struct textctx *b)
 static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
-	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth ||
+	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth || a->shell != b->shell ||
 	    a->sasl_map != b->sasl_map || !csv_same(a, b) ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
@@ -1127,6 +1149,7 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->tc.fmt = fmt;
 	s->tc.xml = fmt == F_TEXT && s->xml;
 	s->tc.conf = fmt == F_TEXT && s->conf;
+	s->tc.shell = fmt == F_TEXT && s->shell;
 	s->tc.vpn_auth = fmt == F_TEXT && s->vpn_auth;
 	s->tc.sasl_map = fmt == F_TEXT && s->sasl_map;
 	s->tc.csv_sep = fmt == F_TEXT ? s->csv_sep : 0;
