@@ -1400,6 +1400,25 @@ static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t 
 
 static bool glued_value(const char *p, size_t ns, size_t ne);
 
+/*
+ * Is the name at [ns, ne) a PAM service in a module's log prefix,
+ * "pam_unix(passwd:chauthtok)": after "MODULE(", before ":TYPE)"?
+ */
+static bool pam_service(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const types[] = { "auth", "account", "session", "password", "chauthtok", NULL };
+
+	if (ns < 2 || p[ns - 1] != '(' || !is_alnum((unsigned char)p[ns - 2]) || ne >= len || p[ne] != ':')
+		return false;
+	for (const char *const *t = types; *t; t++) {
+		size_t n = strlen(*t);
+
+		if (len - ne - 1 > n && !memcmp(p + ne + 1, *t, n) && p[ne + 1 + n] == ')')
+			return true;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1414,6 +1433,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (cli && glued_value(p, ns, ne))
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
+	if (pam_service(p, len, ns, ne))
+		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
 		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
