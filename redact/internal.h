@@ -356,6 +356,15 @@ struct name_verdict {
 	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
 	bool modes;      /* "password_encryption": an algorithm or a mode (see value_is_mode()) is no secret */
 	bool refs;       /* "existingSecret": a Kubernetes object's or key's name (see value_is_ref_name()) is none */
+	uint8_t paths;   /* a file's path is no secret: PATH_* (see value_is_path_ref()) */
+};
+
+/* How a name's value may be a reference to a file, not the secret (name_verdict.paths). */
+enum {
+	PATH_NONE,
+	PATH_FILE,    /* GOOGLE_APPLICATION_CREDENTIALS=/etc/gcp/sa.json, <privateKey>~/.ssh/id_rsa */
+	PATH_COMMAND, /* credential_process = /usr/local/bin/aws-vault export prod: a program, its arguments */
+	PATH_ID,      /* systemd's LoadCredential=ID[:PATH] */
 };
 
 /* A verdict of nothing to redact. */
@@ -385,6 +394,12 @@ bool value_is_placeholder(const char *v, size_t len);
  * ("password_encryption", "update_password"), where a password would not be.
  */
 bool value_is_mode(const char *v, size_t len);
+/*
+ * Is v a file's path as how (PATH_*) allows: absolute ("/", "~/", "${x}/",
+ * "C:\\") with two parts or more, of path characters only; for PATH_COMMAND
+ * arguments may follow it; for PATH_ID an ID, maybe then ':' and a path.
+ */
+bool value_is_path_ref(const char *v, size_t len, unsigned how);
 /*
  * Is v what a key that names a secret by reference holds (Helm's
  * "existingSecret: app-db-secret", "adminPasswordKey: admin-password")? A

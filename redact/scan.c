@@ -561,6 +561,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		if (jinja_literals(sc, p, vs, ve, v.rule))
 			return;
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		    (v.paths && value_is_path_ref(val, n, v.paths)) ||
 		    (v.modes && value_is_mode(val, n)) ||
 		    (v.refs && value_is_ref_name(val, n)) ||
 		    (v.counts && small_number(val, n)) || value_is_arn(val, n))

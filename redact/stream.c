@@ -713,7 +713,7 @@ static bool csv_same(const struct textctx *a, const struct textctx *b)
 		const struct name_verdict *x = &a->csv_v[i], *y = &b->csv_v[i];
 
 		if (a->csv_col[i] != b->csv_col[i] || x->cls != y->cls || x->rule != y->rule ||
-		    x->not_paths != y->not_paths || x->counts != y->counts || x->modes != y->modes ||
+		    x->not_paths != y->not_paths || x->paths != y->paths || x->counts != y->counts || x->modes != y->modes ||
 		    x->refs != y->refs)
 			return false;
 	}
@@ -733,15 +733,15 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    ((a->cli.tool || a->cli.part) && a->cli_col != b->cli_col) ||
 	    (a->held_on && (a->held_indent != b->held_indent || a->held_col != b->held_col ||
 			    a->held.cls != b->held.cls || a->held.rule != b->held.rule ||
-			    a->held.not_paths != b->held.not_paths || a->held.counts != b->held.counts)) ||
+			    a->held.not_paths != b->held.not_paths || a->held.paths != b->held.paths || a->held.counts != b->held.counts)) ||
 	    a->pair.cls != b->pair.cls ||
 	    (a->pair.cls != NC_NONE &&
-	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths ||
+	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths || a->pair.paths != b->pair.paths ||
 	      a->pair.counts != b->pair.counts || a->pair_col != b->pair_col)) ||
 	    a->next_kind != b->next_kind ||
 	    (a->next_kind != NX_NONE &&
 	     (a->next.cls != b->next.cls || a->next.rule != b->next.rule ||
-	      a->next.not_paths != b->next.not_paths || a->next.counts != b->next.counts ||
+	      a->next.not_paths != b->next.not_paths || a->next.paths != b->next.paths || a->next.counts != b->next.counts ||
 	      a->next_col != b->next_col)))
 		return false;
 	return a->state == TS_NONE ||
@@ -753,7 +753,7 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 		a->pem_key == b->pem_key && a->left == b->left &&
 		(a->state != TS_XML_TAG ||
 		 (a->tag.cls == b->tag.cls && a->tag.rule == b->tag.rule &&
-		  a->tag.not_paths == b->tag.not_paths && a->tag.counts == b->tag.counts)));
+		  a->tag.not_paths == b->tag.not_paths && a->tag.paths == b->tag.paths && a->tag.counts == b->tag.counts)));
 }
 
 /*
