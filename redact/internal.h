@@ -358,6 +358,15 @@ struct name_verdict {
 	bool counts;     /* "max_tokens=4096" counts them: a plain number is no secret */
 	bool modes;      /* "password_encryption": an algorithm or a mode (see value_is_mode()) is no secret */
 	bool refs;       /* "existingSecret": a Kubernetes object's or key's name (see value_is_ref_name()) is none */
+	uint8_t paths;   /* a file's path is no secret: PATH_* (see value_is_path_ref()) */
+};
+
+/* How a name's value may be a reference to a file, not the secret (name_verdict.paths). */
+enum {
+	PATH_NONE,
+	PATH_FILE,    /* GOOGLE_APPLICATION_CREDENTIALS=/etc/gcp/sa.json, <privateKey>~/.ssh/id_rsa */
+	PATH_COMMAND, /* credential_process = /usr/local/bin/aws-vault export prod: a program, its arguments */
+	PATH_ID,      /* systemd's LoadCredential=ID[:PATH] */
 };
 
 /* A verdict of nothing to redact. */
@@ -387,6 +396,12 @@ bool value_is_placeholder(const char *v, size_t len);
  * ("password_encryption", "update_password"), where a password would not be.
  */
 bool value_is_mode(const char *v, size_t len);
+/*
+ * Is v a file's path as how (PATH_*) allows: absolute ("/", "~/", "${x}/",
+ * "C:\\") with two parts or more, of path characters only; for PATH_COMMAND
+ * arguments may follow it; for PATH_ID an ID, maybe then ':' and a path.
+ */
+bool value_is_path_ref(const char *v, size_t len, unsigned how);
 /*
  * Is v what a key that names a secret by reference holds (Helm's
  * "existingSecret: app-db-secret", "adminPasswordKey: admin-password")? A
@@ -487,6 +502,7 @@ struct textctx {
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
+	bool shell;          /* shell command lines (a history, a script): NAME=value ends at a blank */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
 	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
 	/*
@@ -571,6 +587,9 @@ struct scanner {
 	size_t hits_len;
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
 	size_t yaml_colon;           /* YAML read as lines: the ':' after the line's key (or SIZE_MAX) */
+	/* scan_lines(): the line after the one being read, in the same block (NULL: none) */
+	const char *ahead;
+	size_t ahead_len;
 	/*
 	 * JSON lines (container logs) inside a private key that a value of
 	 * an earlier line began: pem_key is the hash of that value's key
@@ -626,6 +645,19 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
  */
 int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 	       struct rbuf *out, uint64_t *lineno);
+/*
+ * Lines read with the next (scan_lines() reads them together when it has
+ * both): a CRI log's partial record, an XML tag whose value= comes before
+ * its key= on the next line, a YAML "- value: x" before its "name:".
+ * HOLD_MAX bytes of them at most are held back for their next line.
+ */
+#define HOLD_MAX (64 * 1024)
+bool line_wants_next(const struct textctx *tc, const char *p, size_t len);
+/*
+ * How much of p[0, n) (whole lines) to redact now: its last lines that want
+ * their next one are held back, up to HOLD_MAX bytes (0: all are held).
+ */
+size_t lines_ready(const struct textctx *tc, const char *p, size_t n);
 /*
  * The value of a key as a whole: when the key (name, or key path) makes the
  * value secret, append its replacement text (unquoted) to out and return the

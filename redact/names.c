@@ -506,10 +506,29 @@ struct name_verdict name_classify(const char *name, size_t len)
 		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
 		return v;
 	}
-	if (w.has & W_CREDENTIAL)
-		return verdict(NC_STRONG, R_CREDENTIAL);
-	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private")))
-		return verdict(NC_STRONG, R_PRIVATE_KEY);
+	if (w.has & W_CREDENTIAL) {
+		static const char *const process_last[] = { "process", "command", "cmd", NULL };
+		struct name_verdict v = verdict(NC_STRONG, R_CREDENTIAL);
+
+		/*
+		 * GOOGLE_APPLICATION_CREDENTIALS=/etc/gcp/sa.json: a file;
+		 * credential_process = /usr/bin/x args: a program; systemd's
+		 * LoadCredential=ID:PATH: where the credential is
+		 */
+		if (!strcmp(last, "credentials"))
+			v.paths = PATH_FILE;
+		else if (in_list(last, process_last))
+			v.paths = PATH_COMMAND;
+		else if (!strcmp(last, "credential") && w.n == 2 && !strcmp(prev, "load"))
+			v.paths = PATH_ID;
+		return v;
+	}
+	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private"))) {
+		struct name_verdict v = verdict(NC_STRONG, R_PRIVATE_KEY);
+
+		v.paths = PATH_FILE; /* Maven's <privateKey>${user.home}/.ssh/id_rsa</privateKey> */
+		return v;
+	}
 	if (in_list(last, key_words) || (!strcmp(last, "key") && in_list(prev, key_qualifiers)) ||
 	    !strcmp(last, "apikeys") || (!strcmp(last, "keys") && !strcmp(prev, "api"))) /* NuGet's <apikeys> */
 		return verdict(NC_STRONG, R_API_KEY);
@@ -546,6 +565,57 @@ bool value_is_mode(const char *v, size_t len)
 		word[i] = (char)lower_ascii((unsigned char)v[i]);
 	word[len] = '\0';
 	return in_sorted(word, mode_values, sizeof(mode_values) / sizeof(mode_values[0]));
+}
+
+/* The path at v[*k] (a root, then parts of path characters), *k after it: its parts, or 0. */
+static size_t path_parts(const char *v, size_t len, size_t *k)
+{
+	size_t i = *k, parts = 0;
+
+	if (len - i >= 3 && v[i] == '$' && v[i + 1] == '{') {
+		const char *c = memchr(v + i, '}', len - i);
+
+		if (!c)
+			return 0;
+		i = (size_t)(c - v) + 1;
+		parts++; /* ${user.home}/...: a directory */
+	} else if (len - i >= 2 && v[i] == '~') {
+		i++;
+	} else if (len - i >= 3 && is_alnum((unsigned char)v[i]) && v[i + 1] == ':' && v[i + 2] == '\\') {
+		i += 2;
+	}
+	if (i >= len || (v[i] != '/' && v[i] != '\\'))
+		return 0;
+	while (i < len && (v[i] == '/' || v[i] == '\\')) {
+		size_t s = ++i;
+
+		while (i < len && (is_alnum((unsigned char)v[i]) || strchr("._-+@%,=~", v[i])) && v[i])
+			i++;
+		parts += i > s;
+	}
+	*k = i;
+	return parts;
+}
+
+bool value_is_path_ref(const char *v, size_t len, unsigned how)
+{
+	size_t k = 0;
+
+	if (how == PATH_ID) {
+		while (k < len && (is_alnum((unsigned char)v[k]) || strchr("._-@", v[k])) && v[k])
+			k++;
+		if (!k || k == len)
+			return k > 0; /* LoadCredential=dbpw: from the credential store */
+		if (v[k] != ':')
+			return false;
+		k++;
+		return path_parts(v, len, &k) >= 1 && k == len;
+	}
+	if (path_parts(v, len, &k) < 2)
+		return false;
+	if (k == len)
+		return true;
+	return how == PATH_COMMAND && v[k] == ' ';
 }
 
 bool value_is_ref_name(const char *v, size_t len)

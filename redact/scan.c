@@ -567,6 +567,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 		if (jinja_literals(sc, p, vs, ve, v.rule))
 			return;
 		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		    (v.paths && value_is_path_ref(val, n, v.paths)) ||
 		    (v.modes && value_is_mode(val, n)) ||
 		    (v.refs && value_is_ref_name(val, n)) ||
 		    (v.counts && small_number(val, n)) || value_is_arn(val, n))
@@ -1404,6 +1405,27 @@ static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t 
 	return true;
 }
 
+static bool glued_value(const char *p, size_t ns, size_t ne);
+
+/*
+ * Is the name at [ns, ne) a PAM service in a module's log prefix,
+ * "pam_unix(passwd:chauthtok)": after "MODULE(", before ":TYPE)"?
+ */
+static bool pam_service(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const types[] = { "auth", "account", "session", "password", "chauthtok", NULL };
+
+	if (ns < 2 || p[ns - 1] != '(' || !is_alnum((unsigned char)p[ns - 2]) || ne >= len || p[ne] != ':')
+		return false;
+	for (const char *const *t = types; *t; t++) {
+		size_t n = strlen(*t);
+
+		if (len - ne - 1 > n && !memcmp(p + ne + 1, *t, n) && p[ne + 1 + n] == ')')
+			return true;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1416,6 +1438,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 
 	if (sudoers_name(p, len, ns, ne))
 		return;
+	if (cli && glued_value(p, ns, ne))
+		return; /* mysql -pSecretPw db: the option's value, which names nothing */
+	if (pam_service(p, len, ns, ne))
+		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
 		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -2131,6 +2157,34 @@ static const struct cli_tool {
 	{ "adcli", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "cryptsetup", 0, false, NULL, { { NULL, 0 } }, NULL },
 };
+
+/*
+ * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
+ * cli_tools[] before it on the line with its value attached? (Then it is
+ * no option's name, and the word after it is not its value.)
+ */
+static bool glued_value(const char *p, size_t ns, size_t ne)
+{
+	if (ne - ns < 3 || p[ns] != '-' || p[ns + 1] == '-')
+		return false;
+	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]); t++) {
+		const struct cli_tool *c = &cli_tools[t];
+		const char *w;
+		size_t cn = strlen(c->name);
+		bool opt = false;
+
+		for (size_t o = 0; o < sizeof(c->opts) / sizeof(c->opts[0]) && c->opts[o].name; o++)
+			opt |= (c->opts[o].how & CO_ATTACHED) && c->opts[o].name[0] == '-' &&
+			       c->opts[o].name[1] == p[ns + 1] && !c->opts[o].name[2];
+		if (!opt)
+			continue;
+		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
+			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
+			    (c->prefix || w[cn] == ' ' || w[cn] == '\t'))
+				return true;
+	}
+	return false;
+}
 
 /*
  * The tools of cli_tools[] that read a password on their standard input
@@ -3327,6 +3381,41 @@ static bool yaml_null_at(const char *p, size_t vs, size_t ve)
 }
 
 /*
+ * YAML read as lines: the key of the next line (sc->ahead) when it stands
+ * at column col in the same mapping: its role (key_role()), and its value
+ * [*vs, *ve) in sc->ahead (a comment and quotes taken off). 0 when none.
+ */
+static unsigned yaml_key_ahead(const struct scanner *sc, size_t col, size_t *vs, size_t *ve)
+{
+	const char *a = sc->ahead, *c;
+	size_t n = sc->ahead_len, k = 0, ks;
+	unsigned role;
+
+	if (!a)
+		return 0;
+	while (k < n && a[k] == ' ')
+		k++;
+	if (k != col)
+		return 0;
+	for (ks = k; k < n && a[k] != ':' && name_char((unsigned char)a[k]); k++)
+		;
+	if (k == ks || k >= n || a[k] != ':' || (k + 1 < n && a[k + 1] != ' ' && a[k + 1] != '\r'))
+		return 0;
+	role = key_role(a + ks, k - ks);
+	for (k++; k < n && a[k] == ' '; k++)
+		;
+	*vs = k;
+	*ve = trim_end(a, k, n);
+	if ((c = mem_find(a + *vs, *ve - *vs, " #", 2)))
+		*ve = trim_end(a, *vs, (size_t)(c - a));
+	if (*ve - *vs >= 2 && (a[*vs] == '"' || a[*vs] == '\'') && a[*ve - 1] == a[*vs]) {
+		++*vs;
+		--*ve;
+	}
+	return role;
+}
+
+/*
  * YAML read as lines: "- name: DB_PASSWORD" then "  value: x" at the same
  * column (a Kubernetes env list) judges x by the name, as the document walk
  * does. The name holds until a key left of it or a new item at its column.
@@ -3354,8 +3443,88 @@ static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, con
 	} else if ((role & KR_VALUE) && v.cls == NC_NONE && tc->pair.cls != NC_NONE &&
 		   ns == tc->pair_col) {
 		v = tc->pair;
+		if (tc->fmt == F_TEXT)
+			tc->pair.cls = NC_NONE; /* (text: a pair of two lines) */
+	} else if ((role & KR_VALUE) && v.cls == NC_NONE && item) {
+		size_t as, ae;
+
+		/* "- value: x" then "  name: DB_PASSWORD": the name below judges x */
+		if (yaml_key_ahead(sc, ns, &as, &ae) & KR_NAME)
+			v = node_name_verdict(sc, sc->ahead + as, ae - as);
+	}
+	if (tc->fmt == F_TEXT && (role & KR_NAME) && tc->pair.cls != NC_NONE) {
+		size_t as, ae;
+
+		/* text: "- name: X" lends X only to a "value:" on the next line */
+		if (!item || !(yaml_key_ahead(sc, ns, &as, &ae) & KR_VALUE))
+			tc->pair.cls = NC_NONE;
 	}
 	return v;
+}
+
+/*
+ * YAML read as lines: a flow mapping item "- {name: DB_PASSWORD, value: x}"
+ * at j (its '{'), of plain or quoted scalars: the name judges x.
+ */
+static void yaml_flow_pair(struct scanner *sc, const char *p, size_t len, size_t j)
+{
+	size_t k = j + 1, ns = 0, ne = 0, vs = 0, ve = 0;
+	struct name_verdict v;
+
+	while (k < len && p[k] != '}') {
+		size_t ks, ke, s, e;
+		unsigned role;
+
+		while (k < len && p[k] == ' ')
+			k++;
+		for (ks = k; k < len && p[k] != ':' && p[k] != ',' && p[k] != '}' && p[k] != '{' &&
+			     p[k] != '['; k++)
+			;
+		ke = trim_end(p, ks, k);
+		if (k >= len || p[k] != ':')
+			return;
+		if (ke - ks >= 2 && (p[ks] == '"' || p[ks] == '\'') && p[ke - 1] == p[ks]) {
+			ks++;
+			ke--;
+		}
+		for (k++; k < len && p[k] == ' '; k++)
+			;
+		if (k < len && (p[k] == '"' || p[k] == '\'')) {
+			const char *q = memchr(p + k + 1, p[k], len - k - 1);
+
+			if (!q)
+				return;
+			s = k + 1;
+			e = (size_t)(q - p);
+			k = e + 1;
+		} else {
+			for (s = k; k < len && p[k] != ',' && p[k] != '}'; k++)
+				if (p[k] == '{' || p[k] == '[')
+					return; /* nested: not this flat pair */
+			e = trim_end(p, s, k);
+		}
+		role = key_role(p + ks, ke - ks);
+		if ((role & KR_NAME) && !ne) {
+			ns = s;
+			ne = e;
+		} else if ((role & KR_VALUE) && !ve) {
+			vs = s;
+			ve = e;
+		}
+		while (k < len && p[k] == ' ')
+			k++;
+		if (k < len && p[k] == ',')
+			k++;
+	}
+	if (k >= len || ne <= ns || ve <= vs)
+		return;
+	v = node_name_verdict(sc, p + ns, ne - ns);
+	if (v.cls == NC_NONE)
+		return;
+	judge_value(sc, v, p, vs, ve);
+	if (p[vs - 1] != '"' && p[vs - 1] != '\'' && sc->nm && sc->m[sc->nm - 1].start == vs &&
+	    sc->m[sc->nm - 1].end == ve && sc->m[sc->nm - 1].kind == RK_LABEL)
+		sc->m[sc->nm - 1].kind = RK_QLABEL; /* "[REDACTED:x]", not a flow sequence */
 }
 
 /*
@@ -3372,6 +3541,40 @@ static bool directive_value(const char *p, size_t len, size_t j)
 		if (is_space((unsigned char)p[k]))
 			return false;
 	return true;
+}
+
+/*
+ * An XML start tag left open at the line's end after its value= attribute,
+ * whose key= or name= comes on the next line (<add value="x" then
+ * key="DbPassword" />): that name judges x. j is at the tag's '<'.
+ */
+static void xml_value_ahead(struct scanner *sc, const char *p, size_t len, size_t j)
+{
+	const char *a = sc->ahead;
+	size_t vs, ve, k = j + 1, n = sc->ahead_len;
+
+	if (!a || !memchr(p + j, '=', len - j))
+		return;
+	while (k < len && (name_char((unsigned char)p[k]) || p[k] == ':'))
+		k++;
+	if (k == j + 1 || xml_tag_rest(p, len, k, &vs, &ve) != XT_OPEN || !ve)
+		return;
+	for (k = 0; k < n;) {
+		size_t as, ae, s, e;
+
+		while (k < n && is_space((unsigned char)a[k]))
+			k++;
+		if (k >= n || xml_attr(a, n, &k, &as, &ae, &s, &e) <= 0)
+			return;
+		if ((ae - as == 3 && mem_ieq(a + as, "key", 3)) ||
+		    (ae - as == 4 && mem_ieq(a + as, "name", 4))) {
+			struct name_verdict v = classify(sc, a + s, e - s, NULL);
+
+			if (v.cls != NC_NONE)
+				judge_value(sc, v, p, vs, ve);
+			return;
+		}
+	}
 }
 
 /*
@@ -3845,6 +4048,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		xml_lent_line(sc, tc, p, len, j);
 	}
 	if (tc->xml && !tc->embedded && j < len && p[j] == '<') {
+		xml_value_ahead(sc, p, len, j);
 		xml_start_line(sc, tc, p, len, j);
 		return;
 	}
@@ -3862,6 +4066,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	}
 	if (tc->fmt == F_YAML && !tc->embedded && yaml_lent(sc, tc, p, len, indent, j, item))
 		return;
+	if (item && j < len && p[j] == '{' && (tc->fmt == F_YAML || tc->fmt == F_TEXT) && !tc->embedded) {
+		yaml_flow_pair(sc, p, len, j);
+		return;
+	}
 	if (len - j > 7 && !memcmp(p + j, "export ", 7))
 		for (j += 7; j < len && p[j] == ' '; j++)
 			;
@@ -3936,6 +4144,14 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 	vs = j;
 	ve = trim_end(p, vs, len);
+	if (tc->shell && vs < ve && p[vs - 1] == '=' && !strchr("\"'$`", p[vs])) {
+		/* PGPASSWORD=x pg_dump ...: the value ends at a blank, the command follows */
+		for (size_t k = vs; k < ve; k++)
+			if (p[k] == '\\')
+				k++;
+			else if (p[k] == ' ' || p[k] == '\t')
+				ve = k;
+	}
 	if (tc->fmt == F_YAML && !tc->embedded &&
 	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
 	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&
@@ -3945,7 +4161,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return;
 	}
 	v = classify(sc, p + ns, ne - ns, pathp);
-	if (tc->fmt == F_YAML && !tc->embedded)
+	if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
+	    !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
 		return;
@@ -5324,14 +5541,150 @@ newline:
 	return out->oom ? -1 : 0;
 }
 
+/*
+ * A CRI log line (containerd, CRI-O: "TIMESTAMP stdout|stderr P|F content"):
+ * where its content starts (0: not one), *partial for P (the record goes on
+ * in the next line), *err for stderr.
+ */
+static size_t cri_line(const char *p, size_t len, bool *partial, bool *err)
+{
+	const char *sp;
+	size_t k;
+
+	if (len < 29 || p[0] < '0' || p[0] > '9' || p[4] != '-' || p[10] != 'T' ||
+	    !(sp = memchr(p + 19, ' ', MIN(len - 19, (size_t)24))))
+		return 0;
+	k = (size_t)(sp - p) + 1;
+	if (len - k < 8 || (memcmp(p + k, "stdout ", 7) && memcmp(p + k, "stderr ", 7)))
+		return 0;
+	*err = p[k + 3] == 'e';
+	k += 7;
+	if ((p[k] != 'P' && p[k] != 'F') || (k + 1 < len && p[k + 1] != ' '))
+		return 0;
+	*partial = p[k] == 'P';
+	return MIN(k + 2, len);
+}
+
+bool line_wants_next(const struct textctx *tc, const char *p, size_t len)
+{
+	bool partial, err;
+	size_t j, e;
+
+	if (tc->embedded)
+		return false;
+	if (tc->fmt == F_TEXT && cri_line(p, len, &partial, &err))
+		return partial;
+	j = leading_ws(p, len);
+	e = trim_end(p, j, len);
+	if (tc->xml)
+		return e > j && p[j] == '<' && (p[e - 1] == '"' || p[e - 1] == '\'') &&
+		       mem_find(p + j, e - j, "value", 5);
+	return (tc->fmt == F_YAML || tc->fmt == F_TEXT) &&
+	       ((e - j > 8 && !memcmp(p + j, "- value:", 8)) || (e - j > 7 && !memcmp(p + j, "- name:", 7)));
+}
+
+size_t lines_ready(const struct textctx *tc, const char *p, size_t n)
+{
+	size_t end = n;
+
+	while (end) {
+		const char *nl = end >= 2 ? memrchr(p, '\n', end - 1) : NULL;
+		size_t ls = nl ? (size_t)(nl - p) + 1 : 0;
+
+		if (n - ls > HOLD_MAX || !line_wants_next(tc, p + ls, end - 1 - ls))
+			break;
+		end = ls;
+	}
+	return end;
+}
+
+/*
+ * scan_lines() at a CRI log's partial record, its line at p[pos]: the
+ * record's pieces (P lines, then the F line of the same stream) are read as
+ * one, up to HOLD_MAX bytes, and written back in their lines, each with its
+ * prefix; the text a redaction changed goes in the first piece it touches.
+ * Returns the end of the record's last line, or 0 when it is one line.
+ */
+static size_t cri_record(struct scanner *sc, struct textctx *tc, const char *p, size_t pos,
+			 size_t len, struct rbuf *out, uint64_t *lineno, int *rc)
+{
+	struct rbuf joined = { 0 }, red = { 0 };
+	size_t at = pos, end = pos, lines = 0, total = 0, pre = 0, suf = 0, from = 0;
+	bool partial = true, err, err0 = false;
+
+	while (partial && at < len) {
+		const char *nl = memchr(p + at, '\n', len - at);
+		size_t le = nl ? (size_t)(nl - p) : len, cs = cri_line(p + at, le - at, &partial, &err);
+
+		if (!cs || (lines && err != err0) || total + (le - at - cs) > HOLD_MAX)
+			break;
+		err0 = err;
+		total += le - at - cs;
+		lines++;
+		end = at = nl ? le + 1 : le;
+	}
+	if (lines < 2 || !total)
+		return 0;
+	for (at = pos; at < end;) {
+		const char *nl = memchr(p + at, '\n', end - at);
+		size_t le = nl ? (size_t)(nl - p) : end;
+
+		rbuf_add(&joined, p + at + cri_line(p + at, le - at, &partial, &err),
+			 le - at - cri_line(p + at, le - at, &partial, &err));
+		at = nl ? le + 1 : le;
+	}
+	*rc = joined.oom ? -1 : one_line(sc, tc, joined.buf, joined.len, false, &red, *lineno);
+	if (!*rc && red.oom)
+		*rc = -1;
+	if (!*rc) {
+		while (pre < joined.len && pre < red.len && joined.buf[pre] == red.buf[pre])
+			pre++;
+		while (suf < joined.len - pre && suf < red.len - pre &&
+		       joined.buf[joined.len - 1 - suf] == red.buf[red.len - 1 - suf])
+			suf++;
+		for (at = pos, total = 0; at < end;) {
+			const char *nl = memchr(p + at, '\n', end - at);
+			size_t le = nl ? (size_t)(nl - p) : end, cs = cri_line(p + at, le - at, &partial, &err);
+			size_t b = total + (le - at - cs), to;
+
+			/* the piece's end in the redacted text */
+			if (!nl || le + 1 >= end)
+				to = red.len;
+			else if (b <= pre)
+				to = b;
+			else if (b >= joined.len - suf)
+				to = red.len - (joined.len - b);
+			else
+				to = red.len - suf;
+			rbuf_add(out, p + at, cs);
+			rbuf_add(out, red.buf + from, to - from);
+			if (nl) {
+				rbuf_addch(out, '\n');
+				if (!tc->fixed_line)
+					(*lineno)++;
+			}
+			from = to;
+			total = b;
+			at = nl ? le + 1 : le;
+		}
+	}
+	rbuf_release(&joined);
+	rbuf_release(&red);
+	return end;
+}
+
 int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 	       struct rbuf *out, uint64_t *lineno)
 {
-	size_t pos = 0;
+	const char *ahead = sc->ahead, *n2 = NULL;
+	size_t pos = 0, ahead_len = sc->ahead_len;
+	bool partial, err;
+	int rc = 0;
 
-	while (pos < len) {
-		const char *nl = memchr(p + pos, '\n', len - pos);
-		size_t le = nl ? (size_t)(nl - p) : len;
+	while (pos < len && !rc) {
+		/* (the next line's end, found for sc->ahead, is this one's) */
+		const char *nl = n2 && n2 > p + pos ? n2 : memchr(p + pos, '\n', len - pos);
+		size_t le = nl ? (size_t)(nl - p) : len, end;
 
 		if (tc->fmt == F_INI) {
 			size_t s = pos + leading_ws(p + pos, le - pos), e = trim_end(p, s, le);
@@ -5339,13 +5692,29 @@ int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len
 			if (e - s >= 2 && p[s] == '[' && p[e - 1] == ']' && e - s - 2 < sizeof(sc->section))
 				snprintf(sc->section, sizeof(sc->section), "%.*s", (int)(e - s - 2), p + s + 1);
 		}
-		if (one_line(sc, tc, p + pos, le - pos, nl != NULL, out, *lineno))
-			return -1;
+		if (tc->fmt == F_TEXT && !tc->embedded && nl && le - pos >= 29 && p[pos + 10] == 'T' &&
+		    cri_line(p + pos, le - pos, &partial, &err) && partial &&
+		    (end = cri_record(sc, tc, p, pos, len, out, lineno, &rc))) {
+			pos = end;
+			n2 = NULL;
+			continue;
+		}
+		sc->ahead = NULL;
+		n2 = NULL;
+		if (nl && le + 1 < len) {
+			n2 = memchr(p + le + 1, '\n', len - le - 1);
+			sc->ahead = p + le + 1;
+			sc->ahead_len = (n2 ? (size_t)(n2 - p) : len) - (le + 1);
+		}
+		rc = one_line(sc, tc, p + pos, le - pos, nl != NULL, out, *lineno);
+		sc->ahead = NULL;
 		if (nl && !tc->fixed_line)
 			(*lineno)++;
 		pos = le + (nl != NULL);
 	}
-	return 0;
+	sc->ahead = ahead;
+	sc->ahead_len = ahead_len;
+	return rc ? -1 : 0;
 }
 
 /*

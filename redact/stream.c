@@ -108,6 +108,7 @@ struct redact_stream {
 	enum phase phase;
 	enum fmt fmt;          /* as chosen from the path (or sniffed) */
 	bool xml, conf;        /* text of an XML or configuration file, by its path */
+	bool shell;            /* a shell's history, a shell script or a crontab, by its path */
 	bool vpn_auth;         /* an OpenVPN auth-user-pass file, by its path */
 	bool sasl_map;         /* a Postfix sasl_passwd map, by its path */
 	char csv_sep;          /* a CSV (',') or TSV ('\t') file, by its path */
@@ -180,6 +181,26 @@ static enum fmt fmt_from_path(const char *path, bool *known)
  * openvpn directory, named for what it holds ("auth.txt", "login.conf",
  * "credentials", "vpn.pass").
  */
+/* Shell command lines by the file's name: a history, a script, a crontab. */
+static bool shell_path(const char *path)
+{
+	static const char *const ends[] = { "_history", "/.history", ".sh", ".bash", ".zsh", ".ksh",
+					    "/crontab", NULL };
+	static const char *const dirs[] = { "cron.d/", "cron.daily/", "cron.hourly/", "cron.weekly/",
+					    "cron.monthly/", "spool/cron/", NULL };
+
+	for (const char *const *e = ends; *e; e++)
+		if (has_suffix(path, *e))
+			return true;
+	for (const char *const *d = dirs; *d; d++) {
+		const char *at = strstr(path, *d);
+
+		if (at && (at == path || at[-1] == '/'))
+			return true;
+	}
+	return !strcmp(path, "crontab") || !strcmp(path, ".history");
+}
+
 static bool vpn_auth_path(const char *path)
 {
 	static const char *const starts[] = { "auth", "pass", "cred", "login", "userpass", NULL };
@@ -559,6 +580,7 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 	s->conf = path && (has_suffix(path, ".conf") || has_suffix(path, ".cf") ||
 			   has_suffix(path, "_config") || rc_file(path));
 	s->vpn_auth = path && vpn_auth_path(path);
+	s->shell = path && shell_path(path);
 	s->sasl_map = false;
 	s->csv_sep = !path ? 0 : has_suffix(path, ".csv") ? ',' : has_suffix(path, ".tsv") ? '\t' : 0;
 	if (path && named_file(path, &s->sasl_map))
@@ -650,6 +672,8 @@ static int do_lines(struct redact_stream *s, const char *p, size_t n, struct red
 			const char *nl = memrchr(p, '\n', LINE_BLOCK);
 
 			take = nl ? (size_t)(nl - p) + 1 : n;
+			if (nl && lines_ready(&s->tc, p, take))
+				take = lines_ready(&s->tc, p, take);
 		}
 		if (scan_lines(&s->lane.sc, &s->tc, p, take, &s->out, &s->lineno))
 			return scan_failed(s, err);
@@ -705,7 +729,7 @@ static bool csv_same(const struct textctx *a, const struct textctx *b)
 		const struct name_verdict *x = &a->csv_v[i], *y = &b->csv_v[i];
 
 		if (a->csv_col[i] != b->csv_col[i] || x->cls != y->cls || x->rule != y->rule ||
-		    x->not_paths != y->not_paths || x->counts != y->counts || x->modes != y->modes ||
+		    x->not_paths != y->not_paths || x->paths != y->paths || x->counts != y->counts || x->modes != y->modes ||
 		    x->refs != y->refs)
 			return false;
 	}
@@ -715,7 +739,7 @@ static bool csv_same(const struct textctx *a, const struct textctx *b)
 static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
-	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth ||
+	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth || a->shell != b->shell ||
 	    a->sasl_map != b->sasl_map || !csv_same(a, b) ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
@@ -725,15 +749,15 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 	    ((a->cli.tool || a->cli.part) && a->cli_col != b->cli_col) ||
 	    (a->held_on && (a->held_indent != b->held_indent || a->held_col != b->held_col ||
 			    a->held.cls != b->held.cls || a->held.rule != b->held.rule ||
-			    a->held.not_paths != b->held.not_paths || a->held.counts != b->held.counts)) ||
+			    a->held.not_paths != b->held.not_paths || a->held.paths != b->held.paths || a->held.counts != b->held.counts)) ||
 	    a->pair.cls != b->pair.cls ||
 	    (a->pair.cls != NC_NONE &&
-	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths ||
+	     (a->pair.rule != b->pair.rule || a->pair.not_paths != b->pair.not_paths || a->pair.paths != b->pair.paths ||
 	      a->pair.counts != b->pair.counts || a->pair_col != b->pair_col)) ||
 	    a->next_kind != b->next_kind ||
 	    (a->next_kind != NX_NONE &&
 	     (a->next.cls != b->next.cls || a->next.rule != b->next.rule ||
-	      a->next.not_paths != b->next.not_paths || a->next.counts != b->next.counts ||
+	      a->next.not_paths != b->next.not_paths || a->next.paths != b->next.paths || a->next.counts != b->next.counts ||
 	      a->next_col != b->next_col)))
 		return false;
 	return a->state == TS_NONE ||
@@ -745,7 +769,7 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 		a->pem_key == b->pem_key && a->left == b->left &&
 		(a->state != TS_XML_TAG ||
 		 (a->tag.cls == b->tag.cls && a->tag.rule == b->tag.rule &&
-		  a->tag.not_paths == b->tag.not_paths && a->tag.counts == b->tag.counts)));
+		  a->tag.not_paths == b->tag.not_paths && a->tag.paths == b->tag.paths && a->tag.counts == b->tag.counts)));
 }
 
 /*
@@ -1031,6 +1055,15 @@ static int submit(struct redact_stream *s, size_t n, struct redact_err *err)
 	return pump(s, false, err);
 }
 
+/* Does the last line of s->in's first n bytes (whole lines) want the next? */
+static bool last_wants_next(const struct redact_stream *s, size_t n)
+{
+	const char *nl = n >= 2 ? memrchr(s->in.buf, '\n', n - 1) : NULL;
+	size_t ls = nl ? (size_t)(nl - s->in.buf) + 1 : 0;
+
+	return line_wants_next(&s->clean, s->in.buf + ls, n - 1 - ls);
+}
+
 /*
  * Lines held in s->in go in chunks of about chunk_size bytes, each ending
  * with a line. A partial line longer than REDACT_LINE_MAX is cut where the
@@ -1043,9 +1076,19 @@ static int chunk_lines(struct redact_stream *s, bool final, struct redact_err *e
 
 	if (!s->pool && pool_start(s))
 		return die_stream(s, err, "out of memory");
-	while (s->in.len >= cs && (nl = memchr(s->in.buf + cs - 1, '\n', s->in.len - (cs - 1))))
-		if (submit(s, (size_t)(nl - s->in.buf) + 1, err))
+	while (s->in.len >= cs && (nl = memchr(s->in.buf + cs - 1, '\n', s->in.len - (cs - 1)))) {
+		size_t n = (size_t)(nl - s->in.buf) + 1, n0 = n;
+		bool wants;
+
+		/* a line that wants its next is not cut from it (up to HOLD_MAX bytes on) */
+		while ((wants = last_wants_next(s, n)) && n - n0 <= HOLD_MAX &&
+		       (nl = memchr(s->in.buf + n, '\n', s->in.len - n)))
+			n = (size_t)(nl - s->in.buf) + 1;
+		if (wants && n - n0 <= HOLD_MAX && !final)
+			break;
+		if (submit(s, n, err))
 			return -1;
+	}
 	if (final)
 		return s->in.len ? submit(s, s->in.len, err) : 0;
 	nl = s->in.len ? memrchr(s->in.buf, '\n', s->in.len) : NULL;
@@ -1101,9 +1144,10 @@ static int feed_lines(struct redact_stream *s, const char *p, size_t len, struct
 		}
 		nl = memrchr(s->in.buf, '\n', s->in.len);
 		if (nl) {
-			size_t n = (size_t)(nl - s->in.buf) + 1;
+			/* the last lines may wait for their next (see lines_ready()) */
+			size_t n = lines_ready(&s->tc, s->in.buf, (size_t)(nl - s->in.buf) + 1);
 
-			if (do_lines(s, s->in.buf, n, err))
+			if (n && do_lines(s, s->in.buf, n, err))
 				return -1;
 			rbuf_consume(&s->in, n);
 		}
@@ -1121,6 +1165,7 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->tc.fmt = fmt;
 	s->tc.xml = fmt == F_TEXT && s->xml;
 	s->tc.conf = fmt == F_TEXT && s->conf;
+	s->tc.shell = fmt == F_TEXT && s->shell;
 	s->tc.vpn_auth = fmt == F_TEXT && s->vpn_auth;
 	s->tc.sasl_map = fmt == F_TEXT && s->sasl_map;
 	s->tc.csv_sep = fmt == F_TEXT ? s->csv_sep : 0;

@@ -505,6 +505,11 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 		"",
 		"  \"client_secret\":",
 		"    \"Cl1entS3cretValue\",",
+		"2024-03-01T10:00:00Z stdout P connecting with passw",
+		"2024-03-01T10:00:00Z stdout P ord=CriSplitPw9 and",
+		"2024-03-01T10:00:00Z stdout F  more",
+		"  - value: YamlPw1234",
+		"    name: DB_PASSWORD",
 	};
 	unsigned seed = 7;
 
@@ -514,11 +519,13 @@ static void mixed_log(struct strbuf *sb, const char *path, int n)
 
 		/* a multi-line construct comes whole most of the time, cut short sometimes */
 		strbuf_addf(sb, "%s\n", lines[k]);
-		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28 || k == 32)
+		if (k == 3 || k == 10 || k == 16 || k == 19 || k == 24 || k == 28 || k == 32 ||
+		    k == 34 || k == 37)
 			for (size_t j = k + 1; j < sizeof(lines) / sizeof(lines[0]) && rand_r(&seed) % 8;
 			     j++) {
 				strbuf_addf(sb, "%s\n", lines[j]);
-				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30 || j == 33)
+				if (j == 6 || j == 12 || j == 18 || j == 20 || j == 27 || j == 30 || j == 33 ||
+				    j == 36 || j == 38)
 					break;
 			}
 	}
