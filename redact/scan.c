@@ -547,6 +547,24 @@ static bool jinja_literals(struct scanner *sc, const char *p, size_t vs, size_t 
 	return sc->nm > nm;
 }
 
+/*
+ * A command that prints its arguments ("/usr/bin/echo Hunter2", "/bin/printf
+ * %s pw"): under a *_command name its output is the secret, so its
+ * arguments are no path to keep.
+ */
+static bool echoes_args(const char *v, size_t n)
+{
+	const char *sp = memchr(v, ' ', n), *b;
+
+	if (!sp)
+		return false;
+	for (b = sp; b > v && b[-1] != '/'; b--)
+		;
+	if (b - v < 4 || memcmp(b - 4, "bin/", 4))
+		return false; /* a program in a bin directory, not /home/echo */
+	return (sp - b == 4 && !memcmp(b, "echo", 4)) || (sp - b == 6 && !memcmp(b, "printf", 6));
+}
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
@@ -566,7 +584,7 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	case NC_STRONG:
 		if (jinja_literals(sc, p, vs, ve, v.rule))
 			return;
-		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/') ||
+		if (value_is_placeholder(val, n) || (v.not_paths && n && val[0] == '/' && !echoes_args(val, n)) ||
 		    (v.paths && value_is_path_ref(val, n, v.paths)) ||
 		    (v.modes && value_is_mode(val, n)) ||
 		    (v.refs && value_is_ref_name(val, n)) ||
