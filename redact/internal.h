@@ -768,7 +768,7 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
  * Redact one line of JSON text without parsing the document (for documents
  * too large to hold): string values by their key, numbers after secret keys.
  */
-int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+int json_redact_line(struct scanner *sc, struct textctx *ltc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno);
 /* Same contract as json_redact_doc(), for a YAML stream. */
 int yaml_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *out);

@@ -797,13 +797,42 @@ int json_redact_doc(struct scanner *sc, const char *p, size_t len, struct rbuf *
 	return rc;
 }
 
+/* Does the line p[0, len) start with a member "key": at column col (after the key's '"')? */
+static bool member_at(const char *p, size_t len, size_t col)
+{
+	size_t k = 0;
+
+	while (k < len && (p[k] == ' ' || p[k] == '\t'))
+		k++;
+	return k + 1 == col && p[k] == '"';
+}
+
+/*
+ * The name of a pair whose value is the last member of a line, when the
+ * next line (sc->ahead) starts with the pair's name at the value's column
+ * col: "value": "x" over "name": "DB_PASSWORD".
+ */
+static struct name_verdict name_below(struct scanner *sc, size_t col)
+{
+	struct jlex lx = { sc->ahead, sc->ahead_len, 0, 0 };
+	struct jtok t, v;
+
+	if (!sc->ahead || !member_at(sc->ahead, sc->ahead_len, col) || jnext(&lx, &t) != J_STR || t.esc ||
+	    !(key_role(sc->ahead + t.s + 1, t.e - t.s - 2) & KR_NAME) || jnext(&lx, &v) != J_COLON ||
+	    jnext(&lx, &v) != J_STR || v.esc)
+		return NO_VERDICT;
+	return node_name_verdict(sc, sc->ahead + v.s + 1, v.e - v.s - 2);
+}
+
 /*
  * A line of a JSON document too large to parse whole: a string after a key on
  * the same line is judged by that key, a pair's value by its name on the
- * line (until the object that holds the name ends); whatever is not a JSON
- * token is redacted as text.
+ * line (until the object that holds the name ends), or, when the document is
+ * pretty-printed with a member a line, by its name on a line above at the
+ * same column (kept in ltc until a line left of it) or on the next line;
+ * whatever is not a JSON token is redacted as text.
  */
-int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf *out,
+int json_redact_line(struct scanner *sc, struct textctx *ltc, const char *p, size_t len, struct rbuf *out,
 		     uint64_t lineno)
 {
 	struct jframe frame = { .n = { .map = true } };
@@ -813,9 +842,18 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 	enum jt prev = J_END;
 	struct jtok t;
 	int rc = 0, depth = 0, pair_depth = 0;
+	size_t col = 0;
+	bool first = true, keyed = false;
 
 	if (!w)
 		return -1;
+	while (col < len && (p[col] == ' ' || p[col] == '\t'))
+		col++;
+	col++; /* a member's key starts after its '"' */
+	if (ltc->pair.cls != NC_NONE && col == ltc->pair_col && p[col - 1] == '"')
+		frame.n.pair = ltc->pair; /* "name": "DB_PASSWORD" on a line above, in this object */
+	else if (ltc->pair.cls != NC_NONE && col < ltc->pair_col)
+		ltc->pair.cls = NC_NONE; /* a line left of the name: its object has ended */
 	sc->jnest++;
 	while (!rc) {
 		enum jt type = jnext(&lx, &t);
@@ -840,6 +878,7 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 			if (type == J_STR && jnext(&peek, &t2) == J_COLON) {
 				frame.n.path_len = 0;
 				set_key(w, &frame, &t);
+				keyed = first && !depth && t.s + 1 == col; /* the line's member, at its start */
 				rc = value(w, &frame, &t, true);
 			} else {
 				if (prev != J_COLON) {
@@ -849,17 +888,29 @@ int json_redact_line(struct scanner *sc, const char *p, size_t len, struct rbuf 
 				if ((frame.n.key_role & (KR_NAME | KR_VALUE)) == KR_VALUE &&
 				    frame.n.pair.cls == NC_NONE) { /* its name may follow on the line */
 					frame.n.pair = name_ahead(w, &lx);
+					if (frame.n.pair.cls == NC_NONE && keyed)
+						frame.n.pair = name_below(sc, col); /* or start the next */
 					pair_depth = depth;
 				}
 				if (frame.n.key_role & KR_NAME)
 					pair_depth = depth;
-				rc = value(w, &frame, &t, false);
+				if (keyed && (frame.n.key_role & KR_NAME) && type == J_STR) {
+					rc = value(w, &frame, &t, false);
+					ltc->pair = frame.n.pair; /* for a "value" on the line below */
+					ltc->pair_col = col;
+				} else {
+					rc = value(w, &frame, &t, false);
+				}
 				frame.n.key_len = 0;
 				frame.n.key_role = 0;
+				keyed = false;
 			}
 		}
+		first = false;
 		prev = type;
 	}
+	if (depth < 0 && col <= ltc->pair_col)
+		ltc->pair.cls = NC_NONE; /* "}," at the name's column or left of it */
 	if (!rc)
 		rbuf_add(out, p + w->copied, len - w->copied);
 	sc->jnest--;

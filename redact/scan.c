@@ -5539,7 +5539,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		}
 	}
 	if (tc->fmt == F_JSON)
-		rc = json_redact_line(sc, p, len, out, lineno);
+		rc = json_redact_line(sc, tc, p, len, out, lineno);
 	else
 		rc = scan_record(sc, tc, p, len, out, lineno, SR_LINE_KV);
 	if (rc)
@@ -5597,6 +5597,8 @@ bool line_wants_next(const struct textctx *tc, const char *p, size_t len)
 	if (tc->xml)
 		return e > j && p[j] == '<' && (p[e - 1] == '"' || p[e - 1] == '\'') &&
 		       mem_find(p + j, e - j, "value", 5);
+	if (tc->fmt == F_JSON) /* pretty-printed: "value": "x" over its "name" (json_redact_line()) */
+		return e - j > 8 && !memcmp(p + j, "\"value\":", 8);
 	return (tc->fmt == F_YAML || tc->fmt == F_TEXT) &&
 	       ((e - j > 8 && !memcmp(p + j, "- value:", 8)) || (e - j > 7 && !memcmp(p + j, "- name:", 7)));
 }

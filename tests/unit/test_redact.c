@@ -335,6 +335,35 @@ static void a_large_json_document_is_redacted_line_by_line(void **state)
 	redact_engine_free(e);
 }
 
+static void a_large_pretty_printed_json_pairs_names_and_values_over_lines(void **state)
+{
+	struct redact_engine *e = engine_with(NULL);
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	struct redact_report r;
+
+	/* kubectl get -o json: a member a line, an env list's name and value on two */
+	strbuf_addstr(&in, "{\n  \"items\": [\n");
+	for (int i = 0; in.len < REDACT_DOC_MAX + 4096; i++)
+		strbuf_addf(&in, "    {\n      \"name\": \"DB_PASSWORD\",\n      \"value\": \"PrettyPw%d\"\n"
+			    "    },\n    {\n      \"value\": \"PrettyPwB%d\",\n      \"name\": \"API_TOKEN\"\n"
+			    "    },\n    {\n      \"name\": \"LOG_LEVEL\",\n      \"value\": \"debug%d\"\n    },\n"
+			    "    {\n      \"name\": \"DB_PASSWORD\",\n      \"other\": 1,\n"
+			    "      \"value\": \"NotKept%d\"\n    },\n", i, i, i, i);
+	strbuf_addstr(&in, "    {}\n  ]\n}\n");
+	redact_buf(e, "k8s/all.json", in.buf, in.len, NULL, &out, &r);
+	assert_string_equal(r.format, "json");
+	assert_null(strstr(out.buf, "PrettyPw"));
+	assert_non_null(strstr(out.buf, "\"name\": \"DB_PASSWORD\",\n      \"value\": \"[REDACTED:password]\"\n"));
+	assert_non_null(strstr(out.buf, "\"value\": \"[REDACTED:api-token]\",\n      \"name\": \"API_TOKEN\"\n") ||
+			strstr(out.buf, "\"value\": \"[REDACTED:token]\",\n      \"name\": \"API_TOKEN\"\n"));
+	/* a name lends itself to a value in its object, other members between them */
+	assert_non_null(strstr(out.buf, "\"value\": \"debug7\"\n"));
+	assert_null(strstr(out.buf, "NotKept"));
+	strbuf_release(&in);
+	strbuf_release(&out);
+	redact_engine_free(e);
+}
+
 static void a_huge_yaml_list_of_secrets_loses_its_data(void **state)
 {
 	struct redact_engine *e = engine_with(NULL);
@@ -1089,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(the_report_has_counts_and_the_first_distinct_lines),
 		cmocka_unit_test(a_long_line_is_cut_at_a_separator_one_without_fails),
 		cmocka_unit_test(a_large_json_document_is_redacted_line_by_line),
+		cmocka_unit_test(a_large_pretty_printed_json_pairs_names_and_values_over_lines),
 		cmocka_unit_test(a_huge_yaml_list_of_secrets_loses_its_data),
 		cmocka_unit_test(pseudonyms_are_reported_once_per_stream),
 		cmocka_unit_test(paths_are_excluded_by_glob),
