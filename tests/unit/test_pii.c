@@ -135,7 +135,7 @@ static void leaves_urls_examples_and_annotations_alone(void **state)
 
 static void finds_ipv4_addresses(void **state)
 {
-	expect_found(*state, "from 81.2.69.160 port 22, DST=10.20.30.40 [192.168.1.1]:8080 10.0.0.0/8",
+	expect_found(*state, "from 81.2.69.160 port 22, DST=10.20.30.40 [192.168.1.1]:8080 10.0.0.0/16",
 		     "ipv4:81.2.69.160\nipv4:10.20.30.40\nipv4:192.168.1.1\nipv4:10.0.0.0\n");
 }
 
@@ -157,7 +157,7 @@ static void leaves_versions_oids_masks_and_special_addresses_alone(void **state)
 		     "ipv4:10.1.2.8\nipv4:10.1.2.9\n");
 	/* the reduced User-Agent of every Chromium browser */
 	expect_found(*state, "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/8 via 10.1.2.3/24",
+		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/16 via 10.1.2.3/24",
 		     "ipv4:10.0.0.0\nipv4:10.1.2.3\n");
 }
 
