@@ -1065,8 +1065,39 @@ static bool ipv4_is_special(const unsigned char a[4])
 	if ((a[0] == 192 && a[1] == 0 && a[2] == 2) || (a[0] == 198 && a[1] == 51 && a[2] == 100) ||
 	    (a[0] == 203 && a[1] == 0 && a[2] == 113))
 		return true;
+	/* Public resolvers (Google, Cloudflare, Quad9, OpenDNS): no one's address. */
+	static const uint32_t resolvers[] = {
+		0x08080808, 0x08080404, 0x01010101, 0x01000001, 0x09090909, 0x95707070, 0xd043dede, 0xd043dcdc,
+	};
+	for (size_t k = 0; k < sizeof(resolvers) / sizeof(resolvers[0]); k++)
+		if (v == resolvers[k])
+			return true;
 	/* A contiguous netmask: ones, then zeros. */
 	return (~v & (~v + 1)) == 0;
+}
+
+/*
+ * A private-use block as itself, with its length at t[e] ("10.0.0.0/8",
+ * RFC 1918 and RFC 6598's 100.64.0.0/10): a constant of every site.
+ */
+static bool ipv4_private_block(const unsigned char a[4], const char *t, size_t len, size_t e)
+{
+	static const unsigned char blocks[][5] = {
+		{ 10, 0, 0, 0, 8 }, { 172, 16, 0, 0, 12 }, { 192, 168, 0, 0, 16 }, { 100, 64, 0, 0, 10 },
+	};
+	unsigned n = 0;
+	size_t k = e + 1;
+
+	if (k >= len || t[e] != '/')
+		return false;
+	while (k < len && is_digit(t[k]) && k - e <= 2)
+		n = n * 10 + (unsigned)(t[k++] - '0');
+	if (k == e + 1 || (k < len && is_alnum(t[k])))
+		return false;
+	for (k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++)
+		if (!memcmp(a, blocks[k], 4) && n == blocks[k][4])
+			return true;
+	return false;
 }
 
 /* A .NET assembly or NuGet package id: "Newtonsoft.Json", "System.Text.Json" (a capital after each dot). */
@@ -1142,7 +1173,7 @@ static size_t ipv4_at(struct pii_scratch *scr, const char *t, size_t len, size_t
 		return i; /* 1.2.3.4.5, 1.2.3.4a: versions, OIDs */
 	/* Chrome/122.0.0.0: a browser version in a User-Agent (Chromium's reduced form) */
 	if (ipv4_is_special(a) || (i > 1 && t[i - 1] == '/' && (CLS(t[i - 2]) & C_ALPHA) && !a[1] &&
-				   !a[2] && !a[3])) {
+				   !a[2] && !a[3]) || (!a[3] && ipv4_private_block(a, t, len, e))) {
 		claim(scr, i, e);
 		return e;
 	}
@@ -1160,7 +1191,8 @@ static bool is_v6_char(int c)
 }
 
 /* Special IPv6: unspecified, loopback, multicast, documentation 2001:db8::/32 (our tokens),
- * and IPv4-mapped addresses whose IPv4 part is special. */
+ * link-local fe80::/10 with no interface id or a hand-set one below 64K (fe80::, the
+ * fe80::/64 route, fe80::1), and IPv4-mapped addresses whose IPv4 part is special. */
 static bool ipv6_is_special(const unsigned char a[16])
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
@@ -1172,6 +1204,14 @@ static bool ipv6_is_special(const unsigned char a[16])
 		return true;
 	if (a[0] == 0xff || (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8))
 		return true;
+	if (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) {
+		bool small = true;
+
+		for (int i = 8; i < 14; i++)
+			small &= a[i] == 0;
+		if (small)
+			return true;
+	}
 	return !memcmp(a, mapped, 12) && ipv4_is_special(a + 12);
 }
 

@@ -101,7 +101,10 @@ int pii_scan_doc(const struct pii_scanner *sc, struct pii_scratch *scr, const ch
  * "<kind>-<8 hex>". Formats (h = keyed-hash hex digit, d = keyed-hash digit):
  *   ipv4      240-254.x.y.z: first octet -> 240 + (hash mod 15), the other 24
  *             bits prefix-preserving (a keyed bit-by-bit permutation,
- *             Crypto-PAn style, per first octet): same /8, /16, /24 stay so
+ *             Crypto-PAn style, per first octet): same /8, /16, /24 stay so;
+ *             an octet 0 or 255 is kept and no other octet becomes one, so
+ *             x.y.z.0 and x.y.z.255 stay the network and broadcast of the
+ *             hosts' /24 (x.y.0.0 of their /16)
  *   ipv6      2001:db8:hhhh:ssss:hhhh:hhhh:hhhh:hhhh: the /48 hashed, the
  *             16-bit subnet id prefix-preserving, the interface id hashed;
  *             ::ffff:a.b.c.d maps its IPv4 part

@@ -191,6 +191,27 @@ static bool ipv4_parse(const char *s, size_t len, unsigned char a[4])
 	return true;
 }
 
+/*
+ * Byte j (0-2) of the 24 bits after the first octet, under the permutation
+ * of the bytes above it: the bits of pp_bits() over the prefix and b.
+ */
+static unsigned char pp_byte(const struct pseudo_key *pk, const unsigned char a[4], int j, unsigned b)
+{
+	uint32_t v = b;
+
+	for (int k = 0; k < j; k++)
+		v |= (uint32_t)a[1 + k] << (8 * (j - k));
+	return (unsigned char)pp_bits(pk->ipv4_sub, a, 1, v, 8 * (unsigned)j + 8);
+}
+
+/*
+ * The first octet goes to 240-254; each of the other three goes through a
+ * permutation keyed by the octets above it that keeps 0 and 255 and stays
+ * in 1-254 for the others (the prefix-preserving bits, cycle-walked off 0
+ * and 255). So a network (x.y.z.0, x.y.0.0) and a broadcast (x.y.z.255)
+ * stay one, in the same /24 or /16 as the tokens of their hosts, and no
+ * host's token is ever the network's or the broadcast's.
+ */
 static void ipv4_token_bytes(const struct pseudo_key *pk, const unsigned char a[4], unsigned char o[4])
 {
 	unsigned char h[8];
@@ -199,9 +220,16 @@ static void ipv4_token_bytes(const struct pseudo_key *pk, const unsigned char a[
 	crypto_shorthash(h, a, 1, pk->ipv4_sub);
 	o[0] = (unsigned char)(240 + h[0] % 15);
 	pp = pp_bits(pk->ipv4_sub, a, 1, rest, 24);
-	o[1] = (unsigned char)(pp >> 16);
-	o[2] = (unsigned char)(pp >> 8);
-	o[3] = (unsigned char)pp;
+	for (int j = 0; j < 3; j++) {
+		unsigned char t = (unsigned char)(pp >> (16 - 8 * j));
+
+		if (a[1 + j] == 0 || a[1 + j] == 255)
+			t = a[1 + j];
+		else
+			while (t == 0 || t == 255)
+				t = pp_byte(pk, a, j, t);
+		o[1 + j] = t;
+	}
 }
 
 /* a[0].a[1].a[2].a[3] in decimal (without snprintf: tokens are made by the thousand). */

@@ -135,7 +135,7 @@ static void leaves_urls_examples_and_annotations_alone(void **state)
 
 static void finds_ipv4_addresses(void **state)
 {
-	expect_found(*state, "from 81.2.69.160 port 22, DST=10.20.30.40 [192.168.1.1]:8080 10.0.0.0/8",
+	expect_found(*state, "from 81.2.69.160 port 22, DST=10.20.30.40 [192.168.1.1]:8080 10.0.0.0/16",
 		     "ipv4:81.2.69.160\nipv4:10.20.30.40\nipv4:192.168.1.1\nipv4:10.0.0.0\n");
 }
 
@@ -157,7 +157,7 @@ static void leaves_versions_oids_masks_and_special_addresses_alone(void **state)
 		     "ipv4:10.1.2.8\nipv4:10.1.2.9\n");
 	/* the reduced User-Agent of every Chromium browser */
 	expect_found(*state, "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/8 via 10.1.2.3/24",
+		     "Chrome/122.0.0.0 Safari/537.36 Edg/122.0.0.0\" route 10.0.0.0/16 via 10.1.2.3/24",
 		     "ipv4:10.0.0.0\nipv4:10.1.2.3\n");
 }
 
@@ -452,6 +452,45 @@ static void ipv4_tokens_stay_in_240_and_keep_subnets(void **state)
 	assert_false(!strncmp(a, d, (size_t)(strchr(strchr(a, '.') + 1, '.') - a + 1)));
 }
 
+/* A network (.0) and a broadcast (.255) keep their octet in their hosts' /24; no host takes one. */
+static void ipv4_tokens_keep_networks_and_broadcasts(void **state)
+{
+	char net[PSEUDO_MAX], bcast[PSEUDO_MAX], host[PSEUDO_MAX], net16[PSEUDO_MAX], in[32];
+	size_t n24, n16;
+
+	snprintf(net, sizeof(net), "%s", token(PII_IPV4, "10.20.30.0"));
+	snprintf(bcast, sizeof(bcast), "%s", token(PII_IPV4, "10.20.30.255"));
+	snprintf(host, sizeof(host), "%s", token(PII_IPV4, "10.20.30.40"));
+	snprintf(net16, sizeof(net16), "%s", token(PII_IPV4, "10.20.0.0"));
+	n24 = (size_t)(strrchr(host, '.') - host + 1);
+	n16 = (size_t)(strchr(strchr(host, '.') + 1, '.') - host + 1);
+	assert_memory_equal(net, host, n24);
+	assert_memory_equal(bcast, host, n24);
+	assert_string_equal(net + n24, "0");
+	assert_string_equal(bcast + n24, "255");
+	assert_memory_equal(net16, host, n16);
+	assert_string_equal(net16 + n16, "0.0");
+	for (int d = 1; d < 255; d++) {
+		const char *t;
+
+		snprintf(in, sizeof(in), "10.20.30.%d", d);
+		t = token(PII_IPV4, in);
+		assert_memory_equal(t, host, n24);
+		assert_string_not_equal(t + n24, "0");
+		assert_string_not_equal(t + n24, "255");
+	}
+	for (int c = 1; c < 255; c++) {
+		const char *t;
+
+		snprintf(in, sizeof(in), "10.20.%d.0", c);
+		t = token(PII_IPV4, in);
+		assert_memory_equal(t, host, n16);
+		assert_memory_not_equal(t + n16, "0.", 2);
+		assert_memory_not_equal(t + n16, "255.", 4);
+	}
+	(void)state;
+}
+
 static void ipv6_tokens_stay_in_the_documentation_prefix_and_keep_the_64(void **state)
 {
 	char a[PSEUDO_MAX], b[PSEUDO_MAX];
@@ -694,6 +733,7 @@ int main(void)
 		cmocka_unit_test(writes_at_most_max_matches_and_can_resume),
 		cmocka_unit_test(honours_the_enabled_kinds),
 		cmocka_unit_test(ipv4_tokens_stay_in_240_and_keep_subnets),
+		cmocka_unit_test(ipv4_tokens_keep_networks_and_broadcasts),
 		cmocka_unit_test(ipv6_tokens_stay_in_the_documentation_prefix_and_keep_the_64),
 		cmocka_unit_test(mac_tokens_are_local_unicast_in_the_same_notation),
 		cmocka_unit_test(email_tokens_are_addresses_with_a_kept_provider_or_hidden_domain),
