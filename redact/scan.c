@@ -2237,7 +2237,9 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
 		while (vs < ve && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`'))
 			vs++;
-		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`'))
+		/* but not one that closes a quote opened in it (pa"ss": the word's) */
+		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`') &&
+		       !odd_quotes(p, vs, ve - 1, p[ve - 1]))
 			ve--;
 		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
 		for (size_t k = vs; k < ve; k++)
