@@ -2521,6 +2521,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 {
 	const struct cli_tool *tool = NULL;
 	size_t k, ws, we;
+	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
 		const struct cli_tool *c = &cli_tools[t];
@@ -2539,10 +2540,18 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	k = i + strlen(tool->name);
 	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
 		k++; /* the rest of its name: "mysqladmin" */
-	if (list_item_name(p, len, i, k - i))
+	item = list_item_name(p, len, i, k - i);
+	if (item)
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
+	if (i > 0 && (p[i - 1] == '"' || p[i - 1] == '\'') && !item) {
+		/* sh -c 'curl -u a:b' && x: a command in a quoted string ends with it */
+		const char *q = memchr(p + k, p[i - 1], len - k);
+
+		if (q)
+			len = (size_t)(q - p);
+	}
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
