@@ -2516,6 +2516,27 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
 	return s > 0 && s + n < len && (p[s - 1] == '"' || p[s - 1] == '\'') && p[s + n] == p[s - 1];
 }
 
+/*
+ * Where the command named at p[i, k) ends when its name's word opened a
+ * quote before it (sh -c 'curl -u a:b' && x, -U'/bin/curl ...'): at the
+ * quote that closes it; else len. Only the name's word is looked at.
+ */
+static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
+{
+	size_t s = i;
+	char q = 0;
+	const char *close;
+
+	while (s > 0 && !is_space((unsigned char)p[s - 1]))
+		s--;
+	for (; s < i; s++)
+		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
+			q = q ? 0 : p[s];
+	if (!q || !(close = memchr(p + k, q, len - k)))
+		return len;
+	return (size_t)(close - p);
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -2545,13 +2566,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
-	if (i > 0 && (p[i - 1] == '"' || p[i - 1] == '\'') && !item) {
-		/* sh -c 'curl -u a:b' && x: a command in a quoted string ends with it */
-		const char *q = memchr(p + k, p[i - 1], len - k);
-
-		if (q)
-			len = (size_t)(q - p);
-	}
+	if (!item)
+		len = quoted_command_end(p, len, i, k);
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
