@@ -2167,7 +2167,11 @@ static const char *cert_colon(const char *p, size_t vs, size_t ve)
 	    (p[vs + 2] == '\\' || p[vs + 2] == '/'))
 		k += 2;
 	for (; k < ve; k++) {
-		if (p[k] == '\\')
+		size_t m = p[k] == '[' ? label_len(p + k, ve - k) : 0;
+
+		if (m)
+			k += m - 1; /* our label's ':' is none ("-E [REDACTED:x]-") */
+		else if (p[k] == '\\')
 			k++;
 		else if (p[k] == ':')
 			return p + k;
@@ -2237,16 +2241,28 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
 		while (vs < ve && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`'))
 			vs++;
-		/* but not one that closes a quote opened in it (pa"ss": the word's) */
-		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`') &&
-		       !odd_quotes(p, vs, ve - 1, p[ve - 1]))
+		/*
+		 * but not one that closes a quote opened in it (pa"ss": the
+		 * word's); an empty string after it goes ("s""")
+		 */
+		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`')) {
+			if (ve - vs >= 2 && p[ve - 2] == p[ve - 1] && !odd_quotes(p, vs, ve - 2, p[ve - 1]))
+				ve--;
+			else if (odd_quotes(p, vs, ve - 1, p[ve - 1]))
+				break;
 			ve--;
+		}
 		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
 		for (size_t k = vs; k < ve; k++)
 			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
 				ve = k;
 				break;
 			}
+		/* blanks around it (a quoted " u:pw "): a label with them joins words on a second pass */
+		while (ve > vs && is_space((unsigned char)p[ve - 1]))
+			ve--;
+		while (vs < ve && is_space((unsigned char)p[vs]))
+			vs++;
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
