@@ -2603,6 +2603,8 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 		}
 		if (e - a < 2 || e - a > 64 || memchr(t + a, '@', e - a))
 			continue;
+		if (a >= 10 && !memcmp(t + a - 10, "[REDACTED:", 10))
+			continue; /* the ':' was our label's: a rule's name, no person's */
 		if (is_user_token(t + a, e - a))
 			claim(scr, a, e);
 		else

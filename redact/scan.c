@@ -2485,6 +2485,8 @@ static const struct cli_opt *cli_option(const struct cli_tool *tool, const char 
 {
 	const struct cli_opt *end = tool->opts + sizeof(tool->opts) / sizeof(tool->opts[0]);
 
+	if (we - *ws > 13 && username_token(p + *ws + 1, 13))
+		return NULL; /* "-user-1234abcd": our user token, a name on the first pass ("-jdoe") */
 	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
 		size_t on = strlen(o->name);
 
