@@ -14,6 +14,9 @@
 #define B "(?<![A-Za-z0-9_-])"   /* not inside a longer token */
 #define E "(?![A-Za-z0-9_-])"
 
+/* What follows an IPv4 address's first number, in a pattern. */
+#define IPV4_REST "\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}(?![0-9])"
+
 const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_AWS_ACCESS_KEY_ID] = {
 		.id = "aws-access-key-id",
@@ -358,7 +361,14 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 	[R_HIGH_ENTROPY] = {
 		.id = "high-entropy",
 		.summary = "any random-looking token of 32+ characters mixing cases and digits (off by default)",
-		.pattern = "(?<![A-Za-z0-9+/_-])[A-Za-z0-9][A-Za-z0-9+/_-]{31,}(?![A-Za-z0-9+/_-])",
+		/*
+		 * It ends at a character no token holds, unless its last digits
+		 * are an IPv4 address's first number: then before them (a
+		 * pseudonym's number is longer, ".../1.2.3.4" and ".../243.x.y.z").
+		 */
+		.pattern = "(?<![A-Za-z0-9+/_-])[A-Za-z0-9][A-Za-z0-9+/_-]{31,}"
+			   "(?:(?![A-Za-z0-9+/_-])(?:(?<![0-9])|(?<=[0-9]{4})|(?!" IPV4_REST "))"
+			   "|(?<![0-9])(?=[0-9]{1,3}" IPV4_REST "))",
 		.check = check_high_entropy,
 		.off = true,
 		.every = true,

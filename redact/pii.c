@@ -879,6 +879,8 @@ static bool in_url_userinfo(const char *t, size_t ls)
  * second '@' must follow in the user information, or the address's '@' is
  * the one before the host (https://jane@host.example.com:8443/). The text
  * may also end at the ':': the engine scans around the password it found.
+ * Our label stands for such an end: the first pass read no further than
+ * the secret there (scheme://jane@x.org.SECRET@host was no address to it).
  */
 static bool url_user_address(const char *t, size_t len, size_t ls, size_t de)
 {
@@ -889,6 +891,8 @@ static bool url_user_address(const char *t, size_t len, size_t ls, size_t de)
 	for (size_t k = de; k < len && k - de < 256; k++) {
 		char c = t[k];
 
+		if (c == '[' && len - k > 10 && !memcmp(t + k, "[REDACTED:", 10))
+			return k == de + 1 && t[de] == ':';
 		if (c == '@')
 			return true;
 		if (c == '/' || c == '?' || c == '#' || c == ' ' || c == '\t' || c == '"' || c == '\'' ||
@@ -2646,6 +2650,8 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 		}
 		if (e - a < 2 || e - a > 64 || memchr(t + a, '@', e - a))
 			continue;
+		if (a >= 10 && !memcmp(t + a - 10, "[REDACTED:", 10))
+			continue; /* the ':' was our label's: a rule's name, no person's */
 		if (is_user_token(t + a, e - a))
 			claim(scr, a, e);
 		else

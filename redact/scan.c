@@ -2294,7 +2294,11 @@ static const char *cert_colon(const char *p, size_t vs, size_t ve)
 	    (p[vs + 2] == '\\' || p[vs + 2] == '/'))
 		k += 2;
 	for (; k < ve; k++) {
-		if (p[k] == '\\')
+		size_t m = p[k] == '[' ? label_len(p + k, ve - k) : 0;
+
+		if (m)
+			k += m - 1; /* our label's ':' is none ("-E [REDACTED:x]-") */
+		else if (p[k] == '\\')
 			k++;
 		else if (p[k] == ':')
 			return p + k;
@@ -2364,14 +2368,28 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
 		while (vs < ve && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`'))
 			vs++;
-		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`'))
+		/*
+		 * but not one that closes a quote opened in it (pa"ss": the
+		 * word's); an empty string after it goes ("s""")
+		 */
+		while (ve > vs && (p[ve - 1] == '"' || p[ve - 1] == '\'' || p[ve - 1] == '`')) {
+			if (ve - vs >= 2 && p[ve - 2] == p[ve - 1] && !odd_quotes(p, vs, ve - 2, p[ve - 1]))
+				ve--;
+			else if (odd_quotes(p, vs, ve - 1, p[ve - 1]))
+				break;
 			ve--;
+		}
 		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
 		for (size_t k = vs; k < ve; k++)
 			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
 				ve = k;
 				break;
 			}
+		/* blanks around it (a quoted " u:pw "): a label with them joins words on a second pass */
+		while (ve > vs && is_space((unsigned char)p[ve - 1]))
+			ve--;
+		while (vs < ve && is_space((unsigned char)p[vs]))
+			vs++;
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
@@ -2594,6 +2612,8 @@ static const struct cli_opt *cli_option(const struct cli_tool *tool, const char 
 {
 	const struct cli_opt *end = tool->opts + sizeof(tool->opts) / sizeof(tool->opts[0]);
 
+	if (we - *ws > 13 && username_token(p + *ws + 1, 13))
+		return NULL; /* "-user-1234abcd": our user token, a name on the first pass ("-jdoe") */
 	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
 		size_t on = strlen(o->name);
 
@@ -2641,11 +2661,33 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
 	return s > 0 && s + n < len && (p[s - 1] == '"' || p[s - 1] == '\'') && p[s + n] == p[s - 1];
 }
 
+/*
+ * Where the command named at p[i, k) ends when its name's word opened a
+ * quote before it (sh -c 'curl -u a:b' && x, -U'/bin/curl ...'): at the
+ * quote that closes it; else len. Only the name's word is looked at.
+ */
+static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
+{
+	size_t s = i;
+	char q = 0;
+	const char *close;
+
+	while (s > 0 && !is_space((unsigned char)p[s - 1]))
+		s--;
+	for (; s < i; s++)
+		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
+			q = q ? 0 : p[s];
+	if (!q || !(close = memchr(p + k, q, len - k)))
+		return len;
+	return (size_t)(close - p);
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
 	const struct cli_tool *tool = NULL;
 	size_t k, ws, we;
+	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
 		const struct cli_tool *c = &cli_tools[t];
@@ -2667,10 +2709,13 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	k = i + strlen(tool->name);
 	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
 		k++; /* the rest of its name: "mysqladmin" */
-	if (list_item_name(p, len, i, k - i))
+	item = list_item_name(p, len, i, k - i);
+	if (item)
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
+	if (!item)
+		len = quoted_command_end(p, len, i, k);
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);

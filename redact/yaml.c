@@ -387,7 +387,7 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 		 */
 		if (scan_text(w, v, vlen, key, true, line))
 			return -1;
-		if (w->tmp.len == vlen && !memcmp(w->tmp.buf, v, vlen))
+		if (w->tmp.len == vlen && (!vlen || !memcmp(w->tmp.buf, v, vlen)))
 			rbuf_add(w->out, w->p + bs, be - bs);
 		else
 			put_quoted(w->out, w->tmp.buf, w->tmp.len,
