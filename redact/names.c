@@ -374,10 +374,14 @@ static const char *const key_qualifiers[] = {
 	"decryption", "private", NULL,
 };
 
-/* Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile"). */
+/*
+ * Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile").
+ * Not "routing": AMQP's routing_key=orders.created, but PagerDuty's (Alertmanager's
+ * pagerduty_configs) a random integration key; a plain "key" is weak, and its value tells.
+ */
 static const char *const data_key_qualifiers[] = {
 	"cache", "partition", "sort", "range", "primary", "foreign", "unique", "composite",
-	"routing", "idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
+	"idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
 	"object", NULL,
 };
 
