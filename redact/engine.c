@@ -56,7 +56,8 @@ static const struct {
 	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd|~ldap|~snmp",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
-	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~rabbitmqctl|"
+	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~net.exe use|~net.exe\" use|~rabbitmqctl|"
+	  "~psexec|~setx|~reg add|"
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },

@@ -2061,6 +2061,10 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 static void net_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void securestring_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void ipmitool_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2147,8 +2151,12 @@ static const struct cli_tool {
 	{ "skopeo login", 0, false, NULL, CLI_LOGIN },
 	{ "helm registry login", 0, false, NULL, CLI_LOGIN },
 	{ "az login", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
-	{ "ipmitool", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
-	{ "racadm", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "ipmitool", 0, false, ipmitool_args, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "racadm", 0, false, racadm_args, { { "-p", CO_NEXT } }, NULL },
+	/* Sysinternals' PsExec, PsExec64: "-u USER -p PASSWORD" */
+	{ "psexec", 0, true, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "setx", 0, false, setx_args, { { NULL, 0 } }, NULL },
+	{ "reg add", 0, false, reg_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
 	{ "sqlcmd", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "bcp", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
@@ -2165,6 +2173,8 @@ static const struct cli_tool {
 		{ "/rp", CO_NEXT }, { "/RP", CO_NEXT }, { "/p", CO_NEXT }, { "/P", CO_NEXT },
 	}, NULL },
 	{ "net use", 0, true, net_args, { { NULL, 0 } }, NULL },
+	{ "net.exe use", 0, true, net_args, { { NULL, 0 } }, NULL },
+	{ "net.exe\" use", 0, true, net_args, { { NULL, 0 } }, NULL }, /* "C:\...\net.exe" user */
 	{ "rabbitmqctl", 0, false, rabbitmqctl_args, { { NULL, 0 } }, NULL },
 	{ "ConvertTo-SecureString", 0, false, securestring_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
@@ -2458,6 +2468,126 @@ static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size
 	}
 }
 
+/* The value [vs, ve) of a setting named [ns, ne) on a command line, judged by its name. */
+static void cli_named_value(struct scanner *sc, const char *p, size_t ns, size_t ne, size_t vs,
+			    size_t ve)
+{
+	struct name_verdict v;
+
+	while (ne > ns && (p[ne - 1] == '"' || p[ne - 1] == '\''))
+		ne--;
+	while (ns < ne && (p[ns] == '"' || p[ns] == '\''))
+		ns++;
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls == NC_NONE)
+		return;
+	while (ve > vs + 1 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs])
+		vs++, ve--;
+	judge_value(sc, v, p, vs, ve);
+}
+
+/*
+ * Windows: "setx [/s HOST /u USER /p PASSWORD] NAME VALUE [/m]": /p is a
+ * password, and VALUE one when NAME says so (setx DB_PASSWORD X).
+ */
+static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '/' && we - ws == 2) {
+			bool pass = (p[ws + 1] | 0x20) == 'p';
+
+			if (strchr("sSuUpPkKfFaArRdD", p[ws + 1]) && cli_word(sc, p, len, &k, &ws, &we) && pass)
+				cli_value(sc, p, ws, we, 0);
+		} else if (p[ws] == '/') {
+			continue; /* /m, /x */
+		} else if (!ne) {
+			ns = ws, ne = we;
+		} else {
+			cli_named_value(sc, p, ns, ne, ws, we);
+			return;
+		}
+	}
+}
+
+/* Windows: "reg add KEY /v NAME [/t TYPE] /d DATA": DATA is a secret when NAME says so (DefaultPassword). */
+static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, ds = 0, de = 0;
+	bool number = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (we - ws != 2 || p[ws] != '/')
+			continue;
+		if ((p[ws + 1] | 0x20) == 'v' && cli_word(sc, p, len, &k, &ws, &we))
+			ns = ws, ne = we;
+		else if ((p[ws + 1] | 0x20) == 'd' && cli_word(sc, p, len, &k, &ws, &we))
+			ds = ws, de = we;
+		else if ((p[ws + 1] | 0x20) == 't' && cli_word(sc, p, len, &k, &ws, &we))
+			number = word_is(p, ws, we, "REG_DWORD") || word_is(p, ws, we, "REG_QWORD");
+	}
+	if (ne > ns && de > ds && !number) /* a REG_DWORD is a number: PasswordExpiryDays */
+		cli_named_value(sc, p, ns, ne, ds, de);
+}
+
+/*
+ * Dell's racadm (its -p: cli_tools[]): "set iDRAC.Users.2.Password X",
+ * "config -g cfgUserAdmin -o cfgUserAdminPassword -i 2 X" (its last word).
+ */
+static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, vs = 0, ve = 0;
+	bool set = false, config = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (word_is(p, ws, we, "-o") && config) {
+			if (cli_word(sc, p, len, &k, &ws, &we))
+				ns = ws, ne = we;
+		} else if (p[ws] == '-' && we - ws == 2) {
+			if (strchr("rupgiocf", p[ws + 1]))
+				cli_word(sc, p, len, &k, &ws, &we); /* its value */
+		} else if (set && !ne) {
+			ns = ws, ne = we;
+		} else if (set || config) {
+			vs = ws, ve = we;
+			if (set)
+				break;
+		} else {
+			set = word_is(p, ws, we, "set");
+			config = word_is(p, ws, we, "config");
+		}
+	}
+	if (ne > ns && ve > vs)
+		cli_named_value(sc, p, ns, ne, vs, ve);
+}
+
+/*
+ * ipmitool (its -P: cli_tools[]): "user set password ID X", "lan set CHANNEL
+ * password X" (the word after "password" and, for user set, its ID).
+ */
+static void ipmitool_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool user = false, set = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '-') {
+			continue; /* -P X: its options */
+		} else if (word_is(p, ws, we, "user")) {
+			user = true;
+		} else if (word_is(p, ws, we, "set")) {
+			set = true;
+		} else if (set && word_is(p, ws, we, "password")) {
+			if (user && !cli_word(sc, p, len, &k, &ws, &we))
+				return; /* user set password ID */
+			if (cli_word(sc, p, len, &k, &ws, &we))
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+	}
+}
+
 /*
  * PowerShell: ConvertTo-SecureString [-String] X -AsPlainText: the plain
  * text (the first word that is no option's, or -String's) is a password.
@@ -2488,6 +2618,17 @@ static void securestring_args(struct scanner *sc, const char *p, size_t len, siz
 	}
 	if (plain && ve > vs && p[vs] != '$' && p[vs] != '(')
 		cli_value(sc, p, vs, ve, 0);
+}
+
+/* Is the word [ws, we) a shell's prompt or trace mark: "$", "#", ">", "+", "++"? */
+static bool shell_prompt(const char *p, size_t ws, size_t we)
+{
+	if (we - ws > 3)
+		return false;
+	for (size_t k = ws; k < we; k++)
+		if (p[k] != '$' && p[k] != '#' && p[k] != '>' && p[k] != '+')
+			return false;
+	return we > ws;
 }
 
 /*
@@ -2559,6 +2700,11 @@ static void cli_stdin(struct scanner *sc, const struct cli_tool *tool, const cha
 			break;
 	}
 	for (k = seg; cli_word(sc, p, pipe, &k, &ws, &we); n++) {
+		if (n == 0 && seg == 0 && shell_prompt(p, ws, we)) {
+			n--; /* "$ echo X | cmd" in a CI job's log, "+ echo" of sh -x */
+			seg = we;
+			continue;
+		}
 		if (n == 0) {
 			printf_ = word_is(p, ws, we, "printf");
 			if (!printf_ && !word_is(p, ws, we, "echo"))
@@ -2641,6 +2787,20 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
 	return s > 0 && s + n < len && (p[s - 1] == '"' || p[s - 1] == '\'') && p[s + n] == p[s - 1];
 }
 
+/*
+ * Windows' ".exe" after a command's name at e ("curl.exe -u", "PsExec64.exe",
+ * "C:\Windows\system32\net.exe" user), then a blank, the line's end or
+ * the quote that closes its path: its length with that quote, or 0.
+ */
+static size_t exe_suffix(const char *p, size_t len, size_t e)
+{
+	if (len - e < 4 || !mem_ieq(p + e, ".exe", 4))
+		return 0;
+	if (e + 4 == len || is_space((unsigned char)p[e + 4]))
+		return 4;
+	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
+}
+
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
 {
@@ -2658,7 +2818,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		if (cn >= c->skip + n && cn - c->skip <= len - i &&
 		    mem_ieq(p + i - c->skip, c->name, cn) &&
 		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn]) ||
-		     list_item_name(p, len, i - c->skip, cn)))
+		     list_item_name(p, len, i - c->skip, cn) || exe_suffix(p, len, i - c->skip + cn)))
 			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
@@ -2669,12 +2829,15 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		k++; /* the rest of its name: "mysqladmin" */
 	if (list_item_name(p, len, i, k - i))
 		k++; /* ["mysql", "-pX"]: past its closing quote */
+	else
+		k += exe_suffix(p, len, k);
 	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
 		return;
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
-		return;
+		if (!tool->opts[0].name)
+			return; /* else its options too: "racadm -p X set ..." */
 	}
 	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		const struct cli_opt *o;
@@ -2723,7 +2886,7 @@ static size_t cli_item_tool(struct cli_items *f, const char *v, size_t vlen)
 			const struct cli_tool *c = &cli_tools[t];
 			size_t cn = strlen(c->name), k;
 
-			if (c->args || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
+			if ((c->args && !c->opts[0].name) || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
 				continue;
 			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
 				if (from + wn == cn)
