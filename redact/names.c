@@ -446,7 +446,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	     (!strcmp(prev, "public") || !strcmp(prev, "pub"))))
 		return verdict(NC_NONE, -1);
 
-	if (!strcmp(last, "pwd")) {
+	if (ends_with(last, "pwd")) { /* and glued: SQL Server setup's SAPWD, DBPWD, rootpwd */
 		struct name_verdict v = verdict(NC_STRONG, R_PASSWORD);
 
 		v.not_paths = true;
