@@ -57,7 +57,7 @@ static const struct {
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
 	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~net.exe use|~net.exe\" use|~rabbitmqctl|"
-	  "~psexec|~setx|~reg add|"
+	  "~psexec|~setx|~reg add|~Set-ItemProperty|~New-ItemProperty|"
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },

@@ -2065,6 +2065,7 @@ static void ipmitool_args(struct scanner *sc, const char *p, size_t len, size_t 
 static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2157,6 +2158,8 @@ static const struct cli_tool {
 	{ "psexec", 0, true, NULL, { { "-p", CO_NEXT } }, NULL },
 	{ "setx", 0, false, setx_args, { { NULL, 0 } }, NULL },
 	{ "reg add", 0, false, reg_args, { { NULL, 0 } }, NULL },
+	{ "Set-ItemProperty", 0, false, itemproperty_args, { { NULL, 0 } }, NULL },
+	{ "New-ItemProperty", 0, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
 	{ "sqlcmd", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "bcp", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
@@ -2529,6 +2532,28 @@ static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k)
 	}
 	if (ne > ns && de > ds && !number) /* a REG_DWORD is a number: PasswordExpiryDays */
 		cli_named_value(sc, p, ns, ne, ds, de);
+}
+
+/*
+ * PowerShell: "Set-ItemProperty -Path P -Name NAME -Value X" (New-ItemProperty
+ * too): X is a secret when NAME says so (Winlogon's DefaultPassword).
+ */
+static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, vs = 0, ve = 0;
+	bool number = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (word_is(p, ws, we, "-name") && cli_word(sc, p, len, &k, &ws, &we))
+			ns = ws, ne = we;
+		else if (word_is(p, ws, we, "-value") && cli_word(sc, p, len, &k, &ws, &we))
+			vs = ws, ve = we;
+		else if ((word_is(p, ws, we, "-propertytype") || word_is(p, ws, we, "-type")) &&
+			 cli_word(sc, p, len, &k, &ws, &we))
+			number = word_is(p, ws, we, "dword") || word_is(p, ws, we, "qword");
+	}
+	if (ne > ns && ve > vs && !number && p[vs] != '$' && p[vs] != '(')
+		cli_named_value(sc, p, ns, ne, vs, ve);
 }
 
 /*
