@@ -58,6 +58,8 @@ static const struct {
 	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
 	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~net.exe use|~net.exe\" use|~rabbitmqctl|"
 	  "~psexec|~setx|~reg add|~Set-ItemProperty|~New-ItemProperty|"
+	  "PDO->__construct(|PDO::__construct(|->createPdoConnection(|mysqli->real_connect(|"
+	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|"
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },

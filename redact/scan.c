@@ -2066,6 +2066,8 @@ static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k)
 static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k);
+static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2158,6 +2160,13 @@ static const struct cli_tool {
 	{ "psexec", 0, true, NULL, { { "-p", CO_NEXT } }, NULL },
 	{ "setx", 0, false, setx_args, { { NULL, 0 } }, NULL },
 	{ "reg add", 0, false, reg_args, { { NULL, 0 } }, NULL },
+	{ "PDO->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "PDO::__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "->createPdoConnection(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli->real_connect(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli_connect(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli_real_connect(", 0, true, php_arg4, { { NULL, 0 } }, NULL },
 	{ "Set-ItemProperty", 0, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	{ "New-ItemProperty", 0, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
@@ -2535,6 +2544,56 @@ static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k)
 }
 
 /*
+ * The n-th argument (from 1) of a call in a PHP stack trace, from k after its
+ * '(': a password when it is a quoted string. PHP writes each argument
+ * ('text', 'long text trunc...', 123, Array, Object(PDO), NULL) with ", "
+ * between them and no quote escaped.
+ */
+static void php_arg(struct scanner *sc, const char *p, size_t len, size_t k, unsigned n)
+{
+	for (unsigned a = 1; k < len && p[k] != ')'; a++) {
+		size_t s;
+
+		while (k < len && p[k] == ' ')
+			k++;
+		s = k;
+		if (k < len && p[k] == '\'') {
+			const char *q = memchr(p + k + 1, '\'', len - k - 1);
+
+			if (!q)
+				return;
+			k = (size_t)(q - p) + 1;
+			if (a == n) {
+				if (k - s > 2)
+					cli_value(sc, p, s, k, 0);
+				return;
+			}
+		}
+		for (unsigned depth = 0; k < len && ((p[k] != ',' && p[k] != ')') || depth); k++)
+			depth += p[k] == '(' ? 1 : p[k] == ')' ? -1u : 0; /* Object(mysqli) */
+		if (a == n || k >= len || p[k] == ')')
+			return;
+		k++;
+	}
+}
+
+/*
+ * PHP's stack traces (Laravel's log): PDO->__construct(DSN, USER, PASSWORD,
+ * ...), Connector->createPdoConnection(DSN, USER, PASSWORD, ...),
+ * mysqli->real_connect(HOST, USER, PASSWORD, ...), mysqli_connect(...);
+ * mysqli_real_connect(LINK, HOST, USER, PASSWORD, ...).
+ */
+static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	php_arg(sc, p, len, k, 3);
+}
+
+static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	php_arg(sc, p, len, k, 4);
+}
+
+/*
  * PowerShell: "Set-ItemProperty -Path P -Name NAME -Value X" (New-ItemProperty
  * too): X is a secret when NAME says so (Winlogon's DefaultPassword).
  */
@@ -2850,14 +2909,14 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	i -= tool->skip;
 	k = i + strlen(tool->name);
-	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
-		k++; /* the rest of its name: "mysqladmin" */
+	while (tool->prefix && p[k - 1] != '(' && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+		k++; /* the rest of its name: "mysqladmin" (a call's name ends with its '(') */
 	if (list_item_name(p, len, i, k - i))
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	else
 		k += exe_suffix(p, len, k);
-	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
-		return;
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_') && is_alnum((unsigned char)tool->name[0]))
+		return; /* but "Connector->createPdoConnection(" */
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
