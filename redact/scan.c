@@ -2170,6 +2170,8 @@ static const struct cli_tool {
 	{ "Set-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	{ "New-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
+	/* PowerShell's Invoke-Sqlcmd: its -Password is no "-P" with "assword" attached */
+	{ "Invoke-Sqlcmd", 7, false, NULL, { { "-Password", CO_NEXT } }, NULL },
 	{ "sqlcmd", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "bcp", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "osql", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
