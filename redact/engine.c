@@ -60,7 +60,7 @@ static const struct {
 	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~rabbitmqctl|"
 	  "~net.exe use|~net.exe\" use|~sexec|~etx|~eg add|~-ItemProperty|"
 	  "PDO->__construct(|PDO::__construct(|createPdoConnection(|mysqli->real_connect(|"
-	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|"
+	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|Login incorrect|Login OK: [|"
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },

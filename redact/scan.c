@@ -2067,6 +2067,7 @@ static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k);
+static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
@@ -2167,6 +2168,8 @@ static const struct cli_tool {
 	{ "mysqli->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
 	{ "mysqli_connect(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
 	{ "mysqli_real_connect(", 0, true, php_arg4, { { NULL, 0 } }, NULL },
+	{ "Login incorrect", 0, true, radius_args, { { NULL, 0 } }, NULL },
+	{ "Login OK: [", 0, true, radius_args, { { NULL, 0 } }, NULL },
 	{ "Set-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	{ "New-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
@@ -2596,6 +2599,35 @@ static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
 }
 
 /*
+ * FreeRADIUS with auth_badpass/auth_goodpass: "Login incorrect (why): [USER/PASSWORD]
+ * (from client X port N)", "Login OK: [USER/PASSWORD] (from ...)": the password is
+ * from the first '/' to the "] (from" (it may hold '/' and ']'); "<via Auth-Type = X>"
+ * says none was logged. rlm_pap's "Cleartext password \"X\" does not match" too.
+ */
+static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	static const char clear[] = "Cleartext password \"";
+	const char *o = memchr(p + k - 1, '[', len - k + 1), *c, *q; /* "Login OK: [" ends with it */
+
+	q = mem_find(p + k, len - k, clear, sizeof(clear) - 1);
+	if (q && q < (o ? o : p + len)) {
+		size_t vs = (size_t)(q - p) + sizeof(clear) - 1;
+		const char *e = mem_find(p + vs, len - vs, "\" does not match", 16);
+
+		if (e && (size_t)(e - p) > vs && !value_is_placeholder(p + vs, (size_t)(e - p) - vs))
+			add_match(sc, vs, (size_t)(e - p), R_PASSWORD, RK_LABEL, 0);
+	}
+	if (!o)
+		return;
+	c = mem_find(o, len - (size_t)(o - p), "] (from ", 8);
+	if (!c)
+		return;
+	q = memchr(o, '/', (size_t)(c - o));
+	if (q && c - q > 1 && c[-1] != '>' && !holds_label(q + 1, (size_t)(c - q) - 1)) /* "host/pc01/<via ...>" */
+		add_match(sc, (size_t)(q - p) + 1, (size_t)(c - p), R_PASSWORD, RK_LABEL, 0);
+}
+
+/*
  * PowerShell: "Set-ItemProperty -Path P -Name NAME -Value X" (New-ItemProperty
  * too): X is a secret when NAME says so (Winlogon's DefaultPassword).
  */
@@ -2911,8 +2943,9 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	i -= tool->skip;
 	k = i + strlen(tool->name);
-	while (tool->prefix && p[k - 1] != '(' && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
-		k++; /* the rest of its name: "mysqladmin" (a call's name ends with its '(') */
+	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
+	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+		k++; /* the rest of its name: "mysqladmin" (not after "mysqli_connect(", "Login OK: [") */
 	if (list_item_name(p, len, i, k - i))
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	else
