@@ -2515,7 +2515,8 @@ static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k)
 		if (p[ws] == '/' && we - ws == 2) {
 			bool pass = (p[ws + 1] | 0x20) == 'p';
 
-			if (strchr("sSuUpPkKfFaArRdD", p[ws + 1]) && cli_word(sc, p, len, &k, &ws, &we) && pass)
+			if (strchr("sSuUpPkKfFaArRdD", p[ws + 1]) && cli_word(sc, p, len, &k, &ws, &we) &&
+			    pass)
 				cli_value(sc, p, ws, we, 0);
 		} else if (p[ws] == '/') {
 			continue; /* /m, /x */
@@ -2528,7 +2529,7 @@ static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k)
 	}
 }
 
-/* Windows: "reg add KEY /v NAME [/t TYPE] /d DATA": DATA is a secret when NAME says so (DefaultPassword). */
+/* Windows: "reg add KEY /v NAME [/t TYPE] /d DATA": DATA is a secret when NAME says so (DefaultPassword) */
 static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k)
 {
 	size_t ws, we, ns = 0, ne = 0, ds = 0, de = 0;
@@ -2602,7 +2603,8 @@ static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
  * FreeRADIUS with auth_badpass/auth_goodpass: "Login incorrect (why): [USER/PASSWORD]
  * (from client X port N)", "Login OK: [USER/PASSWORD] (from ...)": the password is
  * from the first '/' to the "] (from" (it may hold '/' and ']'); "<via Auth-Type = X>"
- * says none was logged. rlm_pap's "Cleartext password \"X\" does not match" too.
+ * says none was logged ("host/pc01/<via ...>"). rlm_pap's "Cleartext password \"X\"
+ * does not match" too.
  */
 static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k)
 {
@@ -2623,7 +2625,7 @@ static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k)
 	if (!c)
 		return;
 	q = memchr(o, '/', (size_t)(c - o));
-	if (q && c - q > 1 && c[-1] != '>' && !holds_label(q + 1, (size_t)(c - q) - 1)) /* "host/pc01/<via ...>" */
+	if (q && c - q > 1 && c[-1] != '>' && !holds_label(q + 1, (size_t)(c - q) - 1))
 		add_match(sc, (size_t)(q - p) + 1, (size_t)(c - p), R_PASSWORD, RK_LABEL, 0);
 }
 
@@ -2950,7 +2952,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		k++; /* ["mysql", "-pX"]: past its closing quote */
 	else
 		k += exe_suffix(p, len, k);
-	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_') && is_alnum((unsigned char)tool->name[0]))
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_') &&
+	    is_alnum((unsigned char)tool->name[0]))
 		return; /* but "Connector->createPdoConnection(" */
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
@@ -3005,7 +3008,8 @@ static size_t cli_item_tool(struct cli_items *f, const char *v, size_t vlen)
 			const struct cli_tool *c = &cli_tools[t];
 			size_t cn = strlen(c->name), k;
 
-			if ((c->args && !c->opts[0].name) || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
+			if ((c->args && !c->opts[0].name) || cn < from ||
+			    (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
 				continue;
 			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
 				if (from + wn == cn)
