@@ -50,13 +50,17 @@ static const struct {
 	/*
 	 * Some start past a word's beginning, where their first three bytes
 	 * are rarer (each start the prefilter knows costs every record):
-	 * "is-cli" of "redis-cli" (scan.c's cli_tools[] says how far), "-Lines:"
+	 * "is-cli" of "redis-cli", "etx" of "setx", "-ItemProperty" of
+	 * "Set-ItemProperty" (scan.c's cli_tools[] says how far), "-Lines:"
 	 * of "Private-Lines:", "fied by" of "identified by".
 	 */
 	{ "~mysql|~mariadb|~sshpass|~curl|~is-cli|~smbclient|~rpcclient|~nssl|~keytool|~htpasswd|~ldap|~snmp",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
 	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~rabbitmqctl|"
+	  "~net.exe use|~net.exe\" use|~sexec|~etx|~eg add|~-ItemProperty|"
+	  "PDO->__construct(|PDO::__construct(|createPdoConnection(|mysqli->real_connect(|"
+	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|Login incorrect|Login OK: [|"
 	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },

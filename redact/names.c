@@ -374,10 +374,14 @@ static const char *const key_qualifiers[] = {
 	"decryption", "private", NULL,
 };
 
-/* Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile"). */
+/*
+ * Words before "key" that make it a key of data, not of a lock ("cache_key=user:1234:profile").
+ * Not "routing": AMQP's routing_key=orders.created, but PagerDuty's (Alertmanager's
+ * pagerduty_configs) a random integration key; a plain "key" is weak, and its value tells.
+ */
 static const char *const data_key_qualifiers[] = {
 	"cache", "partition", "sort", "range", "primary", "foreign", "unique", "composite",
-	"routing", "idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
+	"idempotency", "lookup", "dedup", "dedupe", "deduplication", "shard", "row",
 	"object", NULL,
 };
 
@@ -442,7 +446,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	     (!strcmp(prev, "public") || !strcmp(prev, "pub"))))
 		return verdict(NC_NONE, -1);
 
-	if (!strcmp(last, "pwd")) {
+	if (ends_with(last, "pwd")) { /* and glued: SQL Server setup's SAPWD, DBPWD, rootpwd */
 		struct name_verdict v = verdict(NC_STRONG, R_PASSWORD);
 
 		v.not_paths = true;

@@ -2061,6 +2061,14 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 static void net_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void securestring_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void ipmitool_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k);
+static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2147,9 +2155,26 @@ static const struct cli_tool {
 	{ "skopeo login", 0, false, NULL, CLI_LOGIN },
 	{ "helm registry login", 0, false, NULL, CLI_LOGIN },
 	{ "az login", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
-	{ "ipmitool", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
-	{ "racadm", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "ipmitool", 0, false, ipmitool_args, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
+	{ "racadm", 0, false, racadm_args, { { "-p", CO_NEXT } }, NULL },
+	/* Sysinternals' PsExec, PsExec64: "-u USER -p PASSWORD" */
+	{ "psexec", 1, true, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "setx", 1, false, setx_args, { { NULL, 0 } }, NULL },
+	{ "reg add", 1, false, reg_args, { { NULL, 0 } }, NULL },
+	{ "PDO->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "PDO::__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "->createPdoConnection(", 2, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli->real_connect(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli_connect(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
+	{ "mysqli_real_connect(", 0, true, php_arg4, { { NULL, 0 } }, NULL },
+	{ "Login incorrect", 0, true, radius_args, { { NULL, 0 } }, NULL },
+	{ "Login OK: [", 0, true, radius_args, { { NULL, 0 } }, NULL },
+	{ "Set-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
+	{ "New-ItemProperty", 3, false, itemproperty_args, { { NULL, 0 } }, NULL },
 	/* SQL Server's clients: "-U sa -P X", "-PX" */
+	/* PowerShell's Invoke-Sqlcmd: its -Password is no "-P" with "assword" attached */
+	{ "Invoke-Sqlcmd", 7, false, NULL, { { "-Password", CO_NEXT } }, NULL },
 	{ "sqlcmd", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "bcp", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
 	{ "osql", 0, false, NULL, { { "-P", CO_ATTACHED | CO_NEXT } }, NULL },
@@ -2165,6 +2190,8 @@ static const struct cli_tool {
 		{ "/rp", CO_NEXT }, { "/RP", CO_NEXT }, { "/p", CO_NEXT }, { "/P", CO_NEXT },
 	}, NULL },
 	{ "net use", 0, true, net_args, { { NULL, 0 } }, NULL },
+	{ "net.exe use", 0, true, net_args, { { NULL, 0 } }, NULL },
+	{ "net.exe\" use", 0, true, net_args, { { NULL, 0 } }, NULL }, /* "C:\...\net.exe" user */
 	{ "rabbitmqctl", 0, false, rabbitmqctl_args, { { NULL, 0 } }, NULL },
 	{ "ConvertTo-SecureString", 0, false, securestring_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
@@ -2476,6 +2503,229 @@ static void rabbitmqctl_args(struct scanner *sc, const char *p, size_t len, size
 	}
 }
 
+/* The value [vs, ve) of a setting named [ns, ne) on a command line, judged by its name. */
+static void cli_named_value(struct scanner *sc, const char *p, size_t ns, size_t ne, size_t vs,
+			    size_t ve)
+{
+	struct name_verdict v;
+
+	while (ne > ns && (p[ne - 1] == '"' || p[ne - 1] == '\''))
+		ne--;
+	while (ns < ne && (p[ns] == '"' || p[ns] == '\''))
+		ns++;
+	v = classify(sc, p + ns, ne - ns, NULL);
+	if (v.cls == NC_NONE)
+		return;
+	while (ve > vs + 1 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs])
+		vs++, ve--;
+	judge_value(sc, v, p, vs, ve);
+}
+
+/*
+ * Windows: "setx [/s HOST /u USER /p PASSWORD] NAME VALUE [/m]": /p is a
+ * password, and VALUE one when NAME says so (setx DB_PASSWORD X).
+ */
+static void setx_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '/' && we - ws == 2) {
+			bool pass = (p[ws + 1] | 0x20) == 'p';
+
+			if (strchr("sSuUpPkKfFaArRdD", p[ws + 1]) && cli_word(sc, p, len, &k, &ws, &we) &&
+			    pass)
+				cli_value(sc, p, ws, we, 0);
+		} else if (p[ws] == '/') {
+			continue; /* /m, /x */
+		} else if (!ne) {
+			ns = ws, ne = we;
+		} else {
+			cli_named_value(sc, p, ns, ne, ws, we);
+			return;
+		}
+	}
+}
+
+/* Windows: "reg add KEY /v NAME [/t TYPE] /d DATA": DATA is a secret when NAME says so (DefaultPassword) */
+static void reg_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, ds = 0, de = 0;
+	bool number = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (we - ws != 2 || p[ws] != '/')
+			continue;
+		if ((p[ws + 1] | 0x20) == 'v' && cli_word(sc, p, len, &k, &ws, &we))
+			ns = ws, ne = we;
+		else if ((p[ws + 1] | 0x20) == 'd' && cli_word(sc, p, len, &k, &ws, &we))
+			ds = ws, de = we;
+		else if ((p[ws + 1] | 0x20) == 't' && cli_word(sc, p, len, &k, &ws, &we))
+			number = word_is(p, ws, we, "REG_DWORD") || word_is(p, ws, we, "REG_QWORD");
+	}
+	if (ne > ns && de > ds && !number) /* a REG_DWORD is a number: PasswordExpiryDays */
+		cli_named_value(sc, p, ns, ne, ds, de);
+}
+
+/*
+ * The n-th argument (from 1) of a call in a PHP stack trace, from k after its
+ * '(': a password when it is a quoted string. PHP writes each argument
+ * ('text', 'long text trunc...', 123, Array, Object(PDO), NULL) with ", "
+ * between them and no quote escaped.
+ */
+static void php_arg(struct scanner *sc, const char *p, size_t len, size_t k, unsigned n)
+{
+	for (unsigned a = 1; k < len && p[k] != ')'; a++) {
+		size_t s;
+
+		while (k < len && p[k] == ' ')
+			k++;
+		s = k;
+		if (k < len && p[k] == '\'') {
+			const char *q = memchr(p + k + 1, '\'', len - k - 1);
+
+			if (!q)
+				return;
+			k = (size_t)(q - p) + 1;
+			if (a == n) {
+				if (k - s > 2)
+					cli_value(sc, p, s, k, 0);
+				return;
+			}
+		}
+		for (unsigned depth = 0; k < len && ((p[k] != ',' && p[k] != ')') || depth); k++)
+			depth += p[k] == '(' ? 1 : p[k] == ')' ? -1u : 0; /* Object(mysqli) */
+		if (a == n || k >= len || p[k] == ')')
+			return;
+		k++;
+	}
+}
+
+/*
+ * PHP's stack traces (Laravel's log): PDO->__construct(DSN, USER, PASSWORD,
+ * ...), Connector->createPdoConnection(DSN, USER, PASSWORD, ...),
+ * mysqli->real_connect(HOST, USER, PASSWORD, ...), mysqli_connect(...);
+ * mysqli_real_connect(LINK, HOST, USER, PASSWORD, ...).
+ */
+static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	php_arg(sc, p, len, k, 3);
+}
+
+static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	php_arg(sc, p, len, k, 4);
+}
+
+/*
+ * FreeRADIUS with auth_badpass/auth_goodpass: "Login incorrect (why): [USER/PASSWORD]
+ * (from client X port N)", "Login OK: [USER/PASSWORD] (from ...)": the password is
+ * from the first '/' to the "] (from" (it may hold '/' and ']'); "<via Auth-Type = X>"
+ * says none was logged ("host/pc01/<via ...>"). rlm_pap's "Cleartext password \"X\"
+ * does not match" too.
+ */
+static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	static const char clear[] = "Cleartext password \"";
+	const char *o = memchr(p + k - 1, '[', len - k + 1), *c, *q; /* "Login OK: [" ends with it */
+
+	q = mem_find(p + k, len - k, clear, sizeof(clear) - 1);
+	if (q && q < (o ? o : p + len)) {
+		size_t vs = (size_t)(q - p) + sizeof(clear) - 1;
+		const char *e = mem_find(p + vs, len - vs, "\" does not match", 16);
+
+		if (e && (size_t)(e - p) > vs && !value_is_placeholder(p + vs, (size_t)(e - p) - vs))
+			add_match(sc, vs, (size_t)(e - p), R_PASSWORD, RK_LABEL, 0);
+	}
+	if (!o)
+		return;
+	c = mem_find(o, len - (size_t)(o - p), "] (from ", 8);
+	if (!c)
+		return;
+	q = memchr(o, '/', (size_t)(c - o));
+	if (q && c - q > 1 && c[-1] != '>' && !holds_label(q + 1, (size_t)(c - q) - 1))
+		add_match(sc, (size_t)(q - p) + 1, (size_t)(c - p), R_PASSWORD, RK_LABEL, 0);
+}
+
+/*
+ * PowerShell: "Set-ItemProperty -Path P -Name NAME -Value X" (New-ItemProperty
+ * too): X is a secret when NAME says so (Winlogon's DefaultPassword).
+ */
+static void itemproperty_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, vs = 0, ve = 0;
+	bool number = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (word_is(p, ws, we, "-name") && cli_word(sc, p, len, &k, &ws, &we))
+			ns = ws, ne = we;
+		else if (word_is(p, ws, we, "-value") && cli_word(sc, p, len, &k, &ws, &we))
+			vs = ws, ve = we;
+		else if ((word_is(p, ws, we, "-propertytype") || word_is(p, ws, we, "-type")) &&
+			 cli_word(sc, p, len, &k, &ws, &we))
+			number = word_is(p, ws, we, "dword") || word_is(p, ws, we, "qword");
+	}
+	if (ne > ns && ve > vs && !number && p[vs] != '$' && p[vs] != '(')
+		cli_named_value(sc, p, ns, ne, vs, ve);
+}
+
+/*
+ * Dell's racadm (its -p: cli_tools[]): "set iDRAC.Users.2.Password X",
+ * "config -g cfgUserAdmin -o cfgUserAdminPassword -i 2 X" (its last word).
+ */
+static void racadm_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we, ns = 0, ne = 0, vs = 0, ve = 0;
+	bool set = false, config = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (word_is(p, ws, we, "-o") && config) {
+			if (cli_word(sc, p, len, &k, &ws, &we))
+				ns = ws, ne = we;
+		} else if (p[ws] == '-' && we - ws == 2) {
+			if (strchr("rupgiocf", p[ws + 1]))
+				cli_word(sc, p, len, &k, &ws, &we); /* its value */
+		} else if (set && !ne) {
+			ns = ws, ne = we;
+		} else if (set || config) {
+			vs = ws, ve = we;
+			if (set)
+				break;
+		} else {
+			set = word_is(p, ws, we, "set");
+			config = word_is(p, ws, we, "config");
+		}
+	}
+	if (ne > ns && ve > vs)
+		cli_named_value(sc, p, ns, ne, vs, ve);
+}
+
+/*
+ * ipmitool (its -P: cli_tools[]): "user set password ID X", "lan set CHANNEL
+ * password X" (the word after "password" and, for user set, its ID).
+ */
+static void ipmitool_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool user = false, set = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '-') {
+			continue; /* -P X: its options */
+		} else if (word_is(p, ws, we, "user")) {
+			user = true;
+		} else if (word_is(p, ws, we, "set")) {
+			set = true;
+		} else if (set && word_is(p, ws, we, "password")) {
+			if (user && !cli_word(sc, p, len, &k, &ws, &we))
+				return; /* user set password ID */
+			if (cli_word(sc, p, len, &k, &ws, &we))
+				cli_value(sc, p, ws, we, 0);
+			return;
+		}
+	}
+}
+
 /*
  * PowerShell: ConvertTo-SecureString [-String] X -AsPlainText: the plain
  * text (the first word that is no option's, or -String's) is a password.
@@ -2506,6 +2756,17 @@ static void securestring_args(struct scanner *sc, const char *p, size_t len, siz
 	}
 	if (plain && ve > vs && p[vs] != '$' && p[vs] != '(')
 		cli_value(sc, p, vs, ve, 0);
+}
+
+/* Is the word [ws, we) a shell's prompt or trace mark: "$", "#", ">", "+", "++"? */
+static bool shell_prompt(const char *p, size_t ws, size_t we)
+{
+	if (we - ws > 3)
+		return false;
+	for (size_t k = ws; k < we; k++)
+		if (p[k] != '$' && p[k] != '#' && p[k] != '>' && p[k] != '+')
+			return false;
+	return we > ws;
 }
 
 /*
@@ -2577,6 +2838,11 @@ static void cli_stdin(struct scanner *sc, const struct cli_tool *tool, const cha
 			break;
 	}
 	for (k = seg; cli_word(sc, p, pipe, &k, &ws, &we); n++) {
+		if (n == 0 && seg == 0 && shell_prompt(p, ws, we)) {
+			n--; /* "$ echo X | cmd" in a CI job's log, "+ echo" of sh -x */
+			seg = we;
+			continue;
+		}
 		if (n == 0) {
 			printf_ = word_is(p, ws, we, "printf");
 			if (!printf_ && !word_is(p, ws, we, "echo"))
@@ -2663,8 +2929,9 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
 
 /*
  * Where the command named at p[i, k) ends when its name's word opened a
- * quote before it (sh -c 'curl -u a:b' && x, -U'/bin/curl ...'): at the
- * quote that closes it; else len. Only the name's word is looked at.
+ * quote before it (sh -c 'curl -u a:b' && x, -U'/bin/curl ...') that the
+ * name does not close: at the quote that closes it; else len. Only the
+ * name's word is looked at.
  */
 static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
 {
@@ -2674,12 +2941,26 @@ static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
 
 	while (s > 0 && !is_space((unsigned char)p[s - 1]))
 		s--;
-	for (; s < i; s++)
+	for (; s < k; s++) /* the name too: "C:\...\net.exe" user closes its path's quote */
 		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
 			q = q ? 0 : p[s];
 	if (!q || !(close = memchr(p + k, q, len - k)))
 		return len;
 	return (size_t)(close - p);
+}
+
+/*
+ * Windows' ".exe" after a command's name at e ("curl.exe -u", "PsExec64.exe",
+ * "C:\Windows\system32\net.exe" user), then a blank, the line's end or
+ * the quote that closes its path: its length with that quote, or 0.
+ */
+static size_t exe_suffix(const char *p, size_t len, size_t e)
+{
+	if (len - e < 4 || !mem_ieq(p + e, ".exe", 4))
+		return 0;
+	if (e + 4 == len || is_space((unsigned char)p[e + 4]))
+		return 4;
+	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
 }
 
 /* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
@@ -2700,26 +2981,31 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		if (cn >= c->skip + n && cn - c->skip <= len - i &&
 		    mem_ieq(p + i - c->skip, c->name, cn) &&
 		    (c->prefix || i - c->skip + cn == len || is_space((unsigned char)p[i - c->skip + cn]) ||
-		     list_item_name(p, len, i - c->skip, cn)))
+		     list_item_name(p, len, i - c->skip, cn) || exe_suffix(p, len, i - c->skip + cn)))
 			tool = c; /* "curl/8.5.0" is a user agent */
 	}
 	if (!tool)
 		return;
 	i -= tool->skip;
 	k = i + strlen(tool->name);
-	while (tool->prefix && k < len && (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
-		k++; /* the rest of its name: "mysqladmin" */
+	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
+	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+		k++; /* the rest of its name: "mysqladmin" (not after "mysqli_connect(", "Login OK: [") */
 	item = list_item_name(p, len, i, k - i);
 	if (item)
 		k++; /* ["mysql", "-pX"]: past its closing quote */
-	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_'))
-		return;
+	else
+		k += exe_suffix(p, len, k);
+	if (i > 0 && (is_alnum((unsigned char)p[i - 1]) || p[i - 1] == '_') &&
+	    is_alnum((unsigned char)tool->name[0]))
+		return; /* but "Connector->createPdoConnection(" */
 	if (!item)
 		len = quoted_command_end(p, len, i, k);
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
-		return;
+		if (!tool->opts[0].name)
+			return; /* else its options too: "racadm -p X set ..." */
 	}
 	while (cli_word(sc, p, len, &k, &ws, &we)) {
 		const struct cli_opt *o;
@@ -2768,7 +3054,8 @@ static size_t cli_item_tool(struct cli_items *f, const char *v, size_t vlen)
 			const struct cli_tool *c = &cli_tools[t];
 			size_t cn = strlen(c->name), k;
 
-			if (c->args || cn < from || (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
+			if ((c->args && !c->opts[0].name) || cn < from ||
+			    (!pass && !mem_ieq(c->name, cli_tools[part - 1].name, plen)))
 				continue;
 			if (cn - from >= wn && mem_ieq(c->name + from, w, wn)) {
 				if (from + wn == cn)
