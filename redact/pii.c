@@ -2489,6 +2489,9 @@ static const struct user_form {
 	{ "\"user\"~:~{~\"name\"~:~\"", "\"", PII_USERNAME }, /* ECS: "user":{"name":"qreyes"} */
 	{ "\"user.name\"~:~\"", "\"", PII_USERNAME },
 	{ ":user/*", NULL, PII_USERNAME },               /* AWS IAM: arn:aws:iam::123456789012:user/ops/alice */
+	{ "Account Name:~", NULL, PII_USERNAME },        /* Windows events as text: "Account Name:\t\tjsmith" */
+	{ "UserName:~", NULL, PII_USERNAME },            /* "TargetUserName: jsmith" */
+	{ "UserName\">", "</Data>", PII_USERNAME },      /* as XML: <Data Name="TargetUserName">jsmith</Data> */
 	{ "% (", ") via ", PII_HOSTNAME },               /* dhcpd: to 00:11:22:33:44:55 (alices-macbook) via eth0 */
 };
 
@@ -2729,8 +2732,9 @@ static void form_try(const struct pii_scanner *sc, struct pii_scratch *scr, cons
 		b = name_end(t, len, a);
 		if (b == a || b - a == 32)
 			continue;
-		if (post ? form_match(t, len, b, post) == SIZE_MAX : !word_ends(t, len, b) || (b < len && t[b] == '/'))
-			continue;
+		if (post ? form_match(t, len, b, post) == SIZE_MAX :
+			   !word_ends(t, len, b) || (b < len && (t[b] == '/' || t[b] == '$')))
+			continue; /* (a path's folder; "WIN-PC01$", a computer's account) */
 		form_name(sc, scr, t, a, b, user_forms[f].kind);
 	}
 }
@@ -2837,8 +2841,10 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 	a = ov[2];
 	b = ov[3];
 	if (lower(t[i]) == 'u' && !memchr(t + i, '=', a - i) && !memchr(t + i, ':', a - i) &&
-	    !after_word(t, i, user_lead) && !user_event_after(t, len, b))
-		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"... */
+	    !after_word(t, i, user_lead) && !user_event_after(t, len, b) &&
+	    !((t[a - 1] == '\'' || t[a - 1] == '"') && b < len && t[b] == t[a - 1]) &&
+	    !(a == i + 5 && !memcmp(t + i, "USER ", 5)))
+		return (ssize_t)i; /* "user X" alone: "user agent", "User X authenticated"; not "user 'X'", FTP's "USER X" */
 	/*
 	 * Our token, or one that starts a longer name ("user-bd154663.acme.lan":
 	 * the first pass found no name there, for length, and put the token in
