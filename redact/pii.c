@@ -2492,6 +2492,7 @@ static const struct user_form {
 	{ "Account Name:~", NULL, PII_USERNAME },        /* Windows events as text: "Account Name:\t\tjsmith" */
 	{ "UserName:~", NULL, PII_USERNAME },            /* "TargetUserName: jsmith" */
 	{ "UserName\">", "</Data>", PII_USERNAME },      /* as XML: <Data Name="TargetUserName">jsmith</Data> */
+	{ " [", "] Peer Connection Initiated", PII_USERNAME }, /* OpenVPN: 203.0.113.5:51234 [kate] Peer ... */
 	{ "% (", ") via ", PII_HOSTNAME },               /* dhcpd: to 00:11:22:33:44:55 (alices-macbook) via eth0 */
 };
 
@@ -2861,6 +2862,30 @@ static ssize_t user_at(const struct pii_scanner *sc, struct pii_scratch *scr, co
 }
 
 /*
+ * OpenVPN names a client by its certificate's common name, often its user's
+ * name, before its address and port: "kate/203.0.113.5:51234 MULTI: ...".
+ * The address at t[i, e) follows a '/': a name before it that starts a
+ * word (after a blank or the line's start), and a port after it, make it so.
+ */
+static void openvpn_client(const struct pii_scanner *sc, struct pii_scratch *scr, const char *t, size_t len,
+			   size_t i, size_t e)
+{
+	size_t a = i - 1, k = e + 1;
+
+	if (e >= len || t[e] != ':' || k >= len || !is_digit(t[k]))
+		return;
+	while (k < len && is_digit(t[k]))
+		k++;
+	if (k < len && t[k] != ' ')
+		return;
+	while (a > 0 && i - 1 - a < 64 && is_name_char(t[a - 1]))
+		a--;
+	if ((a > 0 && t[a - 1] != ' ') || name_end(t, len, a) != i - 1)
+		return;
+	form_name(sc, scr, t, a, i - 1, PII_USERNAME);
+}
+
+/*
  * One pass over the word starts of the record for everything that begins
  * a word: IPv4, numbers (cards, SSNs, phones), IBANs, MACs with dashes or
  * dots, user names by context. Inside a word nothing starts, so the loop
@@ -2901,6 +2926,8 @@ static int scan_words(const struct pii_scanner *sc, struct pii_scratch *scr, con
 			/* The cheap tests of each detector first. */
 			if ((en & (1u << PII_IPV4)) && j - i <= 3 && j < len && t[j] == '.')
 				e = ipv4_at(scr, t, len, i);
+			if (e > i && i > 1 && t[i - 1] == '/' && (en & (1u << PII_USERNAME)))
+				openvpn_client(sc, scr, t, len, i, e);
 			if (e == i && (en & numbers) && number_maybe(t, len, i, j))
 				e = number_at(scr, t, len, i, j, en);
 			if (e == i && (en & (1u << PII_MAC)) && mac_other_maybe(t, len, i))
