@@ -2723,6 +2723,8 @@ static void form_try(const struct pii_scanner *sc, struct pii_scratch *scr, cons
 			a = p < form_off[f] ? SIZE_MAX : form_pre_at(t, len, p - form_off[f], f);
 		} else {
 			/* The name ends at the post: back over it (at most 32 name bytes) to where the pre must end. */
+			if (form_match(t, len, p, post) == SIZE_MAX)
+				continue;
 			while (a > 0 && p - a <= 32 && is_name_char(t[a - 1]))
 				a--;
 			if (a < form_lit[f] || form_pre_at(t, len, a - form_lit[f], f) != a)
