@@ -2892,7 +2892,16 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 			k++;
 		q = p[k];
 
-		if (q == '\'' || q == '"') {
+		if ((q == '\'' || q == '"') && (ve = label_len(p + k + 1, len - k - 1)) &&
+		    k + 1 + ve < len && p[k + 1 + ve] == q) {
+			/*
+			 * Our label, closed ('[REDACTED:password]''V): another
+			 * reader took ' Y' of ' Y''V on the first pass. It is
+			 * the literal; what follows stays, as it did then.
+			 */
+			vs = k + 1;
+			ve += vs;
+		} else if (q == '\'' || q == '"') {
 			for (ve = vs = k + 1; ve < len; ve++) {
 				if (p[ve] == '\\' || (p[ve] == q && ve + 1 < len && p[ve + 1] == q))
 					ve++; /* an escaped or doubled quote */
