@@ -1005,6 +1005,34 @@ static bool is_uuid(const char *s, size_t len)
 	       is_hex(s + 24, 12);
 }
 
+/*
+ * A dotted quad ("L:1.4.1.4") is an address, no part of a token: the value
+ * is judged the same whatever its length once the address is a pseudonym.
+ */
+static bool holds_dotted_quad(const char *v, size_t len)
+{
+	for (const char *d = memchr(v, '.', len); d; d = memchr(d + 1, '.', len - (size_t)(d + 1 - v))) {
+		size_t i = (size_t)(d - v), s = i;
+		int part = 0;
+
+		while (s > 0 && i - s < 3 && v[s - 1] >= '0' && v[s - 1] <= '9')
+			s--;
+		if (s == i || (s > 0 && (v[s - 1] == '.' || (v[s - 1] >= '0' && v[s - 1] <= '9'))))
+			continue;
+		for (i = s; part < 4; part++) {
+			size_t n = 0;
+
+			while (i < len && v[i] >= '0' && v[i] <= '9' && n < 4)
+				i++, n++;
+			if (!n || n > 3 || (part < 3 && (i >= len || v[i++] != '.')))
+				break;
+		}
+		if (part == 4 && (i >= len || (v[i] != '.' && !(v[i] >= '0' && v[i] <= '9'))))
+			return true;
+	}
+	return false;
+}
+
 bool value_looks_secret(const char *v, size_t len)
 {
 	struct char_classes k;
@@ -1018,7 +1046,7 @@ bool value_looks_secret(const char *v, size_t len)
 	if (v[0] == '/' || v[0] == '~' || (v[0] == '.' && v[1] == '/') || mem_find(v, len, "://", 3))
 		return false;
 	k = classes(v, len);
-	if (!k.digit || !(k.upper + k.lower))
+	if (!k.digit || !(k.upper + k.lower) || holds_dotted_quad(v, len))
 		return false;
 	/* dotted lower-case names (hosts, packages) are not keys */
 	if (!k.upper && memchr(v, '.', len) && !memchr(v, '=', len) && !memchr(v, '/', len))

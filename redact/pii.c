@@ -1219,6 +1219,24 @@ static bool ipv6_is_special(const unsigned char a[16])
 	return !memcmp(a, mapped, 12) && ipv4_is_special(a + 12);
 }
 
+/*
+ * An IPv6 address whose dotted quad has leading zeros ("::2.00.2.2"), which
+ * inet_pton() refuses but an IPv4 reader takes: read whole as IPv6, as the
+ * quad's pseudonym ("::247.0.213.3") would be on a second pass. buf holds
+ * len characters and a NUL, and has room for the quad rewritten.
+ */
+static bool parse_ipv6_padded(char *buf, size_t len, unsigned char out[16])
+{
+	char *c = strrchr(buf, ':');
+	unsigned char q[4];
+
+	if (!c || !strchr(c, '.') || parse_ipv4(c + 1, len - (size_t)(c + 1 - buf), q) !=
+						      len - (size_t)(c + 1 - buf))
+		return false;
+	snprintf(c + 1, len - (size_t)(c - buf), "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
+	return inet_pton(AF_INET6, buf, out) == 1;
+}
+
 /* Parse an IPv6 address that is exactly s[0, len). */
 static bool parse_ipv6(const char *s, size_t len, unsigned char out[16])
 {
@@ -1228,7 +1246,9 @@ static bool parse_ipv6(const char *s, size_t len, unsigned char out[16])
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	return inet_pton(AF_INET6, buf, out) == 1;
+	if (inet_pton(AF_INET6, buf, out) == 1)
+		return true;
+	return parse_ipv6_padded(buf, len, out);
 }
 
 /* n groups of two hex digits separated by sep at s? Returns the length or 0. */

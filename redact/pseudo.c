@@ -275,8 +275,17 @@ static int token_ipv6(const struct pseudo_key *pk, const char *v, size_t len, st
 		return -1;
 	memcpy(buf, v, len);
 	buf[len] = '\0';
-	if (inet_pton(AF_INET6, buf, a) != 1)
-		return -1;
+	if (inet_pton(AF_INET6, buf, a) != 1) {
+		/* a dotted quad with leading zeros ("::2.00.2.2"), as the detector reads it */
+		char *c = strrchr(buf, ':');
+		unsigned char q[4];
+
+		if (!c || !ipv4_parse(c + 1, strlen(c + 1), q))
+			return -1;
+		snprintf(c + 1, sizeof(buf) - (size_t)(c + 1 - buf), "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
+		if (inet_pton(AF_INET6, buf, a) != 1)
+			return -1;
+	}
 	if (!memcmp(a, mapped, 12)) {
 		unsigned char t4[4];
 

@@ -1799,9 +1799,11 @@ bool pem_body_line(const char *p, size_t len)
 }
 
 /*
- * The shape of a log line's prefix: digits, letters and blanks as classes,
- * each run as one, other bytes as they are ("Mar 11 10:22:04 web01 app[1]:"
- * and "Mar 12 09:01:00 web01 app[17]:" share one). Its hash, never 0.
+ * The shape of a log line's prefix: letters and digits as one class, blanks
+ * as another, each run as one, other bytes as they are ("Mar 11 10:22:04
+ * web01 app[1]:" and "Mar 12 09:01:00 web01 app[17]:" share one). Not digits
+ * apart from letters: a host's pseudonym ("h73800805") would change that
+ * shape on a second pass. Its hash, never 0.
  */
 static uint32_t prefix_shape(const char *p, size_t n)
 {
@@ -1812,9 +1814,9 @@ static uint32_t prefix_shape(const char *p, size_t n)
 		n--;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
-		char k = (c >= '0' && c <= '9') ? '9' : is_alnum(c) ? 'a' : is_space(c) ? ' ' : (char)c;
+		char k = is_alnum(c) ? 'a' : is_space(c) ? ' ' : (char)c;
 
-		if (k != last || !strchr("9a ", k))
+		if (k != last || !strchr("a ", k))
 			h = fnv1a(h, &k, 1);
 		last = k;
 	}
@@ -3177,7 +3179,16 @@ static void sql_literal(struct scanner *sc, const char *p, size_t len, size_t k,
 			k++;
 		q = p[k];
 
-		if (q == '\'' || q == '"') {
+		if ((q == '\'' || q == '"') && (ve = label_len(p + k + 1, len - k - 1)) &&
+		    k + 1 + ve < len && p[k + 1 + ve] == q) {
+			/*
+			 * Our label, closed ('[REDACTED:password]''V): another
+			 * reader took ' Y' of ' Y''V on the first pass. It is
+			 * the literal; what follows stays, as it did then.
+			 */
+			vs = k + 1;
+			ve += vs;
+		} else if (q == '\'' || q == '"') {
 			for (ve = vs = k + 1; ve < len; ve++) {
 				if (p[ve] == '\\' || (p[ve] == q && ve + 1 < len && p[ve + 1] == q))
 					ve++; /* an escaped or doubled quote */

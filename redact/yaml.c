@@ -373,7 +373,11 @@ static int scalar(struct ywalk *w, const yaml_event_t *ev, bool key)
 	if (sc->error)
 		return -1;
 	vstart = w->out->len;
-	if (r >= 0) {
+	if (r >= 0 && style == YAML_PLAIN_SCALAR_STYLE && w->rep.len == be - bs &&
+	    !memcmp(w->rep.buf, w->p + bs, be - bs)) {
+		/* judged but left as it was ("c=\"" of a Cookie): no quotes to add */
+		rbuf_add(w->out, w->p + bs, be - bs);
+	} else if (r >= 0) {
 		bool block = style == YAML_LITERAL_SCALAR_STYLE || style == YAML_FOLDED_SCALAR_STYLE;
 
 		put_quoted(w->out, w->rep.buf, w->rep.len, style == YAML_SINGLE_QUOTED_SCALAR_STYLE);
