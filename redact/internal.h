@@ -204,6 +204,17 @@ enum builtin_rule {
 	R_BUILTIN_COUNT
 };
 
+/* Files of secrets known by their names, a record a line (stream.c's named_files[]). */
+enum secret_map {
+	SM_NONE,
+	SM_SASL,   /* Postfix sasl_passwd: "[host]:port user:password" */
+	SM_PPP,    /* pppd's chap-secrets, pap-secrets: "client server secret [addresses]" */
+	SM_COLON1, /* rsyncd.secrets: "user:password" */
+	SM_COLON2, /* Exim's passwd.client: "host:user:password" */
+	SM_WHOLE,  /* the line is the secret: ~/.vault-token */
+	SM_IPSEC,  /* ipsec.secrets: "selectors : PSK "secret"", EAP, XAUTH, NTLM, P12 file "pass"... */
+};
+
 /* What a trigger literal does when it is found in a record. */
 enum trig_action {
 	A_REGEX,     /* run the rule's anchored pattern at the hit (minus back bytes) */
@@ -504,7 +515,7 @@ struct textctx {
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */
 	bool shell;          /* shell command lines (a history, a script): NAME=value ends at a blank */
 	bool vpn_auth;       /* an OpenVPN auth-user-pass file: its second line is a password */
-	bool sasl_map;       /* a Postfix sasl_passwd map: "[host]:port user:password" */
+	uint8_t secret_map;  /* a file of secrets by its name (enum secret_map), or SM_NONE */
 	/*
 	 * A CSV or TSV file (csv_sep ',' or '\t'): the columns its header
 	 * (line 1) names as secrets, and the verdicts on their names. Only

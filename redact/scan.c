@@ -4934,17 +4934,97 @@ static void csv_record(struct scanner *sc, struct textctx *tc, const char *p, si
 	}
 }
 
-/* A Postfix SASL password map's entry: "[smtp.example.com]:587 user@example.com:password". */
-static void sasl_map_line(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
-			  size_t n)
+/* The secret word [s, e) of a file of secrets: its quotes are not its; "*", "-" and "" are none. */
+static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (e - s >= 2 && (p[s] == '"' || p[s] == '\'') && p[e - 1] == p[s]) {
+		s++;
+		e--;
+	}
+	if (e > s && !(e - s == 1 && (p[s] == '*' || p[s] == '-')) && !value_is_redacted(p + s, e - s))
+		add_match(sc, s, e, R_PASSWORD, RK_LABEL, 0);
+}
+
+/* Is the word [ws, we) one of words (ignoring case)? */
+static bool word_in(const char *p, size_t ws, size_t we, const char *const *words)
+{
+	for (; *words; words++)
+		if (word_is(p, ws, we, *words))
+			return true;
+	return false;
+}
+
+/* ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE file [passphrase]" (RSA, P12...). */
+static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], const size_t we[], size_t n)
+{
+	static const char *const inline_types[] = { "PSK", "EAP", "XAUTH", "NTLM", NULL };
+	static const char *const file_types[] = { "RSA", "ECDSA", "BLISS", "PKCS8", "P12", "PIN", NULL };
+	size_t i = 0;
+
+	while (i < n && !(we[i] - ws[i] == 1 && p[ws[i]] == ':'))
+		i++;
+	if (i + 2 >= n)
+		return;
+	if (word_in(p, ws[i + 1], we[i + 1], inline_types))
+		map_secret(sc, p, ws[i + 2], we[i + 2]);
+	else if (word_in(p, ws[i + 1], we[i + 1], file_types) && i + 3 < n && p[ws[i + 3]] != '%')
+		map_secret(sc, p, ws[i + 3], we[i + 3]); /* not %prompt */
+}
+
+/*
+ * A line of a file of secrets (enum secret_map), its words ws/we (n of
+ * them). Its user names are pseudonymised where the format says which
+ * field holds one.
+ */
+static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size_t len, const size_t ws[],
+			    const size_t we[], size_t n)
 {
 	const char *c;
+	size_t e = trim_end(p, 0, len);
 
-	if (n != 2 || p[ws[0]] == '#' || !(c = memchr(p + ws[1], ':', we[1] - ws[1])))
+	if (!n || (p[ws[0]] == '#' && map != SM_IPSEC)) /* ("# : PSK "old"": an old secret still) */
 		return;
-	if ((size_t)(c - p) > ws[1] && (size_t)(c - p) + 1 < we[1] &&
-	    !value_is_redacted(c + 1, (size_t)(p + we[1] - c - 1)))
-		add_match(sc, (size_t)(c - p) + 1, we[1], R_PASSWORD, RK_LABEL, 0);
+	switch (map) {
+	case SM_SASL: /* "[host]:port user:password" */
+		if (n == 2 && (c = memchr(p + ws[1], ':', we[1] - ws[1])) && (size_t)(c - p) > ws[1])
+			map_secret(sc, p, (size_t)(c - p) + 1, we[1]);
+		break;
+	case SM_PPP: /* "client server secret [addresses]" */
+		if (n >= 3) {
+			size_t us = ws[0], ue = we[0];
+
+			map_secret(sc, p, ws[2], we[2]);
+			if (ue - us >= 2 && p[us] == '"' && p[ue - 1] == '"') {
+				us++;
+				ue--;
+			}
+			if (ue > us && p[us] != '*')
+				username_field(sc, p, us, ue);
+		}
+		break;
+	case SM_COLON1: /* "user:password" */
+	case SM_COLON2: /* "host:user:password" */
+		if (!(c = memchr(p, ':', e)))
+			break;
+		if (map == SM_COLON2) {
+			const char *u = c + 1;
+
+			if (!(c = memchr(u, ':', (size_t)(p + e - u))))
+				break;
+			if (c > u && !memchr(u, '@', (size_t)(c - u)))
+				username_field(sc, p, (size_t)(u - p), (size_t)(c - p)); /* (an address is PII's) */
+		} else if (c > p + ws[0]) {
+			username_field(sc, p, ws[0], (size_t)(c - p));
+		}
+		map_secret(sc, p, (size_t)(c - p) + 1, e);
+		break;
+	case SM_WHOLE:
+		map_secret(sc, p, ws[0], e);
+		break;
+	case SM_IPSEC:
+		ipsec_secret(sc, p, ws, we, n);
+		break;
+	}
 }
 
 /* The first letters of device_secrets' leads, and of the other readers' first words. */
@@ -5029,10 +5109,10 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 	    (n = line_words(p, len, ws, we)) > 3)
 		user_then_password(sc, p, ws, we, n);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
-	    (!tc->sasl_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
+	    (!tc->secret_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
-	if (tc->sasl_map) {
-		sasl_map_line(sc, p, ws, we, n);
+	if (tc->secret_map) {
+		secret_map_line(sc, tc->secret_map, p, len, ws, we, n);
 		return;
 	}
 	if (mem_find(p, len, "LoginModule", 11) ||

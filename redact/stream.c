@@ -110,7 +110,7 @@ struct redact_stream {
 	bool xml, conf;        /* text of an XML or configuration file, by its path */
 	bool shell;            /* a shell's history, a shell script or a crontab, by its path */
 	bool vpn_auth;         /* an OpenVPN auth-user-pass file, by its path */
-	bool sasl_map;         /* a Postfix sasl_passwd map, by its path */
+	uint8_t secret_map;    /* a file of secrets, by its name (enum secret_map) */
 	char csv_sep;          /* a CSV (',') or TSV ('\t') file, by its path */
 	const char *fmt_name;  /* as actually redacted, for the report */
 	bool path_known;
@@ -221,18 +221,25 @@ static bool vpn_auth_path(const char *path)
 
 /*
  * Files named for what they hold that have no suffix to tell their format:
- * msmtp's and fetchmail's "name value" directives, Postfix's SASL password
- * maps ("[smtp.example.com]:587 user:password", and their .db source).
+ * msmtp's and fetchmail's "name value" directives, and files of secrets
+ * with a record a line (enum secret_map): Postfix's SASL password maps
+ * ("[smtp.example.com]:587 user:password", and their .db source), pppd's,
+ * rsync's, Exim's and strongSwan's/Libreswan's secrets, Vault's token.
  */
 static const struct {
 	const char *base;
-	bool prefix;  /* base starts the name ("sasl_passwd.db"...) */
-	bool sasl;    /* a SASL password map, not directives */
+	bool prefix;        /* base starts the name ("sasl_passwd.db"...) */
+	enum secret_map map; /* SM_NONE: directives */
 } named_files[] = {
-	{ "msmtprc", false, false }, { ".msmtprc", false, false },
-	{ "fetchmailrc", false, false }, { ".fetchmailrc", false, false },
-	{ "sasl_passwd", true, true }, { "sasl_password", true, true },
-	{ "smtp_sasl_passwd", true, true }, { "relay_passwd", true, true },
+	{ "msmtprc", false, SM_NONE }, { ".msmtprc", false, SM_NONE },
+	{ "fetchmailrc", false, SM_NONE }, { ".fetchmailrc", false, SM_NONE },
+	{ "sasl_passwd", true, SM_SASL }, { "sasl_password", true, SM_SASL },
+	{ "smtp_sasl_passwd", true, SM_SASL }, { "relay_passwd", true, SM_SASL },
+	{ "chap-secrets", false, SM_PPP }, { "pap-secrets", false, SM_PPP },
+	{ "rsyncd.secrets", false, SM_COLON1 }, { "rsync.secrets", false, SM_COLON1 },
+	{ "passwd.client", false, SM_COLON2 }, /* Exim */
+	{ ".vault-token", false, SM_WHOLE },
+	{ "ipsec.secrets", false, SM_IPSEC },
 };
 
 /*
@@ -251,8 +258,8 @@ static bool rc_file(const char *path)
 	       (base[0] == '.' || !strncmp(path, "etc/", 4) || strstr(path, "/etc/"));
 }
 
-/* Is path one of named_files[]? *sasl says which kind. */
-static bool named_file(const char *path, bool *sasl)
+/* Is path one of named_files[]? *map says which kind. */
+static bool named_file(const char *path, uint8_t *map)
 {
 	const char *base = strrchr(path, '/');
 
@@ -261,7 +268,7 @@ static bool named_file(const char *path, bool *sasl)
 		if (named_files[i].prefix ? !strncasecmp(base, named_files[i].base,
 							 strlen(named_files[i].base))
 					  : !strcasecmp(base, named_files[i].base)) {
-			*sasl = named_files[i].sasl;
+			*map = (uint8_t)named_files[i].map;
 			return true;
 		}
 	return false;
@@ -581,10 +588,10 @@ static void stream_begin(struct redact_stream *s, const char *path, redact_sink_
 			   has_suffix(path, "_config") || rc_file(path));
 	s->vpn_auth = path && vpn_auth_path(path);
 	s->shell = path && shell_path(path);
-	s->sasl_map = false;
+	s->secret_map = SM_NONE;
 	s->csv_sep = !path ? 0 : has_suffix(path, ".csv") ? ',' : has_suffix(path, ".tsv") ? '\t' : 0;
-	if (path && named_file(path, &s->sasl_map))
-		s->conf = !s->sasl_map;
+	if (path && named_file(path, &s->secret_map))
+		s->conf = s->secret_map == SM_NONE;
 	scanner_reset(&s->lane.sc);
 	s->lane.oom = false;
 }
@@ -740,7 +747,7 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 {
 	if (a->fmt != b->fmt || a->state != b->state || a->netrc_secret != b->netrc_secret ||
 	    a->xml != b->xml || a->conf != b->conf || a->vpn_auth != b->vpn_auth || a->shell != b->shell ||
-	    a->sasl_map != b->sasl_map || !csv_same(a, b) ||
+	    a->secret_map != b->secret_map || !csv_same(a, b) ||
 	    a->netrc_login != b->netrc_login || a->embedded != b->embedded ||
 	    a->fixed_line != b->fixed_line || a->k8s_secret != b->k8s_secret ||
 	    a->k8s_data != b->k8s_data || (a->k8s_data && a->k8s_indent != b->k8s_indent) ||
@@ -1167,7 +1174,7 @@ static void start_lines(struct redact_stream *s, enum fmt fmt)
 	s->tc.conf = fmt == F_TEXT && s->conf;
 	s->tc.shell = fmt == F_TEXT && s->shell;
 	s->tc.vpn_auth = fmt == F_TEXT && s->vpn_auth;
-	s->tc.sasl_map = fmt == F_TEXT && s->sasl_map;
+	s->tc.secret_map = fmt == F_TEXT ? s->secret_map : SM_NONE;
 	s->tc.csv_sep = fmt == F_TEXT ? s->csv_sep : 0;
 	s->fmt_name = fmt_names[fmt];
 	s->clean = s->tc;
