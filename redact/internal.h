@@ -209,6 +209,7 @@ enum secret_map {
 	SM_NONE,
 	SM_SASL,   /* Postfix sasl_passwd: "[host]:port user:password" */
 	SM_PPP,    /* pppd's chap-secrets, pap-secrets: "client server secret [addresses]" */
+	SM_KEYS,   /* chrony.keys, ntp.keys: "id type key" */
 	SM_COLON1, /* rsyncd.secrets: "user:password" */
 	SM_COLON2, /* Exim's passwd.client: "host:user:password" */
 	SM_WHOLE,  /* the line is the secret: ~/.vault-token */

@@ -486,6 +486,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    ends_with(last, "bindpw") ||       /* bindpw, ldap_bindpw, sasl_bindpw */
 	    !strcmp(last, "authtok") ||        /* sssd's ldap_default_authtok, PAM */
 	    !strcmp(last, "psk") ||            /* Wi-Fi: wpa_supplicant, NetworkManager, wpa-psk */
+	    !strcmp(last, "presharedkey") ||   /* WireGuard's PresharedKey, in any case */
+	    (!strcmp(last, "key") && !strcmp(prev, "preshared")) ||
 	    (!strcmp(last, "key") && !strcmp(prev, "wep"))) /* wep_key0..3 */
 		return verdict(NC_STRONG, R_PASSWORD);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||

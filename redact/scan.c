@@ -1444,6 +1444,26 @@ static bool pam_service(const char *p, size_t len, size_t ns, size_t ne)
 	return false;
 }
 
+/*
+ * A statement of ISC's configurations (BIND's named.conf and rndc.key,
+ * dhcpd.conf): a name, a quoted string from j, then ';'. The string's
+ * inside is [*vs, *ve).
+ */
+static bool isc_statement(const char *p, size_t len, size_t j, size_t *vs, size_t *ve)
+{
+	size_t k = j + 1;
+
+	while (k < len && p[k] != '"')
+		k += p[k] == '\\' ? 2 : 1;
+	if (k >= len)
+		return false;
+	*vs = j + 1;
+	*ve = k;
+	for (k++; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
+		;
+	return k < len && p[k] == ';' && *ve > *vs;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1511,6 +1531,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		   ((quoted && setter_arg(p, ns - 1)) || (!quoted && tuple_head(p, ns))) &&
 		   literal_arg(p, len, j + 1, &vs, &ve)) {
 		pair = true; /* define('DB_PASSWORD', 'x'), {default_pass, <<"x">>} */
+	} else if (!cli && !quoted && j > sp && j < len && p[j] == '"' && isc_statement(p, len, j, &vs, &ve)) {
+		pair = true; /* BIND, dhcpd: key "rndc-key" { secret "x"; }; */
 	} else if (j > sp && j < len && !cli && hex32_at(p, len, j)) {
 		spaced = SP_HEX32; /* "api_key 0123...": a key's shape after its name */
 	} else if (j > sp && j < len && !cli && after_config_set(p, ns)) {
@@ -5001,6 +5023,10 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 			if (ue > us && p[us] != '*')
 				username_field(sc, p, us, ue);
 		}
+		break;
+	case SM_KEYS: /* "id type key": the key with its "HEX:" or "ASCII:" */
+		if (n >= 3)
+			map_secret(sc, p, ws[2], we[2]);
 		break;
 	case SM_COLON1: /* "user:password" */
 	case SM_COLON2: /* "host:user:password" */

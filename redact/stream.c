@@ -224,7 +224,8 @@ static bool vpn_auth_path(const char *path)
  * msmtp's and fetchmail's "name value" directives, and files of secrets
  * with a record a line (enum secret_map): Postfix's SASL password maps
  * ("[smtp.example.com]:587 user:password", and their .db source), pppd's,
- * rsync's, Exim's and strongSwan's/Libreswan's secrets, Vault's token.
+ * chrony's and ntpd's keys, rsync's, Exim's and strongSwan's/Libreswan's
+ * secrets, Vault's token.
  */
 static const struct {
 	const char *base;
@@ -236,6 +237,7 @@ static const struct {
 	{ "sasl_passwd", true, SM_SASL }, { "sasl_password", true, SM_SASL },
 	{ "smtp_sasl_passwd", true, SM_SASL }, { "relay_passwd", true, SM_SASL },
 	{ "chap-secrets", false, SM_PPP }, { "pap-secrets", false, SM_PPP },
+	{ "chrony.keys", false, SM_KEYS }, { "ntp.keys", false, SM_KEYS },
 	{ "rsyncd.secrets", false, SM_COLON1 }, { "rsync.secrets", false, SM_COLON1 },
 	{ "passwd.client", false, SM_COLON2 }, /* Exim */
 	{ ".vault-token", false, SM_WHOLE },
