@@ -212,7 +212,9 @@ enum secret_map {
 	SM_KEYS,   /* chrony.keys, ntp.keys: "id type key" */
 	SM_COLON1, /* rsyncd.secrets: "user:password" */
 	SM_COLON2, /* Exim's passwd.client: "host:user:password" */
-	SM_WHOLE,  /* the line is the secret: ~/.vault-token */
+	SM_WHOLE,  /* the line is the secret: ~/.vault-token, /etc/ldap.secret, /run/secrets/X, db_password.txt */
+	SM_DAVFS,  /* davfs2's secrets: "mount-point-or-URL user password" */
+	SM_UPSMON, /* NUT's upsmon.conf: "MONITOR system power-value user password type" */
 	SM_IPSEC,  /* ipsec.secrets: "selectors : PSK "secret"", EAP, XAUTH, NTLM, P12 file "pass"... */
 };
 

@@ -5050,6 +5050,16 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 	case SM_IPSEC:
 		ipsec_secret(sc, p, ws, we, n);
 		break;
+	case SM_DAVFS: /* "mount-point-or-URL user password" */
+		if (n >= 3) {
+			map_secret(sc, p, ws[2], we[2]);
+			username_field(sc, p, ws[1], we[1]);
+		}
+		break;
+	case SM_UPSMON: /* "MONITOR system power-value user password type" */
+		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
+			map_secret(sc, p, ws[4], we[4]);
+		break;
 	}
 }
 

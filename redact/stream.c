@@ -240,9 +240,42 @@ static const struct {
 	{ "chrony.keys", false, SM_KEYS }, { "ntp.keys", false, SM_KEYS },
 	{ "rsyncd.secrets", false, SM_COLON1 }, { "rsync.secrets", false, SM_COLON1 },
 	{ "passwd.client", false, SM_COLON2 }, /* Exim */
-	{ ".vault-token", false, SM_WHOLE },
+	{ ".vault-token", false, SM_WHOLE }, { "ldap.secret", false, SM_WHOLE },
+	{ "pam_ldap.secret", false, SM_WHOLE }, { "libnss-ldap.secret", false, SM_WHOLE },
 	{ "ipsec.secrets", false, SM_IPSEC },
+	{ "davfs2/secrets", false, SM_DAVFS }, { ".davfs2/secrets", false, SM_DAVFS }, /* (a '/': the path's end) */
+	{ "upsmon.conf", false, SM_UPSMON },
 };
+
+/*
+ * A file that holds one secret, by its name: a container's mounted secret
+ * (/run/secrets/X, not Kubernetes' service account, whose token a rule
+ * finds and whose CA certificate and namespace are no secrets), or a name
+ * ending in password, secret or token ("db_password", "admin.secret",
+ * "node-token", "root_password.txt"), but not the user database "passwd".
+ */
+static bool secret_file(const char *path)
+{
+	static const char *const ends[] = { "password", "_passwd", "-passwd", "secret", "token", "_pass", NULL };
+	const char *base = strrchr(path, '/');
+	char name[128];
+	size_t n;
+
+	if ((strstr(path, "run/secrets/") == path || strstr(path, "/run/secrets/")) &&
+	    !strstr(path, "kubernetes.io/"))
+		return true;
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n >= sizeof(name))
+		return false;
+	memcpy(name, base, n + 1);
+	if (has_suffix(name, ".txt"))
+		name[n -= 4] = '\0';
+	for (const char *const *e = ends; *e; e++)
+		if (has_suffix(name, *e))
+			return true;
+	return false;
+}
 
 /*
  * A program's run-control file, of "name value" directives as .conf files
@@ -266,13 +299,20 @@ static bool named_file(const char *path, uint8_t *map)
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
-	for (size_t i = 0; i < sizeof(named_files) / sizeof(named_files[0]); i++)
-		if (named_files[i].prefix ? !strncasecmp(base, named_files[i].base,
-							 strlen(named_files[i].base))
-					  : !strcasecmp(base, named_files[i].base)) {
+	for (size_t i = 0; i < sizeof(named_files) / sizeof(named_files[0]); i++) {
+		const char *b = named_files[i].base;
+		size_t n = strlen(b), pl = strlen(path);
+
+		if (strchr(b, '/') ? pl >= n && !strcasecmp(path + pl - n, b) && (pl == n || path[pl - n - 1] == '/')
+		    : named_files[i].prefix ? !strncasecmp(base, b, n) : !strcasecmp(base, b)) {
 			*map = (uint8_t)named_files[i].map;
 			return true;
 		}
+	}
+	if (secret_file(path)) {
+		*map = SM_WHOLE;
+		return true;
+	}
 	return false;
 }
 
