@@ -1444,6 +1444,233 @@ static bool pam_service(const char *p, size_t len, size_t ns, size_t ne)
 	return false;
 }
 
+/* ---- a value that is code: a variable, a call, a cmdlet ---- */
+
+static bool ident_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* An identifier at p[k] ("_token", "getPassword"): its end, or k. */
+static size_t ident_end(const char *p, size_t len, size_t k)
+{
+	if (k >= len || !ident_start((unsigned char)p[k]))
+		return k;
+	while (k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_'))
+		k++;
+	return k;
+}
+
+/*
+ * Does the identifier [s, e) name a variable that holds the value of the
+ * name [ns, ne): that name, or one that ends with it after '_' or a camel
+ * hump ("db_password", "self._password", "dbPassword", "settings.API_KEY"
+ * for api_key), without digits ("Secr3tPw", "Password1" are passwords'
+ * shapes)?
+ */
+static bool holder_ident(const char *p, size_t s, size_t e, size_t ns, size_t ne)
+{
+	size_t n, at;
+
+	for (size_t k = ns; k < ne; k++)
+		if (p[k] == '.' || p[k] == '-')
+			ns = k + 1; /* spring.datasource.password: its last part */
+	n = ne - ns;
+	if (n < 2 || e - s < n)
+		return false;
+	for (size_t k = s; k < e; k++)
+		if (p[k] >= '0' && p[k] <= '9')
+			return false;
+	at = e - n;
+	if (!mem_ieq(p + at, p + ns, n))
+		return false;
+	return at == s || p[at - 1] == '_' ||
+	       (p[at] >= 'A' && p[at] <= 'Z' && p[at - 1] >= 'a' && p[at - 1] <= 'z');
+}
+
+/*
+ * A string literal in a call or subscript of code: a key to look up
+ * ("DB_PASSWORD", "db.password") or a prompt ("Password: ") stays; any
+ * other may be the secret itself (decrypt("x"), get("PW", "x")) and is
+ * judged as the name's value.
+ */
+static void code_literal(struct scanner *sc, struct name_verdict v, const char *p, size_t s, size_t e)
+{
+	size_t k, upper = 0;
+
+	for (k = s; k < e && (is_alnum((unsigned char)p[k]) || p[k] == '_'); k++)
+		upper += (p[k] >= 'A' && p[k] <= 'Z') || p[k] == '_';
+	if (k == e && e - s >= 2 && upper == e - s)
+		return; /* an environment variable's name */
+	if (e > s && p[s] != ' ' && ident_start((unsigned char)p[s])) {
+		for (k = s; k < e && (is_alnum((unsigned char)p[k]) || strchr("_.-", p[k])); k++)
+			;
+		if (k == e && classify(sc, p + s, e - s, NULL).cls != NC_NONE)
+			return; /* a secret's key: "password", "db.password" */
+		if (e - s >= 2 && (p[e - 1] == ':' || (p[e - 1] == ' ' && p[e - 2] == ':')))
+			return; /* a prompt */
+	}
+	judge_value(sc, v, p, s, e);
+}
+
+/*
+ * The arguments of a call, or a subscript, from the bracket at p[k] to
+ * its close (nested ones too): identifiers, member chains, string literals
+ * (each judged by code_literal()), small numbers, commas and keyword
+ * arguments. Its close + 1, or 0 when it holds anything else.
+ */
+static size_t code_args(struct scanner *sc, struct name_verdict v, const char *p, size_t len,
+			size_t k, unsigned depth)
+{
+	char close = p[k] == '(' ? ')' : ']';
+
+	for (k++; k < len && depth < 4;) {
+		char c = p[k];
+
+		if (c == close)
+			return k + 1;
+		if (c == ' ' || c == ',' || c == '.' || c == '=' || c == '$') {
+			k++;
+		} else if (c == '"' || c == '\'') {
+			size_t e = k + 1;
+
+			while (e < len && p[e] != c)
+				e += p[e] == '\\' && c == '"' ? 2 : 1;
+			if (e >= len)
+				return 0;
+			code_literal(sc, v, p, k + 1, e);
+			k = e + 1;
+		} else if (c == '(' || c == '[') {
+			if (!(k = code_args(sc, v, p, len, k, depth + 1)))
+				return 0;
+		} else if (ident_start((unsigned char)c)) {
+			k = ident_end(p, len, k);
+		} else if (c >= '0' && c <= '9') {
+			size_t e = k;
+
+			while (e < len && p[e] >= '0' && p[e] <= '9')
+				e++;
+			if (e - k > 3) /* a PIN's length: judge it */
+				return 0;
+			k = e;
+		} else {
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* PowerShell's verbs that start a cmdlet's name ("Read-Host", "New-Object"). Sorted: bsearch. */
+static const char *const ps_verbs[] = {
+	"add", "convertfrom", "convertto", "export", "get", "import", "invoke", "join", "new",
+	"protect", "read", "resolve", "select", "set", "unprotect",
+};
+
+static int cmp_ps_verb(const void *a, const void *b)
+{
+	const char *w = a, *v = *(const char *const *)b;
+	size_t n = strlen(v);
+	int c = strncasecmp(w, v, n);
+
+	return c ? c : (w[n] == '-' ? 0 : (unsigned char)w[n] - '-');
+}
+
+/* A lower-case letter then a capital in [s, e): "readPassword". */
+static bool camel_hump(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s + 1; k < e; k++)
+		if (p[k] >= 'A' && p[k] <= 'Z' && p[k - 1] >= 'a' && p[k - 1] <= 'z')
+			return true;
+	return false;
+}
+
+/*
+ * Is the value at p[j] code rather than a literal, where a name holds it?
+ * A member chain ending in a variable of the secret ("self.password",
+ * "cfg.db_password"), a call ("getpass.getpass("Password: ")",
+ * "os.environ.get("DB_PASSWORD")", "[Convert]::ToBase64String($b)"), a
+ * subscript (os.environ["X"]), a PowerShell cmdlet after "$name =", or in
+ * a call's keyword argument ("connect(host=h, password=password)") a bare
+ * variable of the secret. Literals inside are judged one by one.
+ */
+static bool code_value(struct scanner *sc, struct name_verdict v, const char *p, size_t len,
+		       size_t ns, size_t ne, size_t j)
+{
+	size_t k = j, seg = j, segs = 0, b = ns;
+	bool call = false, kwarg;
+
+	if (j >= len || !(ident_start((unsigned char)p[j]) || p[j] == '[' || p[j] == '$'))
+		return false;
+	while (b > 0 && p[b - 1] == ' ')
+		b--;
+	kwarg = b > 0 && (p[b - 1] == '(' || (p[b - 1] == ',' && b < ns));
+	if (ns > 0 && p[ns - 1] == '$' && ident_start((unsigned char)p[j])) {
+		/* PowerShell: "$cred = New-Object ...", "$pw = Read-Host -AsSecureString" */
+		size_t e = ident_end(p, len, j);
+
+		if (e < len && p[e] == '-' && e - j < 12) {
+			char verb[13];
+
+			memcpy(verb, p + j, e - j + 1);
+			verb[e - j + 1] = '\0';
+			if (bsearch(verb, ps_verbs, sizeof(ps_verbs) / sizeof(ps_verbs[0]), sizeof(ps_verbs[0]),
+				    cmp_ps_verb) &&
+			    ident_end(p, len, e + 1) > e + 1)
+				return true;
+		}
+	}
+	if (p[k] == '[') { /* a .NET type: [System.Text.Encoding]::UTF8 */
+		for (k++; k < len && (is_alnum((unsigned char)p[k]) || p[k] == '.' || p[k] == '_'); k++)
+			;
+		if (k + 2 >= len || p[k] != ']' || p[k + 1] != ':' || p[k + 2] != ':')
+			return false;
+		k += 3;
+		segs++;
+	} else if (p[k] == '$') {
+		k++;
+	}
+	for (;;) {
+		size_t e = ident_end(p, len, k);
+
+		if (e == k)
+			break;
+		seg = k;
+		k = e;
+		segs++;
+		if (k < len && (p[k] == '(' || p[k] == '[')) {
+			size_t nm = sc->nm, open = k;
+
+			if (!(k = code_args(sc, v, p, len, k, 0)))
+				return false; /* (literals judged so far stay judged) */
+			/*
+			 * a plain word's call ("hunter(2)") may be a password: a
+			 * function's name has '_' or a hump, or it is called
+			 * with nothing or with a literal ("input("Password: ")")
+			 */
+			call = call || segs > 1 || k == open + 2 || sc->nm > nm || p[open] == '[' ||
+			       memchr(p + seg, '_', open - seg) || camel_hump(p, seg, open) ||
+			       memchr(p + open, '"', k - open) || memchr(p + open, '\'', k - open);
+			seg = k;
+		}
+		if (k + 1 < len && p[k] == '.' && ident_start((unsigned char)p[k + 1]))
+			k++;
+		else if (k + 2 < len && ((p[k] == ':' && p[k + 1] == ':') || (p[k] == '-' && p[k + 1] == '>')))
+			k += 2;
+		else
+			break;
+	}
+	if (!segs || (k < len && !strchr(" ;,)\t\r", p[k])))
+		return false;
+	if (call)
+		return true;
+	/* a variable: a member of an object, or in a keyword argument a bare one */
+	if (seg < k && (segs > 1 || (kwarg && (k == len || p[k] == ',' || p[k] == ')')) ||
+			(p[j] == '$' && segs == 1)) &&
+	    holder_ident(p, seg, k, ns, ne))
+		return true;
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1575,6 +1802,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* x = 'password = ' + y: code, and no value */
 	if (quoted && p[ns - 1] == '"' && json_bracket_value(sc, NULL, p, len, 0, j, v))
 		return; /* "password": {"value": "x"}, ... */
+	if (code_value(sc, v, p, len, ns, ne, j))
+		return; /* password = getpass.getpass(), connect(password=password) */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
@@ -4532,6 +4761,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return; /* "password": {"value": "x"}, or "password": { and its members below */
 	if (tc->fmt == F_INI && string_array(p, vs, ve) && json_bracket_value(sc, tc, p, len, indent, vs, v))
 		return; /* TOML: tokens = ["a", "b"], or tokens = [ and its items below */
+	if (tc->fmt == F_TEXT && !tc->shell && !tc->conf && !directive &&
+	    (v.cls == NC_STRONG || v.cls == NC_WEAK) && code_value(sc, v, p, len, ns, ne, vs))
+		return; /* password = getpass.getpass("Password: ") */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
