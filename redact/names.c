@@ -402,6 +402,22 @@ static struct name_verdict verdict(enum name_class cls, int rule)
 	return (struct name_verdict){ .cls = cls, .rule = rule };
 }
 
+/*
+ * Last words of a duration or a count ("password_expiry_days: 90",
+ * "PASS_MAX_DAYS 99999", "token_lifetime_hours=12"): a setting about the
+ * secret, whose plain number is none (any other value still goes).
+ */
+static const char *const unit_last[] = {
+	"days", "hours", "hrs", "minutes", "mins", "seconds", "secs", "sec", "ms", "millis",
+	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", NULL,
+};
+
+static struct name_verdict counted(struct name_verdict v, const char *last)
+{
+	v.counts = v.counts || in_list(last, unit_last);
+	return v;
+}
+
 struct name_verdict name_classify(const char *name, size_t len)
 {
 	struct words w;
@@ -487,7 +503,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    !strcmp(last, "authtok") ||        /* sssd's ldap_default_authtok, PAM */
 	    !strcmp(last, "psk") ||            /* Wi-Fi: wpa_supplicant, NetworkManager, wpa-psk */
 	    (!strcmp(last, "key") && !strcmp(prev, "wep"))) /* wep_key0..3 */
-		return verdict(NC_STRONG, R_PASSWORD);
+		return counted(verdict(NC_STRONG, R_PASSWORD), last);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||
 				      (!strcmp(prev, "access") && w.n > 2 &&
@@ -501,14 +517,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if ((w.has & W_DATADOG) && ends_with(last, "key"))
 		return verdict(NC_STRONG, R_DATADOG_API_KEY);
 	if ((w.has & W_SECRET) || ends_with(last, "secret"))
-		return verdict(NC_STRONG, R_SECRET);
+		return counted(verdict(NC_STRONG, R_SECRET), last);
 	if ((w.has & W_TOKEN) || ends_with(last, "token")) {
 		static const char *const count_words[] = { "max", "min", "num", "total", NULL };
 		struct name_verdict v = verdict(NC_STRONG, R_TOKEN);
 
 		/* "max_tokens", "prompt_tokens", "max_token": a number of tokens, not one */
 		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
-		return v;
+		return counted(v, last);
 	}
 	if (w.has & W_CREDENTIAL) {
 		static const char *const process_last[] = { "process", "command", "cmd", NULL };
@@ -525,7 +541,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 			v.paths = PATH_COMMAND;
 		else if (!strcmp(last, "credential") && w.n == 2 && !strcmp(prev, "load"))
 			v.paths = PATH_ID;
-		return v;
+		return counted(v, last);
 	}
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private"))) {
 		struct name_verdict v = verdict(NC_STRONG, R_PRIVATE_KEY);
