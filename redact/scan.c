@@ -1671,6 +1671,41 @@ static bool code_value(struct scanner *sc, struct name_verdict v, const char *p,
 	return false;
 }
 
+/*
+ * Is the name at [ns, ne) a C function's, heading a log message in prose
+ * (Samba's "check_ntlm_password:  Authentication for user [x] FAILED")?
+ * Lower case words joined by '_', the first a verb of checking; after ':',
+ * two words of letters.
+ */
+static bool function_prefix(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const verbs[] = { "check", "verify", "validate", "auth", "do", "try", NULL };
+	size_t k = ne, w;
+	bool verb = false;
+
+	if (ne >= len || p[ne] != ':' || !memchr(p + ns, '_', ne - ns))
+		return false;
+	for (k = ns; k < ne; k++)
+		if (!((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_'))
+			return false;
+	for (const char *const *v = verbs; *v && !verb; v++)
+		verb = ne - ns > strlen(*v) && !memcmp(p + ns, *v, strlen(*v)) && p[ns + strlen(*v)] == '_';
+	if (!verb)
+		return false;
+	for (k = ne + 1; k < len && p[k] == ' '; k++)
+		;
+	for (w = 0; w < 2; w++) { /* two words of letters, the second in lower case */
+		size_t s = k;
+
+		while (k < len && ((p[k] >= 'a' && p[k] <= 'z') || (!w && k == s && p[k] >= 'A' && p[k] <= 'Z')))
+			k++;
+		if (k == s || (!w && (k >= len || p[k] != ' ')) || (w && k < len && p[k] != ' '))
+			return false;
+		k++;
+	}
+	return true;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1687,6 +1722,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
+	if (function_prefix(p, len, ns, ne))
+		return; /* smbd: check_ntlm_password:  Authentication for user ... */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
 		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
@@ -4739,6 +4776,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		tc->k8s_indent = ns;
 		return;
 	}
+	if (tc->fmt == F_TEXT && !tc->conf && function_prefix(p, len, ns, ne))
+		return; /* smbd: "  check_ntlm_password:  authentication for user [x] ..." */
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
 	    !tc->embedded)
