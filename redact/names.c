@@ -409,7 +409,8 @@ static struct name_verdict verdict(enum name_class cls, int rule)
  */
 static const char *const unit_last[] = {
 	"days", "hours", "hrs", "minutes", "mins", "seconds", "secs", "sec", "ms", "millis",
-	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", NULL,
+	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", "lifespan",
+	NULL,
 };
 
 static struct name_verdict counted(struct name_verdict v, const char *last)
