@@ -349,7 +349,7 @@ static const char *const password_words[] = {
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
 /* Last words of a setting about a password (its algorithm, a program that gives it). */
 static const char *const mode_last[] = {
-	"encryption", "hash", "hashing", "scheme", "command", "cmd", NULL,
+	"encryption", "hash", "hashing", "scheme", "command", "cmd", "encoder", "hasher", NULL,
 };
 static const char *const command_last[] = { "command", "cmd", NULL };
 /* Words before "secret" that make a reference of it (Helm, Kubernetes). */
@@ -410,12 +410,14 @@ static struct name_verdict verdict(enum name_class cls, int rule)
 static const char *const unit_last[] = {
 	"days", "hours", "hrs", "minutes", "mins", "seconds", "secs", "sec", "ms", "millis",
 	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", "lifespan",
-	NULL,
+	"uppercase", "lowercase", "upper", "lower", "special", "symbols", "numbers", NULL,
 };
+/* Words before the last that make a bound of it: "password.min-uppercase=1" */
+static const char *const bound_prev[] = { "min", "max", "minimum", "maximum", NULL };
 
-static struct name_verdict counted(struct name_verdict v, const char *last)
+static struct name_verdict counted(struct name_verdict v, const char *last, const char *prev)
 {
-	v.counts = v.counts || in_list(last, unit_last);
+	v.counts = v.counts || in_list(last, unit_last) || in_list(prev, bound_prev);
 	return v;
 }
 
@@ -504,7 +506,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    !strcmp(last, "authtok") ||        /* sssd's ldap_default_authtok, PAM */
 	    !strcmp(last, "psk") ||            /* Wi-Fi: wpa_supplicant, NetworkManager, wpa-psk */
 	    (!strcmp(last, "key") && !strcmp(prev, "wep"))) /* wep_key0..3 */
-		return counted(verdict(NC_STRONG, R_PASSWORD), last);
+		return counted(verdict(NC_STRONG, R_PASSWORD), last, prev);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||
 				      (!strcmp(prev, "access") && w.n > 2 &&
@@ -518,14 +520,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if ((w.has & W_DATADOG) && ends_with(last, "key"))
 		return verdict(NC_STRONG, R_DATADOG_API_KEY);
 	if ((w.has & W_SECRET) || ends_with(last, "secret"))
-		return counted(verdict(NC_STRONG, R_SECRET), last);
+		return counted(verdict(NC_STRONG, R_SECRET), last, prev);
 	if ((w.has & W_TOKEN) || ends_with(last, "token")) {
 		static const char *const count_words[] = { "max", "min", "num", "total", NULL };
 		struct name_verdict v = verdict(NC_STRONG, R_TOKEN);
 
 		/* "max_tokens", "prompt_tokens", "max_token": a number of tokens, not one */
 		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
-		return counted(v, last);
+		return counted(v, last, prev);
 	}
 	if (w.has & W_CREDENTIAL) {
 		static const char *const process_last[] = { "process", "command", "cmd", NULL };
@@ -542,7 +544,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 			v.paths = PATH_COMMAND;
 		else if (!strcmp(last, "credential") && w.n == 2 && !strcmp(prev, "load"))
 			v.paths = PATH_ID;
-		return counted(v, last);
+		return counted(v, last, prev);
 	}
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private"))) {
 		struct name_verdict v = verdict(NC_STRONG, R_PRIVATE_KEY);
