@@ -309,7 +309,8 @@ static const char *const benign_last[] = {
 	"authentication", "backend", "backoff", "bits", "cache", "changed", "check", "cipher",
 	"class", "complexity", "cost", "count", "created", "curve", "date", "delay", "desc",
 	"description", "dialog", "dir", "directory", "disabled", "display", "duration", "enable",
-	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
+	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exception",
+	"exists",
 	"expiration", "expire", "expired", "expires", "expiry", "field", "fields", "file", "files",
 	"format", "header", "headers", "help", "hidden", "hint", "history", "holder", "host",
 	"hostname", "id", "ids", "index", "interval", "issuer", "iterations", "kind", "label",
@@ -410,7 +411,8 @@ static struct name_verdict verdict(enum name_class cls, int rule)
 static const char *const unit_last[] = {
 	"days", "hours", "hrs", "minutes", "mins", "seconds", "secs", "sec", "ms", "millis",
 	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", "lifespan",
-	"uppercase", "lowercase", "upper", "lower", "special", "symbols", "numbers", NULL,
+	"uppercase", "lowercase", "upper", "lower", "special", "symbols", "numbers", "capacity",
+	"burst", "quota", NULL,
 };
 /* Words before the last that make a bound of it: "password.min-uppercase=1" */
 static const char *const bound_prev[] = { "min", "max", "minimum", "maximum", NULL };
