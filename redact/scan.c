@@ -1488,6 +1488,31 @@ static bool holder_ident(const char *p, size_t s, size_t e, size_t ns, size_t ne
 	       (p[at] >= 'A' && p[at] <= 'Z' && p[at - 1] >= 'a' && p[at - 1] <= 'z');
 }
 
+/* A variable for a password by its short names, perhaps after '_': "passwd", "db_pwd". */
+static bool password_ident(const char *p, size_t s, size_t e)
+{
+	static const char *const shorts[] = { "passwd", "pwd", "pw", "passphrase", NULL };
+	const char *u = NULL;
+
+	for (size_t k = s; k < e; k++) {
+		if (!((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_'))
+			return false;
+		if (p[k] == '_')
+			u = p + k;
+	}
+	s = u ? (size_t)(u - p) + 1 : s;
+	for (const char *const *w = shorts; *w; w++)
+		if (strlen(*w) == e - s && !memcmp(p + s, *w, e - s))
+			return true;
+	return false;
+}
+
+/* Is the name [ns, ne) a member of the object at hand: "self.password", "this.token"? */
+static bool self_member(const char *p, size_t ns, size_t ne)
+{
+	return (ne - ns > 5 && !memcmp(p + ns, "self.", 5)) || (ne - ns > 5 && !memcmp(p + ns, "this.", 5));
+}
+
 /*
  * A string literal in a call or subscript of code: a key to look up
  * ("DB_PASSWORD", "db.password") or a prompt ("Password: ") stays; any
@@ -1538,7 +1563,8 @@ static size_t code_args(struct scanner *sc, struct name_verdict v, const char *p
 				e += p[e] == '\\' && c == '"' ? 2 : 1;
 			if (e >= len)
 				return 0;
-			code_literal(sc, v, p, k + 1, e);
+			if (close == ')') /* (a subscript's literal is a key: secrets["db"]) */
+				code_literal(sc, v, p, k + 1, e);
 			k = e + 1;
 		} else if (c == '(' || c == '[') {
 			if (!(k = code_args(sc, v, p, len, k, depth + 1)))
@@ -1637,7 +1663,7 @@ static bool code_value(struct scanner *sc, struct name_verdict v, const char *p,
 		seg = k;
 		k = e;
 		segs++;
-		if (k < len && (p[k] == '(' || p[k] == '[')) {
+		while (k < len && (p[k] == '(' || p[k] == '[')) {
 			size_t nm = sc->nm, open = k;
 
 			if (!(k = code_args(sc, v, p, len, k, 0)))
@@ -1663,10 +1689,13 @@ static bool code_value(struct scanner *sc, struct name_verdict v, const char *p,
 		return false;
 	if (call)
 		return true;
-	/* a variable: a member of an object, or in a keyword argument a bare one */
+	/*
+	 * a variable: a member of an object, or a bare one in a keyword
+	 * argument or given to a member ("self.password = password")
+	 */
 	if (seg < k && (segs > 1 || (kwarg && (k == len || p[k] == ',' || p[k] == ')')) ||
-			(p[j] == '$' && segs == 1)) &&
-	    holder_ident(p, seg, k, ns, ne))
+			(p[j] == '$' && segs == 1) || self_member(p, ns, ne)) &&
+	    (holder_ident(p, seg, k, ns, ne) || (v.rule == R_PASSWORD && password_ident(p, seg, k))))
 		return true;
 	return false;
 }
