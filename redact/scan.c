@@ -1361,6 +1361,22 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 }
 
 /*
+ * A prompt: the name is in a literal (its quote an odd number of times
+ * before it) that closes right after the separator, then a blank or the
+ * line's end ("Password: " PW): what follows is another word, no value.
+ */
+static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
+{
+	size_t quotes = 0;
+
+	if (j >= len || (p[j] != '"' && p[j] != '\'') || (j + 1 < len && !is_space((unsigned char)p[j + 1])))
+		return false;
+	for (size_t k = 0; k < ns; k++)
+		quotes += p[k] == p[j];
+	return quotes & 1;
+}
+
+/*
  * Calls that give a name (their first argument, quoted) its value (the
  * second, a literal): PHP define('DB_PASSWORD', 'x') and ini_set(), Java
  * System.setProperty("...Password", "x") and props.put(), os.Setenv(),
@@ -1868,6 +1884,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		j++;
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
+	if (!quoted && prompt_ends(p, len, ns, j))
+		return; /* read -p "Password: " PW, expect "Password:" { send ... }: a prompt */
 	if (quoted && p[ns - 1] == '"' && json_bracket_value(sc, NULL, p, len, 0, j, v))
 		return; /* "password": {"value": "x"}, ... */
 	if (code_value(sc, v, p, len, ns, ne, j))
@@ -2266,6 +2284,109 @@ static void sasl_answer(struct scanner *sc, struct textctx *tc, const char *p, s
 	if (k == ws ? k > 0 : is_alnum((unsigned char)p[k - 1]))
 		return;
 	add_match(sc, s, e, R_CREDENTIAL, RK_LABEL, 0);
+}
+
+/*
+ * expect scripts: "expect "*assword:*"" then "send "hunter2\r"" (on the
+ * same line, in its { } action, or on the next), and "expect {" blocks of
+ * "PATTERN { send ... }" lines. What a send answers a password prompt
+ * with goes (a variable, "$pw\r", stays); other sends (commands) stay.
+ */
+
+/* Does [s, e) ask for a password: "assword", "assphrase", "asscode", "PIN"? */
+static bool password_prompt(const char *p, size_t s, size_t e)
+{
+	return mem_ifind(p + s, e - s, "assword", 7) || mem_ifind(p + s, e - s, "assphrase", 9) ||
+	       mem_ifind(p + s, e - s, "asscode", 7) || mem_find(p + s, e - s, "PIN", 3);
+}
+
+/* The word or quoted string at p[k]: [*s, *e) its text, the end its return (k when none). */
+static size_t tcl_word(const char *p, size_t len, size_t k, size_t *s, size_t *e)
+{
+	size_t j = k;
+
+	if (k < len && (p[k] == '"' || p[k] == '{')) {
+		char close = p[k] == '"' ? '"' : '}';
+
+		for (j = k + 1; j < len && p[j] != close; j++)
+			if (p[j] == '\\')
+				j++;
+		if (j >= len)
+			return k;
+		*s = k + 1;
+		*e = j;
+		return j + 1;
+	}
+	while (j < len && !is_space((unsigned char)p[j]) && p[j] != ';' && p[j] != '}')
+		j += p[j] == '\\' ? 2 : 1;
+	j = MIN(j, len);
+	*s = k;
+	*e = j;
+	return j;
+}
+
+/* A send from p[k] on: its string, but a final \r or \n, goes. True when there was a send. */
+static bool expect_send(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	const char *at = mem_find(p + k, len - k, "send", 4);
+	size_t s, e;
+
+	while (at && ((at > p && (is_alnum((unsigned char)at[-1]) || at[-1] == '_')) ||
+		      (size_t)(at + 4 - p) >= len || !is_space((unsigned char)at[4])))
+		at = mem_find(at + 1, len - (size_t)(at + 1 - p), "send", 4);
+	if (!at)
+		return false;
+	k = skip_blanks(p, len, (size_t)(at + 4 - p));
+	while (k + 1 < len && p[k] == '-' && p[k + 1] != ' ') /* send -- "x", send -s "x" */
+		k = skip_blanks(p, len, tcl_word(p, len, k, &s, &e));
+	if (k + 1 < len && p[k] == '-' && p[k + 1] == '-')
+		k = skip_blanks(p, len, k + 2);
+	if (tcl_word(p, len, k, &s, &e) == k || e == s)
+		return true;
+	while (e - s >= 2 && p[e - 2] == '\\' && (p[e - 1] == 'r' || p[e - 1] == 'n'))
+		e -= 2;
+	if (e > s && sc->on[R_PASSWORD])
+		judge_value(sc, v, p, s, e);
+	return true;
+}
+
+/* An expect pattern at p[k] (after its flags): a password prompt's send goes, here or next line. */
+static void expect_pattern(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t k)
+{
+	size_t s, e, after;
+
+	while (k + 1 < len && p[k] == '-' && is_alnum((unsigned char)p[k + 1])) /* -re, -ex, -nocase */
+		k = skip_blanks(p, len, tcl_word(p, len, k, &s, &e));
+	if (k < len && p[k] == '{' && trim_end(p, k + 1, len) == k + 1) {
+		tc->expect = 2; /* expect { on its own: pattern-action lines follow */
+		return;
+	}
+	if ((after = tcl_word(p, len, k, &s, &e)) == k || !password_prompt(p, s, e))
+		return;
+	if (!expect_send(sc, p, len, after) && !tc->embedded)
+		tc->expect = tc->expect == 2 ? 2 : 1;
+}
+
+/* A line after "expect PROMPT" or in an "expect {" block. */
+static void expect_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t k = skip_blanks(p, len, 0);
+
+	if (k == len || p[k] == '\r')
+		return; /* a blank line: the send may come on the next */
+	if (tc->expect == 1) {
+		tc->expect = 0;
+		if (len - k > 5 && !memcmp(p + k, "send", 4) && is_space((unsigned char)p[k + 4]))
+			expect_send(sc, p, len, k);
+		return;
+	}
+	if (p[k] == '}' && trim_end(p, k + 1, len) == k + 1) {
+		tc->expect = 0; /* the block's end */
+		return;
+	}
+	if (p[k] == '"' || p[k] == '-')
+		expect_pattern(sc, tc, p, len, k);
 }
 
 /*
@@ -3756,6 +3877,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_SMTP:
 		tc->sasl_next = sc->on[t->rule] && !tc->embedded;
 		break;
+	case A_EXPECT:
+		if (word_edge(p, len, i, i + t->len - 1))
+			expect_pattern(sc, tc, p, len, skip_blanks(p, len, i + t->len));
+		break;
 	case A_NETRC:
 		if (tc->fmt != F_NETRC)
 			netrc_inline(sc, p, len, i, i + t->len);
@@ -4831,6 +4956,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return; /* "password": {"value": "x"}, or "password": { and its members below */
 	if (tc->fmt == F_INI && string_array(p, vs, ve) && json_bracket_value(sc, tc, p, len, indent, vs, v))
 		return; /* TOML: tokens = ["a", "b"], or tokens = [ and its items below */
+	if (tc->fmt == F_TEXT && ne < len && p[ne] != '"' && p[ne] != '\'' && prompt_ends(p, len, ns, vs))
+		return; /* expect's "Password:" { send ... }: a prompt */
 	if (tc->fmt == F_TEXT && !tc->shell && !tc->conf && !directive &&
 	    (v.cls == NC_STRONG || v.cls == NC_WEAK) && code_value(sc, v, p, len, ns, ne, vs))
 		return; /* password = getpass.getpass("Password: ") */
@@ -5898,6 +6025,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->yaml_colon = SIZE_MAX;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
+	if (tc->expect)
+		expect_line(sc, tc, p, len);
 	if (java_frame(p, len)) {
 		rbuf_add(out, p, len);
 		return out->oom ? -1 : 0;
