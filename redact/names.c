@@ -884,6 +884,14 @@ bool value_is_placeholder(const char *v, size_t len)
 	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
 		const char *colon = memchr(v, ':', len);
 
+		/* "${API_KEY:-}", "${X-}", "${X:=}": an empty default */
+		for (i = 2; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
+			;
+		if (i > 2 && i < len - 1 && v[i] == ':')
+			i++;
+		if (i > 2 && i == len - 2 && (v[i] == '-' || v[i] == '='))
+			return true;
+
 		if (memchr(v + 2, '{', len - 2))
 			return false;
 		return !colon || lookup_at(v + 2, (size_t)(colon - v) - 2, colon + 1,

@@ -1771,8 +1771,9 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
 	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
 		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
-	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
-		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
+	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
+	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
+		return; /* the shell's ${API_TOKEN:?required}: an error message; ${API_KEY:-}: no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
 		quoted = true;
