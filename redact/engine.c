@@ -68,6 +68,7 @@ static const struct {
 	{ "334 VXNlcm5hbWU6|334 UGFzc3dvcmQ6|334 dXNlcm5hbWU6|334 cGFzc3dvcmQ6", A_SMTP, R_CREDENTIAL },
 	{ "-Lines:|-MAC:|-Hash:", A_PPK, R_PUTTY_PRIVATE_KEY },
 	{ "~machine ", A_NETRC, R_PASSWORD },
+	{ "~expect ", A_EXPECT, R_PASSWORD },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
 	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
 	  A_ASSIGN, R_PASSWORD },

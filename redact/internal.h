@@ -232,6 +232,7 @@ enum trig_action {
 	A_NETRC,     /* "machine h login u password p" outside a .netrc */
 	A_LINE,      /* run the rule's pattern over the whole record */
 	A_LITERAL,   /* the literal itself is what gets redacted */
+	A_EXPECT,    /* an expect script's "expect PROMPT": the password its send answers with */
 };
 
 struct builtin_def {
@@ -513,6 +514,7 @@ struct textctx {
 	bool netrc_secret;   /* netrc: the next word is a password */
 	bool netrc_login;    /* netrc: the next word is a user name */
 	bool sasl_next;      /* a protocol log: the next line is a SASL answer ("334 UGFzc3dvcmQ6") */
+	uint8_t expect;      /* expect: 1, the next line's send answers a password prompt; 2, in "expect {" */
 	bool embedded;       /* a value inside JSON/YAML: no multi-line states of its own */
 	bool xml;            /* text of an XML file (.xml, .config): elements span lines */
 	bool conf;           /* text of a configuration file (.conf): "name value" directives */

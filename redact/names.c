@@ -309,7 +309,8 @@ static const char *const benign_last[] = {
 	"authentication", "backend", "backoff", "bits", "cache", "changed", "check", "cipher",
 	"class", "complexity", "cost", "count", "created", "curve", "date", "delay", "desc",
 	"description", "dialog", "dir", "directory", "disabled", "display", "duration", "enable",
-	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exists",
+	"enabled", "encoding", "encrypted", "endpoint", "engine", "env", "error", "errors", "exception",
+	"exists",
 	"expiration", "expire", "expired", "expires", "expiry", "field", "fields", "file", "files",
 	"format", "header", "headers", "help", "hidden", "hint", "history", "holder", "host",
 	"hostname", "id", "ids", "index", "interval", "issuer", "iterations", "kind", "label",
@@ -349,7 +350,7 @@ static const char *const password_words[] = {
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
 /* Last words of a setting about a password (its algorithm, a program that gives it). */
 static const char *const mode_last[] = {
-	"encryption", "hash", "hashing", "scheme", "command", "cmd", NULL,
+	"encryption", "hash", "hashing", "scheme", "command", "cmd", "encoder", "hasher", NULL,
 };
 static const char *const command_last[] = { "command", "cmd", NULL };
 /* Words before "secret" that make a reference of it (Helm, Kubernetes). */
@@ -400,6 +401,26 @@ static unsigned word_bits(const char *word)
 static struct name_verdict verdict(enum name_class cls, int rule)
 {
 	return (struct name_verdict){ .cls = cls, .rule = rule };
+}
+
+/*
+ * Last words of a duration or a count ("password_expiry_days: 90",
+ * "PASS_MAX_DAYS 99999", "token_lifetime_hours=12"): a setting about the
+ * secret, whose plain number is none (any other value still goes).
+ */
+static const char *const unit_last[] = {
+	"days", "hours", "hrs", "minutes", "mins", "seconds", "secs", "sec", "ms", "millis",
+	"weeks", "months", "years", "times", "chars", "characters", "digits", "letters", "lifespan",
+	"uppercase", "lowercase", "upper", "lower", "special", "symbols", "numbers", "capacity",
+	"burst", "quota", NULL,
+};
+/* Words before the last that make a bound of it: "password.min-uppercase=1" */
+static const char *const bound_prev[] = { "min", "max", "minimum", "maximum", NULL };
+
+static struct name_verdict counted(struct name_verdict v, const char *last, const char *prev)
+{
+	v.counts = v.counts || in_list(last, unit_last) || in_list(prev, bound_prev);
+	return v;
 }
 
 struct name_verdict name_classify(const char *name, size_t len)
@@ -489,7 +510,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    !strcmp(last, "presharedkey") ||   /* WireGuard's PresharedKey, in any case */
 	    (!strcmp(last, "key") && !strcmp(prev, "preshared")) ||
 	    (!strcmp(last, "key") && !strcmp(prev, "wep"))) /* wep_key0..3 */
-		return verdict(NC_STRONG, R_PASSWORD);
+		return counted(verdict(NC_STRONG, R_PASSWORD), last, prev);
 	if (!strcmp(last, "accountkey") || !strcmp(last, "sharedaccesskey") ||
 	    (!strcmp(last, "key") && (!strcmp(prev, "account") ||
 				      (!strcmp(prev, "access") && w.n > 2 &&
@@ -503,14 +524,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 	if ((w.has & W_DATADOG) && ends_with(last, "key"))
 		return verdict(NC_STRONG, R_DATADOG_API_KEY);
 	if ((w.has & W_SECRET) || ends_with(last, "secret"))
-		return verdict(NC_STRONG, R_SECRET);
+		return counted(verdict(NC_STRONG, R_SECRET), last, prev);
 	if ((w.has & W_TOKEN) || ends_with(last, "token")) {
 		static const char *const count_words[] = { "max", "min", "num", "total", NULL };
 		struct name_verdict v = verdict(NC_STRONG, R_TOKEN);
 
 		/* "max_tokens", "prompt_tokens", "max_token": a number of tokens, not one */
 		v.counts = (w.has & W_TOKENS) || in_list(prev, count_words);
-		return v;
+		return counted(v, last, prev);
 	}
 	if (w.has & W_CREDENTIAL) {
 		static const char *const process_last[] = { "process", "command", "cmd", NULL };
@@ -527,7 +548,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 			v.paths = PATH_COMMAND;
 		else if (!strcmp(last, "credential") && w.n == 2 && !strcmp(prev, "load"))
 			v.paths = PATH_ID;
-		return v;
+		return counted(v, last, prev);
 	}
 	if (!strcmp(last, "privatekey") || (!strcmp(last, "key") && !strcmp(prev, "private"))) {
 		struct name_verdict v = verdict(NC_STRONG, R_PRIVATE_KEY);
@@ -864,6 +885,14 @@ bool value_is_placeholder(const char *v, size_t len)
 		return true;
 	if (len >= 3 && v[0] == '$' && v[1] == '{' && v[len - 1] == '}') {
 		const char *colon = memchr(v, ':', len);
+
+		/* "${API_KEY:-}", "${X-}", "${X:=}": an empty default */
+		for (i = 2; i < len && (is_alnum((unsigned char)v[i]) || v[i] == '_'); i++)
+			;
+		if (i > 2 && i < len - 1 && v[i] == ':')
+			i++;
+		if (i > 2 && i == len - 2 && (v[i] == '-' || v[i] == '='))
+			return true;
 
 		if (memchr(v + 2, '{', len - 2))
 			return false;

@@ -360,6 +360,7 @@ static const char *const not_user[] = {
 	"event", "events", "message", "messages", "details", "config", "configuration", "permissions",
 	"credentials", "directory", "database", "query", "object", "record", "records", "context",
 	"__token__", "string", "str", "number", "integer", "int", "boolean", "bool", "any", "optional",
+	"client", /* vsftpd: FAIL LOGIN: Client "10.0.0.1" */
 	NULL,
 };
 
@@ -2484,8 +2485,8 @@ static bool log_level(const char *s, size_t len)
  * announces them: the text before the name (pre) and after it (post, NULL:
  * any end of a word but a path's '/'), both literal and case-sensitive as
  * the programs write them, except that '~' stands for optional blanks, '^'
- * (pre only) for another name, '*' for a path's folders (ops/) and '%' for
- * a MAC address with ':'.
+ * (pre only) for another name, '*' for a path's folders (ops/), '%' for
+ * a MAC address with ':' and '#' (first in pre only) for vsftpd's "[pid N".
  */
 static const struct user_form {
 	const char *pre, *post;
@@ -2514,6 +2515,12 @@ static const struct user_form {
 	{ "UserName\">", "</Data>", PII_USERNAME },      /* as XML: <Data Name="TargetUserName">jsmith</Data> */
 	{ " [", "] Peer Connection Initiated", PII_USERNAME }, /* OpenVPN: 203.0.113.5:51234 [kate] Peer ... */
 	{ "% (", ") via ", PII_HOSTNAME },               /* dhcpd: to 00:11:22:33:44:55 (alices-macbook) via eth0 */
+	{ "#] [", "] OK ", PII_USERNAME },               /* vsftpd: [pid 4] [jsmith] OK LOGIN: Client "..." */
+	{ "#] [", "] FAIL ", PII_USERNAME },
+	{ "for user [", "] -> [", PII_USERNAME },        /* smbd: for user [jsmith] -> [jsmith] FAILED, */
+	{ "] -> [", "] FAILED", PII_USERNAME },          /* ... -> [jsmith] -> [jsmith] succeeded */
+	{ "] -> [", "] -> [", PII_USERNAME },
+	{ "] -> [", "] succeeded", PII_USERNAME },
 };
 
 /* Does pattern pat (user_forms' syntax) match at t[i]? Where the match ends, or SIZE_MAX. */
@@ -2706,7 +2713,7 @@ static void init_forms(void)
 	for (size_t k = 0; k < NANCHORS; k++)
 		anchor_ix[(unsigned char)FORM_ANCHORS[k]] = (uint8_t)(k + 1);
 	for (size_t f = 0; f < NFORMS; f++) {
-		const char *lp = user_forms[f].pre + (user_forms[f].pre[0] == '%');
+		const char *lp = user_forms[f].pre + (user_forms[f].pre[0] == '%' || user_forms[f].pre[0] == '#');
 		size_t lit = strcspn(lp, "~^%*"), off = strcspn(lp, FORM_ANCHORS);
 		const char *at = off < lit ? lp + off : user_forms[f].post; /* every post starts with an anchor */
 		size_t ix = anchor_ix[(unsigned char)at[0]];
@@ -2726,6 +2733,15 @@ static size_t form_pre_at(const char *t, size_t len, size_t i, size_t f)
 	const char *pre = user_forms[f].pre;
 	size_t back = pre[0] == '%' ? 17 : 0, lit = form_lit[f]; /* a MAC first: look for what follows it */
 
+	if (pre[0] == '#') { /* "[pid 4" before the literal (vsftpd) */
+		size_t k = i;
+
+		while (k > 0 && is_digit(t[k - 1]))
+			k--;
+		if (k == i || k < 5 || memcmp(t + k - 5, "[pid ", 5))
+			return SIZE_MAX;
+		return len - i < lit || memcmp(t + i, pre + 1, lit) ? SIZE_MAX : form_match(t, len, i, pre + 1);
+	}
 	if (i < back || len - i < lit || memcmp(t + i, pre + (back != 0), lit))
 		return SIZE_MAX;
 	return form_match(t, len, i - back, pre);

@@ -1361,6 +1361,22 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 }
 
 /*
+ * A prompt: the name is in a literal (its quote an odd number of times
+ * before it) that closes right after the separator, then a blank or the
+ * line's end ("Password: " PW): what follows is another word, no value.
+ */
+static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
+{
+	size_t quotes = 0;
+
+	if (j >= len || (p[j] != '"' && p[j] != '\'') || (j + 1 < len && !is_space((unsigned char)p[j + 1])))
+		return false;
+	for (size_t k = 0; k < ns; k++)
+		quotes += p[k] == p[j];
+	return quotes & 1;
+}
+
+/*
  * Calls that give a name (their first argument, quoted) its value (the
  * second, a literal): PHP define('DB_PASSWORD', 'x') and ini_set(), Java
  * System.setProperty("...Password", "x") and props.put(), os.Setenv(),
@@ -1464,6 +1480,297 @@ static bool isc_statement(const char *p, size_t len, size_t j, size_t *vs, size_
 	return k < len && p[k] == ';' && *ve > *vs;
 }
 
+/* ---- a value that is code: a variable, a call, a cmdlet ---- */
+
+static bool ident_start(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+/* An identifier at p[k] ("_token", "getPassword"): its end, or k. */
+static size_t ident_end(const char *p, size_t len, size_t k)
+{
+	if (k >= len || !ident_start((unsigned char)p[k]))
+		return k;
+	while (k < len && (is_alnum((unsigned char)p[k]) || p[k] == '_'))
+		k++;
+	return k;
+}
+
+/*
+ * Does the identifier [s, e) name a variable that holds the value of the
+ * name [ns, ne): that name, or one that ends with it after '_' or a camel
+ * hump ("db_password", "self._password", "dbPassword", "settings.API_KEY"
+ * for api_key), without digits ("Secr3tPw", "Password1" are passwords'
+ * shapes)?
+ */
+static bool holder_ident(const char *p, size_t s, size_t e, size_t ns, size_t ne)
+{
+	size_t n, at;
+
+	for (size_t k = ns; k < ne; k++)
+		if (p[k] == '.' || p[k] == '-')
+			ns = k + 1; /* spring.datasource.password: its last part */
+	n = ne - ns;
+	if (n < 2 || e - s < n)
+		return false;
+	for (size_t k = s; k < e; k++)
+		if (p[k] >= '0' && p[k] <= '9')
+			return false;
+	at = e - n;
+	if (!mem_ieq(p + at, p + ns, n))
+		return false;
+	return at == s || p[at - 1] == '_' ||
+	       (p[at] >= 'A' && p[at] <= 'Z' && p[at - 1] >= 'a' && p[at - 1] <= 'z');
+}
+
+/* A variable for a password by its short names, perhaps after '_': "passwd", "db_pwd". */
+static bool password_ident(const char *p, size_t s, size_t e)
+{
+	static const char *const shorts[] = { "passwd", "pwd", "pw", "passphrase", NULL };
+	const char *u = NULL;
+
+	for (size_t k = s; k < e; k++) {
+		if (!((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_'))
+			return false;
+		if (p[k] == '_')
+			u = p + k;
+	}
+	s = u ? (size_t)(u - p) + 1 : s;
+	for (const char *const *w = shorts; *w; w++)
+		if (strlen(*w) == e - s && !memcmp(p + s, *w, e - s))
+			return true;
+	return false;
+}
+
+/* Is the name [ns, ne) a member of the object at hand: "self.password", "this.token"? */
+static bool self_member(const char *p, size_t ns, size_t ne)
+{
+	return (ne - ns > 5 && !memcmp(p + ns, "self.", 5)) || (ne - ns > 5 && !memcmp(p + ns, "this.", 5));
+}
+
+/*
+ * A string literal in a call or subscript of code: a key to look up
+ * ("DB_PASSWORD", "db.password") or a prompt ("Password: ") stays; any
+ * other may be the secret itself (decrypt("x"), get("PW", "x")) and is
+ * judged as the name's value.
+ */
+static void code_literal(struct scanner *sc, struct name_verdict v, const char *p, size_t s, size_t e)
+{
+	size_t k, upper = 0;
+
+	for (k = s; k < e && (is_alnum((unsigned char)p[k]) || p[k] == '_'); k++)
+		upper += (p[k] >= 'A' && p[k] <= 'Z') || p[k] == '_';
+	if (k == e && e - s >= 2 && upper == e - s)
+		return; /* an environment variable's name */
+	if (e > s && p[s] != ' ' && ident_start((unsigned char)p[s])) {
+		for (k = s; k < e && (is_alnum((unsigned char)p[k]) || strchr("_.-", p[k])); k++)
+			;
+		if (k == e && classify(sc, p + s, e - s, NULL).cls != NC_NONE)
+			return; /* a secret's key: "password", "db.password" */
+		if (e - s >= 2 && (p[e - 1] == ':' || (p[e - 1] == ' ' && p[e - 2] == ':')))
+			return; /* a prompt */
+	}
+	judge_value(sc, v, p, s, e);
+}
+
+/*
+ * The arguments of a call, or a subscript, from the bracket at p[k] to
+ * its close (nested ones too): identifiers, member chains, string literals
+ * (each judged by code_literal()), small numbers, commas and keyword
+ * arguments. Its close + 1, or 0 when it holds anything else.
+ */
+static size_t code_args(struct scanner *sc, struct name_verdict v, const char *p, size_t len,
+			size_t k, unsigned depth)
+{
+	char close = p[k] == '(' ? ')' : ']';
+
+	for (k++; k < len && depth < 4;) {
+		char c = p[k];
+
+		if (c == close)
+			return k + 1;
+		if (c == ' ' || c == ',' || c == '.' || c == '=' || c == '$') {
+			k++;
+		} else if (c == '"' || c == '\'') {
+			size_t e = k + 1;
+
+			while (e < len && p[e] != c)
+				e += p[e] == '\\' && c == '"' ? 2 : 1;
+			if (e >= len)
+				return 0;
+			if (close == ')') /* (a subscript's literal is a key: secrets["db"]) */
+				code_literal(sc, v, p, k + 1, e);
+			k = e + 1;
+		} else if (c == '(' || c == '[') {
+			if (!(k = code_args(sc, v, p, len, k, depth + 1)))
+				return 0;
+		} else if (ident_start((unsigned char)c)) {
+			k = ident_end(p, len, k);
+		} else if (c >= '0' && c <= '9') {
+			size_t e = k;
+
+			while (e < len && p[e] >= '0' && p[e] <= '9')
+				e++;
+			if (e - k > 3) /* a PIN's length: judge it */
+				return 0;
+			k = e;
+		} else {
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* PowerShell's verbs that start a cmdlet's name ("Read-Host", "New-Object"). Sorted: bsearch. */
+static const char *const ps_verbs[] = {
+	"add", "convertfrom", "convertto", "export", "get", "import", "invoke", "join", "new",
+	"protect", "read", "resolve", "select", "set", "unprotect",
+};
+
+static int cmp_ps_verb(const void *a, const void *b)
+{
+	const char *w = a, *v = *(const char *const *)b;
+	size_t n = strlen(v);
+	int c = strncasecmp(w, v, n);
+
+	return c ? c : (w[n] == '-' ? 0 : (unsigned char)w[n] - '-');
+}
+
+/* A lower-case letter then a capital in [s, e): "readPassword". */
+static bool camel_hump(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s + 1; k < e; k++)
+		if (p[k] >= 'A' && p[k] <= 'Z' && p[k - 1] >= 'a' && p[k - 1] <= 'z')
+			return true;
+	return false;
+}
+
+/*
+ * Is the value at p[j] code rather than a literal, where a name holds it?
+ * A member chain ending in a variable of the secret ("self.password",
+ * "cfg.db_password"), a call ("getpass.getpass("Password: ")",
+ * "os.environ.get("DB_PASSWORD")", "[Convert]::ToBase64String($b)"), a
+ * subscript (os.environ["X"]), a PowerShell cmdlet after "$name =", or in
+ * a call's keyword argument ("connect(host=h, password=password)") a bare
+ * variable of the secret. Literals inside are judged one by one.
+ */
+static bool code_value(struct scanner *sc, struct name_verdict v, const char *p, size_t len,
+		       size_t ns, size_t ne, size_t j)
+{
+	size_t k = j, seg = j, segs = 0, b = ns;
+	bool call = false, kwarg;
+
+	if (j >= len || !(ident_start((unsigned char)p[j]) || p[j] == '[' || p[j] == '$'))
+		return false;
+	while (b > 0 && p[b - 1] == ' ')
+		b--;
+	kwarg = b > 0 && (p[b - 1] == '(' || (p[b - 1] == ',' && b < ns));
+	if (ns > 0 && p[ns - 1] == '$' && ident_start((unsigned char)p[j])) {
+		/* PowerShell: "$cred = New-Object ...", "$pw = Read-Host -AsSecureString" */
+		size_t e = ident_end(p, len, j);
+
+		if (e < len && p[e] == '-' && e - j < 12) {
+			char verb[13];
+
+			memcpy(verb, p + j, e - j + 1);
+			verb[e - j + 1] = '\0';
+			if (bsearch(verb, ps_verbs, sizeof(ps_verbs) / sizeof(ps_verbs[0]), sizeof(ps_verbs[0]),
+				    cmp_ps_verb) &&
+			    ident_end(p, len, e + 1) > e + 1)
+				return true;
+		}
+	}
+	if (p[k] == '[') { /* a .NET type: [System.Text.Encoding]::UTF8 */
+		for (k++; k < len && (is_alnum((unsigned char)p[k]) || p[k] == '.' || p[k] == '_'); k++)
+			;
+		if (k + 2 >= len || p[k] != ']' || p[k + 1] != ':' || p[k + 2] != ':')
+			return false;
+		k += 3;
+		segs++;
+	} else if (p[k] == '$') {
+		k++;
+	}
+	for (;;) {
+		size_t e = ident_end(p, len, k);
+
+		if (e == k)
+			break;
+		seg = k;
+		k = e;
+		segs++;
+		while (k < len && (p[k] == '(' || p[k] == '[')) {
+			size_t nm = sc->nm, open = k;
+
+			if (!(k = code_args(sc, v, p, len, k, 0)))
+				return false; /* (literals judged so far stay judged) */
+			/*
+			 * a plain word's call ("hunter(2)") may be a password: a
+			 * function's name has '_' or a hump, or it is called
+			 * with nothing or with a literal ("input("Password: ")")
+			 */
+			call = call || segs > 1 || k == open + 2 || sc->nm > nm || p[open] == '[' ||
+			       memchr(p + seg, '_', open - seg) || camel_hump(p, seg, open) ||
+			       memchr(p + open, '"', k - open) || memchr(p + open, '\'', k - open);
+			seg = k;
+		}
+		if (k + 1 < len && p[k] == '.' && ident_start((unsigned char)p[k + 1]))
+			k++;
+		else if (k + 2 < len && ((p[k] == ':' && p[k + 1] == ':') || (p[k] == '-' && p[k + 1] == '>')))
+			k += 2;
+		else
+			break;
+	}
+	if (!segs || (k < len && !strchr(" ;,)\t\r", p[k])))
+		return false;
+	if (call)
+		return true;
+	/*
+	 * a variable: a member of an object, or a bare one in a keyword
+	 * argument or given to a member ("self.password = password")
+	 */
+	if (seg < k && (segs > 1 || (kwarg && (k == len || p[k] == ',' || p[k] == ')')) ||
+			(p[j] == '$' && segs == 1) || self_member(p, ns, ne)) &&
+	    (holder_ident(p, seg, k, ns, ne) || (v.rule == R_PASSWORD && password_ident(p, seg, k))))
+		return true;
+	return false;
+}
+
+/*
+ * Is the name at [ns, ne) a C function's, heading a log message in prose
+ * (Samba's "check_ntlm_password:  Authentication for user [x] FAILED")?
+ * Lower case words joined by '_', the first a verb of checking; after ':',
+ * two words of letters.
+ */
+static bool function_prefix(const char *p, size_t len, size_t ns, size_t ne)
+{
+	static const char *const verbs[] = { "check", "verify", "validate", "auth", "do", "try", NULL };
+	size_t k = ne, w;
+	bool verb = false;
+
+	if (ne >= len || p[ne] != ':' || !memchr(p + ns, '_', ne - ns))
+		return false;
+	for (k = ns; k < ne; k++)
+		if (!((p[k] >= 'a' && p[k] <= 'z') || p[k] == '_'))
+			return false;
+	for (const char *const *v = verbs; *v && !verb; v++)
+		verb = ne - ns > strlen(*v) && !memcmp(p + ns, *v, strlen(*v)) && p[ns + strlen(*v)] == '_';
+	if (!verb)
+		return false;
+	for (k = ne + 1; k < len && p[k] == ' '; k++)
+		;
+	for (w = 0; w < 2; w++) { /* two words of letters, the second in lower case */
+		size_t s = k;
+
+		while (k < len && ((p[k] >= 'a' && p[k] <= 'z') || (!w && k == s && p[k] >= 'A' && p[k] <= 'Z')))
+			k++;
+		if (k == s || (!w && (k >= len || p[k] != ' ')) || (w && k < len && p[k] != ' '))
+			return false;
+		k++;
+	}
+	return true;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1480,8 +1787,13 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
-	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' && p[j + 1] == '?')
-		return; /* the shell's ${API_TOKEN:?required}: an error message, no default */
+	if (function_prefix(p, len, ns, ne))
+		return; /* smbd: check_ntlm_password:  Authentication for user ... */
+	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
+		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
+	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
+	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
+		return; /* the shell's ${API_TOKEN:?required}: an error message; ${API_KEY:-}: no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
 	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
 		quoted = true;
@@ -1595,8 +1907,12 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		j++;
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
+	if (!quoted && prompt_ends(p, len, ns, j))
+		return; /* read -p "Password: " PW, expect "Password:" { send ... }: a prompt */
 	if (quoted && p[ns - 1] == '"' && json_bracket_value(sc, NULL, p, len, 0, j, v))
 		return; /* "password": {"value": "x"}, ... */
+	if (code_value(sc, v, p, len, ns, ne, j))
+		return; /* password = getpass.getpass(), connect(password=password) */
 	if (value_extent(p, len, j, v.cls, &vs, &ve))
 		judge_value(sc, v, p, vs, ve);
 }
@@ -1993,6 +2309,109 @@ static void sasl_answer(struct scanner *sc, struct textctx *tc, const char *p, s
 	if (k == ws ? k > 0 : is_alnum((unsigned char)p[k - 1]))
 		return;
 	add_match(sc, s, e, R_CREDENTIAL, RK_LABEL, 0);
+}
+
+/*
+ * expect scripts: "expect "*assword:*"" then "send "hunter2\r"" (on the
+ * same line, in its { } action, or on the next), and "expect {" blocks of
+ * "PATTERN { send ... }" lines. What a send answers a password prompt
+ * with goes (a variable, "$pw\r", stays); other sends (commands) stay.
+ */
+
+/* Does [s, e) ask for a password: "assword", "assphrase", "asscode", "PIN"? */
+static bool password_prompt(const char *p, size_t s, size_t e)
+{
+	return mem_ifind(p + s, e - s, "assword", 7) || mem_ifind(p + s, e - s, "assphrase", 9) ||
+	       mem_ifind(p + s, e - s, "asscode", 7) || mem_find(p + s, e - s, "PIN", 3);
+}
+
+/* The word or quoted string at p[k]: [*s, *e) its text, the end its return (k when none). */
+static size_t tcl_word(const char *p, size_t len, size_t k, size_t *s, size_t *e)
+{
+	size_t j = k;
+
+	if (k < len && (p[k] == '"' || p[k] == '{')) {
+		char close = p[k] == '"' ? '"' : '}';
+
+		for (j = k + 1; j < len && p[j] != close; j++)
+			if (p[j] == '\\')
+				j++;
+		if (j >= len)
+			return k;
+		*s = k + 1;
+		*e = j;
+		return j + 1;
+	}
+	while (j < len && !is_space((unsigned char)p[j]) && p[j] != ';' && p[j] != '}')
+		j += p[j] == '\\' ? 2 : 1;
+	j = MIN(j, len);
+	*s = k;
+	*e = j;
+	return j;
+}
+
+/* A send from p[k] on: its string, but a final \r or \n, goes. True when there was a send. */
+static bool expect_send(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	const char *at = mem_find(p + k, len - k, "send", 4);
+	size_t s, e;
+
+	while (at && ((at > p && (is_alnum((unsigned char)at[-1]) || at[-1] == '_')) ||
+		      (size_t)(at + 4 - p) >= len || !is_space((unsigned char)at[4])))
+		at = mem_find(at + 1, len - (size_t)(at + 1 - p), "send", 4);
+	if (!at)
+		return false;
+	k = skip_blanks(p, len, (size_t)(at + 4 - p));
+	while (k + 1 < len && p[k] == '-' && p[k + 1] != ' ') /* send -- "x", send -s "x" */
+		k = skip_blanks(p, len, tcl_word(p, len, k, &s, &e));
+	if (k + 1 < len && p[k] == '-' && p[k + 1] == '-')
+		k = skip_blanks(p, len, k + 2);
+	if (tcl_word(p, len, k, &s, &e) == k || e == s)
+		return true;
+	while (e - s >= 2 && p[e - 2] == '\\' && (p[e - 1] == 'r' || p[e - 1] == 'n'))
+		e -= 2;
+	if (e > s && sc->on[R_PASSWORD])
+		judge_value(sc, v, p, s, e);
+	return true;
+}
+
+/* An expect pattern at p[k] (after its flags): a password prompt's send goes, here or next line. */
+static void expect_pattern(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t k)
+{
+	size_t s, e, after;
+
+	while (k + 1 < len && p[k] == '-' && is_alnum((unsigned char)p[k + 1])) /* -re, -ex, -nocase */
+		k = skip_blanks(p, len, tcl_word(p, len, k, &s, &e));
+	if (k < len && p[k] == '{' && trim_end(p, k + 1, len) == k + 1) {
+		tc->expect = 2; /* expect { on its own: pattern-action lines follow */
+		return;
+	}
+	if ((after = tcl_word(p, len, k, &s, &e)) == k || !password_prompt(p, s, e))
+		return;
+	if (!expect_send(sc, p, len, after) && !tc->embedded)
+		tc->expect = tc->expect == 2 ? 2 : 1;
+}
+
+/* A line after "expect PROMPT" or in an "expect {" block. */
+static void expect_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
+{
+	size_t k = skip_blanks(p, len, 0);
+
+	if (k == len || p[k] == '\r')
+		return; /* a blank line: the send may come on the next */
+	if (tc->expect == 1) {
+		tc->expect = 0;
+		if (len - k > 5 && !memcmp(p + k, "send", 4) && is_space((unsigned char)p[k + 4]))
+			expect_send(sc, p, len, k);
+		return;
+	}
+	if (p[k] == '}' && trim_end(p, k + 1, len) == k + 1) {
+		tc->expect = 0; /* the block's end */
+		return;
+	}
+	if (p[k] == '"' || p[k] == '-')
+		expect_pattern(sc, tc, p, len, k);
 }
 
 /*
@@ -3492,6 +3911,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_SMTP:
 		tc->sasl_next = sc->on[t->rule] && !tc->embedded;
 		break;
+	case A_EXPECT:
+		if (word_edge(p, len, i, i + t->len - 1))
+			expect_pattern(sc, tc, p, len, skip_blanks(p, len, i + t->len));
+		break;
 	case A_NETRC:
 		if (tc->fmt != F_NETRC)
 			netrc_inline(sc, p, len, i, i + t->len);
@@ -4543,6 +4966,8 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		tc->k8s_indent = ns;
 		return;
 	}
+	if (tc->fmt == F_TEXT && !tc->conf && function_prefix(p, len, ns, ne))
+		return; /* smbd: "  check_ntlm_password:  authentication for user [x] ..." */
 	v = classify(sc, p + ns, ne - ns, pathp);
 	if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
 	    !tc->embedded)
@@ -4565,6 +4990,11 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		return; /* "password": {"value": "x"}, or "password": { and its members below */
 	if (tc->fmt == F_INI && string_array(p, vs, ve) && json_bracket_value(sc, tc, p, len, indent, vs, v))
 		return; /* TOML: tokens = ["a", "b"], or tokens = [ and its items below */
+	if (tc->fmt == F_TEXT && ne < len && p[ne] != '"' && p[ne] != '\'' && prompt_ends(p, len, ns, vs))
+		return; /* expect's "Password:" { send ... }: a prompt */
+	if (tc->fmt == F_TEXT && !tc->shell && !tc->conf && !directive &&
+	    (v.cls == NC_STRONG || v.cls == NC_WEAK) && code_value(sc, v, p, len, ns, ne, vs))
+		return; /* password = getpass.getpass("Password: ") */
 	line_value(sc, tc, p, len, indent, vs, ve, v);
 }
 
@@ -5723,6 +6153,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->yaml_colon = SIZE_MAX;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
+	if (tc->expect)
+		expect_line(sc, tc, p, len);
 	if (java_frame(p, len)) {
 		rbuf_add(out, p, len);
 		return out->oom ? -1 : 0;
