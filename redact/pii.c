@@ -2707,6 +2707,7 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 static uint8_t anchor_ix[256]; /* 1 + the index in FORM_ANCHORS, 0 for others */
 static uint32_t form_next[NANCHORS + 1][256], form_prev[NANCHORS + 1][256];
 static uint8_t form_lit[NFORMS], form_off[NFORMS];
+static int16_t form_third[NFORMS]; /* the form's byte two after its anchor, if it has one: a last quick look */
 
 static void init_forms(void)
 {
@@ -2720,6 +2721,7 @@ static void init_forms(void)
 
 		form_lit[f] = (uint8_t)lit;
 		form_off[f] = off < lit ? (uint8_t)off : ANCHOR_POST;
+		form_third[f] = (off < lit ? off + 2 < lit : at[1] && strcspn(at, "~^%*") > 2) ? (unsigned char)at[2] : -1;
 		if (off + 1 < lit || off >= lit)
 			form_next[ix][(unsigned char)at[1]] |= 1u << f;
 		else
@@ -2731,20 +2733,20 @@ static void init_forms(void)
 static size_t form_pre_at(const char *t, size_t len, size_t i, size_t f)
 {
 	const char *pre = user_forms[f].pre;
-	size_t back = pre[0] == '%' ? 17 : 0, lit = form_lit[f]; /* a MAC first: look for what follows it */
+	size_t lit = form_lit[f], back = pre[0] == '%' ? 17 : 0; /* a MAC first: look for what follows it */
+	const char *lp = pre + (pre[0] == '%' || pre[0] == '#');
 
+	/* the literal's last byte first: "] [" and "] -> [" share their first two */
+	if (len - i < lit || t[i + lit - 1] != lp[lit - 1] || memcmp(t + i, lp, lit))
+		return SIZE_MAX;
 	if (pre[0] == '#') { /* "[pid 4" before the literal (vsftpd) */
 		size_t k = i;
 
 		while (k > 0 && is_digit(t[k - 1]))
 			k--;
-		if (k == i || k < 5 || memcmp(t + k - 5, "[pid ", 5))
-			return SIZE_MAX;
-		return len - i < lit || memcmp(t + i, pre + 1, lit) ? SIZE_MAX : form_match(t, len, i, pre + 1);
+		return k == i || k < 5 || memcmp(t + k - 5, "[pid ", 5) ? SIZE_MAX : form_match(t, len, i, lp);
 	}
-	if (i < back || len - i < lit || memcmp(t + i, pre + (back != 0), lit))
-		return SIZE_MAX;
-	return form_match(t, len, i - back, pre);
+	return i < back ? SIZE_MAX : form_match(t, len, i - back, pre);
 }
 
 /* Try the forms m anchored at t[p]. */
@@ -2754,6 +2756,9 @@ static void form_try(const struct pii_scanner *sc, struct pii_scratch *scr, cons
 	for (; m; m &= m - 1) {
 		size_t f = (size_t)__builtin_ctz(m), a = p, b;
 		const char *post = user_forms[f].post;
+
+		if (form_third[f] >= 0 && (p + 2 >= len || (unsigned char)t[p + 2] != form_third[f]))
+			continue;
 
 		if (form_off[f] != ANCHOR_POST) {
 			a = p < form_off[f] ? SIZE_MAX : form_pre_at(t, len, p - form_off[f], f);
