@@ -349,7 +349,7 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.summary = "password hashes, which crack offline: crypt's $1$, $5$, $6$, $2y$, $y$, "
 			   "Apache's $apr1$, LDAP's {SSHA} ({SHA}, {SMD5}, ...) in shadow, htpasswd, "
 			   "HAProxy and other user lists; Cisco's $8$ and $9$, and Junos' $9$ "
-			   "(reversible) wherever they stand",
+			   "(reversible) wherever they stand; Dovecot's {PLAIN} passwords",
 		/*
 		 * a salt and a hash (bcrypt's cost, sha-crypt's rounds= before
 		 * them); Junos' $9$ has no salt of its own
@@ -357,9 +357,11 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.pattern = "(?<![A-Za-z0-9_$./])(?:\\$(?:1|2[abxy]|5|6|7|8|9|y|gy|apr1|md5|sha1)\\$"
 			   "[A-Za-z0-9./=,]+(?:\\$[A-Za-z0-9./=,]*){1,3}"
 			   "|\\$9\\$[A-Za-z0-9./-]{16,}"
+			   "|(?i:\\{(?:PLAIN|CLEARTEXT|CLEAR|PLAIN-TRUNC)\\})[^\\s:]+"
 			   "|(?i:\\{(?:SSHA|SHA|SSHA256|SSHA512|SHA256|SHA512|SMD5|MD5)\\})"
 			   "[A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=$._-])",
 		.triggers = "$1$|$2a$|$2b$|$2x$|$2y$|$5$|$6$|$7$|$8$|$9$|$y$|$gy$|$apr1$|$md5$|$sha1$|"
+			    "~{PLAIN}|~{CLEARTEXT}|~{CLEAR}|~{PLAIN-TRUNC}|"
 			    "~{SHA}|~{SSHA|~{SHA256}|~{SHA512}|~{SMD5}|~{MD5}",
 		.check = check_password_hash,
 	},

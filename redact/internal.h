@@ -215,6 +215,8 @@ enum secret_map {
 	SM_WHOLE,  /* the line is the secret: ~/.vault-token, /etc/ldap.secret, /run/secrets/X, db_password.txt */
 	SM_DAVFS,  /* davfs2's secrets: "mount-point-or-URL user password" */
 	SM_UPSMON, /* NUT's upsmon.conf: "MONITOR system power-value user password type" */
+	SM_PAIR,   /* PgBouncer's userlist.txt: ""user" "password"" */
+	SM_DIGEST, /* Apache's htdigest: "user:realm:hash" */
 	SM_IPSEC,  /* ipsec.secrets: "selectors : PSK "secret"", EAP, XAUTH, NTLM, P12 file "pass"... */
 };
 
@@ -589,6 +591,7 @@ struct scanner {
 	struct pii_scratch *pii;
 	struct pii_match *pm;
 	size_t pm_alloc;
+	struct rbuf pii_text;        /* a record with its secrets blanked, for the PII scanner */
 	struct match *m;
 	size_t nm, m_alloc;
 	uint8_t *line_rules;         /* rules whose keyword a record holds (A_LINE) */

@@ -1134,6 +1134,9 @@ bool check_password_hash(const char *s, size_t len)
 {
 	size_t i = len;
 
+	if (len > 6 && s[0] == '{' && (mem_ieq(s + 1, "PLAIN", 5) || mem_ieq(s + 1, "CLEAR", 5)))
+		return true; /* Dovecot's {PLAIN}x: the password itself */
+
 	while (i > 0 && s[i - 1] != '$' && s[i - 1] != '}')
 		i--;
 	return len - i >= 16 && classes(s + i, len - i).distinct >= 10;

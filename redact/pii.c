@@ -879,7 +879,7 @@ static bool in_url_userinfo(const char *t, size_t ls)
  * (scheme://jane@x.org:pw@host, scheme://jane%40x.org@host), its user? A
  * second '@' must follow in the user information, or the address's '@' is
  * the one before the host (https://jane@host.example.com:8443/). The text
- * may also end at the ':': the engine scans around the password it found.
+ * may also end at the ':': the engine blanks the password it found.
  * Our label stands for such an end: the first pass read no further than
  * the secret there (scheme://jane@x.org.SECRET@host was no address to it).
  */
@@ -887,8 +887,8 @@ static bool url_user_address(const char *t, size_t len, size_t ls, size_t de)
 {
 	if (ls < 3 || t[ls - 1] != '/' || t[ls - 2] != '/' || t[ls - 3] != ':')
 		return false;
-	if (de + 1 == len && t[de] == ':')
-		return true;
+	if (t[de] == ':' && (de + 1 == len || t[de + 1] == '\n'))
+		return true; /* (the engine blanks a secret with line breaks) */
 	for (size_t k = de; k < len && k - de < 256; k++) {
 		char c = t[k];
 

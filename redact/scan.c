@@ -70,6 +70,7 @@ void scanner_release(struct scanner *sc)
 	if (sc->pii)
 		pii_scratch_free(sc->pii);
 	free(sc->pm);
+	rbuf_release(&sc->pii_text); /* plaintext: wiped */
 	free(sc->m);
 	free(sc->line_rules);
 	free(sc->line_list);
@@ -5486,6 +5487,28 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 			username_field(sc, p, ws[1], we[1]);
 		}
 		break;
+	case SM_PAIR: /* ""user" "password"" */
+		if (n >= 2) {
+			size_t us = ws[0], ue = we[0];
+
+			map_secret(sc, p, ws[1], we[1]);
+			if (ue - us >= 2 && p[us] == '"' && p[ue - 1] == '"') {
+				us++;
+				ue--;
+			}
+			if (ue > us)
+				username_field(sc, p, us, ue);
+		}
+		break;
+	case SM_DIGEST: /* "user:realm:hash" */
+		if ((c = memchr(p, ':', e)) && (c = memchr(c + 1, ':', (size_t)(p + e - c - 1)))) {
+			const char *u = memchr(p, ':', e);
+
+			if (u > p + ws[0])
+				username_field(sc, p, ws[0], (size_t)(u - p));
+			map_secret(sc, p, (size_t)(c - p) + 1, e);
+		}
+		break;
 	case SM_UPSMON: /* "MONITOR system power-value user password type" */
 		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
 			map_secret(sc, p, ws[4], we[4]);
@@ -5992,30 +6015,37 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT)
+		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT &&
+		    !memchr(p + off + sc->pm[i].start, '\n', sc->pm[i].end - sc->pm[i].start))
 			pseudo_match(sc, off + sc->pm[i].start, off + sc->pm[i].end, sc->pm[i].kind);
 }
 
 /*
- * PII between the secrets found: the scanner never sees a secret, and what
- * follows one ("PASS@db.corp.example" in a URL) is read on its own.
+ * PII between the secrets found: the scanner reads the record with each
+ * secret's bytes turned into line breaks. So it never sees a secret, no
+ * context reaches across one, what follows one ("PASS@db.corp.example" in
+ * a URL) is read on its own, and a user name found on one side of a secret
+ * is found again on the other ("alice:{PLAIN}x:...:/home/alice"). What
+ * the scanner finds over a line break (over a secret) is dropped.
  */
 static void find_pii_between(struct scanner *sc, const char *p, size_t len)
 {
-	size_t n = sc->nm, pos = 0;
+	size_t n = sc->nm;
 
 	if (!n) {
 		find_pii(sc, p, 0, len);
 		return;
 	}
 	qsort(sc->m, n, sizeof(*sc->m), cmp_match);
-	for (size_t i = 0; i < n; i++) {
-		if (sc->m[i].start > pos)
-			find_pii(sc, p, pos, sc->m[i].start);
-		pos = MAX(pos, sc->m[i].end);
+	rbuf_reset(&sc->pii_text);
+	rbuf_add(&sc->pii_text, p, len);
+	if (sc->pii_text.oom) {
+		fail(sc, "out of memory");
+		return;
 	}
-	if (pos < len)
-		find_pii(sc, p, pos, len);
+	for (size_t i = 0; i < n; i++)
+		memset(sc->pii_text.buf + sc->m[i].start, '\n', sc->m[i].end - sc->m[i].start);
+	find_pii(sc, sc->pii_text.buf, 0, len);
 }
 
 /*

@@ -245,18 +245,23 @@ static const struct {
 	{ "ipsec.secrets", false, SM_IPSEC },
 	{ "davfs2/secrets", false, SM_DAVFS }, { ".davfs2/secrets", false, SM_DAVFS }, /* (a '/': the path's end) */
 	{ "upsmon.conf", false, SM_UPSMON },
+	{ "pgbouncer/userlist.txt", false, SM_PAIR },
+	{ "htdigest", false, SM_DIGEST }, { ".htdigest", false, SM_DIGEST },
 };
 
 /*
  * A file that holds one secret, by its name: a container's mounted secret
  * (/run/secrets/X, not Kubernetes' service account, whose token a rule
  * finds and whose CA certificate and namespace are no secrets), or a name
- * ending in password, secret or token ("db_password", "admin.secret",
- * "node-token", "root_password.txt"), but not the user database "passwd".
+ * ending in password, secret, token or pass ("db_password", "admin.secret",
+ * "node-token", "root_password.txt", "server.pass"), but not the user
+ * database "passwd".
  */
 static bool secret_file(const char *path)
 {
-	static const char *const ends[] = { "password", "_passwd", "-passwd", "secret", "token", "_pass", NULL };
+	static const char *const ends[] = {
+		"password", "_passwd", "-passwd", "secret", "token", "_pass", ".pass", NULL,
+	};
 	const char *base = strrchr(path, '/');
 	char name[128];
 	size_t n;
