@@ -4513,7 +4513,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			else if (p[k] == ' ' || p[k] == '\t')
 				ve = k;
 	}
-	if (tc->fmt == F_YAML && !tc->embedded &&
+	if (tc->fmt == F_YAML && !tc->embedded && !(tc->k8s_data && ns > tc->k8s_indent) &&
 	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
 	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&
 	    (vs >= ve || p[vs] == '#')) {
