@@ -2372,6 +2372,16 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
+	/*
+	 * A closing bracket ends the value where it ends the word ("[curl -u
+	 * a:b]"), not inside it (-u a:b]@/db): its rest is the password's, and
+	 * a label over the bracket (a DSN's "b]") would be read whole next time.
+	 * ')' and '}' close "$(curl -u a:b)x" too: only an '@' after them says so.
+	 */
+	if (ve + 1 < we &&
+	    ((p[ve] == ']' && !strchr("])}>,;.\"'`&|", p[ve + 1])) ||
+	     ((p[ve] == ')' || p[ve] == '}') && memchr(p + ve + 1, '@', we - ve - 1))))
+		ve = we;
 	if (how & CO_COOKIE) {
 		cli_cookie(sc, p, vs, ve);
 		return;
