@@ -4993,8 +4993,8 @@ static bool placed_maybe(const char *p, size_t len)
  * configuration file, a password keyword after a user name (its value word
  * between them) is followed by its value, quoted or not.
  */
-static void user_then_password(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
-			       size_t n)
+static void user_then_password(struct scanner *sc, const char *p, size_t len, const size_t ws[],
+			       const size_t we[], size_t n)
 {
 	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
 	bool user = false;
@@ -5012,6 +5012,11 @@ static void user_then_password(struct scanner *sc, const char *p, const size_t w
 			continue;
 		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
 			continue; /* "authenticate password": how, not what */
+		if (p[vs] == '\'' && (ve - vs < 2 || p[ve - 1] != '\'')) { /* 'a b': one word to its quote */
+			const char *q = memchr(p + vs + 1, '\'', len - vs - 1);
+
+			ve = q ? (size_t)(q - p) + 1 : ve;
+		}
 		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
 			vs++;
 			ve--;
@@ -5037,7 +5042,7 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 
 	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
 	    (n = line_words(p, len, ws, we)) > 3)
-		user_then_password(sc, p, ws, we, n);
+		user_then_password(sc, p, len, ws, we, n);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->sasl_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
