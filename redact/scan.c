@@ -329,6 +329,16 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 
 		return e ? (size_t)(e - p) + 2 : 0;
 	}
+	if (p[j] == '[') { /* a label's ']' closes only the label ("[a [REDACTED:x]", a label's length apart) */
+		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l;
+
+		for (size_t k = j + 1; k < lim; k++)
+			if (p[k] == '[' && (l = label_len(p + k, len - k)))
+				k += l - 1;
+			else if (p[k] == ']')
+				return k + 1;
+		return 0;
+	}
 	c = memchr(p + j + 1, close[o - open], MIN(len - j - 1, (size_t)128));
 	return c ? (size_t)(c - p) + 1 : 0;
 }
