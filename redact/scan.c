@@ -330,6 +330,16 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 
 		return e ? (size_t)(e - p) + 2 : 0;
 	}
+	if (p[j] == '[') { /* a label's ']' closes only the label ("[a [REDACTED:x]", a label's length apart) */
+		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l;
+
+		for (size_t k = j + 1; k < lim; k++)
+			if (p[k] == '[' && (l = label_len(p + k, len - k)))
+				k += l - 1;
+			else if (p[k] == ']')
+				return k + 1;
+		return 0;
+	}
 	c = memchr(p + j + 1, close[o - open], MIN(len - j - 1, (size_t)128));
 	return c ? (size_t)(c - p) + 1 : 0;
 }
@@ -2814,6 +2824,16 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
+	/*
+	 * A closing bracket ends the value where it ends the word ("[curl -u
+	 * a:b]"), not inside it (-u a:b]@/db): its rest is the password's, and
+	 * a label over the bracket (a DSN's "b]") would be read whole next time.
+	 * ')' and '}' close "$(curl -u a:b)x" too: only an '@' after them says so.
+	 */
+	if (ve + 1 < we &&
+	    ((p[ve] == ']' && !strchr("])}>,;.\"'`&|", p[ve + 1])) ||
+	     ((p[ve] == ')' || p[ve] == '}') && memchr(p + ve + 1, '@', we - ve - 1))))
+		ve = we;
 	if (how & CO_COOKIE) {
 		cli_cookie(sc, p, vs, ve);
 		return;
@@ -4959,7 +4979,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 			else if (p[k] == ' ' || p[k] == '\t')
 				ve = k;
 	}
-	if (tc->fmt == F_YAML && !tc->embedded &&
+	if (tc->fmt == F_YAML && !tc->embedded && !(tc->k8s_data && ns > tc->k8s_indent) &&
 	    ((ne - ns == 4 && !memcmp(p + ns, "data", 4)) ||
 	     (ne - ns == 10 && !memcmp(p + ns, "stringData", 10))) &&
 	    (vs >= ve || p[vs] == '#')) {
@@ -5552,8 +5572,8 @@ static bool placed_maybe(const char *p, size_t len)
  * configuration file, a password keyword after a user name (its value word
  * between them) is followed by its value, quoted or not.
  */
-static void user_then_password(struct scanner *sc, const char *p, const size_t ws[], const size_t we[],
-			       size_t n)
+static void user_then_password(struct scanner *sc, const char *p, size_t len, const size_t ws[],
+			       const size_t we[], size_t n)
 {
 	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
 	bool user = false;
@@ -5571,6 +5591,11 @@ static void user_then_password(struct scanner *sc, const char *p, const size_t w
 			continue;
 		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
 			continue; /* "authenticate password": how, not what */
+		if (p[vs] == '\'' && (ve - vs < 2 || p[ve - 1] != '\'')) { /* 'a b': one word to its quote */
+			const char *q = memchr(p + vs + 1, '\'', len - vs - 1);
+
+			ve = q ? (size_t)(q - p) + 1 : ve;
+		}
 		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
 			vs++;
 			ve--;
@@ -5596,7 +5621,7 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 
 	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
 	    (n = line_words(p, len, ws, we)) > 3)
-		user_then_password(sc, p, ws, we, n);
+		user_then_password(sc, p, len, ws, we, n);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->secret_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;

@@ -98,12 +98,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	/*
-	 * 0xfe and 0xfd (no seed of the corpus starts so) pick paths the table
+	 * 0xfe to 0xfa (no seed of the corpus starts so) pick paths the table
 	 * had no room for without moving the others: a CSV and a TSV file,
-	 * whose secret columns a reader of their own finds.
+	 * whose secret columns a reader of their own finds, and files whose
+	 * readers go by their names (shell history, fetchmail, run-control).
 	 */
 	path = data[0] == 0xfe ? "srv/export/users.csv" :
 	       data[0] == 0xfd ? "srv/export/users.tsv" :
+	       data[0] == 0xfc ? "root/.bash_history" :
+	       data[0] == 0xfb ? "root/.fetchmailrc" :
+	       data[0] == 0xfa ? "etc/foo.rc" :
 				 paths[data[0] % (sizeof(paths) / sizeof(paths[0]))];
 	step = 1 + data[1] % 64;
 	data += 2;
