@@ -4290,6 +4290,67 @@ static struct name_verdict line_pair(struct scanner *sc, struct textctx *tc, con
 }
 
 /*
+ * Text: a JSON member "key": "string" starting the next line (sc->ahead)
+ * at column col (after its key's '"'), with a key of role role: its
+ * string's inside [*vs, *ve) in sc->ahead.
+ */
+static bool json_member_ahead(const struct scanner *sc, size_t col, unsigned role, size_t *vs, size_t *ve)
+{
+	const char *a = sc->ahead, *q;
+	size_t n = sc->ahead_len, k = 0;
+
+	if (!a)
+		return false;
+	while (k < n && (a[k] == ' ' || a[k] == '\t'))
+		k++;
+	if (k + 1 != col || a[k] != '"' || !(q = memchr(a + col, '"', n - col)) ||
+	    !(key_role(a + col, (size_t)(q - a) - col) & role))
+		return false;
+	for (k = (size_t)(q - a) + 1; k < n && a[k] == ' '; k++)
+		;
+	if (k >= n || a[k] != ':')
+		return false;
+	for (k++; k < n && a[k] == ' '; k++)
+		;
+	if (k >= n || a[k] != '"' || !(q = memchr(a + k + 1, '"', n - k - 1)))
+		return false;
+	*vs = k + 1;
+	*ve = (size_t)(q - a);
+	return true;
+}
+
+/*
+ * Text (a log, JSON that does not parse): a pretty-printed JSON object's
+ * "name" and "value" members on two lines next to each other at one
+ * column, in either order: the name judges the value, as in a JSON
+ * document. Returns the verdict for the value of the key at [ns, ne).
+ */
+static struct name_verdict text_json_pair(struct scanner *sc, struct textctx *tc, const char *p, size_t ns,
+					  size_t ne, size_t vs, size_t ve, struct name_verdict v)
+{
+	unsigned role = key_role(p + ns, ne - ns);
+	struct name_verdict lent = tc->pair;
+	bool above = lent.cls != NC_NONE && ns == tc->pair_col;
+	size_t as, ae;
+
+	tc->pair.cls = NC_NONE;
+	if ((role & KR_VALUE) && v.cls == NC_NONE) {
+		if (above)
+			return lent;
+		if (json_member_ahead(sc, ns, KR_NAME, &as, &ae))
+			return node_name_verdict(sc, sc->ahead + as, ae - as);
+	} else if ((role & KR_NAME) && json_member_ahead(sc, ns, KR_VALUE, &as, &ae)) {
+		while (ve > vs && (p[ve - 1] == ',' || p[ve - 1] == ' '))
+			ve--;
+		if (ve - vs >= 2 && p[vs] == '"' && p[ve - 1] == '"') {
+			tc->pair = node_name_verdict(sc, p + vs + 1, ve - vs - 2);
+			tc->pair_col = ns;
+		}
+	}
+	return v;
+}
+
+/*
  * YAML read as lines: a flow mapping item "- {name: DB_PASSWORD, value: x}"
  * at j (its '{'), of plain or quoted scalars: the name judges x.
  */
@@ -4990,8 +5051,10 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (tc->fmt == F_TEXT && !tc->conf && function_prefix(p, len, ns, ne))
 		return; /* smbd: "  check_ntlm_password:  authentication for user [x] ..." */
 	v = classify(sc, p + ns, ne - ns, pathp);
-	if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
-	    !tc->embedded)
+	if (tc->fmt == F_TEXT && !tc->embedded && !item && ns > 0 && p[ns - 1] == '"')
+		v = text_json_pair(sc, tc, p, ns, ne, vs, ve, v);
+	else if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
+		 !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
 		return;
@@ -6545,6 +6608,9 @@ bool line_wants_next(const struct textctx *tc, const char *p, size_t len)
 		       mem_find(p + j, e - j, "value", 5);
 	if (tc->fmt == F_JSON) /* pretty-printed: "value": "x" over its "name" (json_redact_line()) */
 		return e - j > 8 && !memcmp(p + j, "\"value\":", 8);
+	if (tc->fmt == F_TEXT && ((e - j > 8 && !memcmp(p + j, "\"value\":", 8)) ||
+				  (e - j > 7 && !memcmp(p + j, "\"name\":", 7))))
+		return true; /* the same in text (text_json_pair()) */
 	return (tc->fmt == F_YAML || tc->fmt == F_TEXT) &&
 	       ((e - j > 8 && !memcmp(p + j, "- value:", 8)) || (e - j > 7 && !memcmp(p + j, "- name:", 7)));
 }
