@@ -5490,6 +5490,27 @@ static bool word_in(const char *p, size_t ws, size_t we, const char *const *word
 	return false;
 }
 
+/* The user's name [s, e) of a file of secrets, its quotes not its; "*" (any) is none. */
+static void map_user(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (e - s >= 2 && p[s] == '"' && p[e - 1] == '"') {
+		s++;
+		e--;
+	}
+	if (e > s && p[s] != '*')
+		username_field(sc, p, s, e);
+}
+
+/* Files of secrets whose fields are words: which word is the secret, and which the user's name (-1: none). */
+static const struct {
+	int8_t secret, user;
+} map_words[] = {
+	[SM_PPP] = { 2, 0 },   /* "client server secret [addresses]" */
+	[SM_KEYS] = { 2, -1 }, /* "id type key", the key with its "HEX:" or "ASCII:" */
+	[SM_DAVFS] = { 2, 1 }, /* "mount-point-or-URL user password" */
+	[SM_PAIR] = { 1, 0 },  /* ""user" "password"" */
+};
+
 /* ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE file [passphrase]" (RSA, P12...). */
 static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], const size_t we[], size_t n)
 {
@@ -5525,36 +5546,32 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		if (n == 2 && (c = memchr(p + ws[1], ':', we[1] - ws[1])) && (size_t)(c - p) > ws[1])
 			map_secret(sc, p, (size_t)(c - p) + 1, we[1]);
 		break;
-	case SM_PPP: /* "client server secret [addresses]" */
-		if (n >= 3) {
-			size_t us = ws[0], ue = we[0];
-
-			map_secret(sc, p, ws[2], we[2]);
-			if (ue - us >= 2 && p[us] == '"' && p[ue - 1] == '"') {
-				us++;
-				ue--;
-			}
-			if (ue > us && p[us] != '*')
-				username_field(sc, p, us, ue);
+	case SM_PPP:
+	case SM_KEYS:
+	case SM_DAVFS:
+	case SM_PAIR:
+		if (n > (size_t)map_words[map].secret) { /* (the user's word comes before it) */
+			map_secret(sc, p, ws[map_words[map].secret], we[map_words[map].secret]);
+			if (map_words[map].user >= 0)
+				map_user(sc, p, ws[map_words[map].user], we[map_words[map].user]);
 		}
 		break;
-	case SM_KEYS: /* "id type key": the key with its "HEX:" or "ASCII:" */
-		if (n >= 3)
-			map_secret(sc, p, ws[2], we[2]);
-		break;
 	case SM_COLON1: /* "user:password" */
-	case SM_COLON2: /* "host:user:password" */
+	case SM_COLON2: /* Exim: "host:user:password" */
+	case SM_DIGEST: /* htdigest: "user:realm:hash" */
 		if (!(c = memchr(p, ':', e)))
 			break;
-		if (map == SM_COLON2) {
-			const char *u = c + 1;
+		if (map == SM_COLON1) {
+			map_user(sc, p, ws[0], (size_t)(c - p));
+		} else {
+			const char *c1 = c;
 
-			if (!(c = memchr(u, ':', (size_t)(p + e - u))))
+			if (!(c = memchr(c1 + 1, ':', (size_t)(p + e - c1 - 1))))
 				break;
-			if (c > u && !memchr(u, '@', (size_t)(c - u)))
-				username_field(sc, p, (size_t)(u - p), (size_t)(c - p)); /* (an address is PII's) */
-		} else if (c > p + ws[0]) {
-			username_field(sc, p, ws[0], (size_t)(c - p));
+			if (map == SM_DIGEST)
+				map_user(sc, p, ws[0], (size_t)(c1 - p));
+			else if (!memchr(c1 + 1, '@', (size_t)(c - c1 - 1)))
+				map_user(sc, p, (size_t)(c1 - p) + 1, (size_t)(c - p)); /* (an address is PII's) */
 		}
 		map_secret(sc, p, (size_t)(c - p) + 1, e);
 		break;
@@ -5563,34 +5580,6 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		break;
 	case SM_IPSEC:
 		ipsec_secret(sc, p, ws, we, n);
-		break;
-	case SM_DAVFS: /* "mount-point-or-URL user password" */
-		if (n >= 3) {
-			map_secret(sc, p, ws[2], we[2]);
-			username_field(sc, p, ws[1], we[1]);
-		}
-		break;
-	case SM_PAIR: /* ""user" "password"" */
-		if (n >= 2) {
-			size_t us = ws[0], ue = we[0];
-
-			map_secret(sc, p, ws[1], we[1]);
-			if (ue - us >= 2 && p[us] == '"' && p[ue - 1] == '"') {
-				us++;
-				ue--;
-			}
-			if (ue > us)
-				username_field(sc, p, us, ue);
-		}
-		break;
-	case SM_DIGEST: /* "user:realm:hash" */
-		if ((c = memchr(p, ':', e)) && (c = memchr(c + 1, ':', (size_t)(p + e - c - 1)))) {
-			const char *u = memchr(p, ':', e);
-
-			if (u > p + ws[0])
-				username_field(sc, p, ws[0], (size_t)(u - p));
-			map_secret(sc, p, (size_t)(c - p) + 1, e);
-		}
 		break;
 	case SM_UPSMON: /* "MONITOR system power-value user password type" */
 		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
