@@ -2523,6 +2523,10 @@ static void itemproperty_args(struct scanner *sc, const char *p, size_t len, siz
 static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k);
 static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k);
+static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void rman_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2648,6 +2652,25 @@ static const struct cli_tool {
 	{ "net.exe\" use", 0, true, net_args, { { NULL, 0 } }, NULL }, /* "C:\...\net.exe" user */
 	{ "rabbitmqctl", 0, false, rabbitmqctl_args, { { NULL, 0 } }, NULL },
 	{ "ConvertTo-SecureString", 0, false, securestring_args, { { NULL, 0 } }, NULL },
+	/*
+	 * Oracle's clients take a logon "user/password[@connect]" ("/ as
+	 * sysdba", "/nolog", "/@alias" have none): SQL*Plus, Data Guard's
+	 * dgmgrl, the Data Pump and SQL*Loader as their first word or
+	 * "userid=" (exp, imp, parameter files too), RMAN after "target",
+	 * "catalog", "auxiliary"; "connect"/"conn" at a line's start in a
+	 * SQL*Plus script or its spool.
+	 */
+	{ "sqlplus", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "dgmgrl", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "expdp", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "impdp", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "sqlldr", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "exp ", 0, true, oracle_args, { { NULL, 0 } }, NULL }, /* its blank: not "regexp", "export" */
+	{ "imp ", 0, true, oracle_args, { { NULL, 0 } }, NULL },
+	{ "rman", 0, false, rman_args, { { NULL, 0 } }, NULL },
+	{ "userid=", 0, true, userid_args, { { NULL, 0 } }, NULL },
+	{ "connect", 0, false, connect_args, { { NULL, 0 } }, NULL },
+	{ "conn", 0, false, connect_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
 	{ "chpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "kinit", 0, false, NULL, { { NULL, 0 } }, NULL },
@@ -3079,6 +3102,113 @@ static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k)
 static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
 {
 	php_arg(sc, p, len, k, 4);
+}
+
+/*
+ * An Oracle logon in the word [ws, we): user/password[@connect] (the user
+ * a name, "quoted", or with a proxy's [name]), perhaps all in quotes
+ * ('sys/pw@db as sysdba'): the password, up to its '@' or the word's end.
+ * "/", "/nolog", "/@alias" and a path ("@scripts/x.sql") have none.
+ */
+static void oracle_logon(struct scanner *sc, const char *p, size_t ws, size_t we)
+{
+	size_t k, vs, ve;
+
+	if (we - ws >= 4 && p[ws] == '\\' && p[ws + 1] == '"')
+		ws += 2; /* expdp \"sys/pw@db as sysdba\" */
+	if (we - ws >= 2 && (p[ws] == '"' || p[ws] == '\'') && p[we - 1] == p[ws] &&
+	    memchr(p + ws + 1, '/', we - ws - 2)) {
+		ws++; /* 'sys/pw@db as sysdba', "scott/tiger" */
+		we--;
+	}
+	k = ws;
+	if (k < we && p[k] == '"') { /* "User"/pw */
+		const char *q = memchr(p + k + 1, '"', we - k - 1);
+
+		k = q ? (size_t)(q - p) + 1 : we;
+	} else {
+		while (k < we && (is_alnum((unsigned char)p[k]) || p[k] == '_' || p[k] == '$' ||
+				  p[k] == '#' || p[k] == '.' || (p[k] == '[' && k > ws) || p[k] == ']'))
+			k++;
+	}
+	if (k == ws || k >= we || p[k] != '/' ||
+	    !(((p[ws] | 0x20) >= 'a' && (p[ws] | 0x20) <= 'z') || p[ws] == '"'))
+		return;
+	vs = ve = k + 1;
+	if (ve < we && p[ve] == '"') { /* scott/"p@ss w" */
+		const char *q = memchr(p + ve + 1, '"', we - ve - 1);
+
+		if (!q)
+			return;
+		vs++;
+		ve = (size_t)(q - p);
+	} else {
+		while (ve < we && p[ve] != '@' && !is_space((unsigned char)p[ve]) && p[ve] != ';' &&
+		       p[ve] != '"' && p[ve] != '\'' && p[ve] != '`' && p[ve] != ')')
+			ve++;
+	}
+	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+}
+
+/* sqlplus [-s -L -M "opts" -R n -C v] LOGON, dgmgrl, expdp/impdp/sqlldr LOGON or userid=LOGON */
+static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool first = true, skip = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (skip) {
+			skip = false;
+		} else if (p[ws] == '-') {
+			skip = we - ws == 2 && strchr("MRC", p[ws + 1]);
+		} else if (we - ws > 7 && mem_ieq(p + ws, "userid=", 7)) {
+			oracle_logon(sc, p, ws + 7, we);
+			return;
+		} else if (first) {
+			first = false;
+			if (!memchr(p + ws, '=', we - ws))
+				oracle_logon(sc, p, ws, we);
+		}
+	}
+}
+
+/* rman target LOGON catalog LOGON auxiliary LOGON */
+static void rman_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool logon = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (logon)
+			oracle_logon(sc, p, ws, we);
+		logon = word_is(p, ws, we, "target") || word_is(p, ws, we, "catalog") ||
+			word_is(p, ws, we, "auxiliary");
+	}
+}
+
+/* userid=LOGON: exp, imp, sqlldr, a Data Pump parameter file */
+static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws = k, we = k;
+
+	if (k < len && !is_space((unsigned char)p[k]) && cli_word(sc, p, len, &we, &ws, &we))
+		oracle_logon(sc, p, ws, we);
+}
+
+/* SQL*Plus: "connect LOGON", "CONN LOGON [as sysdba]" at a line's start, or after "SQL> " */
+static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t s = k - (p[k - 1] == 't' || p[k - 1] == 'T' ? 7 : 4), ws, we;
+
+	while (s > 0 && (p[s - 1] == ' ' || p[s - 1] == '\t'))
+		s--;
+	if (s >= 4 && mem_ieq(p + s - 4, "SQL>", 4))
+		s -= 4;
+	if (s > 0 && p[s - 1] != '\n')
+		return;
+	if (cli_word(sc, p, len, &k, &ws, &we))
+		oracle_logon(sc, p, ws, we);
 }
 
 /*
