@@ -395,9 +395,11 @@ struct name_verdict name_classify(const char *name, size_t len);
  * What a mapping's key says about its siblings (KR_* bits): it names a
  * name/value pair ("name", "Key", "ParameterKey"), it holds the pair's
  * value ("value", "ParameterValue"), or it holds the value of the key that
- * names the mapping ("password": {"value": ...}, "token": {"current": ...}).
+ * names the mapping ("password": {"value": ...}, "token": {"current": ...}),
+ * or it types the pair ({"type": "password", "value": ...}: Keycloak's
+ * credentials), which names it only when the type is a secret's name.
  */
-enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4 };
+enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4, KR_TYPE = 8 };
 unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);

@@ -670,7 +670,7 @@ unsigned key_role(const char *key, size_t len)
 		unsigned role;
 	} by_len[15][2] = {
 		[3] = { { "key", KR_NAME } },   /* key/value lists, tags */
-		[4] = { { "name", KR_NAME } },  /* Kubernetes env, ECS, HAR headers, SSM */
+		[4] = { { "name", KR_NAME }, { "type", KR_TYPE } },  /* Kubernetes env, ECS, HAR headers, SSM */
 		[5] = { { "value", KR_VALUE | KR_HELD } },
 		[7] = { { "current", KR_HELD }, { "primary", KR_HELD } }, /* a rotated secret's */
 		[8] = { { "previous", KR_HELD } },

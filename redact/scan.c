@@ -7036,8 +7036,15 @@ static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_
 void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen)
 {
 	if (f->map) {
-		if (f->key_role & KR_NAME)
+		if (f->key_role & KR_NAME) {
 			f->pair = node_name_verdict(sc, v, vlen);
+		} else if ((f->key_role & KR_TYPE) && f->pair.cls == NC_NONE) {
+			/* {"type": "password", "value": x}; "type": "string" names nothing */
+			struct name_verdict t = node_name_verdict(sc, v, vlen);
+
+			if (t.cls == NC_STRONG)
+				f->pair = t;
+		}
 		return;
 	}
 	/* an item that is a flag itself ("--password --stdin") is no flag's value */
