@@ -348,6 +348,16 @@ static const char *const password_words[] = {
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
+/*
+ * "pass" glued to what it opens: Moodle's $CFG->dbpass, $smtppass, adminpass
+ * (not "bypass", "compass", Apache's ProxyPass, doas's nopass, a filter's lowpass)
+ */
+static const char *const glued_pass[] = {
+	"dbpass", "adminpass", "rootpass", "smtppass", "mailpass", "ldappass", "userpass",
+	"mysqlpass", "sqlpass", "pgpass", "redispass", "ftppass", "sftppass", "bindpass",
+	"authpass", "syspass", "apppass", "loginpass", "sshpass", "vncpass", "imappass",
+	"pop3pass", "wifipass", "dbadminpass", "dbrootpass", "dbuserpass", "mqpass", NULL,
+};
 /* Last words of a setting about a password (its algorithm, a program that gives it). */
 static const char *const mode_last[] = {
 	"encryption", "hash", "hashing", "scheme", "command", "cmd", "encoder", "hasher", NULL,
@@ -502,6 +512,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    ends_with(last, "password") || ends_with(last, "passwd") || cjk_password(last) ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
 	    !strcmp(last, "sshpass") ||        /* sshpass -e reads $SSHPASS */
+	    in_list(last, glued_pass) ||
 	    ends_with(last, "storepass") || ends_with(last, "keypass") || /* keytool, jarsigner */
 	    in_list(last, ldap_pw_words) ||
 	    ends_with(last, "bindpw") ||       /* bindpw, ldap_bindpw, sasl_bindpw */
