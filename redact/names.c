@@ -243,6 +243,10 @@ static bool maybe_sensitive(const char *name, size_t len)
 					  (left >= 8 && mem_ieq(p, "contrase", 8))))
 				return true;
 			break;
+		case 'e':
+			if (left == 7 && (i == 0 || name[i - 1] == '-') && mem_ieq(p, "encrypt", 7))
+				return true; /* the name alone: Consul's gossip key */
+			break;
 		case 'k':
 			if (left >= 3 && (mem_ieq(p, "key", 3) || (left >= 8 && mem_ieq(p, "kennwort", 8))))
 				return true;
@@ -575,6 +579,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 							    verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "auth"))
 		return verdict(NC_WEAK, R_CREDENTIAL);
+	if (!strcmp(last, "encrypt") && w.n == 1) /* Consul's, Nomad's, Serf's gossip key (else a flag) */
+		return verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "session"))
 		return verdict(NC_WEAK, R_SESSION_ID);
 	if (!strcmp(last, "sig") || !strcmp(last, "signature"))

@@ -5150,6 +5150,22 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	} else if (j > sp && (tc->conf || tc->fmt == F_INI) && directive_value(p, len, j)) {
 		directive = true; /* "password x" in a configuration file */
 	} else {
+		/*
+		 * HCL's block named by a plural of a secret's name (Consul's
+		 * "tokens {"): its own keys' values are judged as that name's,
+		 * as under YAML's "tokens:" (yaml_held()), to its closing brace
+		 */
+		if (tc->fmt != F_YAML && j < len && p[j] == '{' && trim_end(p, j + 1, len) == j + 1 &&
+		    !tc->embedded) {
+			struct name_verdict h = held_plural(sc, p + ns, ne - ns);
+
+			if (h.cls != NC_NONE) {
+				tc->held_on = true;
+				tc->held = h;
+				tc->held_indent = indent;
+				tc->held_col = SIZE_MAX;
+			}
+		}
 		/* no "name = rest of line": the text's probes may still find "--password X" */
 		sc->probed_start = sc->probed_end = 0;
 		return;
@@ -5188,6 +5204,13 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
 		return;
+	if (tc->fmt != F_YAML && tc->held_on && indent > tc->held_indent && v.cls == NC_NONE &&
+	    vs < ve && p[vs] != '{') {
+		if (tc->held_col == SIZE_MAX)
+			tc->held_col = indent;
+		if (indent == tc->held_col)
+			v = tc->held; /* in an HCL "tokens {" block */
+	}
 	if (directive) {
 		if (v.cls != NC_STRONG)
 			return;
