@@ -685,11 +685,12 @@ unsigned key_role(const char *key, size_t len)
 	static const struct {
 		const char *word;
 		unsigned role;
-	} by_len[15][2] = {
+	} by_len[15][3] = {
 		[3] = { { "key", KR_NAME } },   /* key/value lists, tags */
 		[4] = { { "name", KR_NAME }, { "type", KR_TYPE } },  /* Kubernetes env, ECS, HAR headers, SSM */
 		[5] = { { "value", KR_VALUE | KR_HELD } },
-		[7] = { { "current", KR_HELD }, { "primary", KR_HELD } }, /* a rotated secret's */
+		/* a rotated secret's; CloudFormation's parameter's ("DBPassword": {"Default": x}) */
+		[7] = { { "current", KR_HELD }, { "primary", KR_HELD }, { "default", KR_HELD } },
 		[8] = { { "previous", KR_HELD } },
 		[9] = { { "secondary", KR_HELD } },
 		[10] = { { "optionname", KR_NAME } }, /* Elastic Beanstalk */
@@ -701,7 +702,7 @@ unsigned key_role(const char *key, size_t len)
 
 	if (len >= sizeof(by_len) / sizeof(by_len[0]))
 		return 0;
-	for (int i = 0; i < 2 && by_len[len][i].word; i++)
+	for (int i = 0; i < 3 && by_len[len][i].word; i++)
 		if (mem_ieq(key, by_len[len][i].word, len))
 			return by_len[len][i].role;
 	return 0;
