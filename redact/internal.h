@@ -547,8 +547,10 @@ struct textctx {
 	 * YAML read as lines: a key named by a plural of a secret's name
 	 * ("passwords:") at column held_indent lends held to the values of
 	 * its mapping's keys, at held_col (SIZE_MAX: its first key not read yet).
+	 * HCL too: a "tokens {" block, or (held_default) only the default of
+	 * a Terraform variable "db_password" { default = x }.
 	 */
-	bool held_on;
+	bool held_on, held_default;
 	struct name_verdict held;
 	size_t held_indent, held_col;
 	/* YAML read as lines: a block sequence at column cli_col that is a command line */

@@ -5047,6 +5047,32 @@ static size_t properties_key_end(const char *p, size_t len, size_t j)
 	return j;
 }
 
+/*
+ * Terraform: variable "NAME" { at j (its quote): when NAME is a secret's
+ * ("db_password"), the default in its block is that secret.
+ */
+static void tf_variable(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t j,
+			size_t indent)
+{
+	const char *q = memchr(p + j + 1, '"', len - j - 1);
+	struct name_verdict h;
+	size_t k;
+
+	if (!q)
+		return;
+	for (k = (size_t)(q - p) + 1; k < len && p[k] == ' '; k++)
+		;
+	if (k >= len || p[k] != '{' || trim_end(p, k + 1, len) != k + 1)
+		return;
+	h = classify(sc, p + j + 1, (size_t)(q - p) - j - 1, NULL);
+	if (h.cls != NC_STRONG)
+		return;
+	tc->held_on = tc->held_default = true;
+	tc->held = h;
+	tc->held_indent = indent;
+	tc->held_col = SIZE_MAX;
+}
+
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
@@ -5161,10 +5187,14 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 
 			if (h.cls != NC_NONE) {
 				tc->held_on = true;
+				tc->held_default = false;
 				tc->held = h;
 				tc->held_indent = indent;
 				tc->held_col = SIZE_MAX;
 			}
+		} else if (tc->fmt != F_YAML && j < len && p[j] == '"' && ne - ns == 8 &&
+			   !memcmp(p + ns, "variable", 8) && !tc->embedded) {
+			tf_variable(sc, tc, p, len, j, indent);
 		}
 		/* no "name = rest of line": the text's probes may still find "--password X" */
 		sc->probed_start = sc->probed_end = 0;
@@ -5208,8 +5238,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	    vs < ve && p[vs] != '{') {
 		if (tc->held_col == SIZE_MAX)
 			tc->held_col = indent;
-		if (indent == tc->held_col)
-			v = tc->held; /* in an HCL "tokens {" block */
+		if (indent == tc->held_col &&
+		    (!tc->held_default || (ne - ns == 7 && !memcmp(p + ns, "default", 7))))
+			v = tc->held; /* in an HCL "tokens {" block, a variable's default */
 	}
 	if (directive) {
 		if (v.cls != NC_STRONG)
