@@ -2669,8 +2669,8 @@ static const struct cli_tool {
 	{ "imp ", 0, true, oracle_args, { { NULL, 0 } }, NULL },
 	{ "rman", 0, false, rman_args, { { NULL, 0 } }, NULL },
 	{ "userid=", 0, true, userid_args, { { NULL, 0 } }, NULL },
-	{ "connect", 0, false, connect_args, { { NULL, 0 } }, NULL },
-	{ "conn", 0, false, connect_args, { { NULL, 0 } }, NULL },
+	{ "connect ", 0, true, connect_args, { { NULL, 0 } }, NULL }, /* its blank: not "connection" */
+	{ "conn ", 0, true, connect_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
 	{ "chpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "kinit", 0, false, NULL, { { NULL, 0 } }, NULL },
@@ -3165,10 +3165,12 @@ static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k)
 		} else if (we - ws > 7 && mem_ieq(p + ws, "userid=", 7)) {
 			oracle_logon(sc, p, ws + 7, we);
 			return;
-		} else if (first) {
-			first = false;
-			if (!memchr(p + ws, '=', we - ws))
+		} else if (!memchr(p + ws, '=', we - ws)) {
+			if (first)
 				oracle_logon(sc, p, ws, we);
+			return; /* a logon, or a word of prose ("imp 3 items") */
+		} else {
+			first = false; /* file=x.dmp: its parameters, userid= among them */
 		}
 	}
 }
@@ -3199,8 +3201,10 @@ static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k)
 /* SQL*Plus: "connect LOGON", "CONN LOGON [as sysdba]" at a line's start, or after "SQL> " */
 static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k)
 {
-	size_t s = k - (p[k - 1] == 't' || p[k - 1] == 'T' ? 7 : 4), ws, we;
+	size_t s = k - 1, ws, we; /* the name's blank */
 
+	while (s > 0 && ((p[s - 1] | 0x20) >= 'a' && (p[s - 1] | 0x20) <= 'z'))
+		s--;
 	while (s > 0 && (p[s - 1] == ' ' || p[s - 1] == '\t'))
 		s--;
 	if (s >= 4 && mem_ieq(p + s - 4, "SQL>", 4))
