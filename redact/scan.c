@@ -1782,6 +1782,21 @@ static bool function_prefix(const char *p, size_t len, size_t ns, size_t ne)
 	return true;
 }
 
+/*
+ * Windows Setup's answer file: <settings pass="oobeSystem"> names the
+ * configuration pass its settings are for (windowsPE, specialize...).
+ */
+static bool unattend_pass(const char *p, size_t ns, size_t ne)
+{
+	size_t k = ns;
+
+	if (ne - ns != 4 || !mem_ieq(p + ns, "pass", 4))
+		return false;
+	while (k > 0 && is_space((unsigned char)p[k - 1]))
+		k--;
+	return k >= 9 && !memcmp(p + k - 9, "<settings", 9);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1798,6 +1813,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
+	if (unattend_pass(p, ns, ne))
+		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
 	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
