@@ -70,7 +70,7 @@ static const struct {
 	{ "~machine ", A_NETRC, R_PASSWORD },
 	{ "~expect ", A_EXPECT, R_PASSWORD },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
-	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid|~encrypt=|~encrypt:|~encrypt\"|~encrypt ",
+	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid|~encrypt=|~encrypt:|~encrypt\"|~encrypt |~salt",
 	  A_ASSIGN, R_PASSWORD },
 	/* password in other languages ("Passwort" and "mot de passe" have "pass") */
 	{ "~kennwort|~wachtwoord|~contrase|~senha|~salasana", A_ASSIGN, R_PASSWORD },

@@ -262,6 +262,7 @@ static bool maybe_sensitive(const char *name, size_t len)
 			break;
 		case 's':
 			if (left >= 3 && (mem_ieq(p, "sec", 3) || mem_ieq(p, "ses", 3) ||
+					  (left >= 4 && mem_ieq(p, "salt", 4)) ||
 					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3) ||
 					  (left >= 5 && mem_ieq(p, "senha", 5)) ||
 					  (left >= 8 && mem_ieq(p, "salasana", 8))))
@@ -352,6 +353,9 @@ static const char *const password_words[] = {
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
+static const char *const salt_qualifiers[] = {
+	"auth", "secure", "in", "nonce", "hash", "secret", "app", "session", "cookie", "signing", NULL,
+};
 /*
  * "pass" glued to what it opens: Moodle's $CFG->dbpass, $smtppass, adminpass
  * (not "bypass", "compass", Apache's ProxyPass, doas's nopass, a filter's lowpass)
@@ -579,6 +583,14 @@ struct name_verdict name_classify(const char *name, size_t len)
 							    verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "auth"))
 		return verdict(NC_WEAK, R_CREDENTIAL);
+	/*
+	 * An application's salt is its secret: WordPress's AUTH_SALT,
+	 * LOGGED_IN_SALT, NONCE_SALT, Drupal's hash_salt. A key derivation's
+	 * (PuTTY's Argon2-Salt, a hash's salt=) is stored beside what it
+	 * salts, and no secret.
+	 */
+	if ((!strcmp(last, "salt") || !strcmp(last, "salts")) && in_list(prev, salt_qualifiers))
+		return counted(verdict(NC_STRONG, R_SECRET), last, prev);
 	if (!strcmp(last, "encrypt") && w.n == 1) /* Consul's, Nomad's, Serf's gossip key (else a flag) */
 		return verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "session"))
