@@ -2544,6 +2544,7 @@ static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k)
 static void rman_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void vault_login_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2688,6 +2689,8 @@ static const struct cli_tool {
 	{ "userid=", 0, true, userid_args, { { NULL, 0 } }, NULL },
 	{ "connect ", 0, true, connect_args, { { NULL, 0 } }, NULL }, /* its blank: not "connection" */
 	{ "conn ", 0, true, connect_args, { { NULL, 0 } }, NULL },
+	/* "vault login TOKEN" ("-" reads it from stdin; KEY=VALUE: another method's) */
+	{ "vault login", 0, false, vault_login_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
 	{ "chpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "kinit", 0, false, NULL, { { NULL, 0 } }, NULL },
@@ -3213,6 +3216,19 @@ static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k)
 
 	if (k < len && !is_space((unsigned char)p[k]) && cli_word(sc, p, len, &we, &ws, &we))
 		oracle_logon(sc, p, ws, we);
+}
+
+static void vault_login_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '-')
+			continue; /* -method=token, -no-print */
+		if (!memchr(p + ws, '=', we - ws))
+			cli_value(sc, p, ws, we, 0);
+		return;
+	}
 }
 
 /* SQL*Plus: "connect LOGON", "CONN LOGON [as sysdba]" at a line's start, or after "SQL> " */
