@@ -1396,7 +1396,9 @@ static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
 static const char *const setter_calls[] = {
 	"define", "ini_set", "setproperty", "put", "set", "add", "setenv", "putenv", "put_env",
 	"setdefault", "setenvironmentvariable", "setheader", "addheader", "setrequestproperty",
-	"addrequestproperty", "setitem", NULL,
+	"addrequestproperty", "setitem",
+	/* getters with a default: Laravel's env('DB_PASSWORD', 'x'), os.environ.get, ENV.fetch */
+	"env", "getenv", "get", "fetch", "getproperty", NULL,
 };
 
 /* Is the name whose first byte (its quote, if quoted) is at os the first argument of a setter call? */
