@@ -117,6 +117,13 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.group = 1,
 		.triggers = "discord.com/api/webhooks/|discordapp.com/api/webhooks/",
 	},
+	[R_TEAMS_WEBHOOK] = {
+		.id = "teams-webhook",
+		.summary = "Microsoft Teams (Office 365 connector) incoming webhook URLs",
+		.pattern = "(?:webhook|outlook)\\.office(?:365)?\\.com/webhook(?:b2)?/([0-9A-Za-z@/_-]{40,})",
+		.group = 1,
+		.triggers = "webhook.office.com/webhook|outlook.office.com/webhook/|outlook.office365.com/webhook/",
+	},
 	[R_STRIPE_KEY] = {
 		.id = "stripe-key",
 		.summary = "Stripe secret and restricted keys (sk_live_, rk_live_, ..._test_)",

@@ -61,7 +61,7 @@ static const struct {
 	  "~net.exe use|~net.exe\" use|~sexec|~etx|~eg add|~-ItemProperty|"
 	  "PDO->__construct(|PDO::__construct(|createPdoConnection(|mysqli->real_connect(|"
 	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|Login incorrect|Login OK: [|"
-	  "~ConvertTo-SecureString|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
+	  "~ConvertTo-SecureString|~sqlplus|~dgmgrl|~expdp|~impdp|~sqlldr|~exp |~imp |~rman|~userid=|~connect |~conn |~vault login|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~bearer ", A_BEARER, R_AUTHORIZATION },
 	/* AUTH LOGIN: "Username:", "Password:" in base64 (some servers write them in lower case) */
@@ -70,7 +70,7 @@ static const struct {
 	{ "~machine ", A_NETRC, R_PASSWORD },
 	{ "~expect ", A_EXPECT, R_PASSWORD },
 	{ "~fied by|~fied with|~password", A_SQL, R_PASSWORD },
-	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid",
+	{ "~pass|~pwd|~pw=|~pw:|~pw\"|~pw'|~pw>|~pw |~pw\t|~secret|~token|~key|~cred|~auth|~cookie|~sig|~session|~sid|~encrypt=|~encrypt:|~encrypt\"|~encrypt |~salt",
 	  A_ASSIGN, R_PASSWORD },
 	/* password in other languages ("Passwort" and "mot de passe" have "pass") */
 	{ "~kennwort|~wachtwoord|~contrase|~senha|~salasana", A_ASSIGN, R_PASSWORD },

@@ -167,6 +167,7 @@ enum builtin_rule {
 	R_SLACK_TOKEN,
 	R_SLACK_WEBHOOK,
 	R_DISCORD_WEBHOOK,
+	R_TEAMS_WEBHOOK,
 	R_STRIPE_KEY,
 	R_STRIPE_WEBHOOK_SECRET,
 	R_SENDGRID_API_KEY,
@@ -395,9 +396,11 @@ struct name_verdict name_classify(const char *name, size_t len);
  * What a mapping's key says about its siblings (KR_* bits): it names a
  * name/value pair ("name", "Key", "ParameterKey"), it holds the pair's
  * value ("value", "ParameterValue"), or it holds the value of the key that
- * names the mapping ("password": {"value": ...}, "token": {"current": ...}).
+ * names the mapping ("password": {"value": ...}, "token": {"current": ...}),
+ * or it types the pair ({"type": "password", "value": ...}: Keycloak's
+ * credentials), which names it only when the type is a secret's name.
  */
-enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4 };
+enum { KR_NAME = 1, KR_VALUE = 2, KR_HELD = 4, KR_TYPE = 8 };
 unsigned key_role(const char *key, size_t len);
 /* The length of our label "[REDACTED:rule-id]" at p, or 0. */
 size_t label_len(const char *p, size_t len);
@@ -545,8 +548,10 @@ struct textctx {
 	 * YAML read as lines: a key named by a plural of a secret's name
 	 * ("passwords:") at column held_indent lends held to the values of
 	 * its mapping's keys, at held_col (SIZE_MAX: its first key not read yet).
+	 * HCL too: a "tokens {" block, or (held_default) only the default of
+	 * a Terraform variable "db_password" { default = x }.
 	 */
-	bool held_on;
+	bool held_on, held_default;
 	struct name_verdict held;
 	size_t held_indent, held_col;
 	/* YAML read as lines: a block sequence at column cli_col that is a command line */

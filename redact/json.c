@@ -576,8 +576,12 @@ static int walk(struct jwalk *w, struct jlex *lx, bool whole)
 			if (w->out && type != J_LIT && f && f->n.map && !f->named &&
 			    (f->n.key_role & (KR_NAME | KR_VALUE))) {
 				f->named = true;
-				if (!(f->n.key_role & KR_NAME))
-					f->n.pair = name_ahead(w, lx);
+				if (!(f->n.key_role & KR_NAME)) {
+					struct name_verdict a = name_ahead(w, lx);
+
+					if (a.cls != NC_NONE || f->n.pair.cls == NC_NONE)
+						f->n.pair = a; /* else its "type" named it */
+				}
 			}
 			if (w->out && type != J_LIT && value(w, f, &t, false))
 				return -1;

@@ -243,6 +243,10 @@ static bool maybe_sensitive(const char *name, size_t len)
 					  (left >= 8 && mem_ieq(p, "contrase", 8))))
 				return true;
 			break;
+		case 'e':
+			if (left == 7 && (i == 0 || name[i - 1] == '-') && mem_ieq(p, "encrypt", 7))
+				return true; /* the name alone: Consul's gossip key */
+			break;
 		case 'k':
 			if (left >= 3 && (mem_ieq(p, "key", 3) || (left >= 8 && mem_ieq(p, "kennwort", 8))))
 				return true;
@@ -258,6 +262,7 @@ static bool maybe_sensitive(const char *name, size_t len)
 			break;
 		case 's':
 			if (left >= 3 && (mem_ieq(p, "sec", 3) || mem_ieq(p, "ses", 3) ||
+					  (left >= 4 && mem_ieq(p, "salt", 4)) ||
 					  mem_ieq(p, "sid", 3) || mem_ieq(p, "sig", 3) ||
 					  (left >= 5 && mem_ieq(p, "senha", 5)) ||
 					  (left >= 8 && mem_ieq(p, "salasana", 8))))
@@ -348,6 +353,19 @@ static const char *const password_words[] = {
 };
 /* LDAP: slapd's rootpw (plain or {SSHA}), nslcd's rootpwmodpw ("...bindpw" too) */
 static const char *const ldap_pw_words[] = { "rootpw", "rootpwmodpw", NULL };
+static const char *const salt_qualifiers[] = {
+	"auth", "secure", "in", "nonce", "hash", "secret", "app", "session", "cookie", "signing", NULL,
+};
+/*
+ * "pass" glued to what it opens: Moodle's $CFG->dbpass, $smtppass, adminpass
+ * (not "bypass", "compass", Apache's ProxyPass, doas's nopass, a filter's lowpass)
+ */
+static const char *const glued_pass[] = {
+	"dbpass", "adminpass", "rootpass", "smtppass", "mailpass", "ldappass", "userpass",
+	"mysqlpass", "sqlpass", "pgpass", "redispass", "ftppass", "sftppass", "bindpass",
+	"authpass", "syspass", "apppass", "loginpass", "sshpass", "vncpass", "imappass",
+	"pop3pass", "wifipass", "dbadminpass", "dbrootpass", "dbuserpass", "mqpass", NULL,
+};
 /* Last words of a setting about a password (its algorithm, a program that gives it). */
 static const char *const mode_last[] = {
 	"encryption", "hash", "hashing", "scheme", "command", "cmd", "encoder", "hasher", NULL,
@@ -502,6 +520,7 @@ struct name_verdict name_classify(const char *name, size_t len)
 	    ends_with(last, "password") || ends_with(last, "passwd") || cjk_password(last) ||
 	    !strcmp(last, "requirepass") || !strcmp(last, "masterauth") ||
 	    !strcmp(last, "sshpass") ||        /* sshpass -e reads $SSHPASS */
+	    in_list(last, glued_pass) ||
 	    ends_with(last, "storepass") || ends_with(last, "keypass") || /* keytool, jarsigner */
 	    in_list(last, ldap_pw_words) ||
 	    ends_with(last, "bindpw") ||       /* bindpw, ldap_bindpw, sasl_bindpw */
@@ -564,6 +583,16 @@ struct name_verdict name_classify(const char *name, size_t len)
 							    verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "auth"))
 		return verdict(NC_WEAK, R_CREDENTIAL);
+	/*
+	 * An application's salt is its secret: WordPress's AUTH_SALT,
+	 * LOGGED_IN_SALT, NONCE_SALT, Drupal's hash_salt. A key derivation's
+	 * (PuTTY's Argon2-Salt, a hash's salt=) is stored beside what it
+	 * salts, and no secret.
+	 */
+	if ((!strcmp(last, "salt") || !strcmp(last, "salts")) && in_list(prev, salt_qualifiers))
+		return counted(verdict(NC_STRONG, R_SECRET), last, prev);
+	if (!strcmp(last, "encrypt") && w.n == 1) /* Consul's, Nomad's, Serf's gossip key (else a flag) */
+		return verdict(NC_WEAK, R_API_KEY);
 	if (!strcmp(last, "session"))
 		return verdict(NC_WEAK, R_SESSION_ID);
 	if (!strcmp(last, "sig") || !strcmp(last, "signature"))
@@ -668,11 +697,12 @@ unsigned key_role(const char *key, size_t len)
 	static const struct {
 		const char *word;
 		unsigned role;
-	} by_len[15][2] = {
+	} by_len[15][3] = {
 		[3] = { { "key", KR_NAME } },   /* key/value lists, tags */
-		[4] = { { "name", KR_NAME } },  /* Kubernetes env, ECS, HAR headers, SSM */
+		[4] = { { "name", KR_NAME }, { "type", KR_TYPE } },  /* Kubernetes env, ECS, HAR headers, SSM */
 		[5] = { { "value", KR_VALUE | KR_HELD } },
-		[7] = { { "current", KR_HELD }, { "primary", KR_HELD } }, /* a rotated secret's */
+		/* a rotated secret's; CloudFormation's parameter's ("DBPassword": {"Default": x}) */
+		[7] = { { "current", KR_HELD }, { "primary", KR_HELD }, { "default", KR_HELD } },
 		[8] = { { "previous", KR_HELD } },
 		[9] = { { "secondary", KR_HELD } },
 		[10] = { { "optionname", KR_NAME } }, /* Elastic Beanstalk */
@@ -684,7 +714,7 @@ unsigned key_role(const char *key, size_t len)
 
 	if (len >= sizeof(by_len) / sizeof(by_len[0]))
 		return 0;
-	for (int i = 0; i < 2 && by_len[len][i].word; i++)
+	for (int i = 0; i < 3 && by_len[len][i].word; i++)
 		if (mem_ieq(key, by_len[len][i].word, len))
 			return by_len[len][i].role;
 	return 0;

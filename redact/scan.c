@@ -1396,7 +1396,9 @@ static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
 static const char *const setter_calls[] = {
 	"define", "ini_set", "setproperty", "put", "set", "add", "setenv", "putenv", "put_env",
 	"setdefault", "setenvironmentvariable", "setheader", "addheader", "setrequestproperty",
-	"addrequestproperty", "setitem", NULL,
+	"addrequestproperty", "setitem",
+	/* getters with a default: Laravel's env('DB_PASSWORD', 'x'), os.environ.get, ENV.fetch */
+	"env", "getenv", "get", "fetch", "getproperty", NULL,
 };
 
 /* Is the name whose first byte (its quote, if quoted) is at os the first argument of a setter call? */
@@ -1782,6 +1784,21 @@ static bool function_prefix(const char *p, size_t len, size_t ns, size_t ne)
 	return true;
 }
 
+/*
+ * Windows Setup's answer file: <settings pass="oobeSystem"> names the
+ * configuration pass its settings are for (windowsPE, specialize...).
+ */
+static bool unattend_pass(const char *p, size_t ns, size_t ne)
+{
+	size_t k = ns;
+
+	if (ne - ns != 4 || !mem_ieq(p + ns, "pass", 4))
+		return false;
+	while (k > 0 && is_space((unsigned char)p[k - 1]))
+		k--;
+	return k >= 9 && !memcmp(p + k - 9, "<settings", 9);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1798,6 +1815,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
+	if (unattend_pass(p, ns, ne))
+		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
 	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
@@ -2523,6 +2542,11 @@ static void itemproperty_args(struct scanner *sc, const char *p, size_t len, siz
 static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k);
 static void radius_args(struct scanner *sc, const char *p, size_t len, size_t k);
 static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k);
+static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void rman_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k);
+static void vault_login_args(struct scanner *sc, const char *p, size_t len, size_t k);
 
 /* The options of a container registry's "login" (--password-stdin: cli_stdin_tools[]) */
 #define CLI_LOGIN { { "-p", CO_ATTACHED | CO_NEXT } }, NULL
@@ -2648,6 +2672,27 @@ static const struct cli_tool {
 	{ "net.exe\" use", 0, true, net_args, { { NULL, 0 } }, NULL }, /* "C:\...\net.exe" user */
 	{ "rabbitmqctl", 0, false, rabbitmqctl_args, { { NULL, 0 } }, NULL },
 	{ "ConvertTo-SecureString", 0, false, securestring_args, { { NULL, 0 } }, NULL },
+	/*
+	 * Oracle's clients take a logon "user/password[@connect]" ("/ as
+	 * sysdba", "/nolog", "/@alias" have none): SQL*Plus, Data Guard's
+	 * dgmgrl, the Data Pump and SQL*Loader as their first word or
+	 * "userid=" (exp, imp, parameter files too), RMAN after "target",
+	 * "catalog", "auxiliary"; "connect"/"conn" at a line's start in a
+	 * SQL*Plus script or its spool.
+	 */
+	{ "sqlplus", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "dgmgrl", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "expdp", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "impdp", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "sqlldr", 0, false, oracle_args, { { NULL, 0 } }, NULL },
+	{ "exp ", 0, true, oracle_args, { { NULL, 0 } }, NULL }, /* its blank: not "regexp", "export" */
+	{ "imp ", 0, true, oracle_args, { { NULL, 0 } }, NULL },
+	{ "rman", 0, false, rman_args, { { NULL, 0 } }, NULL },
+	{ "userid=", 0, true, userid_args, { { NULL, 0 } }, NULL },
+	{ "connect ", 0, true, connect_args, { { NULL, 0 } }, NULL }, /* its blank: not "connection" */
+	{ "conn ", 0, true, connect_args, { { NULL, 0 } }, NULL },
+	/* "vault login TOKEN" ("-" reads it from stdin; KEY=VALUE: another method's) */
+	{ "vault login", 0, false, vault_login_args, { { NULL, 0 } }, NULL },
 	{ "sudo", 0, false, NULL, { { NULL, 0 } }, "ugpChrtUDR" },
 	{ "chpasswd", 0, false, NULL, { { NULL, 0 } }, NULL },
 	{ "kinit", 0, false, NULL, { { NULL, 0 } }, NULL },
@@ -3079,6 +3124,130 @@ static void php_arg3(struct scanner *sc, const char *p, size_t len, size_t k)
 static void php_arg4(struct scanner *sc, const char *p, size_t len, size_t k)
 {
 	php_arg(sc, p, len, k, 4);
+}
+
+/*
+ * An Oracle logon in the word [ws, we): user/password[@connect] (the user
+ * a name, "quoted", or with a proxy's [name]), perhaps all in quotes
+ * ('sys/pw@db as sysdba'): the password, up to its '@' or the word's end.
+ * "/", "/nolog", "/@alias" and a path ("@scripts/x.sql") have none.
+ */
+static void oracle_logon(struct scanner *sc, const char *p, size_t ws, size_t we)
+{
+	size_t k, vs, ve;
+
+	if (we - ws >= 4 && p[ws] == '\\' && p[ws + 1] == '"')
+		ws += 2; /* expdp \"sys/pw@db as sysdba\" */
+	if (we - ws >= 2 && (p[ws] == '"' || p[ws] == '\'') && p[we - 1] == p[ws] &&
+	    memchr(p + ws + 1, '/', we - ws - 2)) {
+		ws++; /* 'sys/pw@db as sysdba', "scott/tiger" */
+		we--;
+	}
+	k = ws;
+	if (k < we && p[k] == '"') { /* "User"/pw */
+		const char *q = memchr(p + k + 1, '"', we - k - 1);
+
+		k = q ? (size_t)(q - p) + 1 : we;
+	} else {
+		while (k < we && (is_alnum((unsigned char)p[k]) || p[k] == '_' || p[k] == '$' ||
+				  p[k] == '#' || p[k] == '.' || (p[k] == '[' && k > ws) || p[k] == ']'))
+			k++;
+	}
+	if (k == ws || k >= we || p[k] != '/' ||
+	    !(((p[ws] | 0x20) >= 'a' && (p[ws] | 0x20) <= 'z') || p[ws] == '"'))
+		return;
+	vs = ve = k + 1;
+	if (ve < we && p[ve] == '"') { /* scott/"p@ss w" */
+		const char *q = memchr(p + ve + 1, '"', we - ve - 1);
+
+		if (!q)
+			return;
+		vs++;
+		ve = (size_t)(q - p);
+	} else {
+		while (ve < we && p[ve] != '@' && !is_space((unsigned char)p[ve]) && p[ve] != ';' &&
+		       p[ve] != '"' && p[ve] != '\'' && p[ve] != '`' && p[ve] != ')')
+			ve++;
+	}
+	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !allowed_value(sc, p + vs, ve - vs))
+		add_match(sc, vs, ve, R_PASSWORD, RK_LABEL, 0);
+}
+
+/* sqlplus [-s -L -M "opts" -R n -C v] LOGON, dgmgrl, expdp/impdp/sqlldr LOGON or userid=LOGON */
+static void oracle_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool first = true, skip = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (skip) {
+			skip = false;
+		} else if (p[ws] == '-') {
+			skip = we - ws == 2 && strchr("MRC", p[ws + 1]);
+		} else if (we - ws > 7 && mem_ieq(p + ws, "userid=", 7)) {
+			oracle_logon(sc, p, ws + 7, we);
+			return;
+		} else if (!memchr(p + ws, '=', we - ws)) {
+			if (first)
+				oracle_logon(sc, p, ws, we);
+			return; /* a logon, or a word of prose ("imp 3 items") */
+		} else {
+			first = false; /* file=x.dmp: its parameters, userid= among them */
+		}
+	}
+}
+
+/* rman target LOGON catalog LOGON auxiliary LOGON */
+static void rman_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+	bool logon = false;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (logon)
+			oracle_logon(sc, p, ws, we);
+		logon = word_is(p, ws, we, "target") || word_is(p, ws, we, "catalog") ||
+			word_is(p, ws, we, "auxiliary");
+	}
+}
+
+/* userid=LOGON: exp, imp, sqlldr, a Data Pump parameter file */
+static void userid_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws = k, we = k;
+
+	if (k < len && !is_space((unsigned char)p[k]) && cli_word(sc, p, len, &we, &ws, &we))
+		oracle_logon(sc, p, ws, we);
+}
+
+static void vault_login_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t ws, we;
+
+	while (cli_word(sc, p, len, &k, &ws, &we)) {
+		if (p[ws] == '-')
+			continue; /* -method=token, -no-print */
+		if (!memchr(p + ws, '=', we - ws))
+			cli_value(sc, p, ws, we, 0);
+		return;
+	}
+}
+
+/* SQL*Plus: "connect LOGON", "CONN LOGON [as sysdba]" at a line's start, or after "SQL> " */
+static void connect_args(struct scanner *sc, const char *p, size_t len, size_t k)
+{
+	size_t s = k - 1, ws, we; /* the name's blank */
+
+	while (s > 0 && ((p[s - 1] | 0x20) >= 'a' && (p[s - 1] | 0x20) <= 'z'))
+		s--;
+	while (s > 0 && (p[s - 1] == ' ' || p[s - 1] == '\t'))
+		s--;
+	if (s >= 4 && mem_ieq(p + s - 4, "SQL>", 4))
+		s -= 4;
+	if (s > 0 && p[s - 1] != '\n')
+		return;
+	if (cli_word(sc, p, len, &k, &ws, &we))
+		oracle_logon(sc, p, ws, we);
 }
 
 /*
@@ -4917,6 +5086,32 @@ static size_t properties_key_end(const char *p, size_t len, size_t j)
 	return j;
 }
 
+/*
+ * Terraform: variable "NAME" { at j (its quote): when NAME is a secret's
+ * ("db_password"), the default in its block is that secret.
+ */
+static void tf_variable(struct scanner *sc, struct textctx *tc, const char *p, size_t len, size_t j,
+			size_t indent)
+{
+	const char *q = memchr(p + j + 1, '"', len - j - 1);
+	struct name_verdict h;
+	size_t k;
+
+	if (!q)
+		return;
+	for (k = (size_t)(q - p) + 1; k < len && p[k] == ' '; k++)
+		;
+	if (k >= len || p[k] != '{' || trim_end(p, k + 1, len) != k + 1)
+		return;
+	h = classify(sc, p + j + 1, (size_t)(q - p) - j - 1, NULL);
+	if (h.cls != NC_STRONG)
+		return;
+	tc->held_on = tc->held_default = true;
+	tc->held = h;
+	tc->held_indent = indent;
+	tc->held_col = SIZE_MAX;
+}
+
 static void line_assignment(struct scanner *sc, struct textctx *tc, const char *p, size_t len)
 {
 	size_t j = 0, indent, ns, ne, vs, ve, sp;
@@ -5020,6 +5215,26 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	} else if (j > sp && (tc->conf || tc->fmt == F_INI) && directive_value(p, len, j)) {
 		directive = true; /* "password x" in a configuration file */
 	} else {
+		/*
+		 * HCL's block named by a plural of a secret's name (Consul's
+		 * "tokens {"): its own keys' values are judged as that name's,
+		 * as under YAML's "tokens:" (yaml_held()), to its closing brace
+		 */
+		if (tc->fmt != F_YAML && j < len && p[j] == '{' && trim_end(p, j + 1, len) == j + 1 &&
+		    !tc->embedded) {
+			struct name_verdict h = held_plural(sc, p + ns, ne - ns);
+
+			if (h.cls != NC_NONE) {
+				tc->held_on = true;
+				tc->held_default = false;
+				tc->held = h;
+				tc->held_indent = indent;
+				tc->held_col = SIZE_MAX;
+			}
+		} else if (tc->fmt != F_YAML && j < len && p[j] == '"' && ne - ns == 8 &&
+			   !memcmp(p + ns, "variable", 8) && !tc->embedded) {
+			tf_variable(sc, tc, p, len, j, indent);
+		}
 		/* no "name = rest of line": the text's probes may still find "--password X" */
 		sc->probed_start = sc->probed_end = 0;
 		return;
@@ -5058,6 +5273,14 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
 	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
 		return;
+	if (tc->fmt != F_YAML && tc->held_on && indent > tc->held_indent && v.cls == NC_NONE &&
+	    vs < ve && p[vs] != '{') {
+		if (tc->held_col == SIZE_MAX)
+			tc->held_col = indent;
+		if (indent == tc->held_col &&
+		    (!tc->held_default || (ne - ns == 7 && !memcmp(p + ns, "default", 7))))
+			v = tc->held; /* in an HCL "tokens {" block, a variable's default */
+	}
 	if (directive) {
 		if (v.cls != NC_STRONG)
 			return;
@@ -6895,8 +7118,15 @@ static struct name_verdict flag_verdict(struct scanner *sc, const char *v, size_
 void node_note(struct scanner *sc, struct node_frame *f, const char *v, size_t vlen)
 {
 	if (f->map) {
-		if (f->key_role & KR_NAME)
+		if (f->key_role & KR_NAME) {
 			f->pair = node_name_verdict(sc, v, vlen);
+		} else if ((f->key_role & KR_TYPE) && f->pair.cls == NC_NONE) {
+			/* {"type": "password", "value": x}; "type": "string" names nothing */
+			struct name_verdict t = node_name_verdict(sc, v, vlen);
+
+			if (t.cls == NC_STRONG)
+				f->pair = t;
+		}
 		return;
 	}
 	/* an item that is a flag itself ("--password --stdin") is no flag's value */

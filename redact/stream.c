@@ -225,7 +225,8 @@ static bool vpn_auth_path(const char *path)
  * with a record a line (enum secret_map): Postfix's SASL password maps
  * ("[smtp.example.com]:587 user:password", and their .db source), pppd's,
  * chrony's and ntpd's keys, rsync's, Exim's and strongSwan's/Libreswan's
- * secrets, Vault's token.
+ * secrets, Vault's token, Erlang's cookie, Rails' master.key, MongoDB's
+ * keyFile.
  */
 static const struct {
 	const char *base;
@@ -242,6 +243,10 @@ static const struct {
 	{ "passwd.client", false, SM_COLON2 }, /* Exim */
 	{ ".vault-token", false, SM_WHOLE }, { "ldap.secret", false, SM_WHOLE },
 	{ "pam_ldap.secret", false, SM_WHOLE }, { "libnss-ldap.secret", false, SM_WHOLE },
+	{ ".erlang.cookie", false, SM_WHOLE }, /* RabbitMQ's, any Erlang cluster's */
+	{ "master.key", false, SM_WHOLE },     /* Rails' credentials key */
+	{ "keyfile", false, SM_WHOLE }, { "mongodb-keyfile", false, SM_WHOLE }, /* MongoDB's replica set key */
+	{ "mongo-keyfile", false, SM_WHOLE }, { "mongodb.keyfile", false, SM_WHOLE },
 	{ "ipsec.secrets", false, SM_IPSEC },
 	{ "davfs2/secrets", false, SM_DAVFS }, { ".davfs2/secrets", false, SM_DAVFS }, /* (a '/': the path's end) */
 	{ "upsmon.conf", false, SM_UPSMON },
