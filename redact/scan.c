@@ -5522,7 +5522,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		return;
 	switch (map) {
 	case SM_SASL: /* "[host]:port user:password" */
-		if (n == 2 && (c = memchr(p + ws[1], ':', we[1] - ws[1])) && (size_t)(c - p) > ws[1])
+		if (n == 2 && (c = colon_outside_labels(p, ws[1], we[1])) && (size_t)(c - p) > ws[1])
 			map_secret(sc, p, (size_t)(c - p) + 1, we[1]);
 		break;
 	case SM_PPP: /* "client server secret [addresses]" */
@@ -5544,12 +5544,13 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		break;
 	case SM_COLON1: /* "user:password" */
 	case SM_COLON2: /* "host:user:password" */
-		if (!(c = memchr(p, ':', e)))
+		/* (not a label's ':': "o:a@x" is no host:user:password, its "a" a URL's) */
+		if (!(c = colon_outside_labels(p, 0, e)))
 			break;
 		if (map == SM_COLON2) {
 			const char *u = c + 1;
 
-			if (!(c = memchr(u, ':', (size_t)(p + e - u))))
+			if (!(c = colon_outside_labels(p, (size_t)(u - p), e)))
 				break;
 			if (c > u && !memchr(u, '@', (size_t)(c - u)))
 				username_field(sc, p, (size_t)(u - p), (size_t)(c - p)); /* (an address is PII's) */
@@ -5584,8 +5585,8 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		}
 		break;
 	case SM_DIGEST: /* "user:realm:hash" */
-		if ((c = memchr(p, ':', e)) && (c = memchr(c + 1, ':', (size_t)(p + e - c - 1)))) {
-			const char *u = memchr(p, ':', e);
+		if ((c = colon_outside_labels(p, 0, e)) && (c = colon_outside_labels(p, (size_t)(c - p) + 1, e))) {
+			const char *u = colon_outside_labels(p, 0, e);
 
 			if (u > p + ws[0])
 				username_field(sc, p, ws[0], (size_t)(u - p));
