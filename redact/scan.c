@@ -5544,6 +5544,12 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		break;
 	case SM_COLON1: /* "user:password" */
 	case SM_COLON2: /* "host:user:password" */
+		/*
+		 * PII with a ':' (an IPv6 address: "a7::", host a7 and two empty
+		 * fields) would span the separators: its pseudonym's ':'s would
+		 * make other fields of it on a second pass
+		 */
+		sc->colon_fields = true;
 		/* (not a label's ':': "o:a@x" is no host:user:password, its "a" a URL's) */
 		if (!(c = colon_outside_labels(p, 0, e)))
 			break;
@@ -5585,6 +5591,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		}
 		break;
 	case SM_DIGEST: /* "user:realm:hash" */
+		sc->colon_fields = true;
 		if ((c = colon_outside_labels(p, 0, e)) && (c = colon_outside_labels(p, (size_t)(c - p) + 1, e))) {
 			const char *u = colon_outside_labels(p, 0, e);
 
@@ -6105,7 +6112,8 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT &&
-		    !memchr(p + off + sc->pm[i].start, '\n', sc->pm[i].end - sc->pm[i].start))
+		    !memchr(p + off + sc->pm[i].start, '\n', sc->pm[i].end - sc->pm[i].start) &&
+		    !(sc->colon_fields && memchr(p + off + sc->pm[i].start, ':', sc->pm[i].end - sc->pm[i].start)))
 			pseudo_match(sc, off + sc->pm[i].start, off + sc->pm[i].end, sc->pm[i].kind);
 }
 
@@ -6270,6 +6278,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->nm = 0;
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
+	sc->colon_fields = false;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
