@@ -6125,12 +6125,33 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
  * is found again on the other ("alice:{PLAIN}x:...:/home/alice"). What
  * the scanner finds over a line break (over a secret) is dropped.
  */
+/*
+ * Could PII for p[0, len) be taken from a prescanned document (its context
+ * there: a mail header's "To:" before a YAML value) though secrets lie in
+ * it? Only if none of the document's matches reaches into a secret.
+ */
+static bool prescan_clear_of_secrets(struct scanner *sc, const char *p, size_t len)
+{
+	size_t lo, a;
+	const struct prescan *ps = prescan_at(sc, p, len, &lo);
+
+	if (!ps)
+		return false;
+	a = (size_t)(p - ps->base);
+	for (size_t i = lo; i < ps->n && ps->m[i].start < a + len; i++)
+		for (size_t k = 0; k < sc->nm; k++)
+			if (ps->m[i].start < a + sc->m[k].end && ps->m[i].end > a + sc->m[k].start)
+				return false;
+	return true;
+}
+
 static void find_pii_between(struct scanner *sc, const char *p, size_t len)
 {
 	size_t n = sc->nm;
 
-	if (!n) {
-		find_pii(sc, p, 0, len);
+	if (!n || (len >= 3 && prescan_clear_of_secrets(sc, p, len) && pii_from_prescan(sc, p, 0, len))) {
+		if (!n)
+			find_pii(sc, p, 0, len);
 		return;
 	}
 	qsort(sc->m, n, sizeof(*sc->m), cmp_match);
