@@ -5470,8 +5470,8 @@ static void csv_record(struct scanner *sc, struct textctx *tc, const char *p, si
 	}
 }
 
-/* The secret word [s, e) of a file of secrets: its quotes are not its; "*", "-" and "" are none. */
-static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
+/* The secret [s, e) of a file of secrets: its quotes are not its; "*", "-" and "" are none. */
+static void map_value_secret(struct scanner *sc, const char *p, size_t s, size_t e)
 {
 	if (e - s >= 2 && (p[s] == '"' || p[s] == '\'') && p[e - 1] == p[s]) {
 		s++;
@@ -5479,6 +5479,17 @@ static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
 	}
 	if (e > s && !(e - s == 1 && (p[s] == '*' || p[s] == '-')) && !value_is_redacted(p + s, e - s))
 		add_match(sc, s, e, R_PASSWORD, RK_LABEL, 0);
+}
+
+/*
+ * The secret word [s, e) of a file of secrets, as map_value_secret(); not
+ * one that holds our label (another reader took part of it: "-PW "v "e"
+ * came out "[REDACTED:password]"e").
+ */
+static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (!holds_label(p + s, e - s))
+		map_value_secret(sc, p, s, e);
 }
 
 /* Is the word [ws, we) one of words (ignoring case)? */
@@ -5566,7 +5577,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		map_secret(sc, p, (size_t)(c - p) + 1, e);
 		break;
 	case SM_WHOLE:
-		map_secret(sc, p, ws[0], e);
+		map_value_secret(sc, p, ws[0], e);
 		break;
 	case SM_IPSEC:
 		ipsec_secret(sc, p, ws, we, n);
