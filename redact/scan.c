@@ -5618,6 +5618,29 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 	}
 }
 
+/*
+ * After every reader of a line of a file of secrets whose secret is its
+ * word k: a match over the blanks before that word ("PASS:" o" o": a
+ * value " o") joins words in the output, and a second pass counts the
+ * words after it as nearer; the word that then stands at k goes too.
+ */
+static void secret_map_shift(struct scanner *sc, uint8_t map, const char *p, size_t len)
+{
+	size_t ws[LINE_WORDS], we[LINE_WORDS], n, k, shift = 0;
+
+	k = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS ? 2 : map == SM_PAIR ? 1 : SIZE_MAX;
+	if (k == SIZE_MAX || !sc->nm || !sc->on[R_PASSWORD] || (n = line_words(p, len, ws, we)) <= k + 1 || p[ws[0]] == '#')
+		return;
+	for (size_t i = 0; i < k; i++)
+		for (size_t m = 0; m < sc->nm; m++)
+			if (sc->m[m].start <= we[i] && sc->m[m].end >= ws[i + 1]) {
+				shift++;
+				break;
+			}
+	if (shift && k + shift < n)
+		map_secret(sc, p, ws[k + shift], we[k + shift]);
+}
+
 /* The first letters of device_secrets' leads, and of the other readers' first words. */
 static bool placed_first[256];
 
@@ -6347,6 +6370,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		if (sc->on[e->every[i]])
 			regex_all(sc, (int)e->every[i], p, len);
 	drop_token_overlaps(sc, p, len);
+	if (tc->secret_map && (flags & SR_LINE_KV) && !sc->no_triggers && !sc->error)
+		secret_map_shift(sc, tc->secret_map, p, len);
 	if (!(flags & SR_NO_PII) && !sc->error)
 		find_pii_between(sc, p, len);
 	if (sc->error)
