@@ -5645,14 +5645,17 @@ static void secret_map_shift(struct scanner *sc, uint8_t map, const char *p, siz
 	k = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS ? 2 : map == SM_PAIR ? 1 : SIZE_MAX;
 	if (k == SIZE_MAX || !sc->nm || !sc->on[R_PASSWORD] || (n = line_words(p, len, ws, we)) <= k + 1 || p[ws[0]] == '#')
 		return;
-	for (size_t i = 0; i < k; i++)
-		for (size_t m = 0; m < sc->nm; m++)
-			if (sc->m[m].start <= we[i] && sc->m[m].end >= ws[i + 1]) {
-				shift++;
-				break;
-			}
-	if (shift && k + shift < n)
-		map_secret(sc, p, ws[k + shift], we[k + shift]);
+	/* word j starts the output's word j - shift unless a match joins it to the one before */
+	for (size_t j = 1; j < n && j - shift <= k; j++) {
+		bool joined = false;
+
+		for (size_t m = 0; m < sc->nm && !joined; m++)
+			joined = sc->m[m].start <= we[j - 1] && sc->m[m].end >= ws[j];
+		if (joined)
+			shift++;
+		else if (j - shift == k && shift)
+			map_secret(sc, p, ws[j], we[j]);
+	}
 }
 
 /* The first letters of device_secrets' leads, and of the other readers' first words. */
