@@ -2674,7 +2674,13 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 			if (a == h + 1 || a == e)
 				continue;
 		} else {
-			for (a = e; a > h + 1 && t[a - 1] != ',' && t[a - 1] != ':' && t[a - 1] != '>'; a--)
+			/*
+			 * (nor over a '<' or a line break: "=g<token=SECRET<" names
+			 * no "=g<token=..."; a name over the blanked secret would
+			 * win over "=g" and then be dropped, which the label's
+			 * text on a second pass does not do)
+			 */
+			for (a = e; a > h + 1 && !strchr(",:<>\n", t[a - 1]); a--)
 				;
 			while (a < e && (t[a] == ' ' || t[a] == '\t'))
 				a++;

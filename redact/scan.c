@@ -5693,8 +5693,8 @@ static void csv_record(struct scanner *sc, struct textctx *tc, const char *p, si
 	}
 }
 
-/* The secret word [s, e) of a file of secrets: its quotes are not its; "*", "-" and "" are none. */
-static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
+/* The secret [s, e) of a file of secrets: its quotes are not its; "*", "-" and "" are none. */
+static void map_value_secret(struct scanner *sc, const char *p, size_t s, size_t e)
 {
 	if (e - s >= 2 && (p[s] == '"' || p[s] == '\'') && p[e - 1] == p[s]) {
 		s++;
@@ -5702,6 +5702,17 @@ static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
 	}
 	if (e > s && !(e - s == 1 && (p[s] == '*' || p[s] == '-')) && !value_is_redacted(p + s, e - s))
 		add_match(sc, s, e, R_PASSWORD, RK_LABEL, 0);
+}
+
+/*
+ * The secret word [s, e) of a file of secrets, as map_value_secret(); not
+ * one that holds our label (another reader took part of it: "-PW "v "e"
+ * came out "[REDACTED:password]"e").
+ */
+static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
+{
+	if (!holds_label(p + s, e - s))
+		map_value_secret(sc, p, s, e);
 }
 
 /* Is the word [ws, we) one of words (ignoring case)? */
@@ -5751,6 +5762,20 @@ static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], c
 		map_secret(sc, p, ws[i + 3], we[i + 3]); /* not %prompt */
 }
 
+/* The first ':' in p[s, e) outside our labels (whole ones: "[REDACTED:pw=x" is none). */
+static const char *field_colon(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++) {
+		size_t l = p[k] == '[' ? label_len(p + k, e - k) : 0;
+
+		if (l)
+			k += l - 1;
+		else if (p[k] == ':')
+			return p + k;
+	}
+	return NULL;
+}
+
 /*
  * A line of a file of secrets (enum secret_map), its words ws/we (n of
  * them). Its user names are pseudonymised where the format says which
@@ -5766,7 +5791,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		return;
 	switch (map) {
 	case SM_SASL: /* "[host]:port user:password" */
-		if (n == 2 && (c = memchr(p + ws[1], ':', we[1] - ws[1])) && (size_t)(c - p) > ws[1])
+		if (n == 2 && (c = field_colon(p, ws[1], we[1])) && (size_t)(c - p) > ws[1])
 			map_secret(sc, p, (size_t)(c - p) + 1, we[1]);
 		break;
 	case SM_PPP:
@@ -5782,14 +5807,21 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 	case SM_COLON1: /* "user:password" */
 	case SM_COLON2: /* Exim: "host:user:password" */
 	case SM_DIGEST: /* htdigest: "user:realm:hash" */
-		if (!(c = memchr(p, ':', e)))
+		/*
+		 * PII with a ':' (an IPv6 address: "a7::", host a7 and two empty
+		 * fields) would span the separators: its pseudonym's ':'s would
+		 * make other fields of it on a second pass
+		 */
+		sc->colon_fields = true;
+		/* (not a label's ':': "o:a@x" is no host:user:password, its "a" a URL's) */
+		if (!(c = field_colon(p, 0, e)))
 			break;
 		if (map == SM_COLON1) {
 			map_user(sc, p, ws[0], (size_t)(c - p));
 		} else {
 			const char *c1 = c;
 
-			if (!(c = memchr(c1 + 1, ':', (size_t)(p + e - c1 - 1))))
+			if (!(c = field_colon(p, (size_t)(c1 - p) + 1, e)))
 				break;
 			if (map == SM_DIGEST)
 				map_user(sc, p, ws[0], (size_t)(c1 - p));
@@ -5799,7 +5831,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		map_secret(sc, p, (size_t)(c - p) + 1, e);
 		break;
 	case SM_WHOLE:
-		map_secret(sc, p, ws[0], e);
+		map_value_secret(sc, p, ws[0], e);
 		break;
 	case SM_IPSEC:
 		ipsec_secret(sc, p, ws, we, n);
@@ -5808,6 +5840,33 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
 			map_secret(sc, p, ws[4], we[4]);
 		break;
+	}
+}
+
+/*
+ * After every reader of a line of a file of secrets whose secret is its
+ * word k: a match over the blanks before that word ("PASS:" o" o": a
+ * value " o") joins words in the output, and a second pass counts the
+ * words after it as nearer; the word that then stands at k goes too.
+ */
+static void secret_map_shift(struct scanner *sc, uint8_t map, const char *p, size_t len)
+{
+	size_t ws[LINE_WORDS], we[LINE_WORDS], n, k, shift = 0;
+
+	k = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS || map == SM_PAIR ? (size_t)map_words[map].secret :
+									       SIZE_MAX;
+	if (k == SIZE_MAX || !sc->nm || !sc->on[R_PASSWORD] || (n = line_words(p, len, ws, we)) <= k + 1 || p[ws[0]] == '#')
+		return;
+	/* word j starts the output's word j - shift unless a match joins it to the one before */
+	for (size_t j = 1; j < n && j - shift <= k; j++) {
+		bool joined = false;
+
+		for (size_t m = 0; m < sc->nm && !joined; m++)
+			joined = sc->m[m].start <= we[j - 1] && sc->m[m].end >= ws[j];
+		if (joined)
+			shift++;
+		else if (j - shift == k && shift)
+			map_secret(sc, p, ws[j], we[j]);
 	}
 }
 
@@ -6316,7 +6375,8 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (sc->pm[i].end <= end - off && sc->pm[i].kind < PII_KIND_COUNT &&
-		    !memchr(p + off + sc->pm[i].start, '\n', sc->pm[i].end - sc->pm[i].start))
+		    !memchr(p + off + sc->pm[i].start, '\n', sc->pm[i].end - sc->pm[i].start) &&
+		    !(sc->colon_fields && memchr(p + off + sc->pm[i].start, ':', sc->pm[i].end - sc->pm[i].start)))
 			pseudo_match(sc, off + sc->pm[i].start, off + sc->pm[i].end, sc->pm[i].kind);
 }
 
@@ -6328,12 +6388,33 @@ static void find_pii(struct scanner *sc, const char *p, size_t off, size_t end)
  * is found again on the other ("alice:{PLAIN}x:...:/home/alice"). What
  * the scanner finds over a line break (over a secret) is dropped.
  */
+/*
+ * Could PII for p[0, len) be taken from a prescanned document (its context
+ * there: a mail header's "To:" before a YAML value) though secrets lie in
+ * it? Only if none of the document's matches reaches into a secret.
+ */
+static bool prescan_clear_of_secrets(struct scanner *sc, const char *p, size_t len)
+{
+	size_t lo, a;
+	const struct prescan *ps = prescan_at(sc, p, len, &lo);
+
+	if (!ps)
+		return false;
+	a = (size_t)(p - ps->base);
+	for (size_t i = lo; i < ps->n && ps->m[i].start < a + len; i++)
+		for (size_t k = 0; k < sc->nm; k++)
+			if (ps->m[i].start < a + sc->m[k].end && ps->m[i].end > a + sc->m[k].start)
+				return false;
+	return true;
+}
+
 static void find_pii_between(struct scanner *sc, const char *p, size_t len)
 {
 	size_t n = sc->nm;
 
-	if (!n) {
-		find_pii(sc, p, 0, len);
+	if (!n || (len >= 3 && prescan_clear_of_secrets(sc, p, len) && pii_from_prescan(sc, p, 0, len))) {
+		if (!n)
+			find_pii(sc, p, 0, len);
 		return;
 	}
 	qsort(sc->m, n, sizeof(*sc->m), cmp_match);
@@ -6481,6 +6562,7 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->nm = 0;
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
+	sc->colon_fields = false;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
@@ -6517,6 +6599,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 		if (sc->on[e->every[i]])
 			regex_all(sc, (int)e->every[i], p, len);
 	drop_token_overlaps(sc, p, len);
+	if (tc->secret_map && (flags & SR_LINE_KV) && !sc->no_triggers && !sc->error)
+		secret_map_shift(sc, tc->secret_map, p, len);
 	if (!(flags & SR_NO_PII) && !sc->error)
 		find_pii_between(sc, p, len);
 	if (sc->error)

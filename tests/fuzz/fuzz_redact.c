@@ -102,12 +102,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * had no room for without moving the others: a CSV and a TSV file,
 	 * whose secret columns a reader of their own finds, and files whose
 	 * readers go by their names (shell history, fetchmail, run-control).
+	 * 0xf9 to 0xf2 (unused too) pick files of secrets by their names.
 	 */
 	path = data[0] == 0xfe ? "srv/export/users.csv" :
 	       data[0] == 0xfd ? "srv/export/users.tsv" :
 	       data[0] == 0xfc ? "root/.bash_history" :
 	       data[0] == 0xfb ? "root/.fetchmailrc" :
 	       data[0] == 0xfa ? "etc/foo.rc" :
+	       data[0] == 0xf9 ? "etc/ppp/chap-secrets" :
+	       data[0] == 0xf8 ? "etc/ipsec.secrets" :
+	       data[0] == 0xf7 ? "etc/exim4/passwd.client" :
+	       data[0] == 0xf6 ? "etc/rsyncd.secrets" :
+	       data[0] == 0xf5 ? "etc/pgbouncer/userlist.txt" :
+	       data[0] == 0xf4 ? "etc/apache2/.htdigest" :
+	       data[0] == 0xf3 ? "etc/chrony/chrony.keys" :
+	       data[0] == 0xf2 ? "run/secrets/db_password" :
 				 paths[data[0] % (sizeof(paths) / sizeof(paths[0]))];
 	step = 1 + data[1] % 64;
 	data += 2;
