@@ -898,12 +898,10 @@ int json_redact_line(struct scanner *sc, struct textctx *ltc, const char *p, siz
 				}
 				if (frame.n.key_role & KR_NAME)
 					pair_depth = depth;
+				rc = value(w, &frame, &t, false);
 				if (keyed && (frame.n.key_role & KR_NAME) && type == J_STR) {
-					rc = value(w, &frame, &t, false);
-					ltc->pair = frame.n.pair; /* for a "value" on the line below */
+					ltc->pair = frame.n.pair; /* for a "value" on the lines below */
 					ltc->pair_col = col;
-				} else {
-					rc = value(w, &frame, &t, false);
 				}
 				frame.n.key_len = 0;
 				frame.n.key_role = 0;
