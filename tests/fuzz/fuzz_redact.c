@@ -22,7 +22,7 @@ static struct redact_engine *engine;
 static const char *const paths[] = {
 	"var/log/app.log", "etc/app/config.yaml", "etc/app/settings.json", "var/log/app.jsonl",
 	"etc/app/.env", "etc/app/app.ini", "etc/app/app.properties", "home/u/.netrc",
-	"home/u/.pgpass", NULL, "charts/x/values.yml", "scoped/secret.txt",
+	"home/u/.pgpass", NULL, "charts/x/values.yml", "scoped/notes.txt",
 	"etc/app/web.config", "etc/app/server.xml", "etc/nginx/app.conf",
 };
 
