@@ -2973,6 +2973,15 @@ static bool word_is(const char *p, size_t ws, size_t we, const char *w)
 	return we - ws == strlen(w) && mem_ieq(p + ws, w, we - ws);
 }
 
+/* Is the word [ws, we) one of words (ignoring case)? */
+static bool word_in(const char *p, size_t ws, size_t we, const char *const *words)
+{
+	for (; *words; words++)
+		if (word_is(p, ws, we, *words))
+			return true;
+	return false;
+}
+
 /*
  * Windows: "net user NAME PASSWORD [/add]" and "net use [DEV:] \\HOST\SHARE
  * PASSWORD [/user:NAME]" ("*" prompts). k is after "net use" or "net user".
@@ -4715,14 +4724,10 @@ static bool web_directive(struct scanner *sc, const char *p, size_t len, size_t 
 		return false;
 	ns = skip_blanks(p, len, e);
 	if (d->verbs) {
-		const char *const *w;
-
 		ne = directive_word(p, len, ns);
 		if (word_is(p, ns, ne, "always") || word_is(p, ns, ne, "onsuccess"))
 			ne = directive_word(p, len, ns = skip_blanks(p, len, ne));
-		for (w = d->verbs; *w && !word_is(p, ns, ne, *w); w++)
-			;
-		if (!*w)
+		if (!word_in(p, ns, ne, d->verbs))
 			return false;
 		ns = skip_blanks(p, len, ne);
 	}
@@ -5487,13 +5492,8 @@ static bool cisco_tail(const char *p, const size_t ws[], const size_t we[], size
 	static const char *const tail[] = {
 		"encrypted", "pbkdf2", "nt-encrypted", "mschap", "privilege", "level", "role", NULL,
 	};
-	bool ok = false;
 
-	if (i >= n)
-		return true;
-	for (const char *const *t = tail; *t && !ok; t++)
-		ok = word_is(p, ws[i], we[i], *t);
-	return ok;
+	return i >= n || word_in(p, ws[i], we[i], tail);
 }
 
 static void device_secret(struct scanner *sc, const struct device_secret *d, const char *p,
@@ -5713,15 +5713,6 @@ static void map_secret(struct scanner *sc, const char *p, size_t s, size_t e)
 {
 	if (!holds_label(p + s, e - s))
 		map_value_secret(sc, p, s, e);
-}
-
-/* Is the word [ws, we) one of words (ignoring case)? */
-static bool word_in(const char *p, size_t ws, size_t we, const char *const *words)
-{
-	for (; *words; words++)
-		if (word_is(p, ws, we, *words))
-			return true;
-	return false;
 }
 
 /* The user's name [s, e) of a file of secrets, its quotes not its; "*" (any) is none. */

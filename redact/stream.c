@@ -307,11 +307,12 @@ static bool rc_file(const char *path)
 static bool named_file(const char *path, uint8_t *map)
 {
 	const char *base = strrchr(path, '/');
+	size_t pl = strlen(path);
 
 	base = base ? base + 1 : path;
 	for (size_t i = 0; i < sizeof(named_files) / sizeof(named_files[0]); i++) {
 		const char *b = named_files[i].base;
-		size_t n = strlen(b), pl = strlen(path);
+		size_t n = strlen(b);
 
 		if (strchr(b, '/') ? pl >= n && !strcasecmp(path + pl - n, b) && (pl == n || path[pl - n - 1] == '/')
 		    : named_files[i].prefix ? !strncasecmp(base, b, n) : !strcasecmp(base, b)) {
