@@ -26,6 +26,21 @@ static const char *const paths[] = {
 	"etc/app/web.config", "etc/app/server.xml", "etc/nginx/app.conf",
 };
 
+/*
+ * First bytes 0xfe down (no seed of the corpus started so) pick paths the
+ * table had no room for without moving the others: a CSV and a TSV file,
+ * whose secret columns a reader of their own finds, files whose readers go
+ * by their names (shell history, fetchmail, run-control), and files of
+ * secrets by their names.
+ */
+static const char *const late_paths[] = {
+	"srv/export/users.csv", "srv/export/users.tsv", "root/.bash_history", "root/.fetchmailrc",
+	"etc/foo.rc", "etc/ppp/chap-secrets", "etc/ipsec.secrets", "etc/exim4/passwd.client",
+	"etc/rsyncd.secrets", "etc/pgbouncer/userlist.txt", "etc/apache2/.htdigest",
+	"etc/chrony/chrony.keys", "run/secrets/db_password",
+};
+#define NLATE (sizeof(late_paths) / sizeof(late_paths[0]))
+
 static const char policy[] =
 	"builtin: {high-entropy: on, phone: {paths: ['scoped/**']}}\n"
 	"allow: [AKIAIOSFODNN7EXAMPLE]\n"
@@ -97,27 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	/*
-	 * 0xfe to 0xfa (no seed of the corpus starts so) pick paths the table
-	 * had no room for without moving the others: a CSV and a TSV file,
-	 * whose secret columns a reader of their own finds, and files whose
-	 * readers go by their names (shell history, fetchmail, run-control).
-	 * 0xf9 to 0xf2 (unused too) pick files of secrets by their names.
-	 */
-	path = data[0] == 0xfe ? "srv/export/users.csv" :
-	       data[0] == 0xfd ? "srv/export/users.tsv" :
-	       data[0] == 0xfc ? "root/.bash_history" :
-	       data[0] == 0xfb ? "root/.fetchmailrc" :
-	       data[0] == 0xfa ? "etc/foo.rc" :
-	       data[0] == 0xf9 ? "etc/ppp/chap-secrets" :
-	       data[0] == 0xf8 ? "etc/ipsec.secrets" :
-	       data[0] == 0xf7 ? "etc/exim4/passwd.client" :
-	       data[0] == 0xf6 ? "etc/rsyncd.secrets" :
-	       data[0] == 0xf5 ? "etc/pgbouncer/userlist.txt" :
-	       data[0] == 0xf4 ? "etc/apache2/.htdigest" :
-	       data[0] == 0xf3 ? "etc/chrony/chrony.keys" :
-	       data[0] == 0xf2 ? "run/secrets/db_password" :
-				 paths[data[0] % (sizeof(paths) / sizeof(paths[0]))];
+	path = data[0] <= 0xfe && data[0] > 0xfe - NLATE ? late_paths[0xfe - data[0]] :
+							     paths[data[0] % (sizeof(paths) / sizeof(paths[0]))];
 	step = 1 + data[1] % 64;
 	data += 2;
 	size -= 2;
