@@ -1071,6 +1071,21 @@ static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
 	return false;
 }
 
+/* Is the word [ws, we) w, ignoring case? */
+static bool word_is(const char *p, size_t ws, size_t we, const char *w)
+{
+	return we - ws == strlen(w) && mem_ieq(p + ws, w, we - ws);
+}
+
+/* Is the word [ws, we) one of words (ignoring case)? */
+static bool word_in(const char *p, size_t ws, size_t we, const char *const *words)
+{
+	for (; *words; words++)
+		if (word_is(p, ws, we, *words))
+			return true;
+	return false;
+}
+
 /*
  * XML elements that hold a secret for a name given elsewhere: the element
  * after a name's (<name>fs.s3a.secret.key</name><value>x</value>, web.xml's
@@ -1079,15 +1094,6 @@ static bool xml_value_before(const char *p, size_t ns, size_t *vs, size_t *ve)
  */
 static const char *const xml_name_tags[] = { "name", "key", "param-name", NULL };
 static const char *const xml_value_tags[] = { "value", "param-value", "string", NULL };
-
-/* Is the tag at [s, e) one of tags (without case)? */
-static bool tag_in(const char *p, size_t s, size_t e, const char *const *tags)
-{
-	for (; *tags; tags++)
-		if (e - s == strlen(*tags) && mem_ieq(p + s, *tags, e - s))
-			return true;
-	return false;
-}
 
 /*
  * The value that a child element holds, at j (blanks skipped): the text of
@@ -1104,7 +1110,7 @@ static bool xml_child_value(const char *p, size_t len, size_t j, size_t *vs, siz
 		return false;
 	for (s = e = j + 1; e < len && name_char((unsigned char)p[e]); e++)
 		;
-	if (e < len && p[e] == '>' && tag_in(p, s, e, xml_value_tags))
+	if (e < len && p[e] == '>' && word_in(p, s, e, xml_value_tags))
 		return element_text(p, len, e + 1, vs, ve) && *ve <= len;
 	if (e < len && is_space((unsigned char)p[e]) && e - s == 3 && mem_ieq(p + s, "add", 3))
 		return xml_tag_rest(p, len, e, vs, ve) == XT_CLOSED && *ve;
@@ -1124,7 +1130,7 @@ static size_t xml_name_element(const char *p, size_t len, size_t ns, size_t ne)
 		return 0;
 	ts = (size_t)(lt - p) + 1;
 	te = ns - 1;
-	if (!tag_in(p, ts, te, xml_name_tags) || len - ne < te - ts + 3 || p[ne] != '<' ||
+	if (!word_in(p, ts, te, xml_name_tags) || len - ne < te - ts + 3 || p[ne] != '<' ||
 	    p[ne + 1] != '/' || memcmp(p + ne + 2, p + ts, te - ts) || p[ne + 2 + te - ts] != '>')
 		return 0;
 	return ne + 3 + te - ts;
@@ -2967,20 +2973,6 @@ static void htpasswd_args(struct scanner *sc, const char *p, size_t len, size_t 
 	}
 }
 
-/* Is the word [ws, we) w, ignoring case? */
-static bool word_is(const char *p, size_t ws, size_t we, const char *w)
-{
-	return we - ws == strlen(w) && mem_ieq(p + ws, w, we - ws);
-}
-
-/* Is the word [ws, we) one of words (ignoring case)? */
-static bool word_in(const char *p, size_t ws, size_t we, const char *const *words)
-{
-	for (; *words; words++)
-		if (word_is(p, ws, we, *words))
-			return true;
-	return false;
-}
 
 /*
  * Windows: "net user NAME PASSWORD [/add]" and "net use [DEV:] \\HOST\SHARE
