@@ -557,6 +557,14 @@ struct textctx {
 	/* YAML read as lines: a block sequence at column cli_col that is a command line */
 	struct cli_items cli;
 	size_t cli_col;
+	/*
+	 * YAML read as lines: a key with no value on its line ("password:",
+	 * at column seq_indent) judges the scalar items of a sequence below
+	 * it (at seq_col; SIZE_MAX: none read yet), as the document walk does.
+	 */
+	bool seq_on;
+	struct name_verdict seq;
+	size_t seq_indent, seq_col;
 	/* YAML read as lines: a pair's name ("- name: DB_PASSWORD") judges its "value:" */
 	struct name_verdict pair;
 	size_t pair_col;     /* the name key's column: the value key's too */

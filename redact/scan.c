@@ -4830,6 +4830,37 @@ static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const cha
 	return true;
 }
 
+/* YAML read as lines: the items of a sequence below a key at column indent are judged v. */
+static void yaml_seq_open(struct textctx *tc, size_t indent, struct name_verdict v)
+{
+	tc->seq_on = true;
+	tc->seq = v;
+	tc->seq_indent = indent;
+	tc->seq_col = SIZE_MAX;
+}
+
+/*
+ * YAML read as lines: does the next line (sc->ahead) hold a scalar more
+ * indented than col, the value of a key at col with none on its own line?
+ * Not a key ("a: b", "a:"), an item, a comment, a flow collection, a block
+ * scalar's indicator, an anchor or a tag: those the document walk does not
+ * read as one value either.
+ */
+static bool yaml_scalar_below(const struct scanner *sc, size_t col)
+{
+	const char *a = sc->ahead;
+	size_t n = sc->ahead_len, k = 0, e;
+
+	if (!a)
+		return false;
+	while (k < n && a[k] == ' ')
+		k++;
+	e = trim_end(a, k, n);
+	if (k <= col || k >= e || strchr("-?#[]{}|>&*!%@,", a[k]))
+		return false;
+	return a[e - 1] != ':' && !mem_find(a + k, e - k, ": ", 2) && !mem_find(a + k, e - k, " #", 2);
+}
+
 /*
  * The value [vs, ve) of a line's key judged v (the key at column indent):
  * on the line, or on the lines below it (a block scalar, a Secret's value,
@@ -4846,11 +4877,19 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 		block_below(tc, indent, v.rule, true);
 		return;
 	}
+	if (v.cls == NC_STRONG && tc->fmt == F_YAML && !tc->embedded && (vs >= ve || p[vs] == '#') &&
+	    yaml_scalar_below(sc, indent)) {
+		/* "password:" and a plain or quoted scalar on the more indented lines below */
+		block_below(tc, indent, v.rule, true);
+		return;
+	}
 	if (v.cls == NC_STRONG && tc->fmt == F_INI && !tc->embedded && vs >= ve) {
 		/* "password =" and the value on the more indented lines below (Python's configparser) */
 		block_below(tc, indent, v.rule, false);
 		return;
 	}
+	if (v.cls != NC_NONE && tc->fmt == F_YAML && !tc->embedded && (vs >= ve || p[vs] == '#'))
+		yaml_seq_open(tc, indent, v);
 	if (v.cls == NC_NONE || vs >= ve)
 		return;
 	if (tc->fmt == F_YAML && yaml_null_at(p, vs, ve))
@@ -4999,6 +5038,28 @@ static bool yaml_lent(struct scanner *sc, struct textctx *tc, const char *p, siz
 }
 
 /*
+ * YAML read as lines: under a key judged tc->seq with no value on its line,
+ * the items of a sequence at one column (which may be the key's) that are
+ * scalars are judged by it. The first line below that is not such an item
+ * ends the sequence. False when the line was such an item (done with).
+ */
+static bool yaml_seq_item(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			  size_t indent, size_t j, bool item)
+{
+	size_t vs = j, ve = trim_end(p, j, len);
+
+	if (!item || indent < tc->seq_indent || (tc->seq_col != SIZE_MAX && indent != tc->seq_col)) {
+		tc->seq_on = false;
+		return true;
+	}
+	tc->seq_col = indent;
+	if (!yaml_scalar(p, &vs, &ve))
+		return true; /* a mapping, a flow collection, "- |": read as any item is */
+	line_value(sc, tc, p, len, indent, j, trim_end(p, j, len), tc->seq);
+	return false;
+}
+
+/*
  * YAML read as lines, a key at column ns whose value is [vs, ve): under a
  * plural of a secret's name ("passwords:", "api_tokens:") the values of
  * its mapping's own keys are judged as that name's (*v), as in a parsed
@@ -5144,6 +5205,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		for (j += 2; j < len && p[j] == ' '; j++)
 			;
 	}
+	if (tc->seq_on && j < len && p[j] != '#' && p[j] != '\r' &&
+	    !yaml_seq_item(sc, tc, p, len, indent, j, item))
+		return;
 	if (tc->fmt == F_YAML && !tc->embedded && yaml_lent(sc, tc, p, len, indent, j, item))
 		return;
 	if (item && j < len && p[j] == '{' && (tc->fmt == F_YAML || tc->fmt == F_TEXT) && !tc->embedded) {
@@ -5268,8 +5332,11 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	else if ((tc->fmt == F_YAML || (tc->fmt == F_TEXT && (item || tc->pair.cls != NC_NONE))) &&
 		 !tc->embedded)
 		v = line_pair(sc, tc, p, ns, ne, vs, ve, item, v);
-	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v))
+	if (tc->fmt == F_YAML && !tc->embedded && !item && yaml_held(sc, tc, p, ns, ne, vs, ve, &v)) {
+		if (tc->held_on && tc->held_indent == ns)
+			yaml_seq_open(tc, indent, tc->held); /* "passwords:" and a sequence below */
 		return;
+	}
 	if (tc->fmt != F_YAML && tc->held_on && indent > tc->held_indent && v.cls == NC_NONE &&
 	    vs < ve && p[vs] != '{') {
 		if (tc->held_col == SIZE_MAX)
@@ -6890,6 +6957,8 @@ bool line_wants_next(const struct textctx *tc, const char *p, size_t len)
 	if (tc->fmt == F_TEXT && ((e - j > 8 && !memcmp(p + j, "\"value\":", 8)) ||
 				  (e - j > 7 && !memcmp(p + j, "\"name\":", 7))))
 		return true; /* the same in text (text_json_pair()) */
+	if (tc->fmt == F_YAML && e > j && (p[e - 1] == ':' || mem_find(p + j, e - j, ": #", 3)))
+		return true; /* "password:": its value may be below (line_value()) */
 	return (tc->fmt == F_YAML || tc->fmt == F_TEXT) &&
 	       ((e - j > 8 && !memcmp(p + j, "- value:", 8)) || (e - j > 7 && !memcmp(p + j, "- name:", 7)));
 }
