@@ -1251,7 +1251,11 @@ bool check_query_token(const char *s, size_t len)
 	size_t n = len - (size_t)(v - s);
 	struct char_classes k = classes(v, n);
 
-	if (n < 8 || value_is_placeholder(v, n) || value_is_redacted(v, n) || !check_token_body(v, n))
+	/*
+	 * (our label in it: the first pass kept the value, which would have
+	 * gone whole, and a rule took a part of it)
+	 */
+	if (n < 8 || value_is_placeholder(v, n) || holds_label(v, n) || !check_token_body(v, n))
 		return false;
 	return (k.digit > 0) + (k.upper > 0) + (k.lower > 0) >= 2;
 }
