@@ -310,7 +310,8 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.id = "token",
 		.summary = "values of keys named token (api_token, GITHUB_TOKEN, X-Auth-Token, ...; "
 			   "not counts such as max_tokens=4096); OAuth codes in URLs (?code=, "
-			   "&code_verifier=); tokens in a URL-encoded URL (%3Ftoken%3D...)",
+			   "&code_verifier=); tokens in a URL-encoded URL (%3Ftoken%3D...); a Twilio auth "
+			   "token after its account SID (\"AC...\", \"...\")",
 		/*
 		 * A query's OAuth authorization code (random: a country code
 		 * stays), and a secret's parameter in a URL that is itself a
@@ -319,10 +320,13 @@ const struct builtin_def builtin_rules[R_BUILTIN_COUNT] = {
 		.pattern = "(?|[?&](?:code|code_verifier|device_code)=([^&\\s\"'#<>]{16,})"
 			   "|(?i:%3F|%26)(?i:token|access_token|id_token|refresh_token|auth_token|"
 			   "api_key|apikey|password|passwd|pwd|secret|client_secret|code|sig|signature)"
-			   "%3D((?:[A-Za-z0-9._~+/-]|%2[BbFf])+(?:%3[Dd])*))",
+			   "%3D((?:[A-Za-z0-9._~+/-]|%2[BbFf])+(?:%3[Dd])*)"
+			   /* Twilio's auth token after its account SID: Client("AC...", "...") */
+			   "|(?<![A-Za-z0-9])AC[0-9a-f]{32}['\"]?[ \t]*[,:][ \t]*['\"]?([0-9a-f]{32})"
+			   "(?![A-Za-z0-9]))",
 		.group = 1,
 		.triggers = "?code=|&code=|?code_verifier=|&code_verifier=|?device_code=|&device_code=|"
-			    "~%3F|~%26",
+			    "~%3F|~%26|AC0|AC1|AC2|AC3|AC4|AC5|AC6|AC7|AC8|AC9|ACa|ACb|ACc|ACd|ACe|ACf",
 		.check = check_query_token,
 	},
 	[R_API_KEY] = {
