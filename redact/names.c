@@ -459,6 +459,8 @@ struct name_verdict name_classify(const char *name, size_t len)
 		if (mem_ieq(name + 9, "sas.", 4))
 			return verdict(NC_STRONG, R_SECRET);
 	}
+	if (len == 18 && mem_ieq(name, "guestinfo.userdata", 18))
+		return verdict(NC_STRONG, R_CREDENTIAL); /* a VM's cloud-init user data (.vmx), base64 */
 	if (!len || !maybe_sensitive(name, len) || !split_words(name, len, &w))
 		return verdict(NC_NONE, -1);
 	last = w.w[w.n - 1];
