@@ -58,7 +58,7 @@ static const struct {
 	  A_CLI_PASS, R_PASSWORD },
 	{ "~docker login|~podman login|~nerdctl login|~buildah login|~skopeo login|~helm registry login|"
 	  "~az login|~ipmitool|~racadm|~sqlcmd|~bcp|~osql|~mongo|~lftp|~schtasks|~net use|~rabbitmqctl|"
-	  "~net.exe use|~net.exe\" use|~sexec|~etx|~eg add|~-ItemProperty|"
+	  "~net.exe use|~net.exe\" use|~sexec|~dsquery|~dsget|~dsmod|~dsadd|~dsrm|~dsmove|~etx|~eg add|~-ItemProperty|"
 	  "PDO->__construct(|PDO::__construct(|createPdoConnection(|mysqli->real_connect(|"
 	  "mysqli->__construct(|mysqli_connect(|mysqli_real_connect(|Login incorrect|Login OK: [|"
 	  "~ConvertTo-SecureString|~sqlplus|~dgmgrl|~expdp|~impdp|~sqlldr|~exp |~imp |~rman|~userid=|~connect |~conn |~vault login|~sudo|~chpasswd|~kinit|~passwd|~smbpasswd|~adcli|~cryptsetup",

@@ -2643,6 +2643,13 @@ static const struct cli_tool {
 	{ "racadm", 0, false, racadm_args, { { "-p", CO_NEXT } }, NULL },
 	/* Sysinternals' PsExec, PsExec64: "-u USER -p PASSWORD" */
 	{ "psexec", 1, true, NULL, { { "-p", CO_NEXT } }, NULL },
+	/* Active Directory's ds tools: "-u USER -p PASSWORD" ("-p *" prompts) */
+	{ "dsquery", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "dsget", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "dsmod", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "dsadd", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "dsrm", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
+	{ "dsmove", 0, false, NULL, { { "-p", CO_NEXT } }, NULL },
 	{ "setx", 1, false, setx_args, { { NULL, 0 } }, NULL },
 	{ "reg add", 1, false, reg_args, { { NULL, 0 } }, NULL },
 	{ "PDO->__construct(", 0, true, php_arg3, { { NULL, 0 } }, NULL },
