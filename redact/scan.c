@@ -1805,6 +1805,20 @@ static bool unattend_pass(const char *p, size_t ns, size_t ne)
 	return k >= 9 && !memcmp(p + k - 9, "<settings", 9);
 }
 
+/*
+ * Eight dots or more at p[k] then a value: the leader a settings dump pads
+ * a name to its value's column with (HikariCP's "password.........X"; a
+ * progress message's "secret....done" has fewer).
+ */
+static bool dot_leader(const char *p, size_t len, size_t k)
+{
+	size_t e = k;
+
+	while (e < len && p[e] == '.')
+		e++;
+	return e - k >= 8 && e < len && !is_space((unsigned char)p[e]);
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1848,6 +1862,9 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	} else if (!quoted && sp == ne && j > sp && xml_open_at(p, ns)) {
 		attr = true; /* <secret encrypted="false">x</secret> */
 		j = ne;
+	} else if (!cli && !quoted && j == ne && dot_leader(p, len, j)) {
+		while (p[j] == '.') /* "password........X" (dot_leader()) */
+			j++;
 	} else if (j < len && p[j] == '=') {
 		if (j + 1 < len && (p[j + 1] == '=' || p[j + 1] == '~'))
 			return;
@@ -1959,7 +1976,7 @@ static void assign_hit(struct scanner *sc, struct textctx *tc, const char *p, si
 
 	while (ns > 0 && key_char((unsigned char)p[ns - 1]))
 		ns--;
-	while (ne < len && key_char((unsigned char)p[ne]))
+	while (ne < len && key_char((unsigned char)p[ne]) && !dot_leader(p, len, ne))
 		ne++;
 	if (ns >= sc->probed_start && ns < sc->probed_end)
 		return; /* this name was looked at already */
