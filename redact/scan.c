@@ -1805,6 +1805,34 @@ static bool unattend_pass(const char *p, size_t ns, size_t ne)
 	return k >= 9 && !memcmp(p + k - 9, "<settings", 9);
 }
 
+/* How many of the quote q stand right before p[i] (up to 4). */
+static size_t quote_run(const char *p, size_t i, char q)
+{
+	size_t n = 0;
+
+	while (n < i && n < 4 && p[i - n - 1] == q)
+		n++;
+	return n;
+}
+
+/*
+ * The end of a JSON string in a CSV field, its quotes doubled, from s (just
+ * after its opening ""): at the next "" that no backslash escapes
+ * ("{""pw"":""a\""b""}"), or the line's end.
+ */
+static size_t doubled_string_end(const char *p, size_t len, size_t s)
+{
+	for (size_t k = s; k + 1 < len; k++) {
+		if (p[k] == '\\' && p[k + 1] == '"' && k + 2 < len && p[k + 2] == '"')
+			k += 2;
+		else if (p[k] == '\\')
+			k++;
+		else if (p[k] == '"' && p[k + 1] == '"')
+			return k;
+	}
+	return len;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1812,7 +1840,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
-	bool list = false;
+	bool list = false, doubled = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	if (sudoers_name(p, len, ns, ne))
@@ -1831,9 +1859,22 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
 		return; /* the shell's ${API_TOKEN:?required}: an error message; ${API_KEY:-}: no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
-	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
-		quoted = true;
-		j++;
+	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'')) {
+		size_t before = quote_run(p, ns, p[ns - 1]), after = 0;
+
+		while (j + after < len && after < 4 && p[j + after] == p[ns - 1])
+			after++;
+		if (before == 2 && after == 2) {
+			quoted = doubled = true; /* a CSV field's JSON: "{""password"":""x""}" */
+			j += 2;
+		} else if (after) {
+			quoted = true;
+			j++;
+		} else if (before == 1 && j + 2 < len && p[j] == ':' && p[j + 1] == p[ns - 1] &&
+			   (sp = skip_blanks(p, len, j + 2)) < len && p[sp] == ':') {
+			quoted = true; /* {"Password:": "x"}: a key with its colon, the one after it separates */
+			j += 2;
+		}
 	}
 	if (ns > quoted && p[ns - quoted - 1] == '[' && j < len && p[j] == ']')
 		j++; /* a subscript: env[DB_PASSWORD] = x, os.environ["DB_PASSWORD"] = "x" */
@@ -1941,6 +1982,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (doubled && j + 2 < len && p[j] == '"' && p[j + 1] == '"' && p[j + 2] != '"') {
+		judge_value(sc, v, p, j + 2, doubled_string_end(p, len, j + 2));
+		return;
+	}
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
 	if (!quoted && prompt_ends(p, len, ns, j))
