@@ -4857,7 +4857,13 @@ static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const cha
 				return true; /* a string cut by the line's end: as the rest, kept */
 			for (a = k + 1; a < len && (p[a] == ' ' || p[a] == '\t'); a++)
 				;
-			if (a >= len || p[a] != ':')
+			/*
+			 * Nor a string that our label follows at once: the label
+			 * took what followed, a value that another reader, pairing
+			 * the quotes otherwise, saw after this string's ':'
+			 * ({""Secret":":x}: "Secret" a key, ":" its value's quote).
+			 */
+			if (a >= len || (p[a] != ':' && !(a == k + 1 && p[a] == '[' && label_len(p + a, len - a))))
 				judge_value(sc, v, p, s, k);
 			k++;
 			continue;
