@@ -279,8 +279,15 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 			k += l - 1;
 			continue;
 		}
-		if (is_space((unsigned char)c) || c == '"' || c == '\'' || c == '`' || c == ')' ||
-		    c == ']' || c == '}' || c == '>' || c == '<')
+		if (c == '"' || c == '\'') {
+			size_t b = k;
+
+			while (b > j && p[b - 1] == '\\')
+				b--;
+			return (k - b) % 2 ? k - 1 : k; /* an escaped quote's backslash is the quote's */
+		}
+		if (is_space((unsigned char)c) || c == '`' || c == ')' || c == ']' || c == '}' || c == '>' ||
+		    c == '<')
 			return k;
 		if ((c == '&' || c == ';' || c == ',') &&
 		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
