@@ -1358,6 +1358,31 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 }
 
 /*
+ * Is p[ns] in a literal of the quote q: does q come an odd number of times
+ * before it? Not counted: a q in a string of another quote that closes
+ * before ns (Pass="`=" Cookie:...), which a value's label may replace.
+ */
+static bool in_literal(const char *p, size_t ns, char q)
+{
+	size_t quotes = 0;
+	bool open[3] = { false, false, false }; /* a quote of the kind that closes nowhere before ns */
+	const char *c;
+	int kind;
+
+	for (size_t k = 0; k < ns; k++) {
+		if (p[k] == q)
+			quotes++;
+		else if ((kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1) >= 0 && !open[kind]) {
+			if ((c = memchr(p + k + 1, p[k], ns - k - 1)))
+				k = (size_t)(c - p);
+			else
+				open[kind] = true;
+		}
+	}
+	return quotes & 1;
+}
+
+/*
  * Does the quote at p[j], after the name at ns and its '=', close a string
  * literal that the name is in, an operator following ('password = ' + y,
  * "password: " . $pw, 'pw=' || x, "password =", pw)? Then it opens no value.
@@ -1368,13 +1393,11 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
  */
 static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 {
-	size_t k, quotes = 0;
+	size_t k;
 
 	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
 		return false;
-	for (k = 0; k < ns; k++)
-		quotes += p[k] == p[j];
-	if (!(quotes & 1))
+	if (!in_literal(p, ns, p[j]))
 		return false;
 	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
 		;
@@ -1391,13 +1414,9 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
  */
 static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
 {
-	size_t quotes = 0;
-
 	if (j >= len || (p[j] != '"' && p[j] != '\'') || (j + 1 < len && !is_space((unsigned char)p[j + 1])))
 		return false;
-	for (size_t k = 0; k < ns; k++)
-		quotes += p[k] == p[j];
-	return quotes & 1;
+	return in_literal(p, ns, p[j]);
 }
 
 /*
