@@ -1368,6 +1368,14 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		while (b > a && t[b - 1] == '.')
 			b--;
 		i = b > c ? b : c + 1;
+		if (two && a == c && a >= 2 && t[a + 1] == ':' && (t[a - 1] == '"' || t[a - 1] == '\'') &&
+		    is_word(t[a - 2])) {
+			/* "key"::6: the first ':' is the key's, after its closing quote; no "::" starts there */
+			a++;
+			two = false;
+			for (size_t k = a + 1; k < b; k++)
+				two |= t[k] == ':' && t[k - 1] == ':';
+		}
 		/*
 		 * A MAC has 17 characters (41 for two and a type); an IPv6 address
 		 * 15 at least, or "::": most colon runs are times (12:34:56).

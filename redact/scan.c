@@ -279,8 +279,15 @@ static size_t free_value_end(const char *p, size_t len, size_t j)
 			k += l - 1;
 			continue;
 		}
-		if (is_space((unsigned char)c) || c == '"' || c == '\'' || c == '`' || c == ')' ||
-		    c == ']' || c == '}' || c == '>' || c == '<')
+		if (c == '"' || c == '\'') {
+			size_t b = k;
+
+			while (b > j && p[b - 1] == '\\')
+				b--;
+			return (k - b) % 2 ? k - 1 : k; /* an escaped quote's backslash is the quote's */
+		}
+		if (is_space((unsigned char)c) || c == '`' || c == ')' || c == ']' || c == '}' || c == '>' ||
+		    c == '<')
 			return k;
 		if ((c == '&' || c == ';' || c == ',') &&
 		    (k + 1 == len || is_space((unsigned char)p[k + 1]) ||
@@ -1351,6 +1358,31 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 }
 
 /*
+ * Is p[ns] in a literal of the quote q: does q come an odd number of times
+ * before it? Not counted: a q in a string of another quote that closes
+ * before ns (Pass="`=" Cookie:...), which a value's label may replace.
+ */
+static bool in_literal(const char *p, size_t ns, char q)
+{
+	size_t quotes = 0;
+	bool open[3] = { false, false, false }; /* a quote of the kind that closes nowhere before ns */
+	const char *c;
+	int kind;
+
+	for (size_t k = 0; k < ns; k++) {
+		if (p[k] == q)
+			quotes++;
+		else if ((kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1) >= 0 && !open[kind]) {
+			if ((c = memchr(p + k + 1, p[k], ns - k - 1)))
+				k = (size_t)(c - p);
+			else
+				open[kind] = true;
+		}
+	}
+	return quotes & 1;
+}
+
+/*
  * Does the quote at p[j], after the name at ns and its '=', close a string
  * literal that the name is in, an operator following ('password = ' + y,
  * "password: " . $pw, 'pw=' || x, "password =", pw)? Then it opens no value.
@@ -1361,13 +1393,11 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
  */
 static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 {
-	size_t k, quotes = 0;
+	size_t k;
 
 	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
 		return false;
-	for (k = 0; k < ns; k++)
-		quotes += p[k] == p[j];
-	if (!(quotes & 1))
+	if (!in_literal(p, ns, p[j]))
 		return false;
 	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
 		;
@@ -1384,13 +1414,9 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
  */
 static bool prompt_ends(const char *p, size_t len, size_t ns, size_t j)
 {
-	size_t quotes = 0;
-
 	if (j >= len || (p[j] != '"' && p[j] != '\'') || (j + 1 < len && !is_space((unsigned char)p[j + 1])))
 		return false;
-	for (size_t k = 0; k < ns; k++)
-		quotes += p[k] == p[j];
-	return quotes & 1;
+	return in_literal(p, ns, p[j]);
 }
 
 /*
@@ -1819,6 +1845,34 @@ static bool dot_leader(const char *p, size_t len, size_t k)
 	return e - k >= 8 && e < len && !is_space((unsigned char)p[e]);
 }
 
+/* How many of the quote q stand right before p[i] (up to 4). */
+static size_t quote_run(const char *p, size_t i, char q)
+{
+	size_t n = 0;
+
+	while (n < i && n < 4 && p[i - n - 1] == q)
+		n++;
+	return n;
+}
+
+/*
+ * The end of a JSON string in a CSV field, its quotes doubled, from s (just
+ * after its opening ""): at the next "" that no backslash escapes
+ * ("{""pw"":""a\""b""}"), or the line's end.
+ */
+static size_t doubled_string_end(const char *p, size_t len, size_t s)
+{
+	for (size_t k = s; k + 1 < len; k++) {
+		if (p[k] == '\\' && p[k + 1] == '"' && k + 2 < len && p[k + 2] == '"')
+			k += 2;
+		else if (p[k] == '\\')
+			k++;
+		else if (p[k] == '"' && p[k + 1] == '"')
+			return k;
+	}
+	return len;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1826,7 +1880,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	struct name_verdict v;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
-	bool list = false;
+	bool list = false, doubled = false;
 	enum { SP_NONE, SP_HEX32, SP_CONFIG } spaced = SP_NONE; /* "name value" */
 
 	if (sudoers_name(p, len, ns, ne))
@@ -1845,9 +1899,22 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
 		return; /* the shell's ${API_TOKEN:?required}: an error message; ${API_KEY:-}: no default */
 	/* the separator first: most words are not followed by one, and that is cheap to see */
-	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'') && j < len && p[j] == p[ns - 1]) {
-		quoted = true;
-		j++;
+	if (ns > 0 && (p[ns - 1] == '"' || p[ns - 1] == '\'')) {
+		size_t before = quote_run(p, ns, p[ns - 1]), after = 0;
+
+		while (j + after < len && after < 4 && p[j + after] == p[ns - 1])
+			after++;
+		if (before == 2 && after == 2) {
+			quoted = doubled = true; /* a CSV field's JSON: "{""password"":""x""}" */
+			j += 2;
+		} else if (after) {
+			quoted = true;
+			j++;
+		} else if (before == 1 && j + 2 < len && p[j] == ':' && p[j + 1] == p[ns - 1] &&
+			   (sp = skip_blanks(p, len, j + 2)) < len && p[sp] == ':') {
+			quoted = true; /* {"Password:": "x"}: a key with its colon, the one after it separates */
+			j += 2;
+		}
 	}
 	if (ns > quoted && p[ns - quoted - 1] == '[' && j < len && p[j] == ']')
 		j++; /* a subscript: env[DB_PASSWORD] = x, os.environ["DB_PASSWORD"] = "x" */
@@ -1958,6 +2025,10 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (doubled && j + 2 < len && p[j] == '"' && p[j + 1] == '"' && p[j + 2] != '"') {
+		judge_value(sc, v, p, j + 2, doubled_string_end(p, len, j + 2));
+		return;
+	}
 	if (literal_ends(p, len, ns, j))
 		return; /* x = 'password = ' + y: code, and no value */
 	if (!quoted && prompt_ends(p, len, ns, j))
@@ -4836,7 +4907,13 @@ static bool json_bracket_value(struct scanner *sc, struct textctx *tc, const cha
 				return true; /* a string cut by the line's end: as the rest, kept */
 			for (a = k + 1; a < len && (p[a] == ' ' || p[a] == '\t'); a++)
 				;
-			if (a >= len || p[a] != ':')
+			/*
+			 * Nor a string that our label follows at once: the label
+			 * took what followed, a value that another reader, pairing
+			 * the quotes otherwise, saw after this string's ':'
+			 * ({""Secret":":x}: "Secret" a key, ":" its value's quote).
+			 */
+			if (a >= len || (p[a] != ':' && !(a == k + 1 && p[a] == '[' && label_len(p + a, len - a))))
 				judge_value(sc, v, p, s, k);
 			k++;
 			continue;
