@@ -974,22 +974,31 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
 		return; /* local part too long to be one */
 	/*
-	 * scheme://user:password@host is a URL, not an address, whatever the
-	 * password holds (redis://:a~b@host); so is user:password@host, but
-	 * mailto:x@y is one, and so is an address in a URL's path or query.
+	 * After "x@" it is the domain of an address before, or a host:
+	 * jane@x.org@proxy.lan's address is jane@x.org, "x.org@proxy.lan" none
+	 * (a handle, "@jane@x.org", starts with its '@').
 	 */
-	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
+	if (ls > 1 && t[ls - 1] == '@' && is_local_char(t[ls - 2]))
 		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
 	de = at + seplen + dl;
+	/*
+	 * scheme://user:password@host is a URL, not an address, whatever the
+	 * password holds (redis://:a~b@host); so is user:password@host, but
+	 * mailto:x@y is one, and so is an address in a URL's path or query,
+	 * and one before another '@' and its host (user:jane@x.org@host).
+	 */
+	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")) &&
+	    !(de < len && t[de] == '@'))
+		return;
 	if (seplen == 1 && service_principal(t, len, ls, at))
 		return;
 	url_user = url_user_address(t, len, ls, de);
 	if (!url_user && in_url_userinfo(t, ls))
 		return;
-	if (de < len && (is_word(t[de]) || (t[de] == '@' && !(url_user && seplen == 3)) || t[de] == '%'))
+	if (de < len && (is_word(t[de]) || t[de] == '%'))
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
