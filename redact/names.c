@@ -775,12 +775,10 @@ static bool only_labels(const char *v, size_t len)
 	bool label = false;
 
 	for (size_t i = 0; i < len; i++) {
-		if (v[i] == '[' && len - i > 10 && !memcmp(v + i, "[REDACTED:", 10)) {
-			const char *close = memchr(v + i, ']', len - i);
+		size_t l = v[i] == '[' ? label_len(v + i, len - i) : 0;
 
-			if (!close)
-				return false;
-			i = (size_t)(close - v);
+		if (l) { /* whole: "[REDACTED:hunter2!]" is no label of ours */
+			i += l - 1;
 			label = true;
 		} else if (is_alnum((unsigned char)v[i]) || (unsigned char)v[i] >= 0x80) {
 			return false;
@@ -886,6 +884,23 @@ static bool public_key_value(const char *v, size_t len)
 	return name_run(v, 8, len, "");
 }
 
+/*
+ * The inside of "[REDACTED]", "[FILTERED]", "(masked by pam_audit)": words
+ * that say another program hid the value, and nothing else. A value made of
+ * more ("[REDACT@d.ua]", "[Redacted4Ever]", "[REDACTED]user:x") is a value.
+ */
+static bool masking_note(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if ((c >= '0' && c <= '9') || (!is_alnum(c) && (!c || !strchr(" _-.*", c))))
+			return false;
+	}
+	return mem_ifind(v, len, "redact", 6) || mem_ifind(v, len, "filter", 6) ||
+	       mem_ifind(v, len, "hidden", 6) || mem_ifind(v, len, "mask", 4);
+}
+
 bool value_is_placeholder(const char *v, size_t len)
 {
 	char word[16];
@@ -946,9 +961,7 @@ bool value_is_placeholder(const char *v, size_t len)
 	if (len >= 4 && v[0] == '%' && v[1] == '(' && v[len - 1] == 's' && v[len - 2] == ')')
 		return true;
 	if (len >= 3 && (v[0] == '[' || v[0] == '(') && (v[len - 1] == ']' || v[len - 1] == ')') &&
-	    len <= 64 &&
-	    (mem_ifind(v, len, "redact", 6) || mem_ifind(v, len, "filter", 6) ||
-	     mem_ifind(v, len, "hidden", 6) || mem_ifind(v, len, "mask", 4)))
+	    len <= 64 && masking_note(v + 1, len - 2))
 		return true;
 	if (len < sizeof(word)) {
 		for (i = 0; i < len; i++)

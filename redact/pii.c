@@ -974,22 +974,31 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	if (ls > 0 && is_local_char(t[ls - 1]) && !cut)
 		return; /* local part too long to be one */
 	/*
-	 * scheme://user:password@host is a URL, not an address, whatever the
-	 * password holds (redis://:a~b@host); so is user:password@host, but
-	 * mailto:x@y is one, and so is an address in a URL's path or query.
+	 * After "x@" it is the domain of an address before, or a host:
+	 * jane@x.org@proxy.lan's address is jane@x.org, "x.org@proxy.lan" none
+	 * (a handle, "@jane@x.org", starts with its '@').
 	 */
-	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")))
+	if (ls > 1 && t[ls - 1] == '@' && is_local_char(t[ls - 2]))
 		return;
 	dl = domain_len(t + at + seplen, len - at - seplen);
 	if (!dl)
 		return;
 	de = at + seplen + dl;
+	/*
+	 * scheme://user:password@host is a URL, not an address, whatever the
+	 * password holds (redis://:a~b@host); so is user:password@host, but
+	 * mailto:x@y is one, and so is an address in a URL's path or query,
+	 * and one before another '@' and its host (user:jane@x.org@host).
+	 */
+	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")) &&
+	    !(de < len && t[de] == '@'))
+		return;
 	if (seplen == 1 && service_principal(t, len, ls, at))
 		return;
 	url_user = url_user_address(t, len, ls, de);
 	if (!url_user && in_url_userinfo(t, ls))
 		return;
-	if (de < len && (is_word(t[de]) || (t[de] == '@' && !(url_user && seplen == 3)) || t[de] == '%'))
+	if (de < len && (is_word(t[de]) || t[de] == '%'))
 		return;
 	if (ls > 0 && t[ls - 1] == '%')
 		return; /* %0a%40...: URL-encoded bytes, not an address */
@@ -2657,21 +2666,25 @@ static const char *const mail_headers[] = {
 };
 
 /*
- * The display names of a mail header line at t[0, len) (From: "Jane Doe"
+ * The display names of a mail header line at t[s, len) (From: "Jane Doe"
  * <jane@x.org>, To: Jane Doe <jane@x.org>, Ann <ann@y.org>): each name
- * before an address in '<' '>', without its quotes.
+ * before an address in '<' '>', without its quotes. The header ends with
+ * its line, unless the next one starts with a blank (folded, RFC 5322).
+ * Where it ends: the line break after it, or len.
  */
-static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
+static size_t mail_header_names(struct pii_scratch *scr, const char *t, size_t len, size_t s)
 {
-	size_t h = 0, i;
+	size_t h = s, i;
 
-	while (h < len && h < 16 && (is_alnum(t[h]) || t[h] == '-'))
+	while (h < len && h - s < 16 && (is_alnum(t[h]) || t[h] == '-'))
 		h++;
-	if (h == len || t[h] != ':' || !in_list(t, h, mail_headers))
-		return;
+	if (h == len || t[h] != ':' || !in_list(t + s, h - s, mail_headers))
+		return s;
 	for (i = h + 1; i < len; i++) {
 		size_t e = i, a;
 
+		if (t[i] == '\n' && !(i + 1 < len && (t[i + 1] == ' ' || t[i + 1] == '\t')))
+			break;
 		if (t[i] != '<')
 			continue;
 		while (e > h + 1 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
@@ -2701,6 +2714,25 @@ static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len)
 			claim(scr, a, e);
 		else
 			add(scr, a, e, PII_USERNAME);
+	}
+	return i;
+}
+
+/*
+ * The mail headers of a record, which starts with one if any; of a
+ * document (doc), each line that starts with one, as the same text read
+ * as lines has them: the lines after a header (and not folded into it)
+ * are other text.
+ */
+static void scan_mail_names(struct pii_scratch *scr, const char *t, size_t len, bool doc)
+{
+	for (size_t s = 0;;) {
+		size_t e = mail_header_names(scr, t, len, s);
+		const char *nl = doc && e < len ? memchr(t + e, '\n', len - e) : NULL;
+
+		if (!nl)
+			return;
+		s = (size_t)(nl - t) + 1;
 	}
 }
 
@@ -3252,7 +3284,7 @@ static int scan(const struct pii_scanner *sc, struct pii_scratch *scr, const cha
 	if (en & (1u << PII_USERNAME)) {
 		scan_user_forms(sc, scr, text, len);
 		scan_domain_users(sc, scr, text, len);
-		scan_mail_names(scr, text, len);
+		scan_mail_names(scr, text, len, doc);
 	}
 	if (scan_words(sc, scr, text, len, en) < 0)
 		return -1;

@@ -2064,16 +2064,17 @@ static bool url_stop(int c)
 	return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c >= 0x80;
 }
 
-/* The first ':' in [s, e) outside our own labels, or NULL. */
+/*
+ * The first ':' in [s, e) outside our own labels, or NULL. Whole ones only:
+ * "[REDACTED:`:pw" is text a label never was, its ':' a separator.
+ */
 static const char *colon_outside_labels(const char *p, size_t s, size_t e)
 {
 	for (size_t k = s; k < e; k++) {
-		if (p[k] == '[' && e - k > 10 && !memcmp(p + k, "[REDACTED:", 10)) {
-			const char *close = memchr(p + k, ']', e - k);
+		size_t l = p[k] == '[' ? label_len(p + k, e - k) : 0;
 
-			if (!close)
-				return NULL;
-			k = (size_t)(close - p);
+		if (l) {
+			k += l - 1;
 		} else if (p[k] == ':') {
 			return p + k;
 		}
