@@ -986,12 +986,13 @@ static void email_at(struct pii_scratch *scr, const char *t, size_t len, size_t 
 	de = at + seplen + dl;
 	/*
 	 * scheme://user:password@host is a URL, not an address, whatever the
-	 * password holds (redis://:a~b@host); so is user:password@host, but
-	 * mailto:x@y is one, and so is an address in a URL's path or query,
-	 * and one before another '@' and its host (user:jane@x.org@host).
+	 * password holds (redis://:a~b@host); mailto:x@y is one, and so is
+	 * an address in a URL's path or query, and one before another '@' and
+	 * its host (user:jane@x.org@host). Without a scheme, "email:x@y" is
+	 * one too: a user:password@host the engine judged has its password
+	 * blanked here, and one it kept is better pseudonymised than kept.
 	 */
-	if (ls > 0 && t[ls - 1] == ':' && !(ls >= 7 && eq_nocase(t + ls - 7, 6, "mailto")) &&
-	    !(de < len && t[de] == '@'))
+	if (ls >= 3 && t[ls - 1] == ':' && in_url_userinfo(t, ls - 1) && !(de < len && t[de] == '@'))
 		return;
 	if (seplen == 1 && service_principal(t, len, ls, at))
 		return;
