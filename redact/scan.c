@@ -3597,11 +3597,33 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
 	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
 }
 
-/* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
-static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+/*
+ * The option value [vs, ve) just read by cli_value() from match n on: when
+ * it opens with a quote (-u"...", -u 'u:p') and holds a password, found now
+ * or one of our labels, it is the value's text throughout, a command named
+ * inside it too ("curl -u" curl -u:", x"): *claim becomes its extent, for
+ * trigger_pass() to leave such a command alone. A second pass would read
+ * the inner command past the label that replaced the blanks it ended at.
+ */
+static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t ve, size_t n,
+		      size_t claim[2])
+{
+	if (ve - vs > 2 && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') &&
+	    (sc->nm > n || holds_label(p + vs, ve - vs))) {
+		claim[0] = vs;
+		claim[1] = ve;
+	}
+}
+
+/*
+ * A command's options that carry a password: mysql -pX, sshpass -p X, curl
+ * -u user:X... claim: see cli_claim().
+ */
+static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
+			 size_t claim[2])
 {
 	const struct cli_tool *tool = NULL;
-	size_t k, ws, we;
+	size_t k, ws, we, nm;
 	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
@@ -3655,14 +3677,20 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 
 			if (cli_word(sc, p, len, &k, &vs, &ve)) {
 				list_item_word(p, &vs, &ve, true);
-				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-'))
+				nm = sc->nm;
+				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
 					cli_value(sc, p, vs, ve, o->how); /* "-p --opt": it prompts */
+					cli_claim(sc, p, vs, ve, nm, claim);
+				}
 			}
 		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
-			if (o->name[1] != '-')
-				cli_value(sc, p, ws + on, we, o->how);
-			else if (p[ws + on] == '=')
-				cli_value(sc, p, ws + on + 1, we, o->how);
+			size_t vs = ws + on + (o->name[1] == '-');
+
+			nm = sc->nm;
+			if (o->name[1] != '-' || p[ws + on] == '=') {
+				cli_value(sc, p, vs, we, o->how);
+				cli_claim(sc, p, vs, we, nm, claim);
+			}
 		}
 	}
 }
@@ -4090,9 +4118,12 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
 		break;
-	case A_CLI_PASS:
-		cli_pass_hit(sc, p, len, i, t->len);
+	case A_CLI_PASS: { /* trigger_pass() runs the first four itself, after the rest */
+		size_t claim[2];
+
+		cli_pass_hit(sc, p, len, i, t->len, claim);
 		break;
+	}
 	case A_BEARER:
 		bearer_hit(sc, p, len, i, t->len);
 		break;
@@ -4194,7 +4225,7 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
 	struct { const struct trigger *t; size_t i; } cli[4];
-	size_t ncli = 0;
+	size_t ncli = 0, claim[2] = { 0, 0 };
 
 	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
 		uint32_t k = trigram_at(u + i), h = trig_hash(k);
@@ -4227,7 +4258,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 		}
 	}
 	for (size_t c = 0; c < ncli; c++)
-		act(sc, tc, cli[c].t, p, len, cli[c].i);
+		if (cli[c].i < claim[0] || cli[c].i >= claim[1])
+			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, claim);
 	return 0;
 }
 
