@@ -2777,6 +2777,15 @@ static size_t label_match_at(const struct scanner *sc, size_t i)
 	return 0;
 }
 
+/* Does a match for a label found on this line so far hold i? */
+static bool in_label_match(const struct scanner *sc, size_t i)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= i && i < sc->m[m].end && sc->m[m].kind != RK_PSEUDO)
+			return true;
+	return false;
+}
+
 /*
  * The next word of a command line from *k: its extent in [*ws, *we), quoted
  * parts whole. False at the line's end or the next command (an unquoted
@@ -3567,13 +3576,15 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
  * name does not close: at the quote that closes it; else len. Only the
  * name's word is looked at.
  */
-static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
+static size_t quoted_command_end(const struct scanner *sc, const char *p, size_t len, size_t i,
+				 size_t k)
 {
 	size_t s = i;
 	char q = 0;
 	const char *close;
 
-	while (s > 0 && !is_space((unsigned char)p[s - 1]))
+	/* a match for a label is one piece of the word, as the label will be (x="a b"curl) */
+	while (s > 0 && (!is_space((unsigned char)p[s - 1]) || in_label_match(sc, s - 1)))
 		s--;
 	for (; s < k; s++) /* the name too: "C:\...\net.exe" user closes its path's quote */
 		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
@@ -3656,7 +3667,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	    is_alnum((unsigned char)tool->name[0]))
 		return; /* but "Connector->createPdoConnection(" */
 	if (!item)
-		len = quoted_command_end(p, len, i, k);
+		len = quoted_command_end(sc, p, len, i, k);
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
