@@ -422,8 +422,15 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 
 		if (eq) {
 			size_t ns = k, ne = (size_t)(eq - p), cs = ne + 1, ce = cs;
+			const char *q = NULL;
 
-			while (ce < pe && !is_space((unsigned char)p[ce]))
+			if (cs < pe && p[cs] == '"') { /* DQUOTEs around it are syntax: they stay */
+				ce = ++cs;
+				q = memchr(p + cs, '"', pe - cs);
+			}
+			if (q)
+				ce = (size_t)(q - p);
+			while (!q && ce < pe && !is_space((unsigned char)p[ce]))
 				ce++; /* a cookie's value has no blanks (RFC 6265) */
 			while (ns < ne && p[ns] == ' ')
 				ns++;
