@@ -3593,8 +3593,13 @@ static size_t quoted_command_end(const struct scanner *sc, const char *p, size_t
 	/* a match for a label is one piece of the word, as the label will be (x="a b"curl) */
 	while (s > 0 && (!is_space((unsigned char)p[s - 1]) || in_label_match(sc, s - 1)))
 		s--;
-	for (; s < k; s++) /* the name too: "C:\...\net.exe" user closes its path's quote */
-		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
+	/*
+	 * the name too: "C:\...\net.exe" user closes its path's quote; one
+	 * before ';', '&' or '|' closes a string of the command before (echo
+	 * "a b"&&curl)
+	 */
+	for (; s < k; s++)
+		if (q ? p[s] == q : (p[s] == '"' || p[s] == '\'') && !(s + 1 < k && cmd_sep(p[s + 1])))
 			q = q ? 0 : p[s];
 	if (!q || !(close = memchr(p + k, q, len - k)))
 		return len;
