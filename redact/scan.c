@@ -429,8 +429,15 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 
 		if (eq) {
 			size_t ns = k, ne = (size_t)(eq - p), cs = ne + 1, ce = cs;
+			const char *q = NULL;
 
-			while (ce < pe && !is_space((unsigned char)p[ce]))
+			if (cs < pe && p[cs] == '"') { /* DQUOTEs around it are syntax: they stay */
+				ce = ++cs;
+				q = memchr(p + cs, '"', pe - cs);
+			}
+			if (q)
+				ce = (size_t)(q - p);
+			while (!q && ce < pe && !is_space((unsigned char)p[ce]))
 				ce++; /* a cookie's value has no blanks (RFC 6265) */
 			while (ns < ne && p[ns] == ' ')
 				ns++;
@@ -2873,6 +2880,15 @@ static size_t label_match_at(const struct scanner *sc, size_t i)
 	return 0;
 }
 
+/* Does a match for a label found on this line so far hold i? */
+static bool in_label_match(const struct scanner *sc, size_t i)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= i && i < sc->m[m].end && sc->m[m].kind != RK_PSEUDO)
+			return true;
+	return false;
+}
+
 /*
  * The next word of a command line from *k: its extent in [*ws, *we), quoted
  * parts whole. False at the line's end or the next command (an unquoted
@@ -3663,16 +3679,23 @@ static bool list_item_name(const char *p, size_t len, size_t s, size_t n)
  * name does not close: at the quote that closes it; else len. Only the
  * name's word is looked at.
  */
-static size_t quoted_command_end(const char *p, size_t len, size_t i, size_t k)
+static size_t quoted_command_end(const struct scanner *sc, const char *p, size_t len, size_t i,
+				 size_t k)
 {
 	size_t s = i;
 	char q = 0;
 	const char *close;
 
-	while (s > 0 && !is_space((unsigned char)p[s - 1]))
+	/* a match for a label is one piece of the word, as the label will be (x="a b"curl) */
+	while (s > 0 && (!is_space((unsigned char)p[s - 1]) || in_label_match(sc, s - 1)))
 		s--;
-	for (; s < k; s++) /* the name too: "C:\...\net.exe" user closes its path's quote */
-		if (q ? p[s] == q : p[s] == '"' || p[s] == '\'')
+	/*
+	 * the name too: "C:\...\net.exe" user closes its path's quote; one
+	 * before ';', '&' or '|' closes a string of the command before (echo
+	 * "a b"&&curl)
+	 */
+	for (; s < k; s++)
+		if (q ? p[s] == q : (p[s] == '"' || p[s] == '\'') && !(s + 1 < k && cmd_sep(p[s + 1])))
 			q = q ? 0 : p[s];
 	if (!q || !(close = memchr(p + k, q, len - k)))
 		return len;
@@ -3693,11 +3716,33 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
 	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
 }
 
-/* A command's options that carry a password: mysql -pX, sshpass -p X, curl -u user:X... */
-static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n)
+/*
+ * The option value [vs, ve) just read by cli_value() from match n on: when
+ * it opens with a quote (-u"...", -u 'u:p') and holds a password, found now
+ * or one of our labels, it is the value's text throughout, a command named
+ * inside it too ("curl -u" curl -u:", x"): *claim becomes its extent, for
+ * trigger_pass() to leave such a command alone. A second pass would read
+ * the inner command past the label that replaced the blanks it ended at.
+ */
+static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t ve, size_t n,
+		      size_t claim[2])
+{
+	if (ve - vs > 2 && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') &&
+	    (sc->nm > n || holds_label(p + vs, ve - vs))) {
+		claim[0] = vs;
+		claim[1] = ve;
+	}
+}
+
+/*
+ * A command's options that carry a password: mysql -pX, sshpass -p X, curl
+ * -u user:X... claim: see cli_claim().
+ */
+static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
+			 size_t claim[2])
 {
 	const struct cli_tool *tool = NULL;
-	size_t k, ws, we;
+	size_t k, ws, we, nm;
 	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
@@ -3730,7 +3775,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	    is_alnum((unsigned char)tool->name[0]))
 		return; /* but "Connector->createPdoConnection(" */
 	if (!item)
-		len = quoted_command_end(p, len, i, k);
+		len = quoted_command_end(sc, p, len, i, k);
 	cli_stdin(sc, tool, p, len, i, k);
 	if (tool->args) {
 		tool->args(sc, p, len, k);
@@ -3751,14 +3796,20 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 
 			if (cli_word(sc, p, len, &k, &vs, &ve)) {
 				list_item_word(p, &vs, &ve, true);
-				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-'))
+				nm = sc->nm;
+				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
 					cli_value(sc, p, vs, ve, o->how); /* "-p --opt": it prompts */
+					cli_claim(sc, p, vs, ve, nm, claim);
+				}
 			}
 		} else if (we - ws > on && (o->how & CO_ATTACHED)) {
-			if (o->name[1] != '-')
-				cli_value(sc, p, ws + on, we, o->how);
-			else if (p[ws + on] == '=')
-				cli_value(sc, p, ws + on + 1, we, o->how);
+			size_t vs = ws + on + (o->name[1] == '-');
+
+			nm = sc->nm;
+			if (o->name[1] != '-' || p[ws + on] == '=') {
+				cli_value(sc, p, vs, we, o->how);
+				cli_claim(sc, p, vs, we, nm, claim);
+			}
 		}
 	}
 }
@@ -4186,9 +4237,12 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
 		break;
-	case A_CLI_PASS:
-		cli_pass_hit(sc, p, len, i, t->len);
+	case A_CLI_PASS: { /* trigger_pass() runs the first four itself, after the rest */
+		size_t claim[2];
+
+		cli_pass_hit(sc, p, len, i, t->len, claim);
 		break;
+	}
 	case A_BEARER:
 		bearer_hit(sc, p, len, i, t->len);
 		break;
@@ -4290,7 +4344,7 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
 	struct { const struct trigger *t; size_t i; } cli[4];
-	size_t ncli = 0;
+	size_t ncli = 0, claim[2] = { 0, 0 };
 
 	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
 		uint32_t k = trigram_at(u + i), h = trig_hash(k);
@@ -4323,7 +4377,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 		}
 	}
 	for (size_t c = 0; c < ncli; c++)
-		act(sc, tc, cli[c].t, p, len, cli[c].i);
+		if (cli[c].i < claim[0] || cli[c].i >= claim[1])
+			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, claim);
 	return 0;
 }
 
