@@ -90,6 +90,11 @@ static bool is_upper(int c)
 	return CLS(c) & C_UPPER;
 }
 
+static bool is_lower(int c)
+{
+	return (CLS(c) & C_ALPHA) && !(CLS(c) & C_UPPER);
+}
+
 static bool is_name_char(int c)
 {
 	return CLS(c) & C_NAME;
@@ -1401,10 +1406,47 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 	}
 }
 
-/* The separators of a MAC with dashes or dots at t[i], the first test of mac_other_at(). */
+/*
+ * The separators of a MAC with dashes or dots at t[i], or the end of a word
+ * of twelve, the first test of mac_other_at().
+ */
 static bool mac_other_maybe(const char *t, size_t len, size_t i)
 {
-	return i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.'));
+	return i + 12 <= len &&
+	       ((i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.'))) ||
+		(i + 13 <= len && t[i + 6] == '-') || i + 12 == len || !is_word(t[i + 12]));
+}
+
+/* Words that say the twelve hex digits after them are a MAC ("mac", "MACAddress", "hwaddr"). */
+static bool mac_context(const char *t, size_t s)
+{
+	static const char *const words[] = { "mac", "hwaddr", "lladdr", "bssid", NULL };
+	size_t b = s > 24 ? s - 24 : 0;
+
+	for (size_t i = b; i < s; i++) {
+		if (i > 0 && is_lower(t[i - 1]) && !is_upper(t[i]))
+			continue; /* inside a word; "chassisMac", "ChassisMAC" start a part */
+		for (const char *const *w = words; *w; w++) {
+			size_t n = strlen(*w);
+
+			if (i + n <= s && eq_nocase(t + i, n, *w) &&
+			    (i + n == s || !is_lower(t[i + n]) || eq_nocase(t + i + n, MIN(4, s - i - n), "addr")))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Twelve hex digits at t[i] (with a '-' after six when dash). */
+static bool hex12(const char *t, size_t i, bool dash)
+{
+	for (size_t k = 0, o = 0; k < 12; k++) {
+		if (dash && k == 6 && t[i + o++ + k] != '-')
+			return false;
+		if (!is_hex(t[i + o + k]))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -1415,14 +1457,14 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 {
 	size_t n;
 
-	if (i + 14 > len || (i > 0 && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == ':')))
+	if (i + 12 > len || (i > 0 && (t[i - 1] == '-' || t[i - 1] == '.' || t[i - 1] == ':')))
 		return i;
 	if (i + 17 <= len && t[i + 2] == '-' && (n = hex_pairs(t + i, len - i, '-', 6))) {
 		if (i + n == len || (!is_word(t[i + n]) && t[i + n] != '-')) {
 			add(scr, i, i + n, mac_is_special(t + i) ? PII_CLAIM : PII_MAC);
 			return i + n;
 		}
-	} else if (t[i + 4] == '.' && t[i + 9] == '.') {
+	} else if (i + 14 <= len && t[i + 4] == '.' && t[i + 9] == '.') {
 		bool ok = true;
 
 		for (size_t k = 0; k < 14 && ok; k++)
@@ -1434,6 +1476,21 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 			add(scr, i, i + 14, mac_is_special(m) ? PII_CLAIM : PII_MAC);
 			return i + 14;
 		}
+	}
+	/*
+	 * HP's aabbcc-ddeeff, and twelve digits bare where words before say
+	 * MAC (a hash's or an id's twelve otherwise)
+	 */
+	n = i + 13 <= len && t[i + 6] == '-' ? 13 : 12;
+	if ((i + n == len || (!is_word(t[i + n]) && t[i + n] != '-' && t[i + n] != '.')) &&
+	    hex12(t, i, n == 13) && (n == 13 || mac_context(t, i))) {
+		const char *h = t + i;
+		size_t o = n == 13;
+		char m[17] = { h[0], h[1], ':', h[2], h[3], ':', h[4], h[5], ':',
+			       h[6 + o], h[7 + o], ':', h[8 + o], h[9 + o], ':', h[10 + o], h[11 + o] };
+
+		add(scr, i, i + n, mac_is_special(m) ? PII_CLAIM : PII_MAC);
+		return i + n;
 	}
 	return i;
 }

@@ -323,16 +323,17 @@ static int token_mac(const unsigned char key[32], const char *v, size_t len, str
 	unsigned char m[6], t[6];
 	const char *hex = lowhex;
 	int nib = 0;
-	char sep = len == 14 ? '.' : len == 17 ? v[2] : 0;
+	/* aa:bb:cc:dd:ee:ff (or '-'), aabb.ccdd.eeff, aabbcc-ddeeff, aabbccddeeff */
+	char sep = len == 14 ? '.' : len == 17 ? v[2] : len == 13 ? '-' : len == 12 ? 0 : '?';
 	char buf[18];
 	size_t n = 0;
 
-	if (!sep)
+	if (sep == '?')
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		int x = hexval((unsigned char)v[i]);
 
-		if (v[i] == sep)
+		if (sep && v[i] == sep)
 			continue;
 		if (x < 0 || nib >= 12)
 			return -1;
@@ -347,7 +348,7 @@ static int token_mac(const unsigned char key[32], const char *v, size_t len, str
 	t[1] = 0xd1;
 	keyed(key, "mac", m, 6, t + 2, 4);
 	for (int i = 0; i < 6; i++) {
-		if (sep == '.' ? (i == 2 || i == 4) : i > 0)
+		if (sep == '.' ? (i == 2 || i == 4) : len == 13 ? i == 3 : sep && i > 0)
 			buf[n++] = sep;
 		buf[n++] = hex[t[i] >> 4];
 		buf[n++] = hex[t[i] & 15];
