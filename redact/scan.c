@@ -5969,20 +5969,6 @@ static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], c
 		map_secret(sc, p, ws[i + 3], we[i + 3]); /* not %prompt */
 }
 
-/* The first ':' in p[s, e) outside our labels (whole ones: "[REDACTED:pw=x" is none). */
-static const char *field_colon(const char *p, size_t s, size_t e)
-{
-	for (size_t k = s; k < e; k++) {
-		size_t l = p[k] == '[' ? label_len(p + k, e - k) : 0;
-
-		if (l)
-			k += l - 1;
-		else if (p[k] == ':')
-			return p + k;
-	}
-	return NULL;
-}
-
 /*
  * A line of a file of secrets (enum secret_map), its words ws/we (n of
  * them). Its user names are pseudonymised where the format says which
@@ -5998,7 +5984,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		return;
 	switch (map) {
 	case SM_SASL: /* "[host]:port user:password" */
-		if (n == 2 && (c = field_colon(p, ws[1], we[1])) && (size_t)(c - p) > ws[1])
+		if (n == 2 && (c = colon_outside_labels(p, ws[1], we[1])) && (size_t)(c - p) > ws[1])
 			map_secret(sc, p, (size_t)(c - p) + 1, we[1]);
 		break;
 	case SM_PPP:
@@ -6021,14 +6007,14 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		 */
 		sc->colon_fields = true;
 		/* (not a label's ':': "o:a@x" is no host:user:password, its "a" a URL's) */
-		if (!(c = field_colon(p, 0, e)))
+		if (!(c = colon_outside_labels(p, 0, e)))
 			break;
 		if (map == SM_COLON1) {
 			map_user(sc, p, ws[0], (size_t)(c - p));
 		} else {
 			const char *c1 = c;
 
-			if (!(c = field_colon(p, (size_t)(c1 - p) + 1, e)))
+			if (!(c = colon_outside_labels(p, (size_t)(c1 - p) + 1, e)))
 				break;
 			if (map == SM_DIGEST)
 				map_user(sc, p, ws[0], (size_t)(c1 - p));
