@@ -1880,6 +1880,27 @@ static size_t doubled_string_end(const char *p, size_t len, size_t s)
 	return len;
 }
 
+/*
+ * The kernel's "X.509 cert '" before p[ns], or the same after our label
+ * (a first pass took "...X.509" as another name's value, and kept what
+ * follows).
+ */
+static bool x509_cert_before(const char *p, size_t ns)
+{
+	const char *c = mem_find(p, ns, " cert '", 7), *b;
+
+	for (; c; c = mem_find(c + 1, ns - (size_t)(c + 1 - p), " cert '", 7)) {
+		size_t at = (size_t)(c - p);
+
+		if (at >= 5 && !memcmp(c - 5, "X.509", 5))
+			return true;
+		if (at > 0 && c[-1] == ']' && (b = memrchr(p, '[', at)) &&
+		    label_len(b, at - (size_t)(b - p)) == at - (size_t)(b - p))
+			return true;
+	}
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
@@ -1900,7 +1921,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
-	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
+	if (ns > 12 && x509_cert_before(p, ns))
 		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
