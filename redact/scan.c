@@ -2144,14 +2144,15 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		 * Our label in the user information stands for what the first
 		 * pass saw there, perhaps a '/' that made this no user:password
 		 * at all ("https://host/path/TOKEN:x@y"): that pass judged it.
-		 * (A password of labels only is a placeholder.)
+		 * (A password of labels only is a placeholder.) Only a whole
+		 * label: "[REDACTED:u:pw@" is a user name of the input's.
 		 */
-		if (mem_find(p + a, at - a, "[REDACTED:", 10))
+		if (holds_label(p + a, at - a))
 			return;
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
 			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
-	} else if (!mem_find(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
+	} else if (!holds_label(p + a, at - a) && value_looks_secret(p + a, at - a)) {
 		size_t he = at + 1;
 		int rule;
 
@@ -2162,7 +2163,7 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		 * there, perhaps a "user:password@" that made this part no
 		 * token but a user name: that pass judged it.
 		 */
-		if (mem_find(p + at, he - at, "[REDACTED:", 10))
+		if (holds_label(p + at, he - at))
 			return;
 		rule = mem_ifind(p + at, he - at, "sentry", 6) ? R_SENTRY_DSN : R_URL_CREDENTIALS;
 		if (sc->on[rule])
