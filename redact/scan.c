@@ -4137,11 +4137,14 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
 
 /*
  * A field that holds a user name (.netrc login, .pgpass user), if it reads as
- * one, whatever its length (a pseudonym in it may have changed that).
+ * one, whatever its length (a pseudonym in it may have changed that). Not
+ * an address's pseudonym, our token before the '@' ("user-1a2b3c4d@h5e6f.ie"):
+ * the e-mail reader took that address the first time.
  */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
 {
-	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s))
+	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s) ||
+	    (e - s > 14 && p[s + 13] == '@' && username_token(p + s, 13)))
 		return;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
