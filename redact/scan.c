@@ -5430,6 +5430,15 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
+	} else if (j + 1 < len && p[j] == ':' && p[j + 1] == '/' && !(j + 2 < len && p[j + 2] == '/') &&
+		   ne - ns >= 13 && mem_ieq(p + ne - 13, "authorization", 13) &&
+		   classify(sc, p + ns, ne - ns, NULL).cls == NC_AUTH) {
+		/*
+		 * "Authorization:/x y" is a header and its value, not host:/path:
+		 * all of it, as after "Authorization:x" (a word of it only, and
+		 * a second pass would read the label after the ':' so)
+		 */
+		j++;
 	} else if (j > sp && (tc->fmt == F_PROPERTIES ||
 			      (ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
 			      (ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10)))) {
