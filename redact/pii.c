@@ -2726,9 +2726,14 @@ static size_t mail_header_names(struct pii_scratch *scr, const char *t, size_t l
 		while (e > h + 1 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
 			e--;
 		if (e > h + 1 && t[e - 1] == '"') {
-			for (a = --e; a > h + 1 && t[a - 1] != '"'; a--)
+			/*
+			 * (not over an earlier '<': "x"h <Smith" <bob@x.org>" holds
+			 * a name before that '<', whose pseudonym took its quote
+			 * away, so a second pass would find another name here)
+			 */
+			for (a = --e; a > h + 1 && t[a - 1] != '"' && t[a - 1] != '<'; a--)
 				;
-			if (a == h + 1 || a == e)
+			if (a == h + 1 || a == e || t[a - 1] != '"')
 				continue;
 		} else {
 			/*
