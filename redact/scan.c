@@ -2336,10 +2336,12 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	/*
 	 * No prefix that long; nor one that holds our label, whose shape the
 	 * first pass saw otherwise (it may have matched its body lines' then);
-	 * nor one glued to "-----BEGIN": a logger puts a blank after its own.
+	 * nor one glued to "-----BEGIN": a logger puts a blank after its own;
+	 * nor in a file of secrets, whose words are its fields (a first pass
+	 * took some, and a second would then see a label in the prefix).
 	 */
 	if (tc->pem_words == UINT8_MAX || holds_label(p, i) ||
-	    (i && !is_space((unsigned char)p[i - 1])))
+	    (i && !is_space((unsigned char)p[i - 1])) || tc->secret_map)
 		tc->pem_words = 0;
 	tc->pem_shape = prefix_shape(p, i);
 }
