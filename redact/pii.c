@@ -1364,6 +1364,33 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 		add(scr, a, e - 1, PII_IPV6);
 }
 
+/*
+ * Is the character that ends at t[a - 1], a byte past ASCII, a letter of a
+ * script of words apart ("contraseña", "пароль", Latin-1's "credä")? Not
+ * punctuation or a symbol ("«", "→"), nor a letter of one written without
+ * spaces (CJK's "地址2a01:4f8::5").
+ */
+static bool letter_before(const char *t, size_t a)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	size_t k = a - 1, n = 0;
+	uint32_t cp;
+
+	while (k > 0 && n < 3 && (u[k] & 0xc0) == 0x80) {
+		k--;
+		n++;
+	}
+	if (n && ((n == 1 && (u[k] & 0xe0) == 0xc0) || (n == 2 && (u[k] & 0xf0) == 0xe0) ||
+		  (n == 3 && (u[k] & 0xf8) == 0xf0))) {
+		cp = u[k] & (0x3f >> n);
+		for (size_t i = k + 1; i < a; i++)
+			cp = cp << 6 | (u[i] & 0x3f);
+	} else {
+		cp = u[a - 1]; /* not UTF-8: read as Latin-1 */
+	}
+	return cp >= 0xc0 && cp < 0x2000 && cp != 0xd7 && cp != 0xf7; /* (not × nor ÷) */
+}
+
 static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, uint32_t enabled)
 {
 	size_t i = 0;
@@ -1371,7 +1398,7 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 
 	while (i < len && (p = memchr(t + i, ':', len - i))) {
 		size_t c = (size_t)(p - t), a = c, b = c + 1;
-		bool two = false; /* "::" (none before c, the run's first ':') */
+		bool two = false, high; /* two: "::" (none before c, the run's first ':') */
 
 		while (a > 0 && is_v6_char(t[a - 1]))
 			a--;
@@ -1397,11 +1424,19 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		 */
 		if (b - a < 15 && !two)
 			continue;
-		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.')) ||
+		/*
+		 * After a letter past ASCII the run is a word's, as after an ASCII
+		 * one; after any byte past ASCII if it starts with "::" ("密码::5",
+		 * "password«::5"): its pseudonym's first digits would join what the
+		 * name readers take for a name (key_char()). After CJK's letters,
+		 * "地址2a01:4f8::5" is an address.
+		 */
+		high = a > 0 && (unsigned char)t[a - 1] >= 0x80 && (t[a] == ':' || letter_before(t, a));
+		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.' || high)) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')) ||
 		    (b + 1 < len && (t[b] == '.' || t[b] == '/') && (is_word(t[b + 1]) || t[b + 1] == '/') &&
 		     !(t[b] == '/' && is_digit(t[b + 1]))))
-			continue; /* a word's: Thread.java:840, std::vector, 12:34:56abc, ::1.lan, x:://y */
+			continue; /* a word's: Thread.java:840, std::vector, größe::5, 12:34:56abc, ::1.lan, x:://y */
 		mac_or_v6_run(scr, t, len, a, b, enabled);
 	}
 }
@@ -2748,9 +2783,14 @@ static size_t mail_header_names(struct pii_scratch *scr, const char *t, size_t l
 		while (e > h + 1 && (t[e - 1] == ' ' || t[e - 1] == '\t'))
 			e--;
 		if (e > h + 1 && t[e - 1] == '"') {
-			for (a = --e; a > h + 1 && t[a - 1] != '"'; a--)
+			/*
+			 * (not over an earlier '<': "x"h <Smith" <bob@x.org>" holds
+			 * a name before that '<', whose pseudonym took its quote
+			 * away, so a second pass would find another name here)
+			 */
+			for (a = --e; a > h + 1 && t[a - 1] != '"' && t[a - 1] != '<'; a--)
 				;
-			if (a == h + 1 || a == e)
+			if (a == h + 1 || a == e || t[a - 1] != '"')
 				continue;
 		} else {
 			/*

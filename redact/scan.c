@@ -2165,14 +2165,15 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		 * Our label in the user information stands for what the first
 		 * pass saw there, perhaps a '/' that made this no user:password
 		 * at all ("https://host/path/TOKEN:x@y"): that pass judged it.
-		 * (A password of labels only is a placeholder.)
+		 * (A password of labels only is a placeholder.) Only a whole
+		 * label: "[REDACTED:u:pw@" is a user name of the input's.
 		 */
-		if (mem_find(p + a, at - a, "[REDACTED:", 10))
+		if (holds_label(p + a, at - a))
 			return;
 		if (sc->on[R_URL_CREDENTIALS] && at > ps && !value_is_placeholder(p + ps, at - ps) &&
 		    !allowed_value(sc, p + ps, at - ps))
 			add_match(sc, ps, at, R_URL_CREDENTIALS, RK_LABEL, 0);
-	} else if (!mem_find(p + a, at - a, "[REDACTED:", 10) && value_looks_secret(p + a, at - a)) {
+	} else if (!holds_label(p + a, at - a) && value_looks_secret(p + a, at - a)) {
 		size_t he = at + 1;
 		int rule;
 
@@ -2183,7 +2184,7 @@ static void url_hit(struct scanner *sc, const char *p, size_t len, size_t i)
 		 * there, perhaps a "user:password@" that made this part no
 		 * token but a user name: that pass judged it.
 		 */
-		if (mem_find(p + at, he - at, "[REDACTED:", 10))
+		if (holds_label(p + at, he - at))
 			return;
 		rule = mem_ifind(p + at, he - at, "sentry", 6) ? R_SENTRY_DSN : R_URL_CREDENTIALS;
 		if (sc->on[rule])
@@ -2356,10 +2357,12 @@ static void pem_hit(struct scanner *sc, struct textctx *tc, const char *p, size_
 	/*
 	 * No prefix that long; nor one that holds our label, whose shape the
 	 * first pass saw otherwise (it may have matched its body lines' then);
-	 * nor one glued to "-----BEGIN": a logger puts a blank after its own.
+	 * nor one glued to "-----BEGIN": a logger puts a blank after its own;
+	 * nor in a file of secrets, whose words are its fields (a first pass
+	 * took some, and a second would then see a label in the prefix).
 	 */
 	if (tc->pem_words == UINT8_MAX || holds_label(p, i) ||
-	    (i && !is_space((unsigned char)p[i - 1])))
+	    (i && !is_space((unsigned char)p[i - 1])) || tc->secret_map)
 		tc->pem_words = 0;
 	tc->pem_shape = prefix_shape(p, i);
 }
@@ -4157,11 +4160,14 @@ static void pseudo_match(struct scanner *sc, size_t s, size_t e, enum pii_kind k
 
 /*
  * A field that holds a user name (.netrc login, .pgpass user), if it reads as
- * one, whatever its length (a pseudonym in it may have changed that).
+ * one, whatever its length (a pseudonym in it may have changed that). Not
+ * an address's pseudonym, our token before the '@' ("user-1a2b3c4d@h5e6f.ie"):
+ * the e-mail reader took that address the first time.
  */
 static void username_field(struct scanner *sc, const char *p, size_t s, size_t e)
 {
-	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s))
+	if (username_token(p + s, e - s) || pii_fallback_token(p + s, e - s) ||
+	    (e - s > 14 && p[s + 13] == '@' && username_token(p + s, 13)))
 		return;
 	for (size_t i = s; i < e; i++)
 		if (!is_alnum((unsigned char)p[i]) && !strchr("._@-", p[i]))
@@ -5447,6 +5453,15 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		j++;
 		if (j < len && p[j] == '=')
 			j++;
+	} else if (j + 1 < len && p[j] == ':' && p[j + 1] == '/' && !(j + 2 < len && p[j + 2] == '/') &&
+		   ne - ns >= 13 && mem_ieq(p + ne - 13, "authorization", 13) &&
+		   classify(sc, p + ns, ne - ns, NULL).cls == NC_AUTH) {
+		/*
+		 * "Authorization:/x y" is a header and its value, not host:/path:
+		 * all of it, as after "Authorization:x" (a word of it only, and
+		 * a second pass would read the label after the ':' so)
+		 */
+		j++;
 	} else if (j > sp && (tc->fmt == F_PROPERTIES ||
 			      (ne - ns == 11 && mem_ieq(p + ns, "requirepass", 11)) ||
 			      (ne - ns == 10 && mem_ieq(p + ns, "masterauth", 10)))) {
