@@ -1432,6 +1432,8 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
 		 * "地址2a01:4f8::5" is an address.
 		 */
 		high = a > 0 && (unsigned char)t[a - 1] >= 0x80 && (t[a] == ':' || letter_before(t, a));
+		if (a > 0 && is_word(t[a - 1]) && !high && c + 1 < b && t[c + 1] != ':' && b - c - 1 >= 15)
+			a = c + 1; /* "addr:2a01:4f8::5", "mac:00:1a:2b:3c:4d:5e": a name's ':', then the value */
 		if ((a > 0 && (is_word(t[a - 1]) || t[a - 1] == '-' || t[a - 1] == '.' || high)) ||
 		    (b < len && (is_word(t[b]) || t[b] == '-')) ||
 		    (b + 1 < len && (t[b] == '.' || t[b] == '/') && (is_word(t[b + 1]) || t[b + 1] == '/') &&
