@@ -353,7 +353,9 @@ static enum fmt sniff(const char *p, size_t n)
 		i++;
 	if (i < n && (p[i] == '{' || p[i] == '['))
 		return F_JSON;
-	if ((n - i >= 3 && !memcmp(p + i, "---", 3)) || (n - i >= 5 && !memcmp(p + i, "%YAML", 5)) ||
+	/* (a document marker: "-----BEGIN ..." of a PEM block is none) */
+	if ((n - i >= 3 && !memcmp(p + i, "---", 3) && (n - i == 3 || is_space((unsigned char)p[i + 3]))) ||
+	    (n - i >= 5 && !memcmp(p + i, "%YAML", 5)) ||
 	    (n - i >= 11 && !memcmp(p + i, "apiVersion:", 11)))
 		return F_YAML;
 	return F_TEXT;
