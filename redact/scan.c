@@ -337,13 +337,21 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 
 		return e ? (size_t)(e - p) + 2 : 0;
 	}
-	if (p[j] == '[') { /* a label's ']' closes only the label ("[a [REDACTED:x]", a label's length apart) */
-		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l;
+	if (p[j] == '[') {
+		/*
+		 * A label's ']' closes only the label ("[a [REDACTED:x]", a label's
+		 * length apart), an inner '[' its own ']' ("[a, [b]]"): a label
+		 * may stand for an inner "[x]" with its brackets, so the first
+		 * pass must not close at its ']' either.
+		 */
+		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l, depth = 0;
 
 		for (size_t k = j + 1; k < lim; k++)
 			if (p[k] == '[' && (l = label_len(p + k, len - k)))
 				k += l - 1;
-			else if (p[k] == ']')
+			else if (p[k] == '[')
+				depth++;
+			else if (p[k] == ']' && !depth--)
 				return k + 1;
 		return 0;
 	}
