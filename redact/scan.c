@@ -5538,7 +5538,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 
 #define LINE_WORDS 24
 
-/* A line's words (a quoted one whole), at most LINE_WORDS: their count. */
+/*
+ * A line's words (a quoted one whole), at most LINE_WORDS: their count. A
+ * quote that never closes is a word's character, as fetchmail's and a
+ * router's lexers read it: it hides no words after it ("PW=[ "] user u
+ * pass x", whose '"' a label may take).
+ */
 static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
 {
 	size_t n = 0, i = 0;
@@ -5552,7 +5557,7 @@ static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
 		if (p[i] == '"') {
 			const char *q = memchr(p + i + 1, '"', len - i - 1);
 
-			i = q ? (size_t)(q - p) + 1 : len;
+			i = q ? (size_t)(q - p) + 1 : i;
 		}
 		while (i < len && !is_space((unsigned char)p[i]))
 			i++;
@@ -6144,6 +6149,8 @@ static void user_then_password(struct scanner *sc, const char *p, size_t len, co
 			const char *q = memchr(p + vs + 1, '\'', len - vs - 1);
 
 			ve = q ? (size_t)(q - p) + 1 : ve;
+		} else if (p[vs] == '"' && !memchr(p + vs + 1, '"', len - vs - 1)) {
+			ve = trim_end(p, vs, len); /* "a b that never closes: the rest of the line */
 		}
 		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
 			vs++;
