@@ -5965,8 +5965,11 @@ static const struct {
 	[SM_PAIR] = { 1, 0 },  /* ""user" "password"" */
 };
 
-/* ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE file [passphrase]" (RSA, P12...). */
-static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], const size_t we[], size_t n)
+/*
+ * ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE
+ * file [passphrase]" (RSA, P12...): the secret's word, or SIZE_MAX.
+ */
+static size_t ipsec_place(const char *p, const size_t ws[], const size_t we[], size_t n)
 {
 	static const char *const inline_types[] = { "PSK", "EAP", "XAUTH", "NTLM", NULL };
 	static const char *const file_types[] = { "RSA", "ECDSA", "BLISS", "PKCS8", "P12", "PIN", NULL };
@@ -5975,11 +5978,12 @@ static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], c
 	while (i < n && !(we[i] - ws[i] == 1 && p[ws[i]] == ':'))
 		i++;
 	if (i + 2 >= n)
-		return;
+		return SIZE_MAX;
 	if (word_in(p, ws[i + 1], we[i + 1], inline_types))
-		map_secret(sc, p, ws[i + 2], we[i + 2]);
-	else if (word_in(p, ws[i + 1], we[i + 1], file_types) && i + 3 < n && p[ws[i + 3]] != '%')
-		map_secret(sc, p, ws[i + 3], we[i + 3]); /* not %prompt */
+		return i + 2;
+	if (word_in(p, ws[i + 1], we[i + 1], file_types) && i + 3 < n && p[ws[i + 3]] != '%')
+		return i + 3; /* not %prompt */
+	return SIZE_MAX;
 }
 
 /* The first ':' in p[s, e) outside our labels (whole ones: "[REDACTED:pw=x" is none). */
@@ -6005,7 +6009,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 			    const size_t we[], size_t n)
 {
 	const char *c;
-	size_t e = trim_end(p, 0, len);
+	size_t e = trim_end(p, 0, len), k;
 
 	if (!n || (p[ws[0]] == '#' && map != SM_IPSEC)) /* ("# : PSK "old"": an old secret still) */
 		return;
@@ -6054,7 +6058,8 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		map_value_secret(sc, p, ws[0], e);
 		break;
 	case SM_IPSEC:
-		ipsec_secret(sc, p, ws, we, n);
+		if ((k = ipsec_place(p, ws, we, n)) != SIZE_MAX)
+			map_secret(sc, p, ws[k], we[k]);
 		break;
 	case SM_UPSMON: /* "MONITOR system power-value user password type" */
 		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
@@ -6065,29 +6070,42 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 
 /*
  * After every reader of a line of a file of secrets whose secret is its
- * word k: a match over the blanks before that word ("PASS:" o" o": a
- * value " o") joins words in the output, and a second pass counts the
- * words after it as nearer; the word that then stands at k goes too.
+ * word k (or, in ipsec.secrets, a word counted from its ':'): a match over
+ * the blanks between two words ("PASS:" o" o": a value " o"; ": RSA PW='
+ * b' p": a value " b") joins them in the output, and a second pass counts
+ * the words after it as nearer; the word that then stands at the secret's
+ * place goes too.
  */
 static void secret_map_shift(struct scanner *sc, uint8_t map, const char *p, size_t len)
 {
-	size_t ws[LINE_WORDS], we[LINE_WORDS], n, k, shift = 0;
+	size_t ws[LINE_WORDS], we[LINE_WORDS], gs[LINE_WORDS], ge[LINE_WORDS], fe[LINE_WORDS];
+	size_t n, g = 0, k, was;
+	bool fixed = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS || map == SM_PAIR;
 
-	k = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS || map == SM_PAIR ? (size_t)map_words[map].secret :
-									       SIZE_MAX;
-	if (k == SIZE_MAX || !sc->nm || !sc->on[R_PASSWORD] || (n = line_words(p, len, ws, we)) <= k + 1 || p[ws[0]] == '#')
+	if (!(fixed || map == SM_IPSEC) || !sc->nm || !sc->on[R_PASSWORD] ||
+	    (n = line_words(p, len, ws, we)) < 2 || p[ws[0]] == '#')
 		return;
-	/* word j starts the output's word j - shift unless a match joins it to the one before */
-	for (size_t j = 1; j < n && j - shift <= k; j++) {
+	/* the output's words: group g runs from gs[g] to ge[g], its first word to fe[g] */
+	gs[0] = ws[0];
+	fe[0] = ge[0] = we[0];
+	for (size_t j = 1; j < n; j++) {
 		bool joined = false;
 
 		for (size_t m = 0; m < sc->nm && !joined; m++)
 			joined = sc->m[m].start <= we[j - 1] && sc->m[m].end >= ws[j];
-		if (joined)
-			shift++;
-		else if (j - shift == k && shift)
-			map_secret(sc, p, ws[j], we[j]);
+		if (joined) {
+			ge[g] = we[j];
+		} else {
+			gs[++g] = ws[j];
+			fe[g] = ge[g] = we[j];
+		}
 	}
+	if (++g == n)
+		return; /* nothing joined */
+	k = fixed ? (size_t)map_words[map].secret : ipsec_place(p, gs, ge, g);
+	was = fixed ? (size_t)map_words[map].secret : ipsec_place(p, ws, we, n);
+	if (k < g && (was >= n || ws[was] != gs[k])) /* (not the word the reader took) */
+		map_secret(sc, p, gs[k], fe[k]);
 }
 
 /* The first letters of device_secrets' leads, and of the other readers' first words. */
