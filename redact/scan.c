@@ -1373,6 +1373,35 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 }
 
 /*
+ * The quote that closes the one at p[k] before ns, or NULL. Not one in a
+ * secret's quoted value that opens inside and closes past it: in
+ * "PASS='"2'PASS=' x" the second '"' is the first value's (its label
+ * takes it), and the first '"' closes nowhere. (Another name's value is
+ * kept, its quotes as they were: x="a='" 'PASS=' + y.)
+ */
+static const char *string_close(const char *p, size_t k, size_t ns)
+{
+	const char *c = memchr(p + k + 1, p[k], ns - k - 1), *c2;
+	struct name_verdict v;
+	size_t s;
+
+	for (size_t m = k + 1; c && m + 1 < (size_t)(c - p); m++) {
+		if (p[m] != '=' || (p[m + 1] != '"' && p[m + 1] != '\'' && p[m + 1] != '`') || p[m + 1] == p[k])
+			continue;
+		for (s = m; s > k + 1 && key_char((unsigned char)p[s - 1]); s--)
+			;
+		if (s == m || (v = name_classify(p + s, m - s), v.cls != NC_STRONG && v.cls != NC_ALL))
+			continue;
+		c2 = memchr(p + m + 2, p[m + 1], ns - m - 2);
+		if (c2 && c2 > c) {
+			m = (size_t)(c2 - p);
+			c = memchr(c2 + 1, p[k], ns - m - 1);
+		}
+	}
+	return c;
+}
+
+/*
  * Is p[ns] in a literal of the quote q: does q come an odd number of times
  * before it? Not counted: a q in a string of another quote that closes
  * before ns (Pass="`=" Cookie:...), which a value's label may replace.
@@ -1388,7 +1417,7 @@ static bool in_literal(const char *p, size_t ns, char q)
 		if (p[k] == q)
 			quotes++;
 		else if ((kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1) >= 0 && !open[kind]) {
-			if ((c = memchr(p + k + 1, p[k], ns - k - 1)))
+			if ((c = string_close(p, k, ns)))
 				k = (size_t)(c - p);
 			else
 				open[kind] = true;
