@@ -598,13 +598,23 @@ static bool echoes_args(const char *v, size_t n)
 	return (sp - b == 4 && !memcmp(b, "echo", 4)) || (sp - b == 6 && !memcmp(b, "printf", 6));
 }
 
+static const char *field_colon(const char *p, size_t s, size_t e);
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
 {
-	const char *val = p + vs;
-	size_t n = ve - vs;
+	const char *val = p + vs, *c;
+	size_t n;
 
+	/*
+	 * In a file of ':'-separated fields (.pgpass, Exim's passwd.client), a
+	 * value read by its name ends with its field: the field after it is
+	 * another's ("pass=[ x:]", whose "]" the password's reader takes).
+	 */
+	if (sc->field_colons && (c = field_colon(p, vs, ve)))
+		ve = (size_t)(c - p);
+	n = ve - vs;
 	if (only_quotes(val, n))
 		return;
 	switch (v.cls) {
@@ -1922,6 +1932,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
+	const char *c;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
 	bool list = false, doubled = false;
@@ -2069,6 +2080,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (sc->field_colons && (c = field_colon(p, j, len)))
+		len = (size_t)(c - p); /* (see judge_value()) */
 	if (doubled && j + 2 < len && p[j] == '"' && p[j + 1] == '"' && p[j + 2] != '"') {
 		judge_value(sc, v, p, j + 2, doubled_string_end(p, len, j + 2));
 		return;
@@ -5065,6 +5078,12 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 {
 	bool quoted, config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
 			      tc->fmt == F_TEXT;
+	const char *c;
+
+	if (sc->field_colons && (c = field_colon(p, vs, len))) { /* (see judge_value()) */
+		len = (size_t)(c - p);
+		ve = MIN(ve, len);
+	}
 
 	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
 		/* a Secret's value on the lines below its key: they all go */
@@ -6832,6 +6851,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
 	sc->colon_fields = false;
+	sc->field_colons = tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
+			   tc->secret_map == SM_DIGEST;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
