@@ -1383,6 +1383,26 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 }
 
 /*
+ * Does the quote at p[k] open a secret's value: does it follow a secret's
+ * name (from p[from] on) and its '=' ("PASS='x'")? Such a value is read to
+ * its close, whatever quotes are in it, and its label takes them.
+ */
+static bool secret_value_quote(const char *p, size_t from, size_t k)
+{
+	struct name_verdict v;
+	size_t s;
+
+	if (k < from + 2 || p[k - 1] != '=')
+		return false;
+	for (s = k - 1; s > from && key_char((unsigned char)p[s - 1]); s--)
+		;
+	if (s == k - 1)
+		return false;
+	v = name_classify(p + s, k - 1 - s);
+	return v.cls == NC_STRONG || v.cls == NC_ALL;
+}
+
+/*
  * The quote that closes the one at p[k] before ns, or NULL. Not one in a
  * secret's quoted value that opens inside and closes past it: in
  * "PASS='"2'PASS=' x" the second '"' is the first value's (its label
@@ -1392,17 +1412,11 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 static const char *string_close(const char *p, size_t k, size_t ns)
 {
 	const char *c = memchr(p + k + 1, p[k], ns - k - 1), *c2;
-	struct name_verdict v;
-	size_t s;
 
-	for (size_t m = k + 1; c && m + 1 < (size_t)(c - p); m++) {
-		if (p[m] != '=' || (p[m + 1] != '"' && p[m + 1] != '\'' && p[m + 1] != '`') || p[m + 1] == p[k])
+	for (size_t m = k + 2; c && m < (size_t)(c - p); m++) {
+		if ((p[m] != '"' && p[m] != '\'' && p[m] != '`') || p[m] == p[k] || !secret_value_quote(p, k + 1, m))
 			continue;
-		for (s = m; s > k + 1 && key_char((unsigned char)p[s - 1]); s--)
-			;
-		if (s == m || (v = name_classify(p + s, m - s), v.cls != NC_STRONG && v.cls != NC_ALL))
-			continue;
-		c2 = memchr(p + m + 2, p[m + 1], ns - m - 2);
+		c2 = memchr(p + m + 1, p[m], ns - m - 1);
 		if (c2 && c2 > c) {
 			m = (size_t)(c2 - p);
 			c = memchr(c2 + 1, p[k], ns - m - 1);
@@ -1414,7 +1428,9 @@ static const char *string_close(const char *p, size_t k, size_t ns)
 /*
  * Is p[ns] in a literal of the quote q: does q come an odd number of times
  * before it? Not counted: a q in a string of another quote that closes
- * before ns (Pass="`=" Cookie:...), which a value's label may replace.
+ * before ns (Pass="`=" Cookie:...), which a value's label may replace, nor
+ * the quotes of a secret's value and what is in them (PW='"d'"PW=' x: its
+ * '"' opens no string that hides its close).
  */
 static bool in_literal(const char *p, size_t ns, char q)
 {
@@ -1424,9 +1440,12 @@ static bool in_literal(const char *p, size_t ns, char q)
 	int kind;
 
 	for (size_t k = 0; k < ns; k++) {
-		if (p[k] == q)
+		kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1;
+		if (kind >= 0 && secret_value_quote(p, 0, k) && (c = memchr(p + k + 1, p[k], ns - k - 1)))
+			k = (size_t)(c - p);
+		else if (p[k] == q)
 			quotes++;
-		else if ((kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1) >= 0 && !open[kind]) {
+		else if (kind >= 0 && !open[kind]) {
 			if ((c = string_close(p, k, ns)))
 				k = (size_t)(c - p);
 			else
