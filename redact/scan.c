@@ -342,11 +342,13 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 		 * A label's ']' closes only the label ("[a [REDACTED:x]", a label's
 		 * length apart), an inner '[' its own ']' ("[a, [b]]"): a label
 		 * may stand for an inner "[x]" with its brackets, so the first
-		 * pass must not close at its ']' either.
+		 * pass must not close at its ']' either. Of the 128 bytes looked
+		 * at, a label counts as one: it may stand for one, and a second
+		 * pass must find the ']' that the first found.
 		 */
-		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l, depth = 0;
+		size_t l, depth = 0, seen = 0;
 
-		for (size_t k = j + 1; k < lim; k++)
+		for (size_t k = j + 1; k < len && seen < 128; k++, seen++)
 			if (p[k] == '[' && (l = label_len(p + k, len - k)))
 				k += l - 1;
 			else if (p[k] == '[')
