@@ -5608,30 +5608,39 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 #define LINE_WORDS 24
 
 /*
- * A line's words (a quoted one whole), at most LINE_WORDS: their count. A
- * quote that never closes is a word's character, as fetchmail's and a
- * router's lexers read it: it hides no words after it ("PW=[ "] user u
- * pass x", whose '"' a label may take).
+ * The word of a line at or after *i (a quoted one whole), [*s, *e); *i
+ * moves past it. False at the line's end. A quote that never closes is a
+ * word's character, as fetchmail's and a router's lexers read it: it
+ * hides no words after it ("PW=[ "] user u pass x", whose '"' a label may
+ * take).
  */
+static bool line_word(const char *p, size_t len, size_t *i, size_t *s, size_t *e)
+{
+	size_t k = *i;
+
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k >= len)
+		return false;
+	*s = k;
+	if (p[k] == '"') {
+		const char *q = memchr(p + k + 1, '"', len - k - 1);
+
+		k = q ? (size_t)(q - p) + 1 : k;
+	}
+	while (k < len && !is_space((unsigned char)p[k]))
+		k++;
+	*e = *i = k;
+	return true;
+}
+
+/* A line's words (line_word()), at most LINE_WORDS: their count. */
 static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
 {
 	size_t n = 0, i = 0;
 
-	while (n < LINE_WORDS) {
-		while (i < len && is_space((unsigned char)p[i]))
-			i++;
-		if (i >= len)
-			break;
-		ws[n] = i;
-		if (p[i] == '"') {
-			const char *q = memchr(p + i + 1, '"', len - i - 1);
-
-			i = q ? (size_t)(q - p) + 1 : i;
-		}
-		while (i < len && !is_space((unsigned char)p[i]))
-			i++;
-		we[n++] = i;
-	}
+	while (n < LINE_WORDS && line_word(p, len, &i, &ws[n], &we[n]))
+		n++;
 	return n;
 }
 
@@ -6213,25 +6222,27 @@ static bool placed_maybe(const char *p, size_t len)
  * configuration file, a password keyword after a user name (its value word
  * between them) is followed by its value, quoted or not.
  */
-static void user_then_password(struct scanner *sc, const char *p, size_t len, const size_t ws[],
-			       const size_t we[], size_t n)
+static void user_then_password(struct scanner *sc, const char *p, size_t len)
 {
 	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	size_t at = 0, s, e, ps = 0, pe = 0, vs, ve;
 	bool user = false;
 
-	for (size_t i = 0; i + 1 < n; i++) {
-		size_t vs = ws[i + 1], ve = we[i + 1];
-
-		if (word_is(p, ws[i], we[i], "user") || word_is(p, ws[i], we[i], "username")) {
+	/* word by word, with no cap: a label over a value of many words brings later ones nearer */
+	for (; line_word(p, len, &at, &s, &e); ps = s, pe = e) {
+		if (word_is(p, s, e, "user") || word_is(p, s, e, "username")) {
 			user = true;
-			i++; /* the user name */
+			if (!line_word(p, len, &at, &s, &e)) /* the user name */
+				return;
 			continue;
 		}
-		if (!user || !(word_is(p, ws[i], we[i], "password") || word_is(p, ws[i], we[i], "passwd") ||
-			       word_is(p, ws[i], we[i], "pass")))
+		if (!user || !(word_is(p, s, e, "password") || word_is(p, s, e, "passwd") ||
+			       word_is(p, s, e, "pass")))
 			continue;
-		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
+		if (word_is(p, ps, pe, "auth") || word_is(p, ps, pe, "authenticate"))
 			continue; /* "authenticate password": how, not what */
+		if (!line_word(p, len, &at, &vs, &ve))
+			return;
 		if (p[vs] == '\'' && (ve - vs < 2 || p[ve - 1] != '\'')) { /* 'a b': one word to its quote */
 			const char *q = memchr(p + vs + 1, '\'', len - vs - 1);
 
@@ -6239,12 +6250,14 @@ static void user_then_password(struct scanner *sc, const char *p, size_t len, co
 		} else if (p[vs] == '"' && !memchr(p + vs + 1, '"', len - vs - 1)) {
 			ve = trim_end(p, vs, len); /* "a b that never closes: the rest of the line */
 		}
+		at = ve; /* the words in the value are the value's ("'a password b'") */
 		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
 			vs++;
 			ve--;
 		}
 		judge_value(sc, v, p, vs, ve);
-		i++;
+		s = vs;
+		e = ve;
 	}
 }
 
@@ -6262,9 +6275,8 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
-	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
-	    (n = line_words(p, len, ws, we)) > 3)
-		user_then_password(sc, p, len, ws, we, n);
+	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4))
+		user_then_password(sc, p, len);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->secret_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
