@@ -6275,7 +6275,7 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
-	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4))
+	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_ifind(p, len, "pass", 4))
 		user_then_password(sc, p, len);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->secret_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
