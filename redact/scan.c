@@ -1948,12 +1948,24 @@ static size_t doubled_string_end(const char *p, size_t len, size_t s)
 	return len;
 }
 
+/*
+ * Is p[k] in a match found before? (Then it is a value's, which its label
+ * takes: "KEY=x.X.509 cert 'ACCESSKEY=y" holds no kernel's message.)
+ */
+static bool in_match(const struct scanner *sc, size_t k)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= k && k < sc->m[m].end)
+			return true;
+	return false;
+}
+
 /* "name = value" around a name at [ns, ne) in free text. */
 static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
-	const char *c;
+	const char *c, *x509;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
 	bool list = false, doubled = false;
@@ -1969,7 +1981,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
-	if (ns > 12 && mem_find(p, ns, "X.509 cert '", 12))
+	if (ns > 12 && (x509 = mem_find(p, ns, "X.509 cert '", 12)) && !in_match(sc, (size_t)(x509 - p)))
 		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
