@@ -1472,14 +1472,13 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 
 	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
 		return false;
-	if (!in_literal(p, ns, p[j]))
-		return false;
 	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
 		;
 	if (k >= len || !strchr("+.|&,);", p[k]) || !p[k] ||
 	    (p[k] == '|' && (k + 1 >= len || p[k + 1] != '|')))
 		return false;
-	return k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1);
+	/* (in_literal() last: it reads the line up to the name) */
+	return (k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1)) && in_literal(p, ns, p[j]);
 }
 
 /*
