@@ -963,6 +963,13 @@ bool value_is_placeholder(const char *v, size_t len)
 	if (len >= 3 && (v[0] == '[' || v[0] == '(') && (v[len - 1] == ']' || v[len - 1] == ')') &&
 	    len <= 64 && masking_note(v + 1, len - 2))
 		return true;
+	/* an empty list or map, as Python and Go print an empty value ("password=[]", "secret={}") */
+	if ((v[0] == '[' && v[len - 1] == ']') || (v[0] == '{' && v[len - 1] == '}')) {
+		for (i = 1; i + 1 < len && is_space((unsigned char)v[i]); i++)
+			;
+		if (len >= 2 && i + 1 == len)
+			return true;
+	}
 	if (len < sizeof(word)) {
 		for (i = 0; i < len; i++)
 			word[i] = (char)lower_ascii((unsigned char)v[i]);

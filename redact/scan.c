@@ -337,13 +337,23 @@ static size_t bracket_end(const char *p, size_t len, size_t j)
 
 		return e ? (size_t)(e - p) + 2 : 0;
 	}
-	if (p[j] == '[') { /* a label's ']' closes only the label ("[a [REDACTED:x]", a label's length apart) */
-		size_t lim = j + 1 + MIN(len - j - 1, (size_t)128), l;
+	if (p[j] == '[') {
+		/*
+		 * A label's ']' closes only the label ("[a [REDACTED:x]", a label's
+		 * length apart), an inner '[' its own ']' ("[a, [b]]"): a label
+		 * may stand for an inner "[x]" with its brackets, so the first
+		 * pass must not close at its ']' either. Of the 128 bytes looked
+		 * at, a label counts as one: it may stand for one, and a second
+		 * pass must find the ']' that the first found.
+		 */
+		size_t l, depth = 0, seen = 0;
 
-		for (size_t k = j + 1; k < lim; k++)
+		for (size_t k = j + 1; k < len && seen < 128; k++, seen++)
 			if (p[k] == '[' && (l = label_len(p + k, len - k)))
 				k += l - 1;
-			else if (p[k] == ']')
+			else if (p[k] == '[')
+				depth++;
+			else if (p[k] == ']' && !depth--)
 				return k + 1;
 		return 0;
 	}
@@ -590,13 +600,23 @@ static bool echoes_args(const char *v, size_t n)
 	return (sp - b == 4 && !memcmp(b, "echo", 4)) || (sp - b == 6 && !memcmp(b, "printf", 6));
 }
 
+static const char *colon_outside_labels(const char *p, size_t s, size_t e);
+
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
 			size_t ve)
 {
-	const char *val = p + vs;
-	size_t n = ve - vs;
+	const char *val = p + vs, *c;
+	size_t n;
 
+	/*
+	 * In a file of ':'-separated fields (.pgpass, Exim's passwd.client), a
+	 * value read by its name ends with its field: the field after it is
+	 * another's ("pass=[ x:]", whose "]" the password's reader takes).
+	 */
+	if (sc->field_colons && (c = colon_outside_labels(p, vs, ve)))
+		ve = (size_t)(c - p);
+	n = ve - vs;
 	if (only_quotes(val, n))
 		return;
 	switch (v.cls) {
@@ -1365,9 +1385,54 @@ static bool xml_tag_line(struct scanner *sc, struct textctx *tc, const char *p, 
 }
 
 /*
+ * Does the quote at p[k] open a secret's value: does it follow a secret's
+ * name (from p[from] on) and its '=' ("PASS='x'")? Such a value is read to
+ * its close, whatever quotes are in it, and its label takes them.
+ */
+static bool secret_value_quote(const char *p, size_t from, size_t k)
+{
+	struct name_verdict v;
+	size_t s;
+
+	if (k < from + 2 || p[k - 1] != '=')
+		return false;
+	for (s = k - 1; s > from && key_char((unsigned char)p[s - 1]); s--)
+		;
+	if (s == k - 1)
+		return false;
+	v = name_classify(p + s, k - 1 - s);
+	return v.cls == NC_STRONG || v.cls == NC_ALL;
+}
+
+/*
+ * The quote that closes the one at p[k] before ns, or NULL. Not one in a
+ * secret's quoted value that opens inside and closes past it: in
+ * "PASS='"2'PASS=' x" the second '"' is the first value's (its label
+ * takes it), and the first '"' closes nowhere. (Another name's value is
+ * kept, its quotes as they were: x="a='" 'PASS=' + y.)
+ */
+static const char *string_close(const char *p, size_t k, size_t ns)
+{
+	const char *c = memchr(p + k + 1, p[k], ns - k - 1), *c2;
+
+	for (size_t m = k + 2; c && m < (size_t)(c - p); m++) {
+		if ((p[m] != '"' && p[m] != '\'' && p[m] != '`') || p[m] == p[k] || !secret_value_quote(p, k + 1, m))
+			continue;
+		c2 = memchr(p + m + 1, p[m], ns - m - 1);
+		if (c2 && c2 > c) {
+			m = (size_t)(c2 - p);
+			c = memchr(c2 + 1, p[k], ns - m - 1);
+		}
+	}
+	return c;
+}
+
+/*
  * Is p[ns] in a literal of the quote q: does q come an odd number of times
  * before it? Not counted: a q in a string of another quote that closes
- * before ns (Pass="`=" Cookie:...), which a value's label may replace.
+ * before ns (Pass="`=" Cookie:...), which a value's label may replace, nor
+ * the quotes of a secret's value and what is in them (PW='"d'"PW=' x: its
+ * '"' opens no string that hides its close).
  */
 static bool in_literal(const char *p, size_t ns, char q)
 {
@@ -1377,10 +1442,13 @@ static bool in_literal(const char *p, size_t ns, char q)
 	int kind;
 
 	for (size_t k = 0; k < ns; k++) {
-		if (p[k] == q)
+		kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1;
+		if (kind >= 0 && secret_value_quote(p, 0, k) && (c = memchr(p + k + 1, p[k], ns - k - 1)))
+			k = (size_t)(c - p);
+		else if (p[k] == q)
 			quotes++;
-		else if ((kind = p[k] == '"' ? 0 : p[k] == '\'' ? 1 : p[k] == '`' ? 2 : -1) >= 0 && !open[kind]) {
-			if ((c = memchr(p + k + 1, p[k], ns - k - 1)))
+		else if (kind >= 0 && !open[kind]) {
+			if ((c = string_close(p, k, ns)))
 				k = (size_t)(c - p);
 			else
 				open[kind] = true;
@@ -1404,14 +1472,13 @@ static bool literal_ends(const char *p, size_t len, size_t ns, size_t j)
 
 	if (j >= len || (p[j] != '"' && p[j] != '\'' && p[j] != '`'))
 		return false;
-	if (!in_literal(p, ns, p[j]))
-		return false;
 	for (k = j + 1; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
 		;
 	if (k >= len || !strchr("+.|&,);", p[k]) || !p[k] ||
 	    (p[k] == '|' && (k + 1 >= len || p[k + 1] != '|')))
 		return false;
-	return k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1);
+	/* (in_literal() last: it reads the line up to the name) */
+	return (k > j + 1 || !memchr(p + j + 1, p[j], len - j - 1)) && in_literal(p, ns, p[j]);
 }
 
 /*
@@ -1881,23 +1948,14 @@ static size_t doubled_string_end(const char *p, size_t len, size_t s)
 }
 
 /*
- * The kernel's "X.509 cert '" before p[ns], or the same after our label
- * (a first pass took "...X.509" as another name's value, and kept what
- * follows).
+ * Is p[k] in a match found before? (Then it is a value's, which its label
+ * takes: "KEY=x.X.509 cert 'ACCESSKEY=y" holds no kernel's message.)
  */
-static bool x509_cert_before(const char *p, size_t ns)
+static bool in_match(const struct scanner *sc, size_t k)
 {
-	const char *c = mem_find(p, ns, " cert '", 7), *b;
-
-	for (; c; c = mem_find(c + 1, ns - (size_t)(c + 1 - p), " cert '", 7)) {
-		size_t at = (size_t)(c - p);
-
-		if (at >= 5 && !memcmp(c - 5, "X.509", 5))
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= k && k < sc->m[m].end)
 			return true;
-		if (at > 0 && c[-1] == ']' && (b = memrchr(p, '[', at)) &&
-		    label_len(b, at - (size_t)(b - p)) == at - (size_t)(b - p))
-			return true;
-	}
 	return false;
 }
 
@@ -1906,6 +1964,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 			 size_t ns, size_t ne)
 {
 	struct name_verdict v;
+	const char *c, *x509;
 	size_t j = ne, sp, vs, ve;
 	bool cli = p[ns] == '-', xml = false, attr = false, quoted = false, pair = false;
 	bool list = false, doubled = false;
@@ -1921,7 +1980,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
-	if (ns > 12 && x509_cert_before(p, ns))
+	if (ns > 12 && (x509 = mem_find(p, ns, "X.509 cert '", 12)) && !in_match(sc, (size_t)(x509 - p)))
 		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
@@ -2053,6 +2112,8 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
+	if (sc->field_colons && (c = colon_outside_labels(p, j, len)))
+		len = (size_t)(c - p); /* (see judge_value()) */
 	if (doubled && j + 2 < len && p[j] == '"' && p[j + 1] == '"' && p[j + 2] != '"') {
 		judge_value(sc, v, p, j + 2, doubled_string_end(p, len, j + 2));
 		return;
@@ -5055,6 +5116,12 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 {
 	bool quoted, config = tc->fmt == F_ENV || tc->fmt == F_INI || tc->fmt == F_PROPERTIES ||
 			      tc->fmt == F_TEXT;
+	const char *c;
+
+	if (sc->field_colons && (c = colon_outside_labels(p, vs, len))) { /* (see judge_value()) */
+		len = (size_t)(c - p);
+		ve = MIN(ve, len);
+	}
 
 	if (v.cls == NC_ALL && !tc->embedded && (vs >= ve || p[vs] == '#')) {
 		/* a Secret's value on the lines below its key: they all go */
@@ -5566,26 +5633,40 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 
 #define LINE_WORDS 24
 
-/* A line's words (a quoted one whole), at most LINE_WORDS: their count. */
+/*
+ * The word of a line at or after *i (a quoted one whole), [*s, *e); *i
+ * moves past it. False at the line's end. A quote that never closes is a
+ * word's character, as fetchmail's and a router's lexers read it: it
+ * hides no words after it ("PW=[ "] user u pass x", whose '"' a label may
+ * take).
+ */
+static bool line_word(const char *p, size_t len, size_t *i, size_t *s, size_t *e)
+{
+	size_t k = *i;
+
+	while (k < len && is_space((unsigned char)p[k]))
+		k++;
+	if (k >= len)
+		return false;
+	*s = k;
+	if (p[k] == '"') {
+		const char *q = memchr(p + k + 1, '"', len - k - 1);
+
+		k = q ? (size_t)(q - p) + 1 : k;
+	}
+	while (k < len && !is_space((unsigned char)p[k]))
+		k++;
+	*e = *i = k;
+	return true;
+}
+
+/* A line's words (line_word()), at most LINE_WORDS: their count. */
 static size_t line_words(const char *p, size_t len, size_t ws[], size_t we[])
 {
 	size_t n = 0, i = 0;
 
-	while (n < LINE_WORDS) {
-		while (i < len && is_space((unsigned char)p[i]))
-			i++;
-		if (i >= len)
-			break;
-		ws[n] = i;
-		if (p[i] == '"') {
-			const char *q = memchr(p + i + 1, '"', len - i - 1);
-
-			i = q ? (size_t)(q - p) + 1 : len;
-		}
-		while (i < len && !is_space((unsigned char)p[i]))
-			i++;
-		we[n++] = i;
-	}
+	while (n < LINE_WORDS && line_word(p, len, &i, &ws[n], &we[n]))
+		n++;
 	return n;
 }
 
@@ -5988,8 +6069,11 @@ static const struct {
 	[SM_PAIR] = { 1, 0 },  /* ""user" "password"" */
 };
 
-/* ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE file [passphrase]" (RSA, P12...). */
-static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], const size_t we[], size_t n)
+/*
+ * ipsec.secrets: "selectors : TYPE secret" (PSK, EAP, XAUTH, NTLM), "TYPE
+ * file [passphrase]" (RSA, P12...): the secret's word, or SIZE_MAX.
+ */
+static size_t ipsec_place(const char *p, const size_t ws[], const size_t we[], size_t n)
 {
 	static const char *const inline_types[] = { "PSK", "EAP", "XAUTH", "NTLM", NULL };
 	static const char *const file_types[] = { "RSA", "ECDSA", "BLISS", "PKCS8", "P12", "PIN", NULL };
@@ -5998,11 +6082,12 @@ static void ipsec_secret(struct scanner *sc, const char *p, const size_t ws[], c
 	while (i < n && !(we[i] - ws[i] == 1 && p[ws[i]] == ':'))
 		i++;
 	if (i + 2 >= n)
-		return;
+		return SIZE_MAX;
 	if (word_in(p, ws[i + 1], we[i + 1], inline_types))
-		map_secret(sc, p, ws[i + 2], we[i + 2]);
-	else if (word_in(p, ws[i + 1], we[i + 1], file_types) && i + 3 < n && p[ws[i + 3]] != '%')
-		map_secret(sc, p, ws[i + 3], we[i + 3]); /* not %prompt */
+		return i + 2;
+	if (word_in(p, ws[i + 1], we[i + 1], file_types) && i + 3 < n && p[ws[i + 3]] != '%')
+		return i + 3; /* not %prompt */
+	return SIZE_MAX;
 }
 
 /*
@@ -6014,7 +6099,7 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 			    const size_t we[], size_t n)
 {
 	const char *c;
-	size_t e = trim_end(p, 0, len);
+	size_t e = trim_end(p, 0, len), k;
 
 	if (!n || (p[ws[0]] == '#' && map != SM_IPSEC)) /* ("# : PSK "old"": an old secret still) */
 		return;
@@ -6063,7 +6148,8 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 		map_value_secret(sc, p, ws[0], e);
 		break;
 	case SM_IPSEC:
-		ipsec_secret(sc, p, ws, we, n);
+		if ((k = ipsec_place(p, ws, we, n)) != SIZE_MAX)
+			map_secret(sc, p, ws[k], we[k]);
 		break;
 	case SM_UPSMON: /* "MONITOR system power-value user password type" */
 		if (n >= 6 && word_is(p, ws[0], we[0], "MONITOR"))
@@ -6074,29 +6160,42 @@ static void secret_map_line(struct scanner *sc, uint8_t map, const char *p, size
 
 /*
  * After every reader of a line of a file of secrets whose secret is its
- * word k: a match over the blanks before that word ("PASS:" o" o": a
- * value " o") joins words in the output, and a second pass counts the
- * words after it as nearer; the word that then stands at k goes too.
+ * word k (or, in ipsec.secrets, a word counted from its ':'): a match over
+ * the blanks between two words ("PASS:" o" o": a value " o"; ": RSA PW='
+ * b' p": a value " b") joins them in the output, and a second pass counts
+ * the words after it as nearer; the word that then stands at the secret's
+ * place goes too.
  */
 static void secret_map_shift(struct scanner *sc, uint8_t map, const char *p, size_t len)
 {
-	size_t ws[LINE_WORDS], we[LINE_WORDS], n, k, shift = 0;
+	size_t ws[LINE_WORDS], we[LINE_WORDS], gs[LINE_WORDS], ge[LINE_WORDS], fe[LINE_WORDS];
+	size_t n, g = 0, k, was;
+	bool fixed = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS || map == SM_PAIR;
 
-	k = map == SM_PPP || map == SM_KEYS || map == SM_DAVFS || map == SM_PAIR ? (size_t)map_words[map].secret :
-									       SIZE_MAX;
-	if (k == SIZE_MAX || !sc->nm || !sc->on[R_PASSWORD] || (n = line_words(p, len, ws, we)) <= k + 1 || p[ws[0]] == '#')
+	if (!(fixed || map == SM_IPSEC) || !sc->nm || !sc->on[R_PASSWORD] ||
+	    (n = line_words(p, len, ws, we)) < 2 || p[ws[0]] == '#')
 		return;
-	/* word j starts the output's word j - shift unless a match joins it to the one before */
-	for (size_t j = 1; j < n && j - shift <= k; j++) {
+	/* the output's words: group g runs from gs[g] to ge[g], its first word to fe[g] */
+	gs[0] = ws[0];
+	fe[0] = ge[0] = we[0];
+	for (size_t j = 1; j < n; j++) {
 		bool joined = false;
 
 		for (size_t m = 0; m < sc->nm && !joined; m++)
 			joined = sc->m[m].start <= we[j - 1] && sc->m[m].end >= ws[j];
-		if (joined)
-			shift++;
-		else if (j - shift == k && shift)
-			map_secret(sc, p, ws[j], we[j]);
+		if (joined) {
+			ge[g] = we[j];
+		} else {
+			gs[++g] = ws[j];
+			fe[g] = ge[g] = we[j];
+		}
 	}
+	if (++g == n)
+		return; /* nothing joined */
+	k = fixed ? (size_t)map_words[map].secret : ipsec_place(p, gs, ge, g);
+	was = fixed ? (size_t)map_words[map].secret : ipsec_place(p, ws, we, n);
+	if (k < g && (was >= n || ws[was] != gs[k])) /* (not the word the reader took) */
+		map_secret(sc, p, gs[k], fe[k]);
 }
 
 /* The first letters of device_secrets' leads, and of the other readers' first words. */
@@ -6135,36 +6234,42 @@ static bool placed_maybe(const char *p, size_t len)
  * configuration file, a password keyword after a user name (its value word
  * between them) is followed by its value, quoted or not.
  */
-static void user_then_password(struct scanner *sc, const char *p, size_t len, const size_t ws[],
-			       const size_t we[], size_t n)
+static void user_then_password(struct scanner *sc, const char *p, size_t len)
 {
 	static const struct name_verdict v = { .cls = NC_STRONG, .rule = R_PASSWORD };
+	size_t at = 0, s, e, ps = 0, pe = 0, vs, ve;
 	bool user = false;
 
-	for (size_t i = 0; i + 1 < n; i++) {
-		size_t vs = ws[i + 1], ve = we[i + 1];
-
-		if (word_is(p, ws[i], we[i], "user") || word_is(p, ws[i], we[i], "username")) {
+	/* word by word, with no cap: a label over a value of many words brings later ones nearer */
+	for (; line_word(p, len, &at, &s, &e); ps = s, pe = e) {
+		if (word_is(p, s, e, "user") || word_is(p, s, e, "username")) {
 			user = true;
-			i++; /* the user name */
+			if (!line_word(p, len, &at, &s, &e)) /* the user name */
+				return;
 			continue;
 		}
-		if (!user || !(word_is(p, ws[i], we[i], "password") || word_is(p, ws[i], we[i], "passwd") ||
-			       word_is(p, ws[i], we[i], "pass")))
+		if (!user || !(word_is(p, s, e, "password") || word_is(p, s, e, "passwd") ||
+			       word_is(p, s, e, "pass")))
 			continue;
-		if (word_is(p, ws[i - 1], we[i - 1], "auth") || word_is(p, ws[i - 1], we[i - 1], "authenticate"))
+		if (word_is(p, ps, pe, "auth") || word_is(p, ps, pe, "authenticate"))
 			continue; /* "authenticate password": how, not what */
+		if (!line_word(p, len, &at, &vs, &ve))
+			return;
 		if (p[vs] == '\'' && (ve - vs < 2 || p[ve - 1] != '\'')) { /* 'a b': one word to its quote */
 			const char *q = memchr(p + vs + 1, '\'', len - vs - 1);
 
 			ve = q ? (size_t)(q - p) + 1 : ve;
+		} else if (p[vs] == '"' && !memchr(p + vs + 1, '"', len - vs - 1)) {
+			ve = trim_end(p, vs, len); /* "a b that never closes: the rest of the line */
 		}
+		at = ve; /* the words in the value are the value's ("'a password b'") */
 		if (ve - vs >= 2 && (p[vs] == '"' || p[vs] == '\'') && p[ve - 1] == p[vs]) {
 			vs++;
 			ve--;
 		}
 		judge_value(sc, v, p, vs, ve);
-		i++;
+		s = vs;
+		e = ve;
 	}
 }
 
@@ -6182,9 +6287,8 @@ static void placed_secrets(struct scanner *sc, struct textctx *tc, const char *p
 		return;
 	}
 
-	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_find(p, len, "pass", 4) &&
-	    (n = line_words(p, len, ws, we)) > 3)
-		user_then_password(sc, p, len, ws, we, n);
+	if (tc->conf && !tc->embedded && sc->on[R_PASSWORD] && mem_ifind(p, len, "pass", 4))
+		user_then_password(sc, p, len);
 	if (tc->embedded || !sc->on[R_PASSWORD] || !(conf || tc->fmt == F_PROPERTIES) ||
 	    (!tc->secret_map && !placed_maybe(p, len)) || !(n = line_words(p, len, ws, we)))
 		return;
@@ -6792,6 +6896,8 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
 	sc->colon_fields = false;
+	sc->field_colons = tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
+			   tc->secret_map == SM_DIGEST;
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
