@@ -248,7 +248,7 @@ static inline bool key_char(int c)
 /* "name=" or "name:" at p (not "host:8080" nor "12:30"): another assignment starts here. */
 static bool assignment_at(const char *p, size_t len)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
 	if (len > 10 && !memcmp(p, "[REDACTED:", 10)) { /* a label stands for the token it replaced */
 		const char *close = memchr(p, ']', len);
@@ -259,9 +259,18 @@ static bool assignment_at(const char *p, size_t len)
 		i++;
 	if (!i || i >= len)
 		return false;
-	/* "host:8080" is none; nor is ':' then our label, which may stand for such digits */
-	return p[i] == '=' || (p[i] == ':' && !(i + 1 < len && p[i + 1] >= '0' && p[i + 1] <= '9') &&
-			       !label_len(p + i + 1, len - i - 1));
+	/*
+	 * "host:8080" is none; nor is ':' then our label, which may stand for
+	 * such digits. "x:0.intra" and "x:0@a.rd" are: a host and an address,
+	 * whose pseudonyms start with a letter.
+	 */
+	if (p[i] == '=')
+		return true;
+	if (p[i] != ':' || label_len(p + i + 1, len - i - 1))
+		return false;
+	for (k = i + 1; k < len && p[k] >= '0' && p[k] <= '9'; k++)
+		;
+	return k == i + 1 || (k < len && (is_alnum((unsigned char)p[k]) || strchr(".-@", p[k])));
 }
 
 /*
