@@ -3033,9 +3033,26 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 				break;
 			ve--;
 		}
-		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
+		/*
+		 * a quote in it that closes one opened before it ('":x"y') is
+		 * syntax too: up to it. What the word glues after it ("u:pa"ss,
+		 * "u:"'pa'"ss") is the password's too, a label of its own: one
+		 * over the quote would leave the string open on a second pass.
+		 */
 		for (size_t k = vs; k < ve; k++)
 			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
+				size_t rs = k + 1, re = ve;
+
+				while (rs < re && (p[rs] == '"' || p[rs] == '\'' ||
+						   is_space((unsigned char)p[rs])))
+					rs++;
+				/* but not what closes the text around it: "(curl -u"a:b")." */
+				while (re > rs && ((p[re - 1] && strchr("\"')]}>,.;:!?", p[re - 1])) ||
+						   is_space((unsigned char)p[re - 1])))
+					re--;
+				if (re > rs && !label_len(p + rs, re - rs) && !only_quotes(p + rs, re - rs) &&
+				    !value_is_placeholder(p + rs, re - rs))
+					add_match(sc, rs, re, R_PASSWORD, RK_LABEL, 0);
 				ve = k;
 				break;
 			}
