@@ -1491,7 +1491,7 @@ static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t 
 	return true;
 }
 
-static bool glued_value(const char *p, size_t ns, size_t ne);
+static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne);
 
 /*
  * Is the name at [ns, ne) a PAM service in a module's log prefix,
@@ -1892,7 +1892,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 
 	if (sudoers_name(p, len, ns, ne))
 		return;
-	if (cli && glued_value(p, ns, ne))
+	if (cli && glued_value(sc, p, ns, ne))
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
@@ -2814,9 +2814,13 @@ static const struct cli_tool {
 /*
  * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
  * cli_tools[] before it on the line with its value attached? (Then it is
- * no option's name, and the word after it is not its value.)
+ * no option's name, and the word after it is not its value.) A name that
+ * a match for a label holds names no command: the label stands there on a
+ * second pass (a chap-secrets line's secret "curl").
  */
-static bool glued_value(const char *p, size_t ns, size_t ne)
+static bool in_label_match(const struct scanner *sc, size_t i);
+
+static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne)
 {
 	if (ne - ns < 3 || p[ns] != '-' || p[ns + 1] == '-')
 		return false;
@@ -2833,7 +2837,7 @@ static bool glued_value(const char *p, size_t ns, size_t ne)
 			continue;
 		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
 			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
-			    (c->prefix || w[cn] == ' ' || w[cn] == '\t'))
+			    (c->prefix || w[cn] == ' ' || w[cn] == '\t') && !in_label_match(sc, (size_t)(w - p)))
 				return true;
 	}
 	return false;
