@@ -2983,6 +2983,48 @@ static bool odd_quotes(const char *p, size_t s, size_t e, char q)
 	return n & 1;
 }
 
+/* The quote a command line's word is inside after c, when it was inside q (0: none). */
+static char quote_step(char q, char c)
+{
+	if (!q)
+		return c == '"' || c == '\'' ? c : 0;
+	return c == q ? 0 : q;
+}
+
+/*
+ * What an option's word [w0, we) glues on after the quote that closes the
+ * string its password is in, from rs ("u:pa"ss, "u:"'pa'"ss"; ve: where
+ * the password alone would end): the password's too, a label of its own.
+ * Not the quotes around it, nor what closes the text around the command
+ * ("(curl -u"a:b")."); but the label must leave the quotes after it paired
+ * as they were (-u":r"x"y" " -u:h: not one over x"y alone), else a second
+ * pass reads other words.
+ */
+static void cli_value_rest(struct scanner *sc, const char *p, size_t w0, size_t rs, size_t ve,
+			   size_t we)
+{
+	size_t re = ve;
+	char q0 = 0, q;
+
+	while (rs < re && (p[rs] == '"' || p[rs] == '\'' || is_space((unsigned char)p[rs])))
+		rs++;
+	while (re > rs && ((p[re - 1] && strchr("\"')]}>,.;:!?", p[re - 1])) ||
+			   is_space((unsigned char)p[re - 1])))
+		re--;
+	if (re <= rs)
+		return;
+	for (size_t k = w0; k < rs; k++)
+		q0 = quote_step(q0, p[k]);
+	q = q0;
+	for (size_t k = rs; k < re; k++)
+		q = quote_step(q, p[k]);
+	while (re < we && q != q0)
+		q = quote_step(q, p[re++]);
+	if (!label_len(p + rs, re - rs) && !only_quotes(p + rs, re - rs) &&
+	    !value_is_placeholder(p + rs, re - rs))
+		add_match(sc, rs, re, R_PASSWORD, RK_LABEL, 0);
+}
+
 /* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
 static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
 {
@@ -3039,24 +3081,13 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		}
 		/*
 		 * a quote in it that closes one opened before it ('":x"y') is
-		 * syntax too: up to it. What the word glues after it ("u:pa"ss,
-		 * "u:"'pa'"ss") is the password's too, a label of its own: one
+		 * syntax too: up to it. What the word glues on after it is the
+		 * password's too, a label of its own (cli_value_rest()): one
 		 * over the quote would leave the string open on a second pass.
 		 */
 		for (size_t k = vs; k < ve; k++)
 			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
-				size_t rs = k + 1, re = ve;
-
-				while (rs < re && (p[rs] == '"' || p[rs] == '\'' ||
-						   is_space((unsigned char)p[rs])))
-					rs++;
-				/* but not what closes the text around it: "(curl -u"a:b")." */
-				while (re > rs && ((p[re - 1] && strchr("\"')]}>,.;:!?", p[re - 1])) ||
-						   is_space((unsigned char)p[re - 1])))
-					re--;
-				if (re > rs && !label_len(p + rs, re - rs) && !only_quotes(p + rs, re - rs) &&
-				    !value_is_placeholder(p + rs, re - rs))
-					add_match(sc, rs, re, R_PASSWORD, RK_LABEL, 0);
+				cli_value_rest(sc, p, w0, k + 1, ve, we);
 				ve = k;
 				break;
 			}
