@@ -3768,22 +3768,39 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
 	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
 }
 
+/* The option values of the commands on a line that claim their text: see cli_claim(). */
+struct cli_claims {
+	size_t n;
+	size_t r[4][2];
+};
+
 /*
  * The option value [vs, ve) just read by cli_value() from match n on: when
  * it opens with a quote (-u"...", -u 'u:p') and holds a password, found now
  * or one of our labels, it is the value's text throughout, a command named
- * inside it too ("curl -u" curl -u:", x"): *claim becomes its extent, for
- * trigger_pass() to leave such a command alone. A second pass would read
- * the inner command past the label that replaced the blanks it ended at.
+ * inside it too ("curl -u" curl -u:", x"): its extent joins those in
+ * claim, for trigger_pass() to leave such a command alone. A second pass
+ * would read the inner command past the label that replaced the blanks it
+ * ended at. (All of a command's values: a later one does not free the
+ * command in an earlier one, -u" curl -u":l -u" C:a.)
  */
 static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t ve, size_t n,
-		      size_t claim[2])
+		      struct cli_claims *claim)
 {
 	if (ve - vs > 2 && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') &&
-	    (sc->nm > n || holds_label(p + vs, ve - vs))) {
-		claim[0] = vs;
-		claim[1] = ve;
+	    (sc->nm > n || holds_label(p + vs, ve - vs)) &&
+	    claim->n < sizeof(claim->r) / sizeof(claim->r[0])) {
+		claim->r[claim->n][0] = vs;
+		claim->r[claim->n++][1] = ve;
 	}
+}
+
+static bool cli_claimed(const struct cli_claims *claim, size_t i)
+{
+	for (size_t c = 0; c < claim->n; c++)
+		if (claim->r[c][0] <= i && i < claim->r[c][1])
+			return true;
+	return false;
 }
 
 /*
@@ -3791,7 +3808,7 @@ static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t
  * -u user:X... claim: see cli_claim().
  */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
-			 size_t claim[2])
+			 struct cli_claims *claim)
 {
 	const struct cli_tool *tool = NULL;
 	size_t k, ws, we, nm;
@@ -4290,9 +4307,9 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 		pem_hit(sc, tc, p, len, i);
 		break;
 	case A_CLI_PASS: { /* trigger_pass() runs the first four itself, after the rest */
-		size_t claim[2];
+		struct cli_claims claim = { 0 };
 
-		cli_pass_hit(sc, p, len, i, t->len, claim);
+		cli_pass_hit(sc, p, len, i, t->len, &claim);
 		break;
 	}
 	case A_BEARER:
@@ -4396,7 +4413,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
 	struct { const struct trigger *t; size_t i; } cli[4];
-	size_t ncli = 0, claim[2] = { 0, 0 };
+	size_t ncli = 0;
+	struct cli_claims claim = { 0 };
 
 	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
 		uint32_t k = trigram_at(u + i), h = trig_hash(k);
@@ -4429,8 +4447,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 		}
 	}
 	for (size_t c = 0; c < ncli; c++)
-		if (cli[c].i < claim[0] || cli[c].i >= claim[1])
-			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, claim);
+		if (!cli_claimed(&claim, cli[c].i))
+			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, &claim);
 	return 0;
 }
 
