@@ -3776,7 +3776,7 @@ struct cli_claims {
 
 /*
  * The option value [vs, ve) just read by cli_value() from match n on: when
- * it opens with a quote (-u"...", -u 'u:p') and holds a password, found now
+ * it holds a quote (-u"...", -u 'u:p', -uX"...") and a password, found now
  * or one of our labels, it is the value's text throughout, a command named
  * inside it too ("curl -u" curl -u:", x"): its extent joins those in
  * claim, for trigger_pass() to leave such a command alone. A second pass
@@ -3787,7 +3787,8 @@ struct cli_claims {
 static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t ve, size_t n,
 		      struct cli_claims *claim)
 {
-	if (ve - vs > 2 && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') &&
+	if (ve - vs > 2 &&
+	    (p[vs] == '`' || memchr(p + vs, '"', ve - vs) || memchr(p + vs, '\'', ve - vs)) &&
 	    (sc->nm > n || holds_label(p + vs, ve - vs)) &&
 	    claim->n < sizeof(claim->r) / sizeof(claim->r[0])) {
 		claim->r[claim->n][0] = vs;
