@@ -3768,10 +3768,14 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
 	return p[e + 4] == '"' && (e + 5 == len || is_space((unsigned char)p[e + 5])) ? 5 : 0;
 }
 
-/* The option values of the commands on a line that claim their text: see cli_claim(). */
+/*
+ * The option values of the commands on a line that claim their text (see
+ * cli_claim()), and their words that are one quoted string with a blank in
+ * it, which end a command named inside them (see cli_bound()).
+ */
 struct cli_claims {
-	size_t n;
-	size_t r[4][2];
+	size_t n, nb;
+	size_t r[4][2], b[4][2];
 };
 
 /*
@@ -3802,6 +3806,32 @@ static bool cli_claimed(const struct cli_claims *claim, size_t i)
 		if (claim->r[c][0] <= i && i < claim->r[c][1])
 			return true;
 	return false;
+}
+
+/*
+ * A command's word [ws, we) that is one quoted string with a blank in it
+ * (curl " curl -u" -u:x): a command named inside it ends at its closing
+ * quote, as one in a word of its own does (sh -c 'curl ...', see
+ * quoted_command_end()); its own words must not pair that quote with the
+ * ones after it, which a label of the outer command may take.
+ */
+static void cli_bound_word(const char *p, size_t ws, size_t we, struct cli_claims *claim)
+{
+	if (we - ws > 3 && (p[ws] == '"' || p[ws] == '\'') && p[we - 1] == p[ws] &&
+	    !memchr(p + ws + 1, p[ws], we - ws - 2) && memchr(p + ws + 1, ' ', we - ws - 2) &&
+	    claim->nb < sizeof(claim->b) / sizeof(claim->b[0])) {
+		claim->b[claim->nb][0] = ws;
+		claim->b[claim->nb++][1] = we - 1;
+	}
+}
+
+/* Where a command named at i ends: at the closing quote of a word that holds it, or len. */
+static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
+{
+	for (size_t c = 0; c < claim->nb; c++)
+		if (claim->b[c][0] < i && i < claim->b[c][1])
+			return claim->b[c][1];
+	return len;
 }
 
 /*
@@ -3856,6 +3886,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		const struct cli_opt *o;
 		size_t on;
 
+		cli_bound_word(p, ws, we, claim);
 		list_item_word(p, &ws, &we, false);
 		o = cli_option(tool, p, &ws, we);
 		on = o ? strlen(o->name) : 0;
@@ -4449,7 +4480,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	}
 	for (size_t c = 0; c < ncli; c++)
 		if (!cli_claimed(&claim, cli[c].i))
-			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, &claim);
+			cli_pass_hit(sc, p, cli_bound(&claim, cli[c].i, len), cli[c].i, cli[c].t->len,
+				     &claim);
 	return 0;
 }
 
