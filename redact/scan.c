@@ -3096,6 +3096,22 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			ve--;
 		while (vs < ve && is_space((unsigned char)p[vs]))
 			vs++;
+		/*
+		 * and the quotes after it paired as they were: l'"'"" is l, a
+		 * quoted '"' and an empty string, not a label and a quote that
+		 * opens a string to the line's end
+		 */
+		if (ve > vs && ve < we) {
+			char q0 = 0, q;
+
+			for (size_t k = w0; k < vs; k++)
+				q0 = quote_step(q0, p[k]);
+			q = q0;
+			for (size_t k = vs; k < ve; k++)
+				q = quote_step(q, p[k]);
+			while (ve < we && q != q0)
+				q = quote_step(q, p[ve++]);
+		}
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
