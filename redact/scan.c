@@ -4354,7 +4354,7 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
 		break;
-	case A_CLI_PASS: { /* trigger_pass() runs the first four itself, after the rest */
+	case A_CLI_PASS: { /* trigger_pass() runs them itself, after the rest */
 		struct cli_claims claim = { 0 };
 
 		cli_pass_hit(sc, p, len, i, t->len, &claim);
@@ -4455,6 +4455,46 @@ static size_t next_candidate(const struct redact_engine *e, const unsigned char 
  * in full. With record, the starts of the literals found are only noted
  * there (ascending, each once); -1 if that runs out of memory.
  */
+/* The slot of the triggers whose trigram starts at u[i]. */
+static const struct trig_slot *trig_slot_at(const struct redact_engine *e, const unsigned char *u,
+					    size_t i)
+{
+	uint32_t k = trigram_at(u + i), h = trig_hash(k);
+	const struct trig_slot *slot;
+
+	for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
+		slot = &e->slots[s];
+		if (!slot->count || slot->key == k)
+			return slot;
+	}
+}
+
+/*
+ * The commands of a line past the first four that trigger_pass() keeps, in
+ * order, from i on, after them: not before the rest (see cli_word()), and
+ * not in a value the first ones claimed (see cli_claim()).
+ */
+static void cli_rest(struct scanner *sc, const char *p, size_t len, size_t i,
+		     struct cli_claims *claim)
+{
+	const struct redact_engine *e = sc->e;
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (i = next_candidate(e, u, i, len); i < len; i = next_candidate(e, u, i + 1, len)) {
+		const struct trig_slot *slot = trig_slot_at(e, u, i);
+
+		for (uint32_t j = 0; j < slot->count; j++) {
+			const struct trigger *t = &e->trig[slot->first + j];
+
+			if (t->action != A_CLI_PASS || t->len > len - i ||
+			    (t->caseless ? !mem_ieq(p + i, t->lit, t->len) : memcmp(p + i, t->lit, t->len)))
+				continue;
+			if (!cli_claimed(claim, i))
+				cli_pass_hit(sc, p, cli_bound(claim, i, len), i, t->len, claim);
+		}
+	}
+}
+
 static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			struct offsets *record)
 {
@@ -4463,17 +4503,11 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 	struct { const struct trigger *t; size_t i; } cli[4];
 	size_t ncli = 0;
 	struct cli_claims claim = { 0 };
+	size_t more = SIZE_MAX; /* where the first command past those four is */
 
 	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
-		uint32_t k = trigram_at(u + i), h = trig_hash(k);
-		const struct trig_slot *slot;
+		const struct trig_slot *slot = trig_slot_at(e, u, i);
 
-
-		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
-			slot = &e->slots[s];
-			if (!slot->count || slot->key == k)
-				break;
-		}
 		for (uint32_t j = 0; j < slot->count; j++) {
 			const struct trigger *t = &e->trig[slot->first + j];
 
@@ -4486,9 +4520,13 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 					return -1;
 				break;
 			}
-			if (t->action == A_CLI_PASS && ncli < sizeof(cli) / sizeof(cli[0])) {
-				cli[ncli].t = t; /* after the rest: see cli_word() */
-				cli[ncli++].i = i;
+			if (t->action == A_CLI_PASS) {
+				if (ncli < sizeof(cli) / sizeof(cli[0])) {
+					cli[ncli].t = t; /* after the rest: see cli_word() */
+					cli[ncli++].i = i;
+				} else if (more == SIZE_MAX) {
+					more = i;
+				}
 				continue;
 			}
 			act(sc, tc, t, p, len, i);
@@ -4498,6 +4536,8 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 		if (!cli_claimed(&claim, cli[c].i))
 			cli_pass_hit(sc, p, cli_bound(&claim, cli[c].i, len), cli[c].i, cli[c].t->len,
 				     &claim);
+	if (more < len) /* (one at the fourth's place again: its matches are the same) */
+		cli_rest(sc, p, len, more, &claim);
 	return 0;
 }
 
