@@ -3833,19 +3833,27 @@ static bool cli_claimed(const struct cli_claims *claim, size_t i)
 }
 
 /*
- * A command's word [ws, we) that is one quoted string with a blank in it
- * (curl " curl -u" -u:x): a command named inside it ends at its closing
- * quote, as one in a word of its own does (sh -c 'curl ...', see
- * quoted_command_end()); its own words must not pair that quote with the
- * ones after it, which a label of the outer command may take.
+ * The quoted strings with a blank in them of a command's word [ws, we)
+ * (curl " curl -u" -u:x, curl u" curl -u" -u:x): a command named inside
+ * one ends at its closing quote, as one in a word of its own does (sh -c
+ * 'curl ...', see quoted_command_end()); its own words must not pair that
+ * quote with the ones after it, which a label of the outer command may take.
  */
 static void cli_bound_word(const char *p, size_t ws, size_t we, struct cli_claims *claim)
 {
-	if (we - ws > 3 && (p[ws] == '"' || p[ws] == '\'') && p[we - 1] == p[ws] &&
-	    !memchr(p + ws + 1, p[ws], we - ws - 2) && memchr(p + ws + 1, ' ', we - ws - 2) &&
-	    claim->nb < sizeof(claim->b) / sizeof(claim->b[0])) {
-		claim->b[claim->nb][0] = ws;
-		claim->b[claim->nb++][1] = we - 1;
+	for (size_t k = ws; k < we; k++) {
+		const char *q;
+
+		if (p[k] != '"' && p[k] != '\'')
+			continue;
+		if (!(q = memchr(p + k + 1, p[k], we - k - 1)))
+			return;
+		if (memchr(p + k + 1, ' ', (size_t)(q - p) - k - 1) &&
+		    claim->nb < sizeof(claim->b) / sizeof(claim->b[0])) {
+			claim->b[claim->nb][0] = k;
+			claim->b[claim->nb++][1] = (size_t)(q - p);
+		}
+		k = (size_t)(q - p);
 	}
 }
 
