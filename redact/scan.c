@@ -3868,13 +3868,16 @@ static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
 
 /*
  * A command's options that carry a password: mysql -pX, sshpass -p X, curl
- * -u user:X... claim: see cli_claim().
+ * -u user:X... claim: see cli_claim(); not by one whose name a match for a
+ * label holds (pass=passwd ' curl -U' u:x): a second pass sees no command
+ * there, whose words end or claim others'.
  */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
 			 struct cli_claims *claim)
 {
 	const struct cli_tool *tool = NULL;
 	size_t k, ws, we, nm;
+	struct cli_claims none = { 0 };
 	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
@@ -3894,6 +3897,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	if (!tool)
 		return;
 	i -= tool->skip;
+	if (in_label_match(sc, i))
+		claim = &none;
 	k = i + strlen(tool->name);
 	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
 	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
