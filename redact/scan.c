@@ -3000,6 +3000,32 @@ static char quote_step(char q, char c)
 }
 
 /*
+ * Move the ends of a label [*s, *e) in a command line's word that starts at
+ * w0 so that it leaves the quotes around it paired as they were: *e on up
+ * to we until the quote state after it is the one before it, else *s back
+ * to s0 (over the quotes it skipped: ':c''x'f is ':[label]'[label], not
+ * ':[label]''[label] with a quote that opens a string after the word).
+ */
+static void quote_paired(const char *p, size_t w0, size_t s0, size_t *s, size_t *e, size_t we)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		char q0 = 0, q;
+
+		if (pass)
+			*s = s0;
+		for (size_t k = w0; k < *s; k++)
+			q0 = quote_step(q0, p[k]);
+		q = q0;
+		for (size_t k = *s; k < *e; k++)
+			q = quote_step(q, p[k]);
+		while (*e < we && q != q0)
+			q = quote_step(q, p[(*e)++]);
+		if (q == q0)
+			return;
+	}
+}
+
+/*
  * What an option's word [w0, we) glues on after the quote that closes the
  * string its password is in, from rs ("u:pa"ss, "u:"'pa'"ss"; ve: where
  * the password alone would end): the password's too, a label of its own.
@@ -3011,8 +3037,7 @@ static char quote_step(char q, char c)
 static void cli_value_rest(struct scanner *sc, const char *p, size_t w0, size_t rs, size_t ve,
 			   size_t we)
 {
-	size_t re = ve;
-	char q0 = 0, q;
+	size_t re = ve, r0 = rs;
 
 	while (rs < re && (p[rs] == '"' || p[rs] == '\'' || is_space((unsigned char)p[rs])))
 		rs++;
@@ -3021,13 +3046,7 @@ static void cli_value_rest(struct scanner *sc, const char *p, size_t w0, size_t 
 		re--;
 	if (re <= rs)
 		return;
-	for (size_t k = w0; k < rs; k++)
-		q0 = quote_step(q0, p[k]);
-	q = q0;
-	for (size_t k = rs; k < re; k++)
-		q = quote_step(q, p[k]);
-	while (re < we && q != q0)
-		q = quote_step(q, p[re++]);
+	quote_paired(p, w0, r0, &rs, &re, we);
 	if (!label_len(p + rs, re - rs) && !only_quotes(p + rs, re - rs) &&
 	    !value_is_placeholder(p + rs, re - rs))
 		add_match(sc, rs, re, R_PASSWORD, RK_LABEL, 0);
@@ -3036,7 +3055,7 @@ static void cli_value_rest(struct scanner *sc, const char *p, size_t w0, size_t 
 /* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
 static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
 {
-	size_t ve, w0 = vs;
+	size_t ve, w0 = vs, v0;
 	const char *sep;
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
@@ -3070,7 +3089,7 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		}
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
-		vs = (size_t)(sep - p) + 1;
+		v0 = vs = (size_t)(sep - p) + 1;
 		if (vs >= ve || (ve < we && (p[ve] == '"' || p[ve] == '\'')))
 			ve = we; /* 'user:'"pass", user:pa"ss": the word goes on after a quote */
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
@@ -3109,17 +3128,8 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		 * quoted '"' and an empty string, not a label and a quote that
 		 * opens a string to the line's end
 		 */
-		if (ve > vs && ve < we) {
-			char q0 = 0, q;
-
-			for (size_t k = w0; k < vs; k++)
-				q0 = quote_step(q0, p[k]);
-			q = q0;
-			for (size_t k = vs; k < ve; k++)
-				q = quote_step(q, p[k]);
-			while (ve < we && q != q0)
-				q = quote_step(q, p[ve++]);
-		}
+		if (ve > vs)
+			quote_paired(p, w0, v0, &vs, &ve, we);
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
