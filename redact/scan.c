@@ -3712,6 +3712,8 @@ static const struct cli_opt *cli_option(const struct cli_tool *tool, const char 
 
 	if (we - *ws > 13 && username_token(p + *ws + 1, 13))
 		return NULL; /* "-user-1234abcd": our user token, a name on the first pass ("-jdoe") */
+	if (we - *ws > 9 && p[*ws + 1] == 'h' && token_end(p, we, *ws + 1))
+		return NULL; /* "-h1234abcd.intra": our host token, no cluster (-e.intra=x) */
 	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
 		size_t on = strlen(o->name);
 
