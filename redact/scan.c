@@ -3945,6 +3945,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 			size_t vs, ve;
 
 			if (cli_word(sc, p, len, &k, &vs, &ve)) {
+				cli_bound_word(p, vs, ve, claim);
 				list_item_word(p, &vs, &ve, true);
 				nm = sc->nm;
 				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
