@@ -2823,10 +2823,17 @@ static const struct cli_tool {
  * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
  * cli_tools[] before it on the line with its value attached? (Then it is
  * no option's name, and the word after it is not its value.) A name that
- * a match for a label holds names no command: the label stands there on a
- * second pass (a chap-secrets line's secret "curl").
+ * a match holds names no command: its label or pseudonym stands there on a
+ * second pass (a chap-secrets line's secret or client "curl").
  */
-static bool in_label_match(const struct scanner *sc, size_t i);
+/* Does a match found on this line so far, for a label or a pseudonym, hold i? */
+static bool in_any_match(const struct scanner *sc, size_t i)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= i && i < sc->m[m].end)
+			return true;
+	return false;
+}
 
 static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne)
 {
@@ -2845,7 +2852,7 @@ static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size
 			continue;
 		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
 			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
-			    (c->prefix || w[cn] == ' ' || w[cn] == '\t') && !in_label_match(sc, (size_t)(w - p)))
+			    (c->prefix || w[cn] == ' ' || w[cn] == '\t') && !in_any_match(sc, (size_t)(w - p)))
 				return true;
 	}
 	return false;
@@ -3880,9 +3887,9 @@ static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
 
 /*
  * A command's options that carry a password: mysql -pX, sshpass -p X, curl
- * -u user:X... claim: see cli_claim(); not by one whose name a match for a
- * label holds (pass=passwd ' curl -U' u:x): a second pass sees no command
- * there, whose words end or claim others'.
+ * -u user:X... claim: see cli_claim(); not by one whose name a match holds
+ * (pass=passwd ' curl -U' u:x): a second pass sees no command there, whose
+ * words end or claim others'.
  */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
 			 struct cli_claims *claim)
@@ -3909,7 +3916,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	if (!tool)
 		return;
 	i -= tool->skip;
-	if (in_label_match(sc, i))
+	if (in_any_match(sc, i))
 		claim = &none;
 	k = i + strlen(tool->name);
 	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
