@@ -3792,8 +3792,8 @@ static size_t quoted_command_end(const struct scanner *sc, const char *p, size_t
 	for (; s < k; s++)
 		if (q ? p[s] == q : (p[s] == '"' || p[s] == '\'') && !(s + 1 < k && cmd_sep(p[s + 1])))
 			q = q ? 0 : p[s];
-	if (!q || !(close = memchr(p + k, q, len - k)))
-		return len;
+	if (!q || !(close = memchr(p + k, q, len - k)) || in_any_match(sc, (size_t)(close - p)))
+		return len; /* (nor a quote that a label takes: a second pass sees none: 'curl u' -u:x) */
 	return (size_t)(close - p);
 }
 
