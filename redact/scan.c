@@ -3818,7 +3818,7 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
  */
 struct cli_claims {
 	size_t n, nb;
-	size_t r[4][2], b[4][2];
+	size_t r[4][2], b[8][2];
 };
 
 /*
@@ -3851,9 +3851,18 @@ static bool cli_claimed(const struct cli_claims *claim, size_t i)
 	return false;
 }
 
+/* Does [s, e) hold a letter (a command's name may)? */
+static bool letters_in(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (is_alnum((unsigned char)*s))
+			return true;
+	return false;
+}
+
 /*
- * The quoted strings with a blank in them of a command's word [ws, we)
- * (curl " curl -u" -u:x, curl u" curl -u" -u:x): a command named inside
+ * The quoted strings with a blank and a letter in them of a command's word
+ * [ws, we) (curl " curl -u" -u:x, curl u" curl -u" -u:x): a command named inside
  * one ends at its closing quote, as one in a word of its own does (sh -c
  * 'curl ...', see quoted_command_end()); its own words must not pair that
  * quote with the ones after it, which a label of the outer command may take.
@@ -3867,7 +3876,7 @@ static void cli_bound_word(const char *p, size_t ws, size_t we, struct cli_claim
 			continue;
 		if (!(q = memchr(p + k + 1, p[k], we - k - 1)))
 			return;
-		if (memchr(p + k + 1, ' ', (size_t)(q - p) - k - 1) &&
+		if (memchr(p + k + 1, ' ', (size_t)(q - p) - k - 1) && letters_in(p + k + 1, q) &&
 		    claim->nb < sizeof(claim->b) / sizeof(claim->b[0])) {
 			claim->b[claim->nb][0] = k;
 			claim->b[claim->nb++][1] = (size_t)(q - p);
