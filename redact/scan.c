@@ -458,6 +458,14 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 				ce = (size_t)(q - p);
 			while (!q && ce < pe && !is_space((unsigned char)p[ce]))
 				ce++; /* a cookie's value has no blanks (RFC 6265) */
+			/*
+			 * Our labels and a bracket after them: the value another
+			 * reader took in free text ended there ("TOKEN=a;]1": its
+			 * label took the ';' that ended this one), as it would again
+			 */
+			for (size_t l = cs, b; !q && (b = label_len(p + l, ce - l)); l += b)
+				if (l + b < ce && strchr(")]}>", p[l + b]))
+					ce = l + b;
 			while (ns < ne && p[ns] == ' ')
 				ns++;
 			ne = trim_end(p, ns, ne);
@@ -1567,7 +1575,7 @@ static bool literal_arg(const char *p, size_t len, size_t j, size_t *vs, size_t 
 	return true;
 }
 
-static bool glued_value(const char *p, size_t ns, size_t ne);
+static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne);
 
 /*
  * Is the name at [ns, ne) a PAM service in a module's log prefix,
@@ -1981,7 +1989,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 
 	if (sudoers_name(p, len, ns, ne))
 		return;
-	if (cli && glued_value(p, ns, ne))
+	if (cli && glued_value(sc, p, ns, ne))
 		return; /* mysql -pSecretPw db: the option's value, which names nothing */
 	if (pam_service(p, len, ns, ne))
 		return; /* pam_unix(passwd:chauthtok): a PAM service and its module type */
@@ -2908,9 +2916,20 @@ static const struct cli_tool {
 /*
  * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
  * cli_tools[] before it on the line with its value attached? (Then it is
- * no option's name, and the word after it is not its value.)
+ * no option's name, and the word after it is not its value.) A name that
+ * a match holds names no command: its label or pseudonym stands there on a
+ * second pass (a chap-secrets line's secret or client "curl").
  */
-static bool glued_value(const char *p, size_t ns, size_t ne)
+/* Does a match found on this line so far, for a label or a pseudonym, hold i? */
+static bool in_any_match(const struct scanner *sc, size_t i)
+{
+	for (size_t m = 0; m < sc->nm; m++)
+		if (sc->m[m].start <= i && i < sc->m[m].end)
+			return true;
+	return false;
+}
+
+static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne)
 {
 	if (ne - ns < 3 || p[ns] != '-' || p[ns + 1] == '-')
 		return false;
@@ -2927,7 +2946,7 @@ static bool glued_value(const char *p, size_t ns, size_t ne)
 			continue;
 		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
 			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
-			    (c->prefix || w[cn] == ' ' || w[cn] == '\t'))
+			    (c->prefix || w[cn] == ' ' || w[cn] == '\t') && !in_any_match(sc, (size_t)(w - p)))
 				return true;
 	}
 	return false;
@@ -3073,10 +3092,71 @@ static bool odd_quotes(const char *p, size_t s, size_t e, char q)
 	return n & 1;
 }
 
+/* The quote a command line's word is inside after c, when it was inside q (0: none). */
+static char quote_step(char q, char c)
+{
+	if (!q)
+		return c == '"' || c == '\'' ? c : 0;
+	return c == q ? 0 : q;
+}
+
+/*
+ * Move the ends of a label [*s, *e) in a command line's word that starts at
+ * w0 so that it leaves the quotes around it paired as they were: *e on up
+ * to we until the quote state after it is the one before it, else *s back
+ * to s0 (over the quotes it skipped: ':c''x'f is ':[label]'[label], not
+ * ':[label]''[label] with a quote that opens a string after the word).
+ */
+static void quote_paired(const char *p, size_t w0, size_t s0, size_t *s, size_t *e, size_t we)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		char q0 = 0, q;
+
+		if (pass)
+			*s = s0;
+		for (size_t k = w0; k < *s; k++)
+			q0 = quote_step(q0, p[k]);
+		q = q0;
+		for (size_t k = *s; k < *e; k++)
+			q = quote_step(q, p[k]);
+		while (*e < we && q != q0)
+			q = quote_step(q, p[(*e)++]);
+		if (q == q0)
+			return;
+	}
+}
+
+/*
+ * What an option's word [w0, we) glues on after the quote that closes the
+ * string its password is in, from rs ("u:pa"ss, "u:"'pa'"ss"; ve: where
+ * the password alone would end): the password's too, a label of its own.
+ * Not the quotes around it, nor what closes the text around the command
+ * ("(curl -u"a:b")."); but the label must leave the quotes after it paired
+ * as they were (-u":r"x"y" " -u:h: not one over x"y alone), else a second
+ * pass reads other words.
+ */
+static void cli_value_rest(struct scanner *sc, const char *p, size_t w0, size_t rs, size_t ve,
+			   size_t we)
+{
+	size_t re = ve, r0 = rs;
+
+	while (rs < re && (p[rs] == '"' || p[rs] == '\'' || is_space((unsigned char)p[rs])))
+		rs++;
+	while (re > rs && ((p[re - 1] && strchr("\"')]}>,.;:!?", p[re - 1])) ||
+			   is_space((unsigned char)p[re - 1])))
+		re--;
+	if (re <= rs)
+		return;
+	quote_paired(p, w0, r0, &rs, &re, we);
+	if (!label_len(p + rs, re - rs) && !only_quotes(p + rs, re - rs) &&
+	    !value_is_placeholder(p + rs, re - rs))
+		add_match(sc, rs, re, R_PASSWORD, RK_LABEL, 0);
+}
+
 /* The password in the option value [vs, we) (a word's end), as opt says; a match if it is one. */
 static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, unsigned how)
 {
-	size_t ve, w0 = vs;
+	size_t ve, w0 = vs, v0;
 	const char *sep;
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
@@ -3110,7 +3190,7 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 		}
 		if (!sep)
 			return; /* a user name alone: the command asks for the password */
-		vs = (size_t)(sep - p) + 1;
+		v0 = vs = (size_t)(sep - p) + 1;
 		if (vs >= ve || (ve < we && (p[ve] == '"' || p[ve] == '\'')))
 			ve = we; /* 'user:'"pass", user:pa"ss": the word goes on after a quote */
 		/* quotes around it ("user:pass", 'user:'"pass") are shell syntax, not the password's */
@@ -3127,9 +3207,15 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 				break;
 			ve--;
 		}
-		/* a quote in it that closes one opened before it ('":x"y') is syntax too: up to it */
+		/*
+		 * a quote in it that closes one opened before it ('":x"y') is
+		 * syntax too: up to it. What the word glues on after it is the
+		 * password's too, a label of its own (cli_value_rest()): one
+		 * over the quote would leave the string open on a second pass.
+		 */
 		for (size_t k = vs; k < ve; k++)
 			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
+				cli_value_rest(sc, p, w0, k + 1, ve, we);
 				ve = k;
 				break;
 			}
@@ -3138,6 +3224,13 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			ve--;
 		while (vs < ve && is_space((unsigned char)p[vs]))
 			vs++;
+		/*
+		 * and the quotes after it paired as they were: l'"'"" is l, a
+		 * quoted '"' and an empty string, not a label and a quote that
+		 * opens a string to the line's end
+		 */
+		if (ve > vs)
+			quote_paired(p, w0, v0, &vs, &ve, we);
 	}
 	if (ve > vs && !value_is_placeholder(p + vs, ve - vs) && !only_quotes(p + vs, ve - vs) &&
 	    !allowed_value(sc, p + vs, ve - vs))
@@ -3720,6 +3813,8 @@ static const struct cli_opt *cli_option(const struct cli_tool *tool, const char 
 
 	if (we - *ws > 13 && username_token(p + *ws + 1, 13))
 		return NULL; /* "-user-1234abcd": our user token, a name on the first pass ("-jdoe") */
+	if (we - *ws > 9 && p[*ws + 1] == 'h' && token_end(p, we, *ws + 1))
+		return NULL; /* "-h1234abcd.intra": our host token, no cluster (-e.intra=x) */
 	for (const struct cli_opt *o = tool->opts; o < end && o->name; o++) {
 		size_t on = strlen(o->name);
 
@@ -3791,8 +3886,8 @@ static size_t quoted_command_end(const struct scanner *sc, const char *p, size_t
 	for (; s < k; s++)
 		if (q ? p[s] == q : (p[s] == '"' || p[s] == '\'') && !(s + 1 < k && cmd_sep(p[s + 1])))
 			q = q ? 0 : p[s];
-	if (!q || !(close = memchr(p + k, q, len - k)))
-		return len;
+	if (!q || !(close = memchr(p + k, q, len - k)) || in_any_match(sc, (size_t)(close - p)))
+		return len; /* (nor a quote that a label takes: a second pass sees none: 'curl u' -u:x) */
 	return (size_t)(close - p);
 }
 
@@ -3811,32 +3906,100 @@ static size_t exe_suffix(const char *p, size_t len, size_t e)
 }
 
 /*
+ * The option values of the commands on a line that claim their text (see
+ * cli_claim()), and their words that are one quoted string with a blank in
+ * it, which end a command named inside them (see cli_bound()).
+ */
+struct cli_claims {
+	size_t n, nb;
+	size_t r[4][2], b[8][2];
+};
+
+/*
  * The option value [vs, ve) just read by cli_value() from match n on: when
- * it opens with a quote (-u"...", -u 'u:p') and holds a password, found now
+ * it holds a quote (-u"...", -u 'u:p', -uX"...") and a password, found now
  * or one of our labels, it is the value's text throughout, a command named
- * inside it too ("curl -u" curl -u:", x"): *claim becomes its extent, for
- * trigger_pass() to leave such a command alone. A second pass would read
- * the inner command past the label that replaced the blanks it ended at.
+ * inside it too ("curl -u" curl -u:", x"): its extent joins those in
+ * claim, for trigger_pass() to leave such a command alone. A second pass
+ * would read the inner command past the label that replaced the blanks it
+ * ended at. (All of a command's values: a later one does not free the
+ * command in an earlier one, -u" curl -u":l -u" C:a.)
  */
 static void cli_claim(const struct scanner *sc, const char *p, size_t vs, size_t ve, size_t n,
-		      size_t claim[2])
+		      struct cli_claims *claim)
 {
-	if (ve - vs > 2 && (p[vs] == '"' || p[vs] == '\'' || p[vs] == '`') &&
-	    (sc->nm > n || holds_label(p + vs, ve - vs))) {
-		claim[0] = vs;
-		claim[1] = ve;
+	if (ve - vs > 2 &&
+	    (p[vs] == '`' || memchr(p + vs, '"', ve - vs) || memchr(p + vs, '\'', ve - vs)) &&
+	    (sc->nm > n || holds_label(p + vs, ve - vs)) &&
+	    claim->n < sizeof(claim->r) / sizeof(claim->r[0])) {
+		claim->r[claim->n][0] = vs;
+		claim->r[claim->n++][1] = ve;
 	}
+}
+
+static bool cli_claimed(const struct cli_claims *claim, size_t i)
+{
+	for (size_t c = 0; c < claim->n; c++)
+		if (claim->r[c][0] <= i && i < claim->r[c][1])
+			return true;
+	return false;
+}
+
+/* Does [s, e) hold a letter (a command's name may)? */
+static bool letters_in(const char *s, const char *e)
+{
+	for (; s < e; s++)
+		if (is_alnum((unsigned char)*s))
+			return true;
+	return false;
+}
+
+/*
+ * The quoted strings with a blank and a letter in them of a command's word
+ * [ws, we) (curl " curl -u" -u:x, curl u" curl -u" -u:x): a command named inside
+ * one ends at its closing quote, as one in a word of its own does (sh -c
+ * 'curl ...', see quoted_command_end()); its own words must not pair that
+ * quote with the ones after it, which a label of the outer command may take.
+ */
+static void cli_bound_word(const char *p, size_t ws, size_t we, struct cli_claims *claim)
+{
+	for (size_t k = ws; k < we; k++) {
+		const char *q;
+
+		if (p[k] != '"' && p[k] != '\'')
+			continue;
+		if (!(q = memchr(p + k + 1, p[k], we - k - 1)))
+			return;
+		if (memchr(p + k + 1, ' ', (size_t)(q - p) - k - 1) && letters_in(p + k + 1, q) &&
+		    claim->nb < sizeof(claim->b) / sizeof(claim->b[0])) {
+			claim->b[claim->nb][0] = k;
+			claim->b[claim->nb++][1] = (size_t)(q - p);
+		}
+		k = (size_t)(q - p);
+	}
+}
+
+/* Where a command named at i ends: at the closing quote of a word that holds it, or len. */
+static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
+{
+	for (size_t c = 0; c < claim->nb; c++)
+		if (claim->b[c][0] < i && i < claim->b[c][1])
+			return claim->b[c][1];
+	return len;
 }
 
 /*
  * A command's options that carry a password: mysql -pX, sshpass -p X, curl
- * -u user:X... claim: see cli_claim().
+ * -u user:X... claim: see cli_claim(); not by one whose name a match holds
+ * (pass=passwd ' curl -U' u:x): a second pass sees no command there, whose
+ * words end or claim others'.
  */
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
-			 size_t claim[2])
+			 struct cli_claims *claim)
 {
 	const struct cli_tool *tool = NULL;
 	size_t k, ws, we, nm;
+	struct cli_claims none = { 0 };
 	bool item;
 
 	for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]) && !tool; t++) {
@@ -3856,6 +4019,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 	if (!tool)
 		return;
 	i -= tool->skip;
+	if (in_any_match(sc, i))
+		claim = &none;
 	k = i + strlen(tool->name);
 	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
 	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
@@ -3880,6 +4045,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		const struct cli_opt *o;
 		size_t on;
 
+		cli_bound_word(p, ws, we, claim);
 		list_item_word(p, &ws, &we, false);
 		o = cli_option(tool, p, &ws, we);
 		on = o ? strlen(o->name) : 0;
@@ -3889,6 +4055,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 			size_t vs, ve;
 
 			if (cli_word(sc, p, len, &k, &vs, &ve)) {
+				cli_bound_word(p, vs, ve, claim);
 				list_item_word(p, &vs, &ve, true);
 				nm = sc->nm;
 				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
@@ -4334,10 +4501,10 @@ static void act(struct scanner *sc, struct textctx *tc, const struct trigger *t,
 	case A_PEM:
 		pem_hit(sc, tc, p, len, i);
 		break;
-	case A_CLI_PASS: { /* trigger_pass() runs the first four itself, after the rest */
-		size_t claim[2];
+	case A_CLI_PASS: { /* trigger_pass() runs them itself, after the rest */
+		struct cli_claims claim = { 0 };
 
-		cli_pass_hit(sc, p, len, i, t->len, claim);
+		cli_pass_hit(sc, p, len, i, t->len, &claim);
 		break;
 	}
 	case A_BEARER:
@@ -4435,24 +4602,59 @@ static size_t next_candidate(const struct redact_engine *e, const unsigned char 
  * in full. With record, the starts of the literals found are only noted
  * there (ascending, each once); -1 if that runs out of memory.
  */
+/* The slot of the triggers whose trigram starts at u[i]. */
+static const struct trig_slot *trig_slot_at(const struct redact_engine *e, const unsigned char *u,
+					    size_t i)
+{
+	uint32_t k = trigram_at(u + i), h = trig_hash(k);
+	const struct trig_slot *slot;
+
+	for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
+		slot = &e->slots[s];
+		if (!slot->count || slot->key == k)
+			return slot;
+	}
+}
+
+/*
+ * The commands of a line past the first four that trigger_pass() keeps, in
+ * order, from i on, after them: not before the rest (see cli_word()), and
+ * not in a value the first ones claimed (see cli_claim()).
+ */
+static void cli_rest(struct scanner *sc, const char *p, size_t len, size_t i,
+		     struct cli_claims *claim)
+{
+	const struct redact_engine *e = sc->e;
+	const unsigned char *u = (const unsigned char *)p;
+
+	for (i = next_candidate(e, u, i, len); i < len; i = next_candidate(e, u, i + 1, len)) {
+		const struct trig_slot *slot = trig_slot_at(e, u, i);
+
+		for (uint32_t j = 0; j < slot->count; j++) {
+			const struct trigger *t = &e->trig[slot->first + j];
+
+			if (t->action != A_CLI_PASS || t->len > len - i ||
+			    (t->caseless ? !mem_ieq(p + i, t->lit, t->len) : memcmp(p + i, t->lit, t->len)))
+				continue;
+			if (!cli_claimed(claim, i))
+				cli_pass_hit(sc, p, cli_bound(claim, i, len), i, t->len, claim);
+		}
+	}
+}
+
 static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 			struct offsets *record)
 {
 	const struct redact_engine *e = sc->e;
 	const unsigned char *u = (const unsigned char *)p;
 	struct { const struct trigger *t; size_t i; } cli[4];
-	size_t ncli = 0, claim[2] = { 0, 0 };
+	size_t ncli = 0;
+	struct cli_claims claim = { 0 };
+	size_t more = SIZE_MAX; /* where the first command past those four is */
 
 	for (size_t i = next_candidate(e, u, 0, len); i < len; i = next_candidate(e, u, i + 1, len)) {
-		uint32_t k = trigram_at(u + i), h = trig_hash(k);
-		const struct trig_slot *slot;
+		const struct trig_slot *slot = trig_slot_at(e, u, i);
 
-
-		for (uint32_t s = h & e->slot_mask;; s = (s + 1) & e->slot_mask) {
-			slot = &e->slots[s];
-			if (!slot->count || slot->key == k)
-				break;
-		}
 		for (uint32_t j = 0; j < slot->count; j++) {
 			const struct trigger *t = &e->trig[slot->first + j];
 
@@ -4465,17 +4667,24 @@ static int trigger_pass(struct scanner *sc, struct textctx *tc, const char *p, s
 					return -1;
 				break;
 			}
-			if (t->action == A_CLI_PASS && ncli < sizeof(cli) / sizeof(cli[0])) {
-				cli[ncli].t = t; /* after the rest: see cli_word() */
-				cli[ncli++].i = i;
+			if (t->action == A_CLI_PASS) {
+				if (ncli < sizeof(cli) / sizeof(cli[0])) {
+					cli[ncli].t = t; /* after the rest: see cli_word() */
+					cli[ncli++].i = i;
+				} else if (more == SIZE_MAX) {
+					more = i;
+				}
 				continue;
 			}
 			act(sc, tc, t, p, len, i);
 		}
 	}
 	for (size_t c = 0; c < ncli; c++)
-		if (cli[c].i < claim[0] || cli[c].i >= claim[1])
-			cli_pass_hit(sc, p, len, cli[c].i, cli[c].t->len, claim);
+		if (!cli_claimed(&claim, cli[c].i))
+			cli_pass_hit(sc, p, cli_bound(&claim, cli[c].i, len), cli[c].i, cli[c].t->len,
+				     &claim);
+	if (more < len) /* (one at the fourth's place again: its matches are the same) */
+		cli_rest(sc, p, len, more, &claim);
 	return 0;
 }
 
