@@ -1447,11 +1447,15 @@ static void scan_colon_runs(struct pii_scratch *scr, const char *t, size_t len, 
  * The separators of a MAC with dashes or dots at t[i], or the end of a word
  * of twelve, the first test of mac_other_at().
  */
-static bool mac_other_maybe(const char *t, size_t len, size_t i)
+static inline bool mac_other_maybe(const char *t, size_t len, size_t i)
 {
-	return i + 12 <= len &&
-	       ((i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.'))) ||
-		(i + 13 <= len && t[i + 6] == '-') || i + 12 == len || !is_word(t[i + 12]));
+	if (i + 12 > len || !is_hex(t[i + 1]))
+		return false;
+	if (i + 14 <= len && (t[i + 2] == '-' || (t[i + 4] == '.' && t[i + 9] == '.')))
+		return true;
+	if (i + 13 <= len && t[i + 6] == '-')
+		return is_hex(t[i + 5]);
+	return is_hex(t[i + 11]) && (i + 12 == len || !is_word(t[i + 12]));
 }
 
 /* Words that say the twelve hex digits after them are a MAC ("mac", "MACAddress", "hwaddr"). */

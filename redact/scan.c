@@ -4603,7 +4603,7 @@ static size_t next_candidate(const struct redact_engine *e, const unsigned char 
  * there (ascending, each once); -1 if that runs out of memory.
  */
 /* The slot of the triggers whose trigram starts at u[i]. */
-static const struct trig_slot *trig_slot_at(const struct redact_engine *e, const unsigned char *u,
+static inline const struct trig_slot *trig_slot_at(const struct redact_engine *e, const unsigned char *u,
 					    size_t i)
 {
 	uint32_t k = trigram_at(u + i), h = trig_hash(k);
