@@ -2540,8 +2540,8 @@ static void sasl_answer(struct scanner *sc, struct textctx *tc, const char *p, s
 		return;
 	for (k = ws; k > 0 && (p[k - 1] == ' ' || p[k - 1] == '\t'); k--)
 		;
-	if (k == ws ? k > 0 : is_alnum((unsigned char)p[k - 1]))
-		return;
+	if (k == ws ? k > 0 : k > 0 && is_alnum((unsigned char)p[k - 1]))
+		return; /* glued to a word, or a word before its blanks (none: the line's start) */
 	add_match(sc, s, e, R_CREDENTIAL, RK_LABEL, 0);
 }
 
