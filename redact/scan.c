@@ -459,12 +459,14 @@ static void cookie_value(struct scanner *sc, const char *p, size_t vs, size_t ve
 			while (!q && ce < pe && !is_space((unsigned char)p[ce]))
 				ce++; /* a cookie's value has no blanks (RFC 6265) */
 			/*
-			 * Our labels and a bracket after them: the value another
-			 * reader took in free text ended there ("TOKEN=a;]1": its
-			 * label took the ';' that ended this one), as it would again
+			 * Our labels and what ends a value in free text after
+			 * them (a bracket, a backtick, "&name="): the value
+			 * another reader took there ended so ("TOKEN=a;]1",
+			 * "TOKEN=;&N=": its label took the ';' that ended this
+			 * one), as it would again
 			 */
 			for (size_t l = cs, b; !q && (b = label_len(p + l, ce - l)); l += b)
-				if (l + b < ce && strchr(")]}>", p[l + b]))
+				if (l + b < ce && free_value_end(p, ce, l + b) == l + b)
 					ce = l + b;
 			while (ns < ne && p[ns] == ' ')
 				ns++;
