@@ -1116,6 +1116,20 @@ static bool holds_dotted_quad(const char *v, size_t len)
 	return false;
 }
 
+/* Hex digits in groups between ':'s, two or more: an IPv6 address, a MAC, a fingerprint. */
+static bool colon_hex(const char *v, size_t len)
+{
+	size_t colons = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] == ':')
+			colons++;
+		else if (!is_hex(v + i, 1))
+			return false;
+	}
+	return colons >= 2;
+}
+
 bool value_looks_secret(const char *v, size_t len)
 {
 	struct char_classes k;
@@ -1129,7 +1143,7 @@ bool value_looks_secret(const char *v, size_t len)
 	if (v[0] == '/' || v[0] == '~' || (v[0] == '.' && v[1] == '/') || mem_find(v, len, "://", 3))
 		return false;
 	k = classes(v, len);
-	if (!k.digit || !(k.upper + k.lower) || holds_dotted_quad(v, len))
+	if (!k.digit || !(k.upper + k.lower) || holds_dotted_quad(v, len) || colon_hex(v, len))
 		return false;
 	/* dotted lower-case names (hosts, packages) are not keys */
 	if (!k.upper && memchr(v, '.', len) && !memchr(v, '=', len) && !memchr(v, '/', len))
