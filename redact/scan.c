@@ -3992,8 +3992,31 @@ static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
  * A command's options that carry a password: mysql -pX, sshpass -p X, curl
  * -u user:X... claim: see cli_claim(); not by one whose name a match holds
  * (pass=passwd ' curl -U' u:x): a second pass sees no command there, whose
- * words end or claim others'.
+ * words end or claim others'. Nor does such a one read a value that names a
+ * command (TOKEN=curl -u" curl -u:c u"): that command reads it, as it will
+ * on a second pass.
  */
+/*
+ * Is a command of cli_tools[] named at a word's start in [s, e) (a quoted
+ * value's " curl -u:x y")? Its name and a blank or the end after it.
+ */
+static bool names_command(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++) {
+		if (k > s && (is_alnum((unsigned char)p[k - 1]) || p[k - 1] == '_'))
+			continue;
+		for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]); t++) {
+			const struct cli_tool *c = &cli_tools[t];
+			size_t cn = strlen(c->name);
+
+			if ((p[k] | 0x20) == (c->name[0] | 0x20) && cn <= e - k && mem_ieq(p + k, c->name, cn) &&
+			    (c->prefix || k + cn == e || is_space((unsigned char)p[k + cn])))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
 			 struct cli_claims *claim)
 {
@@ -4020,7 +4043,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	i -= tool->skip;
 	if (in_any_match(sc, i))
-		claim = &none;
+		claim = &none; /* and its values that name a command are that command's */
 	k = i + strlen(tool->name);
 	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
 	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
@@ -4058,7 +4081,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 				cli_bound_word(p, vs, ve, claim);
 				list_item_word(p, &vs, &ve, true);
 				nm = sc->nm;
-				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
+				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-') &&
+				    !(claim == &none && names_command(p, vs, ve))) {
 					cli_value(sc, p, vs, ve, o->how); /* "-p --opt": it prompts */
 					cli_claim(sc, p, vs, ve, nm, claim);
 				}
@@ -4067,7 +4091,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 			size_t vs = ws + on + (o->name[1] == '-');
 
 			nm = sc->nm;
-			if (o->name[1] != '-' || p[ws + on] == '=') {
+			if ((o->name[1] != '-' || p[ws + on] == '=') &&
+			    !(claim == &none && names_command(p, vs, we))) {
 				cli_value(sc, p, vs, we, o->how);
 				cli_claim(sc, p, vs, we, nm, claim);
 			}
