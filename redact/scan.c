@@ -3023,6 +3023,16 @@ static bool cli_word(const struct scanner *sc, const char *p, size_t len, size_t
 		} else if (p[i] == '"' || p[i] == '\'') {
 			const char *q = memchr(p + i + 1, p[i], len - i - 1);
 
+			/*
+			 * YAML read as lines: a quote in a plain key that the
+			 * key does not close is the key's ('curl -u:s": -u:x'):
+			 * the word ends at its ':', which no match takes
+			 */
+			if (sc->yaml_colon < len && i < sc->yaml_colon &&
+			    (!q || (size_t)(q - p) > sc->yaml_colon)) {
+				i = sc->yaml_colon;
+				break;
+			}
 			i = q ? (size_t)(q - p) + 1 : len;
 		} else if (cmd_sep(p[i]) && (i == *ws || i + 1 == len ||
 					     is_space((unsigned char)p[i + 1]) || cmd_sep(p[i + 1]))) {
