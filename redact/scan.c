@@ -3168,6 +3168,7 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 {
 	size_t ve, w0 = vs, v0;
 	const char *sep;
+	char qs = 0;
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
@@ -3218,13 +3219,16 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			ve--;
 		}
 		/*
-		 * a quote in it that closes one opened before it ('":x"y') is
-		 * syntax too: up to it. What the word glues on after it is the
+		 * a quote in it that closes one opened before it ('":x"y', and
+		 * '"'":x"y, where the '"' single-quoted opens none) is syntax
+		 * too: up to it. What the word glues on after it is the
 		 * password's too, a label of its own (cli_value_rest()): one
 		 * over the quote would leave the string open on a second pass.
 		 */
+		for (size_t k = w0; k < vs; k++)
+			qs = quote_step(qs, p[k]);
 		for (size_t k = vs; k < ve; k++)
-			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
+			if ((p[k] == '"' || p[k] == '\'') && (odd_quotes(p, w0, vs, p[k]) || p[k] == qs)) {
 				cli_value_rest(sc, p, w0, k + 1, ve, we);
 				ve = k;
 				break;
