@@ -262,12 +262,16 @@ static bool assignment_at(const char *p, size_t len)
 	/*
 	 * "host:8080" is none; nor is ':' then our label, which may stand for
 	 * such digits. "x:0.intra" and "x:0@a.rd" are: a host and an address,
-	 * whose pseudonyms start with a letter.
+	 * whose pseudonyms start with a letter; and so is ':' then our label
+	 * and what digits or letters before it would make one (";p:R@": R's
+	 * label then '@').
 	 */
 	if (p[i] == '=')
 		return true;
-	if (p[i] != ':' || label_len(p + i + 1, len - i - 1))
+	if (p[i] != ':')
 		return false;
+	if ((k = label_len(p + i + 1, len - i - 1)))
+		return (k += i + 1) < len && p[k] && (is_alnum((unsigned char)p[k]) || strchr(".-@", p[k]));
 	for (k = i + 1; k < len && p[k] >= '0' && p[k] <= '9'; k++)
 		;
 	return k == i + 1 || (k < len && (is_alnum((unsigned char)p[k]) || strchr(".-@", p[k])));
