@@ -262,12 +262,16 @@ static bool assignment_at(const char *p, size_t len)
 	/*
 	 * "host:8080" is none; nor is ':' then our label, which may stand for
 	 * such digits. "x:0.intra" and "x:0@a.rd" are: a host and an address,
-	 * whose pseudonyms start with a letter.
+	 * whose pseudonyms start with a letter; and so is ':' then our label
+	 * and what digits or letters before it would make one (";p:R@": R's
+	 * label then '@').
 	 */
 	if (p[i] == '=')
 		return true;
-	if (p[i] != ':' || label_len(p + i + 1, len - i - 1))
+	if (p[i] != ':')
 		return false;
+	if ((k = label_len(p + i + 1, len - i - 1)))
+		return (k += i + 1) < len && p[k] && (is_alnum((unsigned char)p[k]) || strchr(".-@", p[k]));
 	for (k = i + 1; k < len && p[k] >= '0' && p[k] <= '9'; k++)
 		;
 	return k == i + 1 || (k < len && (is_alnum((unsigned char)p[k]) || strchr(".-@", p[k])));
@@ -3025,6 +3029,19 @@ static bool cli_word(const struct scanner *sc, const char *p, size_t len, size_t
 		} else if (p[i] == '"' || p[i] == '\'') {
 			const char *q = memchr(p + i + 1, p[i], len - i - 1);
 
+			/* one that a label takes closes none: a second pass sees none (chrony.keys' curl -u" "/ :A) */
+			if (q && in_label_match(sc, (size_t)(q - p)))
+				q = NULL;
+			/*
+			 * YAML read as lines: a quote in a plain key that the
+			 * key does not close is the key's ('curl -u:s": -u:x'):
+			 * the word ends at its ':', which no match takes
+			 */
+			if (sc->yaml_colon < len && i < sc->yaml_colon &&
+			    (!q || (size_t)(q - p) > sc->yaml_colon)) {
+				i = sc->yaml_colon;
+				break;
+			}
 			i = q ? (size_t)(q - p) + 1 : len;
 		} else if (cmd_sep(p[i]) && (i == *ws || i + 1 == len ||
 					     is_space((unsigned char)p[i + 1]) || cmd_sep(p[i + 1]))) {
@@ -3160,6 +3177,7 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 {
 	size_t ve, w0 = vs, v0;
 	const char *sep;
+	char qs = 0;
 
 	if (!sc->on[R_PASSWORD] || vs >= we || !value_extent(p, we, vs, NC_STRONG, &vs, &ve))
 		return;
@@ -3210,13 +3228,16 @@ static void cli_value(struct scanner *sc, const char *p, size_t vs, size_t we, u
 			ve--;
 		}
 		/*
-		 * a quote in it that closes one opened before it ('":x"y') is
-		 * syntax too: up to it. What the word glues on after it is the
+		 * a quote in it that closes one opened before it ('":x"y', and
+		 * '"'":x"y, where the '"' single-quoted opens none) is syntax
+		 * too: up to it. What the word glues on after it is the
 		 * password's too, a label of its own (cli_value_rest()): one
 		 * over the quote would leave the string open on a second pass.
 		 */
+		for (size_t k = w0; k < vs; k++)
+			qs = quote_step(qs, p[k]);
 		for (size_t k = vs; k < ve; k++)
-			if ((p[k] == '"' || p[k] == '\'') && odd_quotes(p, w0, vs, p[k])) {
+			if ((p[k] == '"' || p[k] == '\'') && (odd_quotes(p, w0, vs, p[k]) || p[k] == qs)) {
 				cli_value_rest(sc, p, w0, k + 1, ve, we);
 				ve = k;
 				break;
@@ -3994,8 +4015,31 @@ static size_t cli_bound(const struct cli_claims *claim, size_t i, size_t len)
  * A command's options that carry a password: mysql -pX, sshpass -p X, curl
  * -u user:X... claim: see cli_claim(); not by one whose name a match holds
  * (pass=passwd ' curl -U' u:x): a second pass sees no command there, whose
- * words end or claim others'.
+ * words end or claim others'. Nor does such a one read a value that names a
+ * command (TOKEN=curl -u" curl -u:c u"): that command reads it, as it will
+ * on a second pass.
  */
+/*
+ * Is a command of cli_tools[] named at a word's start in [s, e) (a quoted
+ * value's " curl -u:x y")? Its name and a blank or the end after it.
+ */
+static bool names_command(const char *p, size_t s, size_t e)
+{
+	for (size_t k = s; k < e; k++) {
+		if (k > s && (is_alnum((unsigned char)p[k - 1]) || p[k - 1] == '_'))
+			continue;
+		for (size_t t = 0; t < sizeof(cli_tools) / sizeof(cli_tools[0]); t++) {
+			const struct cli_tool *c = &cli_tools[t];
+			size_t cn = strlen(c->name);
+
+			if ((p[k] | 0x20) == (c->name[0] | 0x20) && cn <= e - k && mem_ieq(p + k, c->name, cn) &&
+			    (c->prefix || k + cn == e || is_space((unsigned char)p[k + cn])))
+				return true;
+		}
+	}
+	return false;
+}
+
 static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i, size_t n,
 			 struct cli_claims *claim)
 {
@@ -4022,7 +4066,7 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 		return;
 	i -= tool->skip;
 	if (in_any_match(sc, i))
-		claim = &none;
+		claim = &none; /* and its values that name a command are that command's */
 	k = i + strlen(tool->name);
 	while (tool->prefix && is_alnum((unsigned char)p[k - 1]) && k < len &&
 	       (is_alnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
@@ -4060,7 +4104,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 				cli_bound_word(p, vs, ve, claim);
 				list_item_word(p, &vs, &ve, true);
 				nm = sc->nm;
-				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-')) {
+				if (!(ve - vs > 2 && p[vs] == '-' && p[vs + 1] == '-') &&
+				    !(claim == &none && names_command(p, vs, ve))) {
 					cli_value(sc, p, vs, ve, o->how); /* "-p --opt": it prompts */
 					cli_claim(sc, p, vs, ve, nm, claim);
 				}
@@ -4069,7 +4114,8 @@ static void cli_pass_hit(struct scanner *sc, const char *p, size_t len, size_t i
 			size_t vs = ws + on + (o->name[1] == '-');
 
 			nm = sc->nm;
-			if (o->name[1] != '-' || p[ws + on] == '=') {
+			if ((o->name[1] != '-' || p[ws + on] == '=') &&
+			    !(claim == &none && names_command(p, vs, we))) {
 				cli_value(sc, p, vs, we, o->how);
 				cli_claim(sc, p, vs, we, nm, claim);
 			}
