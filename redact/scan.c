@@ -1970,14 +1970,11 @@ static size_t doubled_string_end(const char *p, size_t len, size_t s)
 	return len;
 }
 
-/*
- * Is p[k] in a match found before? (Then it is a value's, which its label
- * takes: "KEY=x.X.509 cert 'ACCESSKEY=y" holds no kernel's message.)
- */
-static bool in_match(const struct scanner *sc, size_t k)
+/* Does a match found on this line so far, for a label or a pseudonym, hold i? */
+static bool in_any_match(const struct scanner *sc, size_t i)
 {
 	for (size_t m = 0; m < sc->nm; m++)
-		if (sc->m[m].start <= k && k < sc->m[m].end)
+		if (sc->m[m].start <= i && i < sc->m[m].end)
 			return true;
 	return false;
 }
@@ -2003,7 +2000,11 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 		return;
 	if (function_prefix(p, len, ns, ne))
 		return; /* smbd: check_ntlm_password:  Authentication for user ... */
-	if (ns > 12 && (x509 = mem_find(p, ns, "X.509 cert '", 12)) && !in_match(sc, (size_t)(x509 - p)))
+	/*
+	 * (not in a match found before: a value's, which its label takes,
+	 * "KEY=x.X.509 cert 'ACCESSKEY=y")
+	 */
+	if (ns > 12 && (x509 = mem_find(p, ns, "X.509 cert '", 12)) && !in_any_match(sc, (size_t)(x509 - p)))
 		return; /* the kernel's "Loaded X.509 cert 'CN: key id'": a public key's id */
 	if (ns >= 2 && p[ns - 2] == '$' && p[ns - 1] == '{' && j + 1 < len && p[j] == ':' &&
 	    (p[j + 1] == '?' || (j + 2 < len && (p[j + 1] == '-' || p[j + 1] == '=') && p[j + 2] == '}')))
@@ -2926,15 +2927,6 @@ static const struct cli_tool {
  * a match holds names no command: its label or pseudonym stands there on a
  * second pass (a chap-secrets line's secret or client "curl").
  */
-/* Does a match found on this line so far, for a label or a pseudonym, hold i? */
-static bool in_any_match(const struct scanner *sc, size_t i)
-{
-	for (size_t m = 0; m < sc->nm; m++)
-		if (sc->m[m].start <= i && i < sc->m[m].end)
-			return true;
-	return false;
-}
-
 static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size_t ne)
 {
 	if (ne - ns < 3 || p[ns] != '-' || p[ns + 1] == '-')
