@@ -1285,22 +1285,29 @@ static size_t hex_pairs(const char *s, size_t max, char sep, int n)
 	return i;
 }
 
-/* Multicast (group bit), all-zero and our tokens' 0e:d1 prefix are no one's NIC. */
 static int hexval(int c)
 {
 	return is_digit(c) ? c - '0' : lower(c) - 'a' + 10;
 }
 
-static bool mac_is_special(const char *s)
+/*
+ * Multicast (group bit), all-zero and our tokens' 0e:d1 prefix are no one's
+ * NIC: the MAC at s[0, n), in any of its forms (its separators skipped).
+ */
+static bool mac_is_special(const char *s, size_t n)
 {
-	int b0 = hexval(s[0]) << 4 | hexval(s[1]);
+	char d[12];
+	size_t k = 0;
 	bool zero = true;
+	int b0;
 
-	for (int i = 0; i < 17; i += 3)
-		zero &= s[i] == '0' && s[i + 1] == '0';
+	for (size_t i = 0; i < n && k < 12; i++)
+		if (is_hex(s[i]))
+			zero &= (d[k++] = s[i]) == '0';
+	b0 = hexval(d[0]) << 4 | hexval(d[1]);
 	if (zero || (b0 & 1))
 		return true;
-	return b0 == 0x0e && lower(s[3]) == 'd' && s[4] == '1';
+	return b0 == 0x0e && lower(d[2]) == 'd' && d[3] == '1';
 }
 
 static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, size_t a, size_t b,
@@ -1318,13 +1325,13 @@ static void mac_or_v6_run(struct pii_scratch *scr, const char *t, size_t len, si
 	/* MAC: six pairs; the iptables MAC= field: two MACs and an ethertype (14 pairs). */
 	if (b - a == 17 && hex_pairs(t + a, b - a, ':', 6) == b - a) {
 		if ((enabled & (1u << PII_MAC)))
-			add(scr, a, b, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
+			add(scr, a, b, mac_is_special(t + a, 17) ? PII_CLAIM : PII_MAC);
 		return;
 	}
 	if (b - a == 41 && hex_pairs(t + a, b - a, ':', 14) == b - a) {
 		if (enabled & (1u << PII_MAC)) {
-			add(scr, a, a + 17, mac_is_special(t + a) ? PII_CLAIM : PII_MAC);
-			add(scr, a + 18, a + 35, mac_is_special(t + a + 18) ? PII_CLAIM : PII_MAC);
+			add(scr, a, a + 17, mac_is_special(t + a, 17) ? PII_CLAIM : PII_MAC);
+			add(scr, a + 18, a + 35, mac_is_special(t + a + 18, 17) ? PII_CLAIM : PII_MAC);
 		}
 		return;
 	}
@@ -1478,15 +1485,15 @@ static bool mac_context(const char *t, size_t s)
 	return false;
 }
 
-/* Twelve hex digits at t[i] (with a '-' after six when dash). */
-static bool hex12(const char *t, size_t i, bool dash)
+/*
+ * Hex digits in groups of group, sep between them, at t[0, n): Cisco's
+ * aabb.ccdd.eeff (4, '.'), HP's aabbcc-ddeeff (6, '-'), twelve bare (12).
+ */
+static bool hex_groups(const char *t, size_t n, char sep, size_t group)
 {
-	for (size_t k = 0, o = 0; k < 12; k++) {
-		if (dash && k == 6 && t[i + o++ + k] != '-')
+	for (size_t k = 0; k < n; k++)
+		if ((k + 1) % (group + 1) ? !is_hex(t[k]) : t[k] != sep)
 			return false;
-		if (!is_hex(t[i + o + k]))
-			return false;
-	}
 	return true;
 }
 
@@ -1502,19 +1509,12 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 		return i;
 	if (i + 17 <= len && t[i + 2] == '-' && (n = hex_pairs(t + i, len - i, '-', 6))) {
 		if (i + n == len || (!is_word(t[i + n]) && t[i + n] != '-')) {
-			add(scr, i, i + n, mac_is_special(t + i) ? PII_CLAIM : PII_MAC);
+			add(scr, i, i + n, mac_is_special(t + i, n) ? PII_CLAIM : PII_MAC);
 			return i + n;
 		}
 	} else if (i + 14 <= len && t[i + 4] == '.' && t[i + 9] == '.') {
-		bool ok = true;
-
-		for (size_t k = 0; k < 14 && ok; k++)
-			ok = k == 4 || k == 9 ? t[i + k] == '.' : is_hex(t[i + k]);
-		if (ok && (i + 14 == len || (!is_word(t[i + 14]) && t[i + 14] != '.'))) {
-			char m[17] = { t[i], t[i + 1], ':', t[i + 2], t[i + 3], ':', t[i + 5], t[i + 6], ':',
-				       t[i + 7], t[i + 8], ':', t[i + 10], t[i + 11], ':', t[i + 12], t[i + 13] };
-
-			add(scr, i, i + 14, mac_is_special(m) ? PII_CLAIM : PII_MAC);
+		if (hex_groups(t + i, 14, '.', 4) && (i + 14 == len || (!is_word(t[i + 14]) && t[i + 14] != '.'))) {
+			add(scr, i, i + 14, mac_is_special(t + i, 14) ? PII_CLAIM : PII_MAC);
 			return i + 14;
 		}
 	}
@@ -1524,13 +1524,8 @@ static size_t mac_other_at(struct pii_scratch *scr, const char *t, size_t len, s
 	 */
 	n = i + 13 <= len && t[i + 6] == '-' ? 13 : 12;
 	if ((i + n == len || (!is_word(t[i + n]) && t[i + n] != '-' && t[i + n] != '.')) &&
-	    hex12(t, i, n == 13) && (n == 13 || mac_context(t, i))) {
-		const char *h = t + i;
-		size_t o = n == 13;
-		char m[17] = { h[0], h[1], ':', h[2], h[3], ':', h[4], h[5], ':',
-			       h[6 + o], h[7 + o], ':', h[8 + o], h[9 + o], ':', h[10 + o], h[11 + o] };
-
-		add(scr, i, i + n, mac_is_special(m) ? PII_CLAIM : PII_MAC);
+	    hex_groups(t + i, n, '-', n == 13 ? 6 : 12) && (n == 13 || mac_context(t, i))) {
+		add(scr, i, i + n, mac_is_special(t + i, n) ? PII_CLAIM : PII_MAC);
 		return i + n;
 	}
 	return i;
