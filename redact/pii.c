@@ -444,9 +444,10 @@ bool pii_fallback_token(const char *s, size_t len)
  * account=, too often teams and cloud accounts), sshd's
  * "for X from 10.0.0.1", Windows' "for DOMAIN\X" (the domain in capitals;
  * it stays, and a name may have one wherever it stands), sudo's
- * "sudo: X : ", and home directories. No name goes on with '\' (a path's
- * Windows\System32), and one before '@' and a domain is an address's (a
- * Kerberos principal's "X@REALM" is a name). The blanks between are spaces
+ * "sudo: X : ", and home directories (macOS's "/Users/X" only where a
+ * path starts: not a REST API's ".../v1/users/lookup"). No name goes on
+ * with '\' (a path's Windows\System32), and one before '@' and a domain is
+ * an address's (a Kerberos principal's "X@REALM" is a name). The blanks between are spaces
  * and tabs, never a line break: in a YAML document the key under "user:"
  * ("client-certificate-data:") is no name.
  */
@@ -2419,7 +2420,8 @@ static bool trigger_second(const char *t, size_t len, size_t i)
 /*
  * Can a context pattern match at t[i]? A cheap test of its trigger words
  * and of what must follow them, so that PCRE2 runs only where one of them
- * stands. It never refuses what ctx_user_re would match.
+ * stands. It refuses nothing ctx_user_re would match but a "/users/"
+ * inside a path (see there).
  */
 static bool user_trigger(const char *t, size_t len, size_t i)
 {
@@ -2427,7 +2429,8 @@ static bool user_trigger(const char *t, size_t len, size_t i)
 
 	if (c == '/')
 		return (starts_nocase(t, len, i, "/home/") && i + 6 < len && is_name_start(t[i + 6])) ||
-		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]));
+		       (starts_nocase(t, len, i, "/users/") && i + 7 < len && is_name_start(t[i + 7]) &&
+			(!i || !(is_alnum(t[i - 1]) || strchr("_.-", t[i - 1]))));
 	if (i > 0 && is_alnum(t[i - 1]))
 		return false;
 	switch (c) {
