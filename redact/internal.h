@@ -649,6 +649,7 @@ struct scanner {
 	} pre[4];
 	int npre;
 	size_t probed_start, probed_end;  /* the last assignment probed */
+	uint64_t reveals;            /* labels written, pseudonyms glued to a word: a line to read again */
 	int error;                   /* -1 after an internal error (message in errmsg) */
 	char errmsg[256];
 };

@@ -134,6 +134,7 @@ static void add_shape_match(struct scanner *sc, size_t start, size_t end, int ru
 
 void put_label(struct scanner *sc, struct rbuf *out, int rule)
 {
+	sc->reveals++;
 	rbuf_addstr(out, "[REDACTED:");
 	rbuf_addstr(out, sc->e->rules[rule].id);
 	rbuf_addch(out, ']');
@@ -6784,6 +6785,41 @@ static void apply_fences(struct scanner *sc, const char *p)
 	sc->nm = keep;
 }
 
+/* A mark that joins words: a path's, an address's, a number's. */
+static bool joins(char c)
+{
+	return c && strchr("/:+.-\\%@", c);
+}
+
+/*
+ * Does the text at p[i] (step -1: before a pseudonym, 1: after it) join the
+ * token into one word, path or address with its neighbour? A letter or digit
+ * does, an '@', and a joining mark before one ("pass/2::"), but not a port or a
+ * prefix length that ends there ("db:5432", "10.0.0.0/24"), a URL's path
+ * after its host, "User bob." or "ip=10.0.0.1".
+ */
+static bool token_glued(const char *p, size_t len, size_t i, int step)
+{
+	unsigned char c = (unsigned char)p[i];
+
+	if (is_alnum(c) || c == '_' || c == '@')
+		return true;
+	if (!joins(c) || (step < 0 ? !i : i + 1 >= len))
+		return false;
+	if (step > 0 && (c == ':' || c == '/')) { /* a port, a prefix length: ":389", "/24" */
+		size_t k = i + 1;
+
+		while (k < len && p[k] >= '0' && p[k] <= '9')
+			k++;
+		if (k > i + 1 && (k == len || !(is_alnum((unsigned char)p[k]) || p[k] == '_' || joins(p[k]))))
+			return false;
+		if (c == '/' && k == i + 1 && ((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z'))
+			return false; /* a URL's path after its host */
+	}
+	c = (unsigned char)p[i + (size_t)step];
+	return is_alnum(c) || c == '_';
+}
+
 /* Write p with the scanner's matches replaced; a .pgpass record escapes the colons of pseudonyms. */
 static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
 		  bool pgpass)
@@ -6832,6 +6868,9 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			}
 			if (pgpass)
 				escape_colons(out, at);
+			if ((cur.start && token_glued(p, len, cur.start - 1, -1)) ||
+			    (cur.end < len && token_glued(p, len, cur.end, 1)))
+				sc->reveals++; /* the token makes a new word with its neighbour */
 		}
 		report_hit(sc, cur.rule, lineno);
 		pos = cur.end;
@@ -7457,6 +7496,72 @@ newline:
 	return out->oom ? -1 : 0;
 }
 
+#define LINE_PASSES 4 /* redactions of one line's output until nothing changes */
+
+/* Is b (a line's output, with its newline if nl) one line? */
+static bool one_line_out(const struct rbuf *b, bool nl)
+{
+	if (b->oom || (nl && (!b->len || b->buf[b->len - 1] != '\n')))
+		return false;
+	return b->len == (size_t)nl || !memchr(b->buf, '\n', b->len - nl);
+}
+
+/*
+ * one_line(), then again on what it wrote while that changes (at most
+ * LINE_PASSES times in all), each time from the state the line began in:
+ * what a redaction reveals (a quote it took, a value it shortened, a word
+ * a pseudonym made) is redacted here, not by whoever redacts the output
+ * again. Only a line that may read differently is read again: one with a
+ * label written or a pseudonym glued to its neighbour (scanner.reveals).
+ * The state after the line is the first pass's, read from the input. The
+ * counts of a pass whose output is not taken are dropped. A line whose
+ * output is not one line (a block dropped it) is the first pass's.
+ */
+static int line_fixed(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
+		      struct rbuf *out, uint64_t lineno)
+{
+	struct textctx before = *tc, after;
+	struct rbuf cur = { 0 }, next = { 0 };
+	size_t mark = out->len;
+	uint64_t reveals = sc->reveals;
+	int rc = one_line(sc, tc, p, len, nl, out, lineno);
+
+	if (rc || out->oom || sc->reveals == reveals ||
+	    (out->len - mark == len + nl && (!len || !memcmp(out->buf + mark, p, len))))
+		return rc;
+	rbuf_add(&cur, out->buf + mark, out->len - mark);
+	if (!one_line_out(&cur, nl)) {
+		rbuf_release(&cur);
+		return 0;
+	}
+	after = *tc;
+	for (int pass = 1; pass < LINE_PASSES && !rc && cur.len > (size_t)nl; pass++) {
+		size_t jmark = journal_begin(sc);
+		struct rbuf t;
+		bool take;
+
+		*tc = before;
+		next.len = 0;
+		rc = one_line(sc, tc, cur.buf, cur.len - nl, nl, &next, lineno);
+		take = !rc && one_line_out(&next, nl) &&
+		       (next.len != cur.len || memcmp(next.buf, cur.buf, cur.len));
+		journal_end(sc, jmark, take);
+		if (!take)
+			break;
+		t = cur;
+		cur = next;
+		next = t;
+	}
+	*tc = after;
+	if (!rc) {
+		out->len = mark;
+		rbuf_add(out, cur.buf, cur.len);
+	}
+	rbuf_release(&cur);
+	rbuf_release(&next);
+	return rc || out->oom ? -1 : 0;
+}
+
 /*
  * A CRI log line (containerd, CRI-O: "TIMESTAMP stdout|stderr P|F content"):
  * where its content starts (0: not one), *partial for P (the record goes on
@@ -7629,7 +7734,7 @@ int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len
 			sc->ahead = p + le + 1;
 			sc->ahead_len = (n2 ? (size_t)(n2 - p) : len) - (le + 1);
 		}
-		rc = one_line(sc, tc, p + pos, le - pos, nl != NULL, out, *lineno);
+		rc = line_fixed(sc, tc, p + pos, le - pos, nl != NULL, out, *lineno);
 		sc->ahead = NULL;
 		if (nl && !tc->fixed_line)
 			(*lineno)++;
