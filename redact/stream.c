@@ -122,6 +122,7 @@ struct redact_stream {
 	uint64_t lineno, newlines;
 	char last_byte;
 	bool oom;
+	bool hold;             /* keep all output in out (a document read as lines, see reread_doc()) */
 	struct redact_report report;
 	/* chunks (threads > 1) */
 	bool par;              /* lines go in chunks */
@@ -715,7 +716,7 @@ static int flush(struct redact_stream *s, struct redact_err *err, bool all)
 {
 	if (s->out.oom || s->oom || s->lane.oom)
 		return die_stream(s, err, "out of memory");
-	if (!s->out.len || (!all && s->out.len < OUT_FLUSH))
+	if (!s->out.len || (!all && (s->out.len < OUT_FLUSH || s->hold)))
 		return 0;
 	s->report.bytes_out += s->out.len;
 	if (s->sink(s->sink_ctx, s->out.buf, s->out.len))
@@ -1402,8 +1403,33 @@ static int build_report(struct redact_stream *s)
 	return 0;
 }
 
+/*
+ * A JSON or YAML document that did not parse was redacted as lines, its
+ * output held whole in s->out. If that output parses (a label replaced the
+ * byte the parser refused), it is redacted again as the document it now
+ * is: what the document walk finds there goes now, not when someone
+ * redacts the output again.
+ */
+static int reread_doc(struct redact_stream *s, enum fmt fmt, struct redact_err *err)
+{
+	struct rbuf again = { 0 };
+	int rc;
+
+	s->hold = false;
+	rc = fmt == F_JSON ? json_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again, 1) :
+			     yaml_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again);
+	if (rc > 0 && !again.oom) {
+		rbuf_release(&s->out);
+		s->out = again;
+		return 0;
+	}
+	rbuf_release(&again);
+	return rc < 0 ? scan_failed(s, err) : 0;
+}
+
 int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 {
+	enum fmt reread = F_TEXT;
 	int rc;
 
 	if (err)
@@ -1423,6 +1449,8 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 		if (rc < 0)
 			return scan_failed(s, err);
 		if (rc == 0) { /* it did not parse: redacted as text (s->in holds a last line without '\n') */
+			reread = s->fmt;
+			s->hold = true;
 			if (doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
 				return -1;
 			s->fmt_name = "text";
@@ -1438,6 +1466,8 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 			return -1;
 		rbuf_reset(&s->in);
 	}
+	if (s->hold && reread_doc(s, reread, err))
+		return -1;
 	if (flush(s, err, true))
 		return -1;
 	if (build_report(s))
