@@ -583,6 +583,23 @@ struct textctx {
 
 struct lane; /* stream.c: where a scanner's counts and pseudonyms go */
 
+/*
+ * Where a line of a file read as lines stands, for the policy's key paths:
+ * in INI the section, in YAML the keys (and sequence items, "*") of the
+ * lines above whose blocks hold it, each with its column. broken: deeper
+ * than this holds, no path until the top level.
+ */
+#define KEYPATH_DEPTH 32
+struct keypath {
+	char section[128];
+	uint8_t depth;
+	bool broken;
+	uint32_t items;              /* bit i: component i is a sequence's item */
+	uint16_t col[KEYPATH_DEPTH];
+	uint16_t end[KEYPATH_DEPTH]; /* where each component ends in path */
+	char path[256];
+};
+
 /* Verdicts on key names lately judged: the same keys come back on every line. */
 #define NAME_MEMO_SLOTS 128
 #define NAME_MEMO_MAX 40
@@ -610,7 +627,7 @@ struct scanner {
 	uint8_t *line_rules;         /* rules whose keyword a record holds (A_LINE) */
 	uint16_t *line_list;
 	size_t nline;
-	char section[128];           /* INI: the current section, for key paths */
+	struct keypath kp;           /* INI's section, YAML's keys above: key paths of lines */
 	struct jwalk *jw[4];         /* JSON work areas, one per nesting (JSON in a JSON string) */
 	int jnest;
 	bool no_triggers;            /* the record holds no trigger: only PII and patterns run */

@@ -48,7 +48,9 @@ int scanner_init(struct scanner *sc, const struct redact_engine *e, const uint8_
 /* Forget the file being scanned: its INI section, open journals and prescans, any error. */
 void scanner_reset(struct scanner *sc)
 {
-	sc->section[0] = '\0';
+	sc->kp.section[0] = '\0';
+	sc->kp.depth = 0;
+	sc->kp.broken = false;
 	sc->error = 0;
 	sc->errmsg[0] = '\0';
 	sc->journal_depth = 0;
@@ -625,6 +627,7 @@ static bool echoes_args(const char *v, size_t n)
 }
 
 static const char *colon_outside_labels(const char *p, size_t s, size_t e);
+static const char *yaml_key_path(const struct keypath *kp, const char *key, size_t n);
 
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
 static void judge_value(struct scanner *sc, struct name_verdict v, const char *p, size_t vs,
@@ -5570,6 +5573,25 @@ static bool yaml_seq_item(struct scanner *sc, struct textctx *tc, const char *p,
 }
 
 /*
+ * YAML read as lines: a scalar item at j (of an item line) whose key path the
+ * policy names ("spec.*.env" over "env:" and "- x") goes, as the document
+ * walk's does. True when it was judged so.
+ */
+static bool yaml_policy_item(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
+			     size_t indent, size_t j)
+{
+	const struct keypath *kp = &sc->kp;
+	size_t vs = j, ve = trim_end(p, j, len);
+	struct name_verdict v = { .cls = NC_STRONG };
+
+	if (kp->broken || !kp->depth || !(kp->items & 1u << (kp->depth - 1)) || !yaml_scalar(p, &vs, &ve) ||
+	    (v.rule = policy_key_rule(sc, NULL, 0, kp->path)) < 0)
+		return false;
+	line_value(sc, tc, p, len, indent, j, trim_end(p, j, len), v);
+	return true;
+}
+
+/*
  * YAML read as lines, a key at column ns whose value is [vs, ve): under a
  * plural of a secret's name ("passwords:", "api_tokens:") the values of
  * its mapping's own keys are judged as that name's (*v), as in a parsed
@@ -5718,6 +5740,9 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 	if (tc->seq_on && j < len && p[j] != '#' && p[j] != '\r' &&
 	    !yaml_seq_item(sc, tc, p, len, indent, j, item))
 		return;
+	if (item && tc->fmt == F_YAML && !tc->embedded && sc->e->has_keys && j < len && p[j] != '#' &&
+	    yaml_policy_item(sc, tc, p, len, indent, j))
+		return;
 	if (tc->fmt == F_YAML && !tc->embedded && yaml_lent(sc, tc, p, len, indent, j, item))
 		return;
 	if (item && j < len && p[j] == '{' && (tc->fmt == F_YAML || tc->fmt == F_TEXT) && !tc->embedded) {
@@ -5819,10 +5844,12 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		sc->probed_start = sc->probed_end = 0;
 		return;
 	}
-	if (tc->fmt == F_INI && sc->section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
-								  sc->section, (int)(ne - ns),
-								  p + ns) < sizeof(path))
+	if (tc->fmt == F_INI && sc->kp.section[0] && (size_t)snprintf(path, sizeof(path), "%s.%.*s",
+								     sc->kp.section, (int)(ne - ns),
+								     p + ns) < sizeof(path))
 		pathp = path;
+	else if (tc->fmt == F_YAML && !tc->embedded)
+		pathp = yaml_key_path(&sc->kp, p + ns, ne - ns);
 	while (j < len && is_space((unsigned char)p[j])) /* as the YAML key's end: "\r" too */
 		j++;
 	vs = j;
@@ -7701,6 +7728,103 @@ static size_t cri_record(struct scanner *sc, struct textctx *tc, const char *p, 
 	return end;
 }
 
+/* YAML read as lines: push a component of the key path at column col (its text [s, s + n), or an item). */
+static void keypath_push(struct keypath *kp, size_t col, const char *s, size_t n, bool item)
+{
+	size_t at = kp->depth ? kp->end[kp->depth - 1] : 0;
+
+	if (kp->broken || kp->depth == KEYPATH_DEPTH || col > UINT16_MAX ||
+	    at + (at > 0) + n >= sizeof(kp->path)) {
+		kp->broken = true;
+		return;
+	}
+	if (at)
+		kp->path[at++] = '.';
+	memcpy(kp->path + at, s, n);
+	kp->path[at + n] = '\0';
+	kp->col[kp->depth] = (uint16_t)col;
+	kp->items = item ? kp->items | 1u << kp->depth : kp->items & ~(1u << kp->depth);
+	kp->end[kp->depth++] = (uint16_t)(at + n);
+}
+
+/*
+ * YAML read as lines (a document libyaml refused, or one too large): the
+ * keys above the line at p, for the policy's key paths, as the document
+ * walk names them ("spec.containers.*.env"). Lines inside a block scalar
+ * or a quoted value are no structure; a line at a column pops the keys at
+ * that column or deeper (an item's "-" keeps the key at its own column: an
+ * indentless sequence).
+ */
+static void yaml_path_line(struct scanner *sc, const struct textctx *tc, const char *p, size_t len)
+{
+	struct keypath *kp = &sc->kp;
+	size_t j = 0, col, ks, ke;
+
+	while (j < len && p[j] == ' ')
+		j++;
+	if (j == len || p[j] == '#' || p[j] == '\t' || p[j] == '\r' ||
+	    (tc->state != TS_NONE && !(tc->state == TS_BLOCK && j <= tc->indent)))
+		return;
+	if (!j && len >= 3 && (!memcmp(p, "---", 3) || !memcmp(p, "...", 3)) &&
+	    (len == 3 || is_space((unsigned char)p[3]))) {
+		kp->depth = 0; /* a new document */
+		kp->broken = false;
+		return;
+	}
+	if (p[j] == '-' && (j + 1 == len || p[j + 1] == ' ')) {
+		while (kp->depth && kp->col[kp->depth - 1] > j)
+			kp->depth--;
+		if (kp->depth && kp->col[kp->depth - 1] == j && (kp->items & 1u << (kp->depth - 1)))
+			kp->depth--; /* the next item of the same sequence */
+	} else {
+		while (kp->depth && kp->col[kp->depth - 1] >= j)
+			kp->depth--;
+	}
+	if (!kp->depth)
+		kp->broken = false;
+	while (j + 1 < len && p[j] == '-' && p[j + 1] == ' ') { /* "- - key: x": items in items */
+		keypath_push(kp, j, "*", 1, true);
+		j += 2;
+		while (j < len && p[j] == ' ')
+			j++;
+	}
+	if (j < len && p[j] == '-' && j + 1 == len) {
+		keypath_push(kp, j, "*", 1, true);
+		return;
+	}
+	col = j;
+	if (j < len && (p[j] == '"' || p[j] == '\'')) {
+		const char *q = memchr(p + j + 1, p[j], len - j - 1);
+
+		if (!q || memchr(p + j + 1, '\\', (size_t)(q - p) - j - 1))
+			return; /* an escape: not worth reading for a path */
+		ks = j + 1;
+		ke = (size_t)(q - p);
+		j = ke + 1;
+	} else if (j < len && !strchr("[]{}#&*!|>%@`,?:", p[j])) {
+		ks = j;
+		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
+		       !(p[j] == '#' && is_space((unsigned char)p[j - 1])))
+			j++;
+		ke = trim_end(p, ks, j);
+	} else {
+		return;
+	}
+	if (j < len && p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1])) && ke > ks)
+		keypath_push(kp, col, p + ks, ke - ks, false);
+}
+
+/* The key path of a YAML key [key, key + n) on the line yaml_path_line() read last, or NULL. */
+static const char *yaml_key_path(const struct keypath *kp, const char *key, size_t n)
+{
+	size_t at;
+
+	if (kp->broken || !kp->depth)
+		return NULL;
+	at = kp->depth > 1 ? kp->end[kp->depth - 2] + 1u : 0;
+	return kp->end[kp->depth - 1] - at == n && !memcmp(kp->path + at, key, n) ? kp->path : NULL;
+}
+
 int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len,
 	       struct rbuf *out, uint64_t *lineno)
 {
@@ -7717,8 +7841,11 @@ int scan_lines(struct scanner *sc, struct textctx *tc, const char *p, size_t len
 		if (tc->fmt == F_INI) {
 			size_t s = pos + leading_ws(p + pos, le - pos), e = trim_end(p, s, le);
 
-			if (e - s >= 2 && p[s] == '[' && p[e - 1] == ']' && e - s - 2 < sizeof(sc->section))
-				snprintf(sc->section, sizeof(sc->section), "%.*s", (int)(e - s - 2), p + s + 1);
+			if (e - s >= 2 && p[s] == '[' && p[e - 1] == ']' && e - s - 2 < sizeof(sc->kp.section))
+				snprintf(sc->kp.section, sizeof(sc->kp.section), "%.*s", (int)(e - s - 2),
+					 p + s + 1);
+		} else if (tc->fmt == F_YAML && !tc->embedded && sc->e->has_keys) {
+			yaml_path_line(sc, tc, p + pos, le - pos);
 		}
 		if (tc->fmt == F_TEXT && !tc->embedded && nl && le - pos >= 29 && p[pos + 10] == 'T' &&
 		    cri_line(p + pos, le - pos, &partial, &err) && partial &&

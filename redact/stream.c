@@ -85,7 +85,7 @@ struct chunk {
 	uint64_t lineno, end_lineno;  /* the line it starts on if the state before is clean */
 	struct counter *cnt;
 	struct textctx end_tc;
-	char end_section[sizeof(((struct scanner *)0)->section)];
+	struct keypath end_kp;
 	bool failed;
 };
 
@@ -836,15 +836,16 @@ static bool tc_same(const struct textctx *a, const struct textctx *b)
 }
 
 /*
- * Redact chunk c on lane l, from the state (tc0, section) with its first line
- * numbered lineno: its output, counts, records and end state go into c.
+ * Redact chunk c on lane l, from the state (tc0, kp0; NULL: the clean one)
+ * with its first line numbered lineno: its output, counts, records and end
+ * state go into c.
  */
 static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0,
-		      const char *section, uint64_t lineno, uint32_t seq)
+		      const struct keypath *kp0, uint64_t lineno, uint32_t seq)
 {
 	const struct redact_stream *s = l->s;
 	struct textctx tc = *tc0;
-	char saved[sizeof(l->sc.section)], start[sizeof(l->sc.section)];
+	struct keypath saved = l->sc.kp, start = { 0 };
 
 	for (size_t i = 0; i < s->e->nrules; i++)
 		c->cnt[i].count = c->cnt[i].nlines = 0;
@@ -852,10 +853,10 @@ static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0
 	sodium_memzero(c->records.buf, c->records.len);
 	rbuf_reset(&c->records);
 	c->out.oom = c->records.oom = false;
-	snprintf(start, sizeof(start), "%s", section); /* section may be l's own */
-	memcpy(saved, l->sc.section, sizeof(saved));
+	if (kp0)
+		start = *kp0; /* kp0 may be l's own */
 	scanner_reset(&l->sc);
-	memcpy(l->sc.section, start, sizeof(start));
+	l->sc.kp = start;
 	l->cnt = c->cnt;
 	l->records = s->e->on_pseudonym ? &c->records : NULL;
 	l->seq = seq;
@@ -864,9 +865,9 @@ static void run_chunk(struct lane *l, struct chunk *c, const struct textctx *tc0
 		    c->out.oom || c->records.oom;
 
 	c->end_tc = tc;
-	memcpy(c->end_section, l->sc.section, sizeof(c->end_section));
+	c->end_kp = l->sc.kp;
 	c->end_lineno = lineno;
-	memcpy(l->sc.section, saved, sizeof(saved));
+	l->sc.kp = saved;
 	l->cnt = s->cnt;
 	l->records = NULL;
 	l->seq = 0;
@@ -901,7 +902,7 @@ static void *worker_main(void *arg)
 		}
 		c->st = CH_RUNNING;
 		pthread_mutex_unlock(&p->lock);
-		run_chunk(l, c, &s->clean, "", c->lineno, c->seq);
+		run_chunk(l, c, &s->clean, NULL, c->lineno, c->seq);
 		pthread_mutex_lock(&p->lock);
 		c->st = CH_DONE;
 		pthread_cond_broadcast(&p->done);
@@ -1014,8 +1015,9 @@ static void deliver_records(struct redact_stream *s, const struct rbuf *r)
  */
 static int take_chunk(struct redact_stream *s, struct chunk *c, struct redact_err *err)
 {
-	if (c->failed || s->lineno != c->lineno || s->lane.sc.section[0] || !tc_same(&s->tc, &s->clean)) {
-		run_chunk(&s->lane, c, &s->tc, s->lane.sc.section, s->lineno, ++s->seq);
+	if (c->failed || s->lineno != c->lineno || s->lane.sc.kp.section[0] || s->lane.sc.kp.depth ||
+	    s->lane.sc.kp.broken || !tc_same(&s->tc, &s->clean)) {
+		run_chunk(&s->lane, c, &s->tc, &s->lane.sc.kp, s->lineno, ++s->seq);
 		if (c->failed)
 			return scan_failed(s, err);
 	}
@@ -1030,7 +1032,7 @@ static int take_chunk(struct redact_stream *s, struct chunk *c, struct redact_er
 	if (c->records.len && s->e->on_pseudonym)
 		deliver_records(s, &c->records);
 	s->tc = c->end_tc;
-	memcpy(s->lane.sc.section, c->end_section, sizeof(c->end_section));
+	s->lane.sc.kp = c->end_kp;
 	s->lineno = c->end_lineno;
 	if (flush(s, err, true))
 		return -1;
@@ -1071,7 +1073,7 @@ static int pump(struct redact_stream *s, bool wait, struct redact_err *err)
 		if ((c = next_pending(p))) {
 			c->st = CH_RUNNING;
 			pthread_mutex_unlock(&p->lock);
-			run_chunk(&s->lane, c, &s->clean, "", c->lineno, c->seq);
+			run_chunk(&s->lane, c, &s->clean, NULL, c->lineno, c->seq);
 			pthread_mutex_lock(&p->lock);
 			c->st = CH_DONE;
 			continue;
@@ -1408,17 +1410,23 @@ static int build_report(struct redact_stream *s)
  * output held whole in s->out. If that output parses (a label replaced the
  * byte the parser refused), it is redacted again as the document it now
  * is: what the document walk finds there goes now, not when someone
- * redacts the output again.
+ * redacts the output again. Its counts are kept only if it changed the
+ * output.
  */
 static int reread_doc(struct redact_stream *s, enum fmt fmt, struct redact_err *err)
 {
 	struct rbuf again = { 0 };
+	size_t mark = journal_begin(&s->lane.sc);
+	bool take;
 	int rc;
 
 	s->hold = false;
 	rc = fmt == F_JSON ? json_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again, 1) :
 			     yaml_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again);
-	if (rc > 0 && !again.oom) {
+	take = rc > 0 && !again.oom &&
+	       (again.len != s->out.len || (again.len && memcmp(again.buf, s->out.buf, again.len)));
+	journal_end(&s->lane.sc, mark, take);
+	if (take) {
 		rbuf_release(&s->out);
 		s->out = again;
 		return 0;

@@ -654,6 +654,48 @@ static void threads_cut_long_lines_where_one_thread_does(void **state)
 	strbuf_release(&rec);
 }
 
+/*
+ * A YAML file too large to parse is read as lines, in chunks: a chunk that
+ * starts under keys (a key path the policy names) is redacted again from
+ * where the one before it ended, and its values go as with one thread.
+ */
+static void threads_keep_yaml_key_paths_across_chunks(void **state)
+{
+	static const char policy[] = "rules:\n  - {id: keys, keys: ['spec.*.env']}\n";
+	struct redact_policy *pol;
+	struct redact_engine *one, *two;
+	struct redact_config cfg = { .site_key = key, .threads = 1 };
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT;
+	struct redact_err err;
+	const char *at;
+
+	if (redact_policy_parse(&pol, policy, strlen(policy), "test.yaml", &err))
+		fail_msg("policy: %s", err.msg);
+	cfg.policy = pol;
+	assert_int_equal(redact_engine_new(&one, &cfg, &err), 0);
+	cfg.threads = 2;
+	cfg.chunk_size = 4096;
+	assert_int_equal(redact_engine_new(&two, &cfg, &err), 0);
+	redact_policy_free(pol);
+	for (int i = 0; in.len <= REDACT_DOC_MAX; i++)
+		strbuf_addf(&in, "spec:\n  web%d:\n    image: web:%d\n    env:\n      - plain-value-%d\n"
+			    "      - name: X\n        value: v%d\n    port: %d\n",
+			    i, i, i, i, 8000 + i % 1000);
+	redact_with_report(one, "deploy.yaml", in.buf, in.len, 1 << 20, &want);
+	redact_with_report(two, "deploy.yaml", in.buf, in.len, 1 << 20, &got);
+	assert_true(got.len == want.len && !memcmp(got.buf, want.buf, want.len));
+	assert_null(strstr(want.buf, "plain-value-"));
+	assert_null(strstr(want.buf, "value: v"));
+	at = strstr(want.buf, "  web77:\n");
+	assert_non_null(at);
+	assert_true(!strncmp(at, "  web77:\n    image: web:77\n    env:\n      - \"[REDACTED:keys]\"\n", 57));
+	redact_engine_free(one);
+	redact_engine_free(two);
+	strbuf_release(&in);
+	strbuf_release(&want);
+	strbuf_release(&got);
+}
+
 static void a_threaded_stream_fails_and_frees_cleanly(void **state)
 {
 	struct strbuf rec = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
@@ -1125,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(streams_on_one_engine_run_in_parallel),
 		cmocka_unit_test(threads_give_the_output_and_report_of_one_thread),
 		cmocka_unit_test(threads_cut_long_lines_where_one_thread_does),
+		cmocka_unit_test(threads_keep_yaml_key_paths_across_chunks),
 		cmocka_unit_test(a_reset_stream_redacts_each_file_as_a_new_one),
 		cmocka_unit_test(a_threaded_stream_fails_and_frees_cleanly),
 		cmocka_unit_test(no_planted_secret_survives_and_twice_is_once),
