@@ -637,7 +637,7 @@ struct scanner {
 	bool no_assign;              /* SR_NO_ASSIGN for the record being scanned */
 	size_t yaml_colon;           /* YAML read as lines: the ':' after the line's key (or SIZE_MAX) */
 	bool colon_fields;           /* the record is ':'-separated fields (a file of secrets): no PII holds a ':' */
-	bool field_colons;           /* the record is ':'-separated fields: a value read by its name ends with its field */
+	char field_sep;              /* the record is fields (':', a CSV header's ','): a value read by its name ends with its field */
 	/* scan_lines(): the line after the one being read, in the same block (NULL: none) */
 	const char *ahead;
 	size_t ahead_len;

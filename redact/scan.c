@@ -626,7 +626,7 @@ static bool echoes_args(const char *v, size_t n)
 	return (sp - b == 4 && !memcmp(b, "echo", 4)) || (sp - b == 6 && !memcmp(b, "printf", 6));
 }
 
-static const char *colon_outside_labels(const char *p, size_t s, size_t e);
+static const char *sep_outside_labels(const char *p, size_t s, size_t e, char sep);
 static const char *yaml_key_path(const struct keypath *kp, const char *key, size_t n);
 
 /* Decide on the value [vs, ve) of a name judged v; add a match when it is a secret. */
@@ -639,9 +639,11 @@ static void judge_value(struct scanner *sc, struct name_verdict v, const char *p
 	/*
 	 * In a file of ':'-separated fields (.pgpass, Exim's passwd.client), a
 	 * value read by its name ends with its field: the field after it is
-	 * another's ("pass=[ x:]", whose "]" the password's reader takes).
+	 * another's ("pass=[ x:]", whose "]" the password's reader takes). So
+	 * in a CSV file's header, whose cells name the columns ("pw:,,pw": a
+	 * label over ",," would move the second "pw" to the first column).
 	 */
-	if (sc->field_colons && (c = colon_outside_labels(p, vs, ve)))
+	if (sc->field_sep && (c = sep_outside_labels(p, vs, ve, sc->field_sep)))
 		ve = (size_t)(c - p);
 	n = ve - vs;
 	if (only_quotes(val, n))
@@ -2140,7 +2142,7 @@ static void probe_assign(struct scanner *sc, struct textctx *tc, const char *p, 
 	}
 	while (j < len && (p[j] == ' ' || p[j] == '\t'))
 		j++;
-	if (sc->field_colons && (c = colon_outside_labels(p, j, len)))
+	if (sc->field_sep && (c = sep_outside_labels(p, j, len, sc->field_sep)))
 		len = (size_t)(c - p); /* (see judge_value()) */
 	if (doubled && j + 2 < len && p[j] == '"' && p[j + 1] == '"' && p[j + 2] != '"') {
 		judge_value(sc, v, p, j + 2, doubled_string_end(p, len, j + 2));
@@ -2182,21 +2184,26 @@ static bool url_stop(int c)
 }
 
 /*
- * The first ':' in [s, e) outside our own labels, or NULL. Whole ones only:
+ * The first sep in [s, e) outside our own labels, or NULL. Whole ones only:
  * "[REDACTED:`:pw" is text a label never was, its ':' a separator.
  */
-static const char *colon_outside_labels(const char *p, size_t s, size_t e)
+static const char *sep_outside_labels(const char *p, size_t s, size_t e, char sep)
 {
 	for (size_t k = s; k < e; k++) {
 		size_t l = p[k] == '[' ? label_len(p + k, e - k) : 0;
 
 		if (l) {
 			k += l - 1;
-		} else if (p[k] == ':') {
+		} else if (p[k] == sep) {
 			return p + k;
 		}
 	}
 	return NULL;
+}
+
+static const char *colon_outside_labels(const char *p, size_t s, size_t e)
+{
+	return sep_outside_labels(p, s, e, ':');
 }
 
 /*
@@ -5380,7 +5387,7 @@ static void line_value(struct scanner *sc, struct textctx *tc, const char *p, si
 			      tc->fmt == F_TEXT;
 	const char *c;
 
-	if (sc->field_colons && (c = colon_outside_labels(p, vs, len))) { /* (see judge_value()) */
+	if (sc->field_sep && (c = sep_outside_labels(p, vs, len, sc->field_sep))) { /* (see judge_value()) */
 		len = (size_t)(c - p);
 		ve = MIN(ve, len);
 	}
@@ -6847,6 +6854,17 @@ static bool token_glued(const char *p, size_t len, size_t i, int step)
 	return is_alnum(c) || c == '_';
 }
 
+/*
+ * Is there a group of digits past a blank or '-' next to [s, e)? A card
+ * number's token with more digits beside it ("4111 1111 " before it) may
+ * make another number that passes Luhn.
+ */
+static bool digit_group_near(const char *p, size_t len, size_t s, size_t e)
+{
+	return (s >= 2 && (p[s - 1] == ' ' || p[s - 1] == '-') && p[s - 2] >= '0' && p[s - 2] <= '9') ||
+	       (e + 1 < len && (p[e] == ' ' || p[e] == '-') && p[e + 1] >= '0' && p[e + 1] <= '9');
+}
+
 /* Write p with the scanner's matches replaced; a .pgpass record escapes the colons of pseudonyms. */
 static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *out, uint64_t lineno,
 		  bool pgpass)
@@ -6896,7 +6914,8 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			if (pgpass)
 				escape_colons(out, at);
 			if ((cur.start && token_glued(p, len, cur.start - 1, -1)) ||
-			    (cur.end < len && token_glued(p, len, cur.end, 1)))
+			    (cur.end < len && token_glued(p, len, cur.end, 1)) ||
+			    (cur.pii == PII_CARD && digit_group_near(p, len, cur.start, cur.end)))
 				sc->reveals++; /* the token makes a new word with its neighbour */
 		}
 		report_hit(sc, cur.rule, lineno);
@@ -7220,8 +7239,9 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
 	sc->colon_fields = false;
-	sc->field_colons = tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
-			   tc->secret_map == SM_DIGEST;
+	sc->field_sep = tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
+				tc->secret_map == SM_DIGEST ? ':' :
+			tc->csv_sep && !tc->embedded && lineno == 1 ? tc->csv_sep : '\0';
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
