@@ -2931,6 +2931,12 @@ static const struct cli_tool {
 	{ "cryptsetup", 0, false, NULL, { { NULL, 0 } }, NULL },
 };
 
+/* Is p[i] in a host name or an address, after a label of it ("jo@0.curl"), and no command's name? */
+static bool in_host_name(const char *p, size_t i)
+{
+	return i >= 2 && (p[i - 1] == '.' || p[i - 1] == '@') && is_alnum((unsigned char)p[i - 2]);
+}
+
 /*
  * Is the word at [ns, ne) ("-pSecretPw") a short option of a command of
  * cli_tools[] before it on the line with its value attached? (Then it is
@@ -2954,7 +2960,7 @@ static bool glued_value(const struct scanner *sc, const char *p, size_t ns, size
 		if (!opt)
 			continue;
 		for (w = p; w < p + ns && (w = mem_find(w, ns - (size_t)(w - p), c->name, cn)); w += cn)
-			if ((w == p || !is_alnum((unsigned char)w[-1])) &&
+			if ((w == p || (!is_alnum((unsigned char)w[-1]) && !in_host_name(p, (size_t)(w - p)))) &&
 			    (c->prefix || w[cn] == ' ' || w[cn] == '\t') && !in_any_match(sc, (size_t)(w - p)))
 				return true;
 	}
