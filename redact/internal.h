@@ -667,6 +667,9 @@ struct scanner {
 	int npre;
 	size_t probed_start, probed_end;  /* the last assignment probed */
 	uint64_t reveals;            /* labels written, pseudonyms glued to a word: a line to read again */
+	struct rbuf fix;             /* scan.c line_fixed(): a line's output redacted again */
+	int fixing;                  /* line_fixed() calls under way */
+	bool json_whole;             /* one_line() redacted the line as a JSON document */
 	int error;                   /* -1 after an internal error (message in errmsg) */
 	char errmsg[256];
 };

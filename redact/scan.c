@@ -73,6 +73,7 @@ void scanner_release(struct scanner *sc)
 		pii_scratch_free(sc->pii);
 	free(sc->pm);
 	rbuf_release(&sc->pii_text); /* plaintext: wiped */
+	rbuf_release(&sc->fix);
 	free(sc->m);
 	free(sc->line_rules);
 	free(sc->line_list);
@@ -6828,17 +6829,24 @@ static void apply_fences(struct scanner *sc, const char *p)
 /* A mark that joins words: a path's, an address's, a number's. */
 static bool joins(char c)
 {
-	return c && strchr("/:+.-\\%@", c);
+	switch (c) {
+	case '/': case ':': case '+': case '.': case '-': case '\\': case '%': case '@':
+		return true;
+	default:
+		return false;
+	}
 }
 
 /*
- * Does the text at p[i] (step -1: before a pseudonym, 1: after it) join the
- * token into one word, path or address with its neighbour? A letter or digit
- * does, an '@', and a joining mark before one ("pass/2::"), but not a port or a
- * prefix length that ends there ("db:5432", "10.0.0.0/24"), a URL's path
- * after its host, "User bob." or "ip=10.0.0.1".
+ * Does the text at p[i] (step -1: before a pseudonym of kind, 1: after it)
+ * join the token into one word, path or address with its neighbour? A
+ * letter or digit does, an '@', and a joining mark before one ("pass/2::"),
+ * but not: a port or a prefix length that ends there or where a URL's path
+ * starts ("db:5432", "db:5432/orders", "10.0.0.0/24"), a URL's path after
+ * its host, a path's '/' before a token without a ':' ("/home/bob"), a MAC
+ * next to a MAC (iptables' "MAC=dst:src:type"), "User bob." or "ip=10.0.0.1".
  */
-static bool token_glued(const char *p, size_t len, size_t i, int step)
+static bool token_glued(const char *p, size_t len, size_t i, int step, int kind)
 {
 	unsigned char c = (unsigned char)p[i];
 
@@ -6846,12 +6854,17 @@ static bool token_glued(const char *p, size_t len, size_t i, int step)
 		return true;
 	if (!joins(c) || (step < 0 ? !i : i + 1 >= len))
 		return false;
+	if (step < 0 && c == '/' && kind != PII_IPV6 && kind != PII_MAC)
+		return false;
+	if (kind == PII_MAC && c == ':' && hex_digit((unsigned char)p[i + (size_t)step]))
+		return false;
 	if (step > 0 && (c == ':' || c == '/')) { /* a port, a prefix length: ":389", "/24" */
 		size_t k = i + 1;
 
 		while (k < len && p[k] >= '0' && p[k] <= '9')
 			k++;
-		if (k > i + 1 && (k == len || !(is_alnum((unsigned char)p[k]) || p[k] == '_' || joins(p[k]))))
+		if (k > i + 1 && (k == len || (c == ':' && (p[k] == '/' || p[k] == '?')) ||
+				  !(is_alnum((unsigned char)p[k]) || p[k] == '_' || joins(p[k]))))
 			return false;
 		if (c == '/' && k == i + 1 && ((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z'))
 			return false; /* a URL's path after its host */
@@ -6919,8 +6932,8 @@ static int splice(struct scanner *sc, const char *p, size_t len, struct rbuf *ou
 			}
 			if (pgpass)
 				escape_colons(out, at);
-			if ((cur.start && token_glued(p, len, cur.start - 1, -1)) ||
-			    (cur.end < len && token_glued(p, len, cur.end, 1)) ||
+			if ((cur.start && token_glued(p, len, cur.start - 1, -1, cur.pii)) ||
+			    (cur.end < len && token_glued(p, len, cur.end, 1, cur.pii)) ||
 			    (cur.pii == PII_CARD && digit_group_near(p, len, cur.start, cur.end)))
 				sc->reveals++; /* the token makes a new word with its neighbour */
 		}
@@ -7525,6 +7538,7 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 		if (rc > 0) {
 			if (tc->next_kind == NX_JSON)
 				tc->next_kind = NX_NONE; /* an object or array was the value */
+			sc->json_whole = true;
 			goto newline;
 		}
 	}
@@ -7551,12 +7565,12 @@ newline:
 
 #define LINE_PASSES 4 /* redactions of one line's output until nothing changes */
 
-/* Is b (a line's output, with its newline if nl) one line? */
-static bool one_line_out(const struct rbuf *b, bool nl)
+/* Is [b, b + n) (a line's output, with its newline if nl) one line? */
+static bool one_line_out(const char *b, size_t n, bool nl)
 {
-	if (b->oom || (nl && (!b->len || b->buf[b->len - 1] != '\n')))
+	if (nl && (!n || b[n - 1] != '\n'))
 		return false;
-	return b->len == (size_t)nl || !memchr(b->buf, '\n', b->len - nl);
+	return n == (size_t)nl || !memchr(b, '\n', n - nl);
 }
 
 /*
@@ -7565,53 +7579,54 @@ static bool one_line_out(const struct rbuf *b, bool nl)
  * what a redaction reveals (a quote it took, a value it shortened, a word
  * a pseudonym made) is redacted here, not by whoever redacts the output
  * again. Only a line that may read differently is read again: one with a
- * label written or a pseudonym glued to its neighbour (scanner.reveals).
+ * label written or a pseudonym glued to its neighbour (scanner.reveals),
+ * and not a JSON line (its structure stays; its string values were read
+ * so, as lines, by json.c).
  * The state after the line is the first pass's, read from the input. The
  * counts of a pass whose output is not taken are dropped. A line whose
- * output is not one line (a block dropped it) is the first pass's.
+ * output is not one line (a block dropped it) is the first pass's. The
+ * outermost call writes its passes in the scanner's buffer (a JSON value in
+ * the line may call it again).
  */
 static int line_fixed(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
 		      struct rbuf *out, uint64_t lineno)
 {
 	struct textctx before = *tc, after;
-	struct rbuf cur = { 0 }, next = { 0 };
+	struct rbuf own = { 0 }, *next;
 	size_t mark = out->len;
 	uint64_t reveals = sc->reveals;
-	int rc = one_line(sc, tc, p, len, nl, out, lineno);
+	int rc;
 
-	if (rc || out->oom || sc->reveals == reveals ||
-	    (out->len - mark == len + nl && (!len || !memcmp(out->buf + mark, p, len))))
-		return rc;
-	rbuf_add(&cur, out->buf + mark, out->len - mark);
-	if (!one_line_out(&cur, nl)) {
-		rbuf_release(&cur);
-		return 0;
-	}
+	sc->json_whole = false;
+	rc = one_line(sc, tc, p, len, nl, out, lineno);
+	if (rc || out->oom || sc->reveals == reveals || sc->json_whole ||
+	    (out->len - mark == len + nl && (!len || !memcmp(out->buf + mark, p, len))) ||
+	    !one_line_out(out->buf + mark, out->len - mark, nl))
+		return rc || out->oom ? -1 : 0;
 	after = *tc;
-	for (int pass = 1; pass < LINE_PASSES && !rc && cur.len > (size_t)nl; pass++) {
-		size_t jmark = journal_begin(sc);
-		struct rbuf t;
+	next = sc->fixing++ ? &own : &sc->fix;
+	for (int pass = 1; pass < LINE_PASSES && !rc && out->len - mark > (size_t)nl; pass++) {
+		size_t jmark = journal_begin(sc), n = out->len - mark;
 		bool take;
 
 		*tc = before;
-		next.len = 0;
-		rc = one_line(sc, tc, cur.buf, cur.len - nl, nl, &next, lineno);
-		take = !rc && one_line_out(&next, nl) &&
-		       (next.len != cur.len || memcmp(next.buf, cur.buf, cur.len));
+		next->len = 0;
+		rc = one_line(sc, tc, out->buf + mark, n - nl, nl, next, lineno);
+		take = !rc && !next->oom && one_line_out(next->buf, next->len, nl) &&
+		       (next->len != n || memcmp(next->buf, out->buf + mark, n));
 		journal_end(sc, jmark, take);
 		if (!take)
 			break;
-		t = cur;
-		cur = next;
-		next = t;
-	}
-	*tc = after;
-	if (!rc) {
 		out->len = mark;
-		rbuf_add(out, cur.buf, cur.len);
+		rbuf_add(out, next->buf, next->len);
 	}
-	rbuf_release(&cur);
-	rbuf_release(&next);
+	sc->fixing--;
+	*tc = after;
+	if (next->oom) {
+		rc = -1;
+		rbuf_release(next);
+	}
+	rbuf_release(&own);
 	return rc || out->oom ? -1 : 0;
 }
 
