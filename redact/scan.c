@@ -5102,7 +5102,8 @@ static void yaml_flow_pair(struct scanner *sc, const char *p, size_t len, size_t
 
 /*
  * The rest of a configuration line from j, as the value of a directive
- * ("password x", "remote_password x"): one word, not a path nor a URL.
+ * ("password x", "remote_password x"): one word, or one quoted string
+ * ("secret \"two words\";"), not a path nor a URL.
  */
 static bool directive_value(const char *p, size_t len, size_t j)
 {
@@ -5110,6 +5111,12 @@ static bool directive_value(const char *p, size_t len, size_t j)
 
 	if (e == j || p[j] == '/' || p[j] == '#' || mem_find(p + j, e - j, "://", 3))
 		return false;
+	if (e - j >= 3 && (p[j] == '"' || p[j] == '\'')) {
+		const char *q = memchr(p + j + 1, p[j], e - j - 1);
+
+		if (q && (size_t)(q - p) >= e - 2 && (q + 1 == p + e || q[1] == ';'))
+			return true;
+	}
 	for (size_t k = j; k < e; k++)
 		if (is_space((unsigned char)p[k]))
 			return false;
@@ -7258,9 +7265,13 @@ int scan_record(struct scanner *sc, struct textctx *tc, const char *p, size_t le
 	sc->probed_start = sc->probed_end = 0;
 	sc->yaml_colon = SIZE_MAX;
 	sc->colon_fields = false;
-	sc->field_sep = tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
-				tc->secret_map == SM_DIGEST ? ':' :
-			tc->csv_sep && !tc->embedded && lineno == 1 ? tc->csv_sep : '\0';
+	if (tc->fmt == F_PGPASS || tc->secret_map == SM_COLON1 || tc->secret_map == SM_COLON2 ||
+	    tc->secret_map == SM_DIGEST)
+		sc->field_sep = ':';
+	else if (tc->csv_sep && !tc->embedded && lineno == 1)
+		sc->field_sep = tc->csv_sep; /* a CSV header: names (judge_value()) */
+	else
+		sc->field_sep = '\0';
 	if (tc->sasl_next)
 		sasl_answer(sc, tc, p, len);
 	if (tc->expect)
@@ -7769,7 +7780,7 @@ static size_t cri_record(struct scanner *sc, struct textctx *tc, const char *p, 
 	return end;
 }
 
-/* YAML read as lines: push a component of the key path at column col (its text [s, s + n), or an item). */
+/* YAML read as lines: push a key path's component at column col, [s, s + n) (or an item's "*"). */
 static void keypath_push(struct keypath *kp, size_t col, const char *s, size_t n, bool item)
 {
 	size_t at = kp->depth ? kp->end[kp->depth - 1] : 0;
