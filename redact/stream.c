@@ -1288,6 +1288,11 @@ static int doc_to_lines(struct redact_stream *s, enum fmt fmt, bool whole, struc
 			s->tc.next_kind = NX_NONE;
 		}
 		rc = feed_lines(s, held.buf + pos, end - pos, err);
+		if (!rc && fmt == F_YAML && whole && end < held.len && s->in.len) {
+			/* lines held for their next ("key:"): the document ends here, with its state */
+			rc = do_lines(s, s->in.buf, s->in.len, err);
+			rbuf_reset(&s->in);
+		}
 		pos = end;
 	}
 	rbuf_release(&held);
