@@ -7387,6 +7387,20 @@ static bool json_like(const char *p, size_t len)
 	return e - s >= 2 && ((p[s] == '{' && p[e - 1] == '}') || (p[s] == '[' && p[e - 1] == ']'));
 }
 
+/*
+ * Does the line up to its quote at k open a value of its own ("KEY=" from
+ * the line's start, blanks before it aside)? Then the quote is no closing
+ * one of a value open since a line above (a truncated "password=\"abc").
+ */
+static bool assignment_opens(const char *p, size_t k)
+{
+	size_t i = leading_ws(p, k), s = i;
+
+	while (i < k && key_char((unsigned char)p[i]))
+		i++;
+	return i > s && i + 1 == k && p[i] == '=';
+}
+
 static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
 		    struct rbuf *out, uint64_t lineno)
 {
@@ -7465,6 +7479,8 @@ static int one_line(struct scanner *sc, struct textctx *tc, const char *p, size_
 			break;
 		}
 		tc->state = TS_NONE;
+		if (assignment_opens(p, k))
+			break; /* KEY="x: a new value, the open one was cut at its line's end */
 		p += k; /* the value's end goes; the line from its closing quote is scanned */
 		len -= k;
 		break;
