@@ -7609,8 +7609,11 @@ static bool one_line_out(const char *b, size_t n, bool nl)
  * label written or a pseudonym glued to its neighbour (scanner.reveals),
  * and not a JSON line (its structure stays; its string values were read
  * so, as lines, by json.c).
- * The state after the line is the first pass's, read from the input. The
- * counts of a pass whose output is not taken are dropped. A line whose
+ * The state after the line is the first pass's, read from the input,
+ * unless the output leaves a block, quote or element open that the input
+ * closed (a label took a CDATA section's "]]>"): what follows is then read
+ * as inside it, as a second pass over the output would. The counts of a
+ * pass whose output is not taken are dropped. A line whose
  * output is not one line (a block dropped it) is the first pass's. The
  * outermost call writes its passes in the scanner's buffer (a JSON value in
  * the line may call it again).
@@ -7618,8 +7621,9 @@ static bool one_line_out(const char *b, size_t n, bool nl)
 static int line_fixed(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
 		      struct rbuf *out, uint64_t lineno)
 {
-	struct textctx before = *tc, after;
+	struct textctx before = *tc, after, last;
 	struct rbuf own = { 0 }, *next;
+	bool read_out = false;
 	size_t mark = out->len;
 	uint64_t reveals = sc->reveals;
 	int rc;
@@ -7634,21 +7638,25 @@ static int line_fixed(struct scanner *sc, struct textctx *tc, const char *p, siz
 	next = sc->fixing++ ? &own : &sc->fix;
 	for (int pass = 1; pass < LINE_PASSES && !rc && out->len - mark > (size_t)nl; pass++) {
 		size_t jmark = journal_begin(sc), n = out->len - mark;
-		bool take;
+		bool take, same;
 
 		*tc = before;
 		next->len = 0;
 		rc = one_line(sc, tc, out->buf + mark, n - nl, nl, next, lineno);
-		take = !rc && !next->oom && one_line_out(next->buf, next->len, nl) &&
-		       (next->len != n || memcmp(next->buf, out->buf + mark, n));
+		same = !rc && !next->oom && next->len == n && !memcmp(next->buf, out->buf + mark, n);
+		take = !rc && !next->oom && !same && one_line_out(next->buf, next->len, nl);
 		journal_end(sc, jmark, take);
+		if (same) {
+			last = *tc; /* the state after the output as it stands */
+			read_out = true;
+		}
 		if (!take)
 			break;
 		out->len = mark;
 		rbuf_add(out, next->buf, next->len);
 	}
 	sc->fixing--;
-	*tc = after;
+	*tc = read_out && after.state == TS_NONE && last.state != TS_NONE ? last : after;
 	if (next->oom) {
 		rc = -1;
 		rbuf_release(next);
