@@ -7608,15 +7608,14 @@ static bool one_line_out(const char *b, size_t n, bool nl)
  * again. Only a line that may read differently is read again: one with a
  * label written or a pseudonym glued to its neighbour (scanner.reveals),
  * and not a JSON line (its structure stays; its string values were read
- * so, as lines, by json.c).
- * The state after the line is the first pass's, read from the input,
- * unless the output leaves a block, quote or element open that the input
- * closed (a label took a CDATA section's "]]>"): what follows is then read
- * as inside it, as a second pass over the output would. The counts of a
- * pass whose output is not taken are dropped. A line whose
- * output is not one line (a block dropped it) is the first pass's. The
- * outermost call writes its passes in the scanner's buffer (a JSON value in
- * the line may call it again).
+ * so, as lines, by json.c). The state after the line is the first pass's,
+ * read from the input, unless the output leaves a block, quote or element
+ * open that the input closed (a label took a CDATA section's "]]>"): what
+ * follows is then read as inside it, as a second pass over the output
+ * would. The counts of a pass whose output is not taken are dropped. A
+ * line whose output is not one line (a block dropped it) is the first
+ * pass's. The outermost call writes its passes in the scanner's buffer (a
+ * JSON value in the line may call it again).
  */
 static int line_fixed(struct scanner *sc, struct textctx *tc, const char *p, size_t len, bool nl,
 		      struct rbuf *out, uint64_t lineno)
