@@ -249,6 +249,19 @@ static inline bool key_char(int c)
 	return name_char(c) || c >= 0x80;
 }
 
+/*
+ * A plain YAML key from j (its first byte no indicator) runs to ": " or a
+ * ':' that ends the line, as libyaml reads it, or to a comment: that
+ * ':' (or where the run stopped).
+ */
+static size_t yaml_key_run(const char *p, size_t len, size_t j)
+{
+	while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
+	       !(p[j] == '#' && p[j - 1] == ' '))
+		j++;
+	return j;
+}
+
 /* "name=" or "name:" at p (not "host:8080" nor "12:30"): another assignment starts here. */
 static bool assignment_at(const char *p, size_t len)
 {
@@ -5792,9 +5805,7 @@ static void line_assignment(struct scanner *sc, struct textctx *tc, const char *
 		 * can); one that starts with our label was such a key the first
 		 * time (classify() then keeps its value as it is).
 		 */
-		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
-		       !(p[j] == '#' && p[j - 1] == ' '))
-			j++;
+		j = yaml_key_run(p, len, j);
 		if (j >= len || p[j] != ':')
 			return;
 		sc->yaml_colon = j;
@@ -7878,9 +7889,7 @@ static void yaml_path_line(struct scanner *sc, const struct textctx *tc, const c
 		j = ke + 1;
 	} else if (j < len && !strchr("[]{}#&*!|>%@`,?:", p[j])) {
 		ks = j;
-		while (j < len && !(p[j] == ':' && (j + 1 == len || is_space((unsigned char)p[j + 1]))) &&
-		       !(p[j] == '#' && is_space((unsigned char)p[j - 1])))
-			j++;
+		j = yaml_key_run(p, len, j);
 		ke = trim_end(p, ks, j);
 	} else {
 		return;
