@@ -1418,7 +1418,7 @@ static int build_report(struct redact_stream *s)
  * redacts the output again. Its counts are kept only if it changed the
  * output.
  */
-static int reread_doc(struct redact_stream *s, enum fmt fmt, struct redact_err *err)
+static int reread_doc(struct redact_stream *s, struct redact_err *err)
 {
 	struct rbuf again = { 0 };
 	size_t mark = journal_begin(&s->lane.sc);
@@ -1426,8 +1426,8 @@ static int reread_doc(struct redact_stream *s, enum fmt fmt, struct redact_err *
 	int rc;
 
 	s->hold = false;
-	rc = fmt == F_JSON ? json_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again, 1) :
-			     yaml_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again);
+	rc = s->fmt == F_JSON ? json_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again, 1) :
+				yaml_redact_doc(&s->lane.sc, s->out.buf, s->out.len, &again);
 	take = rc > 0 && !again.oom &&
 	       (again.len != s->out.len || (again.len && memcmp(again.buf, s->out.buf, again.len)));
 	journal_end(&s->lane.sc, mark, take);
@@ -1442,7 +1442,6 @@ static int reread_doc(struct redact_stream *s, enum fmt fmt, struct redact_err *
 
 int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 {
-	enum fmt reread = F_TEXT;
 	int rc;
 
 	if (err)
@@ -1462,7 +1461,6 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 		if (rc < 0)
 			return scan_failed(s, err);
 		if (rc == 0) { /* it did not parse: redacted as text (s->in holds a last line without '\n') */
-			reread = s->fmt;
 			s->hold = true;
 			if (doc_to_lines(s, s->fmt == F_JSON ? F_TEXT : F_YAML, true, err))
 				return -1;
@@ -1479,7 +1477,7 @@ int redact_stream_finish(struct redact_stream *s, struct redact_err *err)
 			return -1;
 		rbuf_reset(&s->in);
 	}
-	if (s->hold && reread_doc(s, reread, err))
+	if (s->hold && reread_doc(s, err))
 		return -1;
 	if (flush(s, err, true))
 		return -1;
