@@ -447,9 +447,9 @@ bool pii_fallback_token(const char *s, size_t len)
  * "sudo: X : ", and home directories (macOS's "/Users/X" only where a
  * path starts: not a REST API's ".../v1/users/lookup"). No name goes on
  * with '\' (a path's Windows\System32), and one before '@' and a domain is
- * an address's (a Kerberos principal's "X@REALM" is a name). The blanks between are spaces
- * and tabs, never a line break: in a YAML document the key under "user:"
- * ("client-certificate-data:") is no name.
+ * an address's (a Kerberos principal's "X@REALM" is a name). The blanks
+ * between are spaces and tabs, never a line break: in a YAML document the
+ * key under "user:" ("client-certificate-data:") is no name.
  */
 static const char ctx_user_re[] =
 	"(?:"
